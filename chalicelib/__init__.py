@@ -1,0 +1,1 @@
+"""Turno: appointment booking for salons, clinics and other service businesses."""

@@ -1,0 +1,118 @@
+"""What every route shares: the JSON error contract, body and query parsing, the caller's address."""
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date, datetime
+from typing import Any, Callable
+
+from chalice import Blueprint, Response
+
+from ..config import settings
+from ..errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    PayloadTooLargeError,
+    TooManyAttemptsError,
+    TurnoError,
+    ValidationError,
+)
+
+STATUS = {
+    ValidationError: 400,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+    PayloadTooLargeError: 413,
+    TooManyAttemptsError: 429,
+}
+UNPROCESSABLE = {"idempotency_key_reused"}
+
+
+def error_response(error: TurnoError) -> Response:
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    if error.code in UNPROCESSABLE:
+        status = 422
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.field:
+        body["field"] = error.field
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttemptsError) else {}
+    return Response(body={"error": body}, status_code=status, headers=headers)
+
+
+class Api(Blueprint):
+    """A Blueprint whose routes answer every domain error with the JSON error contract."""
+
+    def route(self, path: str, **kwargs: Any) -> Callable:
+        register = super().route(path, **kwargs)
+
+        def decorator(view: Callable) -> Callable:
+            @functools.wraps(view)
+            def guarded(*args: Any, **kw: Any) -> Any:
+                try:
+                    return view(*args, **kw)
+                except TurnoError as error:
+                    return error_response(error)
+
+            return register(guarded)
+
+        return decorator
+
+
+def json_body(request: Any) -> dict:
+    """The request's JSON object, or a 400/413 that names what is wrong."""
+    raw = request.raw_body or b""
+    if len(raw) > settings().max_body_bytes:
+        raise PayloadTooLargeError(f"the body may be at most {settings().max_body_bytes} bytes")
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("the body is not valid JSON", code="malformed_json") from None
+    if not isinstance(body, dict):
+        raise ValidationError("the body must be a JSON object", code="malformed_json")
+    return body
+
+
+def text(data: dict, name: str, *, prefix: str = "", required: bool = True, max_length: int = 200) -> str | None:
+    value = data.get(name)
+    field = f"{prefix}{name}"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError("this field is required", field=field, code="required")
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, code="wrong_type")
+    if len(value) > max_length:
+        raise ValidationError(f"at most {max_length} characters", field=field, code="too_long")
+    return value.strip()
+
+
+def query(request: Any, name: str, *, required: bool = True) -> str | None:
+    value = (request.query_params or {}).get(name)
+    if required and not value:
+        raise ValidationError("this query parameter is required", field=name, code="required")
+    return value
+
+
+def parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("not a date like 2026-03-29", field=field, code="invalid_date") from None
+
+
+def parse_instant(value: Any, field: str) -> datetime:
+    """An ISO-8601 date-time that says its UTC offset: a booking must not guess a time zone."""
+    try:
+        instant = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("not a date-time like 2026-03-29T10:00:00+02:00", field=field,
+                              code="invalid_datetime") from None
+    if instant.tzinfo is None:
+        raise ValidationError("the date-time must include its UTC offset", field=field, code="invalid_datetime")
+    return instant
+
+
+def client_address(request: Any) -> str:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"

@@ -1,0 +1,146 @@
+"""Public booking API: no login; a client sees a business's offer and books a slot."""
+from __future__ import annotations
+
+from chalice import Response
+
+from .. import wiring
+from ..config import settings
+from ..domain.access import manage_token
+from ..domain.booking import ANY
+from ..domain.contact import normal_email, normal_phone
+from ..errors import ValidationError
+from ..services import booking as service
+from ..services.booking import Booking, BookingRequest, ClientDetails
+from ..services.idempotency import once
+from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
+
+public = Api(__name__)
+
+
+@public.route("/public/{business}", methods=["GET"])
+def business_profile(business: str) -> dict:
+    found = service.business(wiring.store(), business)
+    rules = found.rules
+    return {
+        "slug": found.slug,
+        "name": found.name,
+        "timezone": found.timezone,
+        "locale": found.locale,
+        "currency": found.currency,
+        "requires_code": bool(found.secret_code),
+        "booking_rules": {
+            "slot_step_minutes": rules.slot_step_minutes,
+            "min_notice_minutes": rules.min_notice_minutes,
+            "horizon_days": rules.horizon_days,
+            "approval": rules.approval.value,
+        },
+    }
+
+
+@public.route("/public/{business}/services", methods=["GET"])
+def services(business: str) -> dict:
+    found, offered = service.public_services(wiring.store(), business)
+    return {"services": [
+        {
+            "id": s.id, "name": s.name, "description": s.description, "category": s.category,
+            "duration_minutes": s.duration_minutes, "price": f"{s.price:.2f}", "currency": found.currency,
+        }
+        for s in offered
+    ]}
+
+
+@public.route("/public/{business}/staff", methods=["GET"])
+def staff(business: str) -> dict:
+    request = public.current_request
+    members = service.staff_for(wiring.store(), business, query(request, "service"),
+                                query(request, "code", required=False), client_address(request), wiring.now())
+    return {"staff": [{"id": m.id, "name": m.name} for m in members]}
+
+
+@public.route("/public/{business}/availability", methods=["GET"])
+def availability(business: str) -> dict:
+    request = public.current_request
+    found, slots = service.availability(
+        wiring.store(), business, query(request, "service"), query(request, "staff", required=False) or ANY,
+        parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to"),
+        query(request, "code", required=False), client_address(request), wiring.now(),
+    )
+    tz = found.tz
+    return {"timezone": found.timezone, "slots": [
+        {"start": s.start.astimezone(tz).isoformat(), "end": s.end.astimezone(tz).isoformat(),
+         "staff": list(s.staff)}
+        for s in slots
+    ]}
+
+
+@public.route("/public/{business}/bookings", methods=["POST"])
+def create_booking(business: str) -> Response:
+    request = public.current_request
+    body = json_body(request)
+    key = (request.headers or {}).get("idempotency-key")
+    address = client_address(request)
+    if key:
+        result = once(_book, business=business, key=key, body=body, address=address)
+    else:
+        result = _book(request={"business": business, "body": body, "address": address})
+    return Response(body=result, status_code=201)
+
+
+def _book(request: dict) -> dict:
+    booking = service.book(wiring.store(), request["business"], parse_booking(request["body"]),
+                           request["address"], wiring.now())
+    return booking_json(booking, with_token=True)
+
+
+@public.route("/public/bookings/{reference}", methods=["GET"])
+def booking(reference: str) -> dict:
+    token = query(public.current_request, "token", required=False)
+    return booking_json(service.booking_for_holder(wiring.store(), reference, token, settings().signing_key))
+
+
+def parse_booking(body: dict) -> BookingRequest:
+    client = body.get("client")
+    if not isinstance(client, dict):
+        raise ValidationError("client details are required", field="client", code="required")
+    email = text(client, "email", prefix="client.", required=False, max_length=254)
+    phone = text(client, "phone", prefix="client.", required=False, max_length=40)
+    if not email and not phone:
+        raise ValidationError("an email or a phone number is needed to reach you", field="client.phone",
+                              code="required")
+    staff_id = body.get("staff") or ANY
+    if not isinstance(staff_id, str):
+        raise ValidationError("must be a string", field="staff", code="wrong_type")
+    return BookingRequest(
+        service_id=text(body, "service"),
+        staff_id=staff_id,
+        start=parse_instant(body.get("start"), "start"),
+        client=ClientDetails(
+            first_name=text(client, "first_name", prefix="client.", max_length=100),
+            last_name=text(client, "last_name", prefix="client.", max_length=100),
+            email=normal_email(email, field="client.email") if email else None,
+            phone=normal_phone(phone, field="client.phone") if phone else None,
+            notes=text(client, "notes", prefix="client.", required=False, max_length=1000) or "",
+        ),
+        code=text(body, "code", required=False, max_length=64),
+    )
+
+
+def booking_json(booking: Booking, *, with_token: bool = False) -> dict:
+    appointment, tz = booking.appointment, booking.business.tz
+    body = {
+        "reference": appointment.reference,
+        "status": appointment.status.value,
+        "start": appointment.start.astimezone(tz).isoformat(),
+        "end": appointment.end.astimezone(tz).isoformat(),
+        "service": appointment.service_id,
+        "service_name": booking.service.name if booking.service else None,
+        "staff": appointment.staff_id,
+        "staff_name": booking.staff.name if booking.staff else None,
+        "price": f"{appointment.price:.2f}",
+        "currency": appointment.currency,
+        "business": booking.business.slug,
+        "timezone": booking.business.timezone,
+    }
+    if with_token:
+        body["manage_token"] = manage_token(settings().signing_key, appointment.reference)
+    return body

@@ -1,0 +1,136 @@
+"""Booking rules: turn a catalog and the appointments already held into free slots, and check that a
+requested start is one of them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Sequence
+
+from ..errors import NotFoundError, SlotUnavailableError, ValidationError
+from .availability import Resource, Slot, SlotQuery, free_slots
+from .calendar import UTC, Interval
+from .model import Appointment, Catalog, Service, ServiceStatus, Staff
+
+ANY = "any"
+LOCK_UNIT_MINUTES = 5  # every start, duration and buffer is a multiple of this
+MAX_BUSY_MINUTES = 240  # buffers included: one appointment's locks fit a single transaction twice over
+MAX_RANGE_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Where a requested booking can go: the slot and the professionals free for it, best first."""
+
+    service: Service
+    slot: Slot
+    staff_ids: tuple[str, ...]
+
+
+def bookable_service(catalog: Catalog, service_id: str, *, backoffice: bool = False) -> Service:
+    service = catalog.service(service_id)
+    allowed = (ServiceStatus.ACTIVE, ServiceStatus.INTERNAL) if backoffice else (ServiceStatus.ACTIVE,)
+    if service is None or service.status not in allowed:
+        raise NotFoundError("no such service", field="service")
+    return service
+
+
+def candidates(catalog: Catalog, service: Service, staff_id: str) -> tuple[Staff, ...]:
+    """The professionals a client may get: one named, or everyone who performs the service."""
+    performers = catalog.performers(service.id)
+    if staff_id == ANY:
+        return performers
+    chosen = tuple(s for s in performers if s.id == staff_id)
+    if not chosen:
+        raise NotFoundError("no such professional for this service", field="staff")
+    return chosen
+
+
+def slots(
+    catalog: Catalog,
+    service: Service,
+    staff: Sequence[Staff],
+    appointments: Iterable[Appointment],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    *,
+    online: bool = True,
+) -> list[Slot]:
+    """Free slots for `service` with any of `staff`, honouring notice and horizon when `online`."""
+    business = catalog.business
+    rules = business.rules
+    busy: dict[str, list[Interval]] = {}
+    for appointment in appointments:
+        if appointment.status.holds_time:
+            busy.setdefault(appointment.staff_id, []).append(appointment.busy)
+    pool = [
+        Resource(
+            "staff",
+            member.id,
+            member.hours.intersect(business.opening_hours),
+            member.time_off,
+            tuple(busy.get(member.id, ())),
+        )
+        for member in staff
+    ]
+    far = timedelta(days=3650)
+    query = SlotQuery(
+        tz=business.tz,
+        first_day=first_day,
+        last_day=last_day,
+        duration_minutes=service.duration_minutes,
+        buffer_before_minutes=service.buffer_before_minutes,
+        buffer_after_minutes=service.buffer_after_minutes,
+        step_minutes=rules.slot_step_minutes if online else LOCK_UNIT_MINUTES,
+        earliest=now + timedelta(minutes=rules.min_notice_minutes) if online else now - far,
+        latest=now + timedelta(days=rules.horizon_days) if online else now + far,
+        pools=[pool],
+        ignore_busy=online and rules.total_availability,
+    )
+    return free_slots(query)
+
+
+def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start: datetime, now: datetime) -> Offer:
+    """The slot starting at `start` as far as hours, time off, notice and horizon go, or why not.
+
+    Whether the professionals are still free is for the lock items to say, at write time.
+    """
+    if start <= now:
+        raise ValidationError("that time has already passed", field="start", code="start_in_past")
+    rules = catalog.business.rules
+    if start > now + timedelta(days=rules.horizon_days):
+        raise ValidationError("that time is beyond how far ahead bookings are taken", field="start",
+                              code="beyond_horizon")
+    if start < now + timedelta(minutes=rules.min_notice_minutes):
+        raise ValidationError("that time is too soon to book online", field="start", code="too_soon")
+    day = start.astimezone(catalog.business.tz).date()
+    found = next((s for s in slots(catalog, service, staff, (), day, day, now) if s.start == start), None)
+    if found is None:
+        raise SlotUnavailableError("there is no slot at that time", field="start", code="not_a_slot")
+    return Offer(service, found, found.staff)
+
+
+def lock_units(busy: Interval) -> list[datetime]:
+    """The lock-unit starts a busy interval covers: one lock item each makes overlaps impossible."""
+    unit = timedelta(minutes=LOCK_UNIT_MINUTES)
+    first = busy.start.astimezone(UTC)
+    epoch_minutes = int(first.timestamp() // 60)
+    first -= timedelta(minutes=epoch_minutes % LOCK_UNIT_MINUTES, seconds=first.second,
+                       microseconds=first.microsecond)
+    units = []
+    while first < busy.end:
+        units.append(first)
+        first += unit
+    return units
+
+
+def check_service_shape(duration: int, before: int, after: int, *, field: str = "duration_minutes") -> None:
+    """Durations and buffers are whole lock units, and one appointment's locks fit one transaction."""
+    for name, value in (("duration_minutes", duration), ("buffer_before_minutes", before),
+                        ("buffer_after_minutes", after)):
+        if value % LOCK_UNIT_MINUTES or value < 0:
+            raise ValidationError(f"must be a multiple of {LOCK_UNIT_MINUTES} minutes", field=name)
+    if duration <= 0:
+        raise ValidationError("a service takes some time", field=field)
+    if duration + before + after > MAX_BUSY_MINUTES:
+        raise ValidationError(f"a service with its buffers may take at most {MAX_BUSY_MINUTES} minutes", field=field)

@@ -1,0 +1,30 @@
+"""Client contact details, normalised so a returning client is recognised: emails checked by
+email-validator and lower-cased, phones parsed by phonenumbers into E.164."""
+from __future__ import annotations
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from ..errors import ValidationError
+
+
+def normal_email(value: str, *, field: str = "email") -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except (EmailNotValidError, TypeError) as error:
+        raise ValidationError(f"not a valid email address: {error}", field=field, code="invalid_email") from None
+
+
+def normal_phone(value: str, *, field: str = "phone") -> str:
+    """An international number ('+34 612 345 678' or '0034...') in E.164 ('+34612345678')."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError("not a valid international phone number, e.g. +34 612 345 678",
+                              field=field, code="invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

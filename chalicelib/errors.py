@@ -1,0 +1,49 @@
+"""Domain errors. Each carries a stable snake_case code; the HTTP edge maps the class to a status."""
+from __future__ import annotations
+
+
+class TurnoError(Exception):
+    """Base of every error a user can cause; `field` names the offending input, if one."""
+
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ValidationError(TurnoError):
+    code = "invalid"
+
+
+class PayloadTooLargeError(TurnoError):
+    code = "payload_too_large"
+
+
+class NotFoundError(TurnoError):
+    code = "not_found"
+
+
+class ForbiddenError(TurnoError):
+    code = "forbidden"
+
+
+class ConflictError(TurnoError):
+    code = "conflict"
+
+
+class SlotUnavailableError(ConflictError):
+    code = "slot_unavailable"
+
+
+class TooManyAttemptsError(TurnoError):
+    """Too many wrong attempts; `retry_after` says in how many seconds to try again."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

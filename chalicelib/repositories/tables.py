@@ -1,0 +1,167 @@
+"""The PynamoDB models: one table, many kinds of item, told apart by `kind`.
+
+Keys (pk / sk):
+  BIZ#<business>            PROFILE | STAFF#<id> | SERVICE#<id>   the catalog, read in one query
+  SLUG#<slug>               SLUG                                   public slug -> business id
+  BIZ#<business>#CLIENT     <client id>
+  BIZ#<business>#CONTACT    email#<email> | phone#<e164>           one client per email and phone
+  APPT#<reference>          APPT                                   also indexed by business and start
+  LOCK#<business>#<kind>#<resource id>   <unit start, UTC>         who holds each 5-minute unit
+  THROTTLE#<business>#<address>          code                      recent wrong secret codes
+This module is also the single source of the table's shape for infra/ (see `table_definition`).
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from ..config import settings
+
+
+class AgendaIndex(GlobalSecondaryIndex):
+    """Appointments of a business by start time: the agenda and availability read this."""
+
+    class Meta:
+        index_name = "agenda"
+        projection = AllProjection()
+
+    agenda_pk = UnicodeAttribute(hash_key=True)
+    agenda_sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    class Meta:
+        table_name = settings().table_name
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+    agenda_pk = UnicodeAttribute(null=True)
+    agenda_sk = UnicodeAttribute(null=True)
+    agenda = AgendaIndex()
+
+
+class BusinessItem(Item, discriminator="business"):
+    id = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    name = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    locale = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    opening_hours = JSONAttribute()
+    rules = JSONAttribute()
+    secret_code = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+
+
+class SlugItem(Item, discriminator="slug"):
+    business_id = UnicodeAttribute()
+
+
+class StaffItem(Item, discriminator="staff"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    service_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    hours = JSONAttribute()
+    time_off = JSONAttribute(default=list)
+    secret_code = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+
+
+class ServiceItem(Item, discriminator="service"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    category = UnicodeAttribute(default="")
+    duration_minutes = NumberAttribute()
+    buffer_before_minutes = NumberAttribute(default=0)
+    buffer_after_minutes = NumberAttribute(default=0)
+    price = UnicodeAttribute()  # a Decimal string: money is never a float
+    status = UnicodeAttribute()
+
+
+class ClientItem(Item, discriminator="client"):
+    id = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(default="")
+    created_at = UTCDateTimeAttribute()
+
+
+class ContactItem(Item, discriminator="contact"):
+    client_id = UnicodeAttribute()
+
+
+class AppointmentItem(Item, discriminator="appointment"):
+    reference = UnicodeAttribute()
+    business_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    busy_start = UTCDateTimeAttribute()
+    busy_end = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    source = UnicodeAttribute()
+    price = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    notes = UnicodeAttribute(default="")
+    exclusive = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class LockItem(Item, discriminator="lock"):
+    """A resource's 5-minute unit. Exclusive holders add themselves only while `owners` is absent;
+    appointments booked on top of others (total availability, overrides) add themselves anyway."""
+
+    owners = UnicodeSetAttribute(null=True)
+
+
+class ThrottleItem(Item, discriminator="throttle"):
+    failures = ListAttribute(of=NumberAttribute, default=list)  # epoch seconds of wrong codes
+
+
+class IdempotencyRecord(Model):
+    """Powertools' idempotency records (its default attribute names); declared here so the local
+    stack and infra/ create the table from one definition. Powertools itself reads and writes it."""
+
+    class Meta:
+        table_name = settings().idempotency_table_name
+        billing_mode = "PAY_PER_REQUEST"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)
+
+
+def table_definition() -> dict:
+    """Keys and indexes of the table, as CloudFormation spells them (for infra/ and its drift test)."""
+    keys = [("pk", "HASH"), ("sk", "RANGE")]
+    index_keys = [("agenda_pk", "HASH"), ("agenda_sk", "RANGE")]
+    return {
+        "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in keys],
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n, _ in keys + index_keys],
+        "GlobalSecondaryIndexes": [{
+            "IndexName": AgendaIndex.Meta.index_name,
+            "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in index_keys],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+        "TimeToLiveAttribute": "expires_at",
+    }

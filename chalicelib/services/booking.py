@@ -1,0 +1,170 @@
+"""What a client does on the public booking page: look, pick a slot, book, come back to it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ..domain import access
+from ..domain.booking import ANY, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
+from ..domain.availability import Slot
+from ..domain.calendar import local_instant
+from ..domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Approval,
+    Business,
+    Catalog,
+    Client,
+    Service,
+    Source,
+    Staff,
+    new_id,
+    new_reference,
+)
+from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, TooManyAttemptsError, ValidationError
+from ..repositories.store import ContactTakenError, DynamoStore
+
+ATTEMPTS = 3  # transactions tried before a booking gives up on a contended slot
+PEEK_KEYS = 98  # one BatchGetItem reads 100 keys: two contact keys and the rest lock units
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    service_id: str
+    staff_id: str  # a professional's id, or "any"
+    start: datetime
+    client: ClientDetails
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A stored appointment with the names a confirmation shows."""
+
+    appointment: Appointment
+    business: Business
+    service: Service
+    staff: Staff
+
+
+def business(store: DynamoStore, slug: str) -> Business:
+    return store.catalog(store.business_id(slug)).business
+
+
+def public_services(store: DynamoStore, slug: str) -> tuple[Business, list[Service]]:
+    catalog = store.catalog(store.business_id(slug))
+    return catalog.business, [s for s in catalog.services if s.status.value == "active"]
+
+
+def staff_for(store: DynamoStore, slug: str, service_id: str, code: str | None, address: str,
+              now: datetime) -> list[Staff]:
+    catalog = store.catalog(store.business_id(slug))
+    service = bookable_service(catalog, service_id)
+    return list(_open_candidates(store, catalog, service, ANY, code, address, now))
+
+
+def availability(store: DynamoStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
+                 code: str | None, address: str, now: datetime) -> tuple[Business, list[Slot]]:
+    """Free slots over at most 31 local days: one catalog query and one agenda query."""
+    if last < first:
+        raise ValidationError("'to' must not be before 'from'", field="to")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationError(f"at most {MAX_RANGE_DAYS} days at a time", field="to", code="range_too_long")
+    catalog = store.catalog(store.business_id(slug))
+    service = bookable_service(catalog, service_id)
+    staff = _open_candidates(store, catalog, service, staff_id, code, address, now)
+    tz = catalog.business.tz
+    appointments = store.appointments_between(catalog.business.id, local_instant(first, 0, tz),
+                                              local_instant(last, 24 * 60, tz))
+    return catalog.business, slots(catalog, service, staff, appointments, first, last, now)
+
+
+def book(store: DynamoStore, slug: str, request: BookingRequest, address: str, now: datetime) -> Booking:
+    """Book online. The database refuses a taken slot, so the checks here only pick a good candidate.
+
+    Reads: the catalog, then one consistent batch of the client's contact keys and the candidate
+    professionals' lock units; then one transaction (another only if a race was lost).
+    """
+    catalog = store.catalog(store.business_id(slug))
+    business = catalog.business
+    service = bookable_service(catalog, request.service_id)
+    staff = _open_candidates(store, catalog, service, request.staff_id, request.code, address, now)
+    offer = offer_for(catalog, service, staff, request.start, now)
+    appointment_span, busy = service.occupies(request.start)
+    exclusive = not business.rules.total_availability
+    for _ in range(ATTEMPTS):
+        peek = _peek(offer.staff_ids, lock_units(busy)) if exclusive else {}
+        client_id, held = store.contacts_and_locks(business.id, request.client.email, request.client.phone, peek)
+        free = [member for member in offer.staff_ids if member not in held]
+        if not free:
+            raise SlotUnavailableError("that time is no longer available", field="start")
+        new_client = None if client_id else _new_client(request.client)
+        status = AppointmentStatus.PENDING if business.rules.approval == Approval.MANUAL else AppointmentStatus.CONFIRMED
+        for member in free[:ATTEMPTS]:
+            appointment = Appointment(
+                reference=new_reference(), business_id=business.id, client_id=client_id or new_client.id,
+                service_id=service.id, staff_id=member, start=appointment_span.start, end=appointment_span.end,
+                busy=busy, status=status, source=Source.ONLINE, price=service.price, currency=business.currency,
+                created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
+            )
+            try:
+                store.book(appointment, new_client)
+            except SlotUnavailableError:
+                continue
+            except ContactTakenError:
+                break  # someone registered this client a moment ago: read again and retry
+            return Booking(appointment, business, service, catalog.member(member))
+        else:
+            raise SlotUnavailableError("that time is no longer available", field="start")
+    raise SlotUnavailableError("that time is no longer available", field="start")
+
+
+def booking_for_holder(store: DynamoStore, reference: str, token: str | None, key: bytes) -> Booking:
+    """The booking behind a manage link; anyone without the right token learns nothing."""
+    if not access.holds_token(key, reference, token):
+        raise NotFoundError("no such booking", field="reference")
+    appointment = store.appointment(reference)
+    catalog = store.catalog(appointment.business_id)
+    service, member = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
+    return Booking(appointment, catalog.business, service, member)
+
+
+def _open_candidates(store: DynamoStore, catalog: Catalog, service: Service, staff_id: str,
+                     code: str | None, address: str, now: datetime) -> tuple[Staff, ...]:
+    """Candidates for the service that the client's code (if any) lets them book, with the throttle
+    on wrong codes: five within fifteen minutes from one address, and the next answer is 429."""
+    chosen = candidates(catalog, service, staff_id)
+    business = catalog.business
+    if not code or not any(access.is_locked(business, m) for m in chosen):
+        return access.open_to(business, catalog.staff, chosen, code)
+    at = now.timestamp()
+    recent = store.recent_code_failures(business.id, address, at - access.CODE_WINDOW_SECONDS)
+    if len(recent) >= access.MAX_WRONG_CODES:
+        retry = int(min(recent) + access.CODE_WINDOW_SECONDS - at) + 1
+        raise TooManyAttemptsError("too many wrong codes; try again later", field="code", retry_after=retry)
+    try:
+        return access.open_to(business, catalog.staff, chosen, code)
+    except ForbiddenError as error:
+        if error.code == "invalid_code":
+            store.save_code_failures(business.id, address, recent + [at], access.CODE_WINDOW_SECONDS)
+        raise
+
+
+def _peek(staff_ids: tuple[str, ...], units: list) -> dict[str, list]:
+    """The lock units worth reading before booking: as many candidates as one batch read holds."""
+    room = PEEK_KEYS // max(len(units), 1)
+    return {member: units for member in staff_ids[:room]}
+
+
+def _new_client(details: ClientDetails) -> Client:
+    return Client(id=new_id("cli"), first_name=details.first_name, last_name=details.last_name,
+                  email=details.email, phone=details.phone, notes="")

@@ -1,0 +1,52 @@
+"""A small salon to test against: two professionals, four services, Madrid time."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from chalicelib.domain.calendar import UTC, Interval, WeeklyHours
+from chalicelib.domain.model import BookingRules, Business, Service, ServiceStatus, Staff
+
+WEEKDAYS_9_TO_8 = {d: [["09:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
+
+
+def salon(**changes) -> Business:
+    values = dict(
+        id="biz_salon", slug="salon", name="Salón Lucía", timezone="Europe/Madrid", locale="es", currency="EUR",
+        opening_hours=WeeklyHours.from_json(WEEKDAYS_9_TO_8),
+        rules=BookingRules(slot_step_minutes=15, min_notice_minutes=60, horizon_days=60),
+        phone="+34910000000",
+    )
+    values.update(changes)
+    return Business(**values)
+
+
+def services() -> list[Service]:
+    return [
+        Service("svc_cut", "Corte", 30, Decimal("25.00"), category="Pelo"),
+        Service("svc_color", "Color", 90, Decimal("60.50"), category="Pelo", buffer_before_minutes=10,
+                buffer_after_minutes=15),
+        Service("svc_private", "Tratamiento interno", 45, Decimal("40.00"), status=ServiceStatus.INTERNAL),
+        Service("svc_old", "Permanente", 60, Decimal("50.00"), status=ServiceStatus.DISABLED),
+    ]
+
+
+def staff() -> list[Staff]:
+    return [
+        Staff("stf_ana", "Ana", frozenset({"svc_cut", "svc_color", "svc_private"}),
+              WeeklyHours.from_json({d: [["09:00", "13:00"], ["14:00", "18:00"]]
+                                     for d in ("mon", "tue", "wed", "thu", "fri")})),
+        Staff("stf_bea", "Bea", frozenset({"svc_cut"}),
+              WeeklyHours.from_json({d: [["10:00", "19:00"]] for d in ("tue", "wed", "thu", "fri", "sat")}),
+              time_off=(Interval(datetime(2026, 3, 26, 0, tzinfo=UTC), datetime(2026, 3, 27, 0, tzinfo=UTC)),)),
+    ]
+
+
+def seed(store, business: Business | None = None, members=None, offered=None) -> Business:
+    business = business or salon()
+    store.save_business(business)
+    for service in offered if offered is not None else services():
+        store.save_service(business.id, service)
+    for member in members if members is not None else staff():
+        store.save_staff(business.id, member)
+    return business
