@@ -80,7 +80,8 @@ def create_booking(business: str) -> Response:
     key = (request.headers or {}).get("idempotency-key")
     address = client_address(request)
     if key:
-        result = once(_book, business=business, key=key, body=body, address=address)
+        result = once(_book, business=business, key=key, body=body, address=address,
+                      lambda_context=request.lambda_context)
     else:
         result = _book(request={"business": business, "body": body, "address": address})
     return Response(body=result, status_code=201)

@@ -118,7 +118,7 @@ class DynamoStore:
         locks = {(_lock_pk(business_id, member), _iso(u)): member for member, us in units.items() for u in us}
         found = {(i.pk, i.sk): i for i in Item.batch_get(contacts + list(locks), consistent_read=True)}
         client_id = next((found[k].client_id for k in contacts if k in found), None)
-        held = {member for key, member in locks.items() if key in found and found[key].owners}
+        held = {member for key, member in locks.items() if getattr(found.get(key), "owners", None)}
         return client_id, held
 
     def client(self, business_id: str, client_id: str) -> Client:
@@ -180,7 +180,7 @@ class DynamoStore:
             tx.update(item, [AppointmentItem.status.set(status.value), AppointmentItem.updated_at.set(now)],
                       condition=AppointmentItem.status == appointment.status.value)
             for lock in _lock_items(appointment):
-                tx.update(lock, [LockItem.owners.delete({appointment.reference})])
+                tx.update(lock, [LockItem.owners.delete({appointment.reference}), LockItem.kind.set(LockItem)])
         return changed
 
     # -- wrong secret codes --------------------------------------------------------------------
