@@ -20,8 +20,8 @@ def aws():
         from chalicelib.repositories.store import create_tables
         from chalicelib.repositories.tables import IdempotencyRecord, Item
 
-        for model in (Item, IdempotencyRecord):
-            model._connection = None  # a fresh botocore client inside this mock
+        for model in (Item, IdempotencyRecord, *Item.__subclasses__()):
+            model._connection = None  # PynamoDB caches a client per model class: make fresh ones here
         create_tables()
         wiring.store.cache_clear()
         yield
