@@ -7,6 +7,7 @@ from .. import wiring
 from ..config import settings
 from ..domain.access import manage_token
 from ..domain.booking import ANY
+from ..domain.changes import change_deadline
 from ..domain.contact import normal_email, normal_phone
 from ..errors import ValidationError
 from ..services import booking as service
@@ -99,6 +100,29 @@ def booking(reference: str) -> dict:
     return booking_json(service.booking_for_holder(wiring.store(), reference, token, settings().signing_key))
 
 
+@public.route("/public/bookings/{reference}/cancel", methods=["POST"])
+def cancel_booking(reference: str) -> dict:
+    token = _manage_token(json_body(public.current_request))
+    return booking_json(service.cancel_by_client(wiring.store(), reference, token, settings().signing_key,
+                                                 wiring.now()))
+
+
+@public.route("/public/bookings/{reference}/reschedule", methods=["POST"])
+def reschedule_booking(reference: str) -> dict:
+    body = json_body(public.current_request)
+    staff_id = body.get("staff")
+    if staff_id is not None and not isinstance(staff_id, str):
+        raise ValidationError("must be a string", field="staff", code="wrong_type")
+    moved = service.reschedule_by_client(wiring.store(), reference, _manage_token(body), settings().signing_key,
+                                         parse_instant(body.get("start"), "start"), staff_id, wiring.now())
+    return booking_json(moved)
+
+
+def _manage_token(body: dict) -> str | None:
+    """The manage token, from the link's query string or the JSON body."""
+    return query(public.current_request, "token", required=False) or text(body, "token", required=False)
+
+
 def parse_booking(body: dict) -> BookingRequest:
     client = body.get("client")
     if not isinstance(client, dict):
@@ -128,6 +152,7 @@ def parse_booking(body: dict) -> BookingRequest:
 
 def booking_json(booking: Booking, *, with_token: bool = False) -> dict:
     appointment, tz = booking.appointment, booking.business.tz
+    deadline = change_deadline(booking.business, appointment) if appointment.status.holds_time else None
     body = {
         "reference": appointment.reference,
         "status": appointment.status.value,
@@ -140,7 +165,10 @@ def booking_json(booking: Booking, *, with_token: bool = False) -> dict:
         "price": f"{appointment.price:.2f}",
         "currency": appointment.currency,
         "business": booking.business.slug,
+        "business_name": booking.business.name,
+        "business_phone": booking.business.phone,
         "timezone": booking.business.timezone,
+        "change_until": deadline.astimezone(tz).isoformat() if deadline else None,
     }
     if with_token:
         body["manage_token"] = manage_token(settings().signing_key, appointment.reference)

@@ -41,6 +41,14 @@ class Approval(str, Enum):
     MANUAL = "manual"  # online bookings wait as pending until staff approve them
 
 
+class ClientChanges(str, Enum):
+    """Whether clients may cancel or reschedule online from the link in their messages."""
+
+    OFF = "off"  # they call the business instead
+    UNTIL = "until"  # until some hours before the start
+    ANYTIME = "anytime"  # until the start
+
+
 @dataclass(frozen=True)
 class BookingRules:
     """How clients may book online."""
@@ -50,6 +58,8 @@ class BookingRules:
     horizon_days: int = 60
     approval: Approval = Approval.AUTOMATIC
     total_availability: bool = False  # online bookings may land on top of existing appointments
+    client_changes: ClientChanges = ClientChanges.UNTIL
+    client_change_notice_hours: int = 24
 
 
 @dataclass(frozen=True)

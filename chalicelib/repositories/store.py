@@ -5,6 +5,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Iterable, Sequence
 
 from pynamodb.connection import Connection
@@ -14,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.booking import MAX_BUSY_MINUTES, lock_units
 from ..domain.calendar import UTC, Interval, WeeklyHours
 from ..domain.model import (
+    new_id,
     Appointment,
     AppointmentStatus,
     Approval,
@@ -21,6 +23,7 @@ from ..domain.model import (
     Business,
     Catalog,
     Client,
+    ClientChanges,
     Service,
     ServiceStatus,
     Source,
@@ -28,6 +31,7 @@ from ..domain.model import (
 )
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError
 from .tables import (
+    ActivityItem,
     IdempotencyRecord,
     AppointmentItem,
     BusinessItem,
@@ -172,16 +176,42 @@ class DynamoStore:
                 raise ContactTakenError("a client with these details was just created") from None
             raise
 
-    def release(self, appointment: Appointment, status: AppointmentStatus, now: datetime) -> Appointment:
-        """Change to a status that frees the time (cancelled, rejected) and let go of the locks."""
-        changed = appointment.with_status(status, now)
-        item = _appointment_item(appointment)
-        with TransactWrite(connection=_connection()) as tx:
-            tx.update(item, [AppointmentItem.status.set(status.value), AppointmentItem.updated_at.set(now)],
-                      condition=AppointmentItem.status == appointment.status.value)
-            for lock in _lock_items(appointment):
-                tx.update(lock, [LockItem.owners.delete({appointment.reference}), LockItem.kind.set(LockItem)])
-        return changed
+    def change(self, before: Appointment, after: Appointment, activity: dict | None = None) -> Appointment:
+        """Store a changed appointment and move its lock units to match, all or nothing.
+
+        Units both versions hold stay put; units only `before` held are released; units only `after`
+        needs are claimed (exclusively, unless it is booked on top of others). The appointment must
+        still be as it was read (`updated_at`), so two concurrent changes cannot both land.
+        Raises SlotUnavailableError when a needed unit is taken and ConflictError `booking_changed`
+        when someone changed the appointment meanwhile.
+        """
+        held_before = {(lock.pk, lock.sk) for lock in _lock_items(before)} if before.status.holds_time else set()
+        held_after = {(lock.pk, lock.sk) for lock in _lock_items(after)} if after.status.holds_time else set()
+        puts = [_appointment_item(after)]
+        if activity is not None:
+            puts.append(ActivityItem(
+                pk=f"BIZ#{after.business_id}#ACTIVITY", sk=f"{_iso(after.updated_at)}#{after.reference}#{new_id('act')}",
+                reference=after.reference, details=activity, at=after.updated_at,
+            ))
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(puts[0], condition=AppointmentItem.updated_at == before.updated_at)
+                for item in puts[1:]:
+                    tx.save(item)
+                for pk, sk in sorted(held_before - held_after):
+                    tx.update(LockItem(pk=pk, sk=sk), [LockItem.owners.delete({after.reference})])
+                for pk, sk in sorted(held_after - held_before):
+                    lock = LockItem(pk=pk, sk=sk)
+                    tx.update(lock, _claim(after, lock),
+                              condition=LockItem.owners.does_not_exist() if after.exclusive else None)
+        except TransactWriteError as error:
+            failed = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
+            if failed and failed[0]:
+                raise ConflictError("the booking was changed meanwhile; reload it", code="booking_changed") from None
+            if any(failed):
+                raise SlotUnavailableError("that time is no longer available", field="start") from None
+            raise
+        return after
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:
@@ -228,14 +258,14 @@ def _claim(appointment: Appointment, lock: LockItem) -> list:
 
 
 def _rules_json(rules: BookingRules) -> dict:
-    data = asdict(rules)
-    data["approval"] = rules.approval.value
-    return data
+    return {name: value.value if isinstance(value, Enum) else value for name, value in asdict(rules).items()}
 
 
 def _business(item: BusinessItem) -> Business:
     rules = dict(item.rules or {})
-    rules["approval"] = Approval(rules.get("approval", Approval.AUTOMATIC.value))
+    for name, kind in (("approval", Approval), ("client_changes", ClientChanges)):
+        if name in rules:
+            rules[name] = kind(rules[name])
     return Business(
         id=item.id, slug=item.slug, name=item.name, timezone=item.timezone, locale=item.locale,
         currency=item.currency, opening_hours=WeeklyHours.from_json(item.opening_hours),

@@ -8,6 +8,7 @@ Keys (pk / sk):
   APPT#<reference>          APPT                                   also indexed by business and start
   LOCK#<business>#<kind>#<resource id>   <unit start, UTC>         who holds each 5-minute unit
   THROTTLE#<business>#<address>          code                      recent wrong secret codes
+  BIZ#<business>#ACTIVITY   <when>#<reference>#<id>                what clients changed, for the backoffice
 This module is also the single source of the table's shape for infra/ (see `table_definition`).
 """
 from __future__ import annotations
@@ -133,6 +134,14 @@ class LockItem(Item, discriminator="lock"):
     appointments booked on top of others (total availability, overrides) add themselves anyway."""
 
     owners = UnicodeSetAttribute(null=True)
+
+
+class ActivityItem(Item, discriminator="activity"):
+    """Something a client did to a booking (cancelled, rescheduled), shown in the backoffice."""
+
+    reference = UnicodeAttribute()
+    details = JSONAttribute()
+    at = UTCDateTimeAttribute()
 
 
 class ThrottleItem(Item, discriminator="throttle"):

@@ -1,12 +1,13 @@
 """What a client does on the public booking page: look, pick a slot, book, come back to it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from ..domain import access
 from ..domain.booking import ANY, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
 from ..domain.availability import Slot
+from ..domain.changes import check_client_may_change
 from ..domain.calendar import local_instant
 from ..domain.model import (
     Appointment,
@@ -136,6 +137,43 @@ def booking_for_holder(store: DynamoStore, reference: str, token: str | None, ke
     catalog = store.catalog(appointment.business_id)
     service, member = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
     return Booking(appointment, catalog.business, service, member)
+
+
+def cancel_by_client(store: DynamoStore, reference: str, token: str | None, key: bytes, now: datetime) -> Booking:
+    """Cancel from the manage link, within the business's policy; the time is free at once."""
+    booking = booking_for_holder(store, reference, token, key)
+    check_client_may_change(booking.business, booking.appointment, now)
+    cancelled = booking.appointment.with_status(AppointmentStatus.CANCELLED, now)
+    store.change(booking.appointment, cancelled, {"what": "cancelled", "by": "client"})
+    return replace(booking, appointment=cancelled)
+
+
+def reschedule_by_client(store: DynamoStore, reference: str, token: str | None, key: bytes, start: datetime,
+                         staff_id: str | None, now: datetime) -> Booking:
+    """Move a booking to another free slot, with the same availability rules and locks as a new one.
+
+    The same professional unless the client names another (or "any"); the old time is released in
+    the same transaction that claims the new one.
+    """
+    booking = booking_for_holder(store, reference, token, key)
+    before = booking.appointment
+    check_client_may_change(booking.business, before, now)
+    catalog = store.catalog(before.business_id)
+    service = catalog.service(before.service_id)
+    if service is None:
+        raise NotFoundError("this service is no longer offered", field="service")
+    staff = candidates(catalog, service, staff_id or before.staff_id)
+    offer = offer_for(catalog, service, staff, start, now)
+    span, busy = service.occupies(start)
+    for member in offer.staff_ids[:ATTEMPTS]:
+        after = replace(before, staff_id=member, start=span.start, end=span.end, busy=busy, updated_at=now)
+        try:
+            store.change(before, after, {"what": "rescheduled", "by": "client", "from": before.start.isoformat(),
+                                         "to": after.start.isoformat(), "staff": member})
+        except SlotUnavailableError:
+            continue
+        return Booking(after, catalog.business, service, catalog.member(member))
+    raise SlotUnavailableError("that time is no longer available", field="start")
 
 
 def _open_candidates(store: DynamoStore, catalog: Catalog, service: Service, staff_id: str,

@@ -19,3 +19,11 @@ def booking_body(start: str, *, service="svc_cut", staff="any", email="eva@examp
 
 def error(response) -> dict:
     return response.json_body["error"]
+
+
+def cancel(store, reference: str, now):
+    """Cancel as staff will (backoffice routes come later): straight through the store."""
+    from chalicelib.domain.model import AppointmentStatus
+
+    before = store.appointment(reference)
+    return store.change(before, before.with_status(AppointmentStatus.CANCELLED, now))

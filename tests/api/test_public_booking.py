@@ -5,7 +5,7 @@ import random
 
 from chalicelib.domain.model import Approval, BookingRules
 from tests import factories
-from tests.api.helpers import booking_body, error, post
+from tests.api.helpers import booking_body, cancel, error, post
 
 TUESDAY_11 = "2026-03-24T11:00:00+01:00"
 
@@ -91,9 +91,7 @@ def test_buffers_block_an_overlapping_slot_at_the_database(client, salon, store)
 
 def test_cancelling_frees_the_time_again(client, salon, store, clock):
     made = post(client, "/public/salon/bookings", booking_body(TUESDAY_11, staff="stf_ana")).json_body
-    from chalicelib.domain.model import AppointmentStatus
-
-    store.release(store.appointment(made["reference"]), AppointmentStatus.CANCELLED, clock["value"])
+    cancel(store, made["reference"], clock["value"])
     again = post(client, "/public/salon/bookings", booking_body(TUESDAY_11, staff="stf_ana", email="n@example.com"))
     assert again.status_code == 201
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.domain.model import AppointmentStatus
 from tests import factories
-from tests.api.helpers import booking_body, error, post
+from tests.api.helpers import booking_body, cancel, error, post
 
 SLOT = "2026-03-24T11:00:00+01:00"
 
@@ -47,7 +46,7 @@ def test_a_failed_booking_is_not_remembered_so_a_retry_can_succeed(client, salon
     key = {"Idempotency-Key": "retry-0003-abcdef"}
     blocker = post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana", email="b@example.com"))
     assert post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana"), key).status_code == 409
-    store.release(store.appointment(blocker.json_body["reference"]), AppointmentStatus.CANCELLED, clock["value"])
+    cancel(store, blocker.json_body["reference"], clock["value"])
     assert post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana"), key).status_code == 201
 
 
