@@ -1,0 +1,76 @@
+"""Import time of `app` (what a cold start pays before the first request) against a bare Chalice
+app that imports boto3, measured with `python -X importtime` in fresh interpreters."""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_APP = '''import boto3
+from chalice import Chalice
+
+app = Chalice(app_name="bare")
+
+
+@app.route("/")
+def index():
+    return {"hello": "world"}
+'''
+
+
+def importtime(cwd: Path) -> tuple[float, dict[str, float]]:
+    """Cumulative microseconds of `import app`, and the self time of every module imported for it
+    summed by top-level package (self times add up; cumulative ones of nested packages overlap)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app"], cwd=cwd, env=os.environ,
+                          capture_output=True, text=True, check=True)
+    lines = []
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if not line.startswith("import time:") or len(parts) != 3 or not parts[1].strip().isdigit():
+            continue  # the header, or anything else on stderr
+        self_us = float(parts[0].removeprefix("import time:"))
+        depth = (len(parts[2]) - len(parts[2].lstrip(" ")) - 1) // 2
+        lines.append((self_us, float(parts[1]), depth, parts[2].strip()))
+    # importtime prints a module after everything it imported: the `app` line closes its subtree,
+    # which is every line since the previous top-level one.
+    end = max(i for i, (_, _, depth, name) in enumerate(lines) if depth == 0 and name == "app")
+    start = max((i for i in range(end) if lines[i][2] == 0), default=-1) + 1
+    packages: dict[str, float] = {}
+    for self_us, _, _, name in lines[start:end + 1]:
+        root = name.split(".")[0]
+        packages[root] = packages.get(root, 0.0) + self_us
+    return lines[end][1], packages
+
+
+def run(repeats: int = 5) -> dict:
+    with tempfile.TemporaryDirectory(prefix="turno-bench-") as bare_dir:
+        bare = Path(bare_dir)
+        (bare / "app.py").write_text(BARE_APP)
+        for where in (ROOT, bare):  # a first run compiles bytecode; not measured
+            importtime(where)
+        turno, plain, turno_packages, plain_packages = [], [], [], []
+        for _ in range(repeats):  # interleaved, so a busy moment hits both alike
+            for where, totals, packages in ((ROOT, turno, turno_packages), (bare, plain, plain_packages)):
+                total, by_package = importtime(where)
+                totals.append(total)
+                packages.append(by_package)
+    turno_median = _median_run(turno, turno_packages)
+    bare_median = _median_run(plain, plain_packages)
+    heaviest = sorted(turno_median, key=lambda name: -turno_median[name])[:10]
+    return {
+        "repeats": repeats,
+        "turno_ms": [t / 1000 for t in turno],
+        "bare_ms": [t / 1000 for t in plain],
+        "turno_median_ms": statistics.median(turno) / 1000,
+        "bare_median_ms": statistics.median(plain) / 1000,
+        "heaviest": [(name, turno_median[name] / 1000, bare_median.get(name, 0.0) / 1000) for name in heaviest],
+    }
+
+
+def _median_run(totals: list[float], packages: list[dict[str, float]]) -> dict[str, float]:
+    """The package breakdown of the run whose total is the median (one real run, not a mix)."""
+    return packages[totals.index(sorted(totals)[len(totals) // 2])]
