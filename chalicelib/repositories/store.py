@@ -147,57 +147,54 @@ class DynamoStore:
             raise NotFoundError("no such booking", field="reference") from None
 
     def book(self, appointment: Appointment, new_client: Client | None = None) -> None:
-        """Store an appointment and claim its professional's time, all or nothing.
+        """Store a new appointment (and a new client with their contact keys) and claim the
+        professional's time, all or nothing.
 
-        Raises SlotUnavailableError when any lock unit is already held exclusively, and
-        ContactTakenError when a new client's email or phone was registered meanwhile.
+        Raises SlotUnavailableError when a lock unit is already held exclusively, and
+        ContactTakenError when the new client's email or phone was registered meanwhile.
         """
-        puts = [_appointment_item(appointment)]
+        extra: list[Item] = []
         if new_client is not None:
-            puts.append(_client_item(appointment.business_id, new_client))
-            puts += [
+            extra.append(_client_item(appointment.business_id, new_client))
+            extra += [
                 ContactItem(pk=f"BIZ#{appointment.business_id}#CONTACT", sk=key, client_id=new_client.id)
                 for key in _contact_keys(new_client.email, new_client.phone)
             ]
-        locks = _lock_items(appointment)
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                for item in puts:
-                    tx.save(item, condition=Item.pk.does_not_exist())
-                for lock in locks:
-                    tx.update(lock, _claim(appointment, lock),
-                              condition=LockItem.owners.does_not_exist() if appointment.exclusive else None)
-        except TransactWriteError as error:
-            # PynamoDB sends puts before updates; reasons come back in that order.
-            failed = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
-            if any(failed[len(puts):]):
-                raise SlotUnavailableError("that time is no longer available", field="start") from None
-            if any(failed[1:len(puts)]):
-                raise ContactTakenError("a client with these details was just created") from None
-            raise
+        self._write(None, appointment, extra, unique=True)
 
     def change(self, before: Appointment, after: Appointment, activity: dict | None = None) -> Appointment:
         """Store a changed appointment and move its lock units to match, all or nothing.
 
-        Units both versions hold stay put; units only `before` held are released; units only `after`
-        needs are claimed (exclusively, unless it is booked on top of others). The appointment must
-        still be as it was read (`updated_at`), so two concurrent changes cannot both land.
-        Raises SlotUnavailableError when a needed unit is taken and ConflictError `booking_changed`
-        when someone changed the appointment meanwhile.
+        The appointment must still be as it was read (`updated_at`), so two concurrent changes
+        cannot both land: the loser gets ConflictError `booking_changed`.
         """
-        held_before = {(lock.pk, lock.sk) for lock in _lock_items(before)} if before.status.holds_time else set()
-        held_after = {(lock.pk, lock.sk) for lock in _lock_items(after)} if after.status.holds_time else set()
-        puts = [_appointment_item(after)]
+        extra: list[Item] = []
         if activity is not None:
-            puts.append(ActivityItem(
+            extra.append(ActivityItem(
                 pk=f"BIZ#{after.business_id}#ACTIVITY", sk=f"{_iso(after.updated_at)}#{after.reference}#{new_id('act')}",
                 reference=after.reference, details=activity, at=after.updated_at,
             ))
+        self._write(before, after, extra, unique=False)
+        return after
+
+    def _write(self, before: Appointment | None, after: Appointment, extra: list[Item], *, unique: bool) -> None:
+        """One transaction: the appointment, `extra` items (new ones when `unique`), and the lock units.
+
+        Units both versions hold stay put; units only `before` held are released; units only `after`
+        needs are claimed, exclusively unless it is booked on top of others.
+        """
+        held_before = _held(before)
+        held_after = _held(after)
+        appointment = _appointment_item(after)
+        if before is None:
+            condition = Item.pk.does_not_exist()
+        else:
+            condition = AppointmentItem.updated_at == before.updated_at
         try:
             with TransactWrite(connection=_connection()) as tx:
-                tx.save(puts[0], condition=AppointmentItem.updated_at == before.updated_at)
-                for item in puts[1:]:
-                    tx.save(item)
+                tx.save(appointment, condition=condition)
+                for item in extra:
+                    tx.save(item, condition=Item.pk.does_not_exist() if unique else None)
                 for pk, sk in sorted(held_before - held_after):
                     tx.update(LockItem(pk=pk, sk=sk), [LockItem.owners.delete({after.reference})])
                 for pk, sk in sorted(held_after - held_before):
@@ -205,13 +202,16 @@ class DynamoStore:
                     tx.update(lock, _claim(after, lock),
                               condition=LockItem.owners.does_not_exist() if after.exclusive else None)
         except TransactWriteError as error:
+            # PynamoDB sends puts before updates; the reasons come back in that order.
             failed = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
+            puts = 1 + len(extra)
+            if any(failed[puts:]):
+                raise SlotUnavailableError("that time is no longer available", field="start") from None
+            if any(failed[1:puts]):
+                raise ContactTakenError("a client with these details was just created") from None
             if failed and failed[0]:
                 raise ConflictError("the booking was changed meanwhile; reload it", code="booking_changed") from None
-            if any(failed):
-                raise SlotUnavailableError("that time is no longer available", field="start") from None
             raise
-        return after
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:
@@ -243,6 +243,13 @@ def _contact_keys(email: str | None, phone: str | None) -> list[str]:
 def _lock_items(appointment: Appointment) -> list[LockItem]:
     pk = _lock_pk(appointment.business_id, appointment.staff_id)
     return [LockItem(pk=pk, sk=_iso(unit)) for unit in lock_units(appointment.busy)]
+
+
+def _held(appointment: Appointment | None) -> set[tuple[str, str]]:
+    """The (pk, sk) of every lock unit an appointment holds in its current state."""
+    if appointment is None or not appointment.status.holds_time:
+        return set()
+    return {(lock.pk, lock.sk) for lock in _lock_items(appointment)}
 
 
 def _lock_pk(business_id: str, staff_id: str) -> str:
