@@ -20,6 +20,7 @@ class ServiceStatus(str, Enum):
 class AppointmentStatus(str, Enum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
+    ARRIVED = "arrived"  # checked in at the front desk
     REJECTED = "rejected"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
@@ -27,8 +28,8 @@ class AppointmentStatus(str, Enum):
 
     @property
     def holds_time(self) -> bool:
-        """Pending and confirmed appointments keep their professional busy."""
-        return self in (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
+        """Pending, confirmed and arrived appointments keep their professional busy."""
+        return self in (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED, AppointmentStatus.ARRIVED)
 
 
 class Source(str, Enum):

@@ -30,6 +30,7 @@ from ..domain.model import (
     Staff,
 )
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError
+from . import search_index
 from .tables import (
     ActivityItem,
     IdempotencyRecord,
@@ -160,6 +161,7 @@ class DynamoStore:
                 ContactItem(pk=f"BIZ#{appointment.business_id}#CONTACT", sk=key, client_id=new_client.id)
                 for key in _contact_keys(new_client.email, new_client.phone)
             ]
+        extra += search_index.on_book(appointment, new_client)
         self._write(None, appointment, extra, unique=True)
 
     def change(self, before: Appointment, after: Appointment, activity: dict | None = None) -> Appointment:
@@ -174,11 +176,14 @@ class DynamoStore:
                 pk=f"BIZ#{after.business_id}#ACTIVITY", sk=f"{_iso(after.updated_at)}#{after.reference}#{new_id('act')}",
                 reference=after.reference, details=activity, at=after.updated_at,
             ))
-        self._write(before, after, extra, unique=False)
+        words, stale_words = search_index.on_change(before, after)
+        self._write(before, after, extra + words, unique=False, remove=stale_words)
         return after
 
-    def _write(self, before: Appointment | None, after: Appointment, extra: list[Item], *, unique: bool) -> None:
-        """One transaction: the appointment, `extra` items (new ones when `unique`), and the lock units.
+    def _write(self, before: Appointment | None, after: Appointment, extra: list[Item], *, unique: bool,
+               remove: Sequence[Item] = ()) -> None:
+        """One transaction: the appointment, `extra` items (new ones when `unique`), the lock units, and
+        the deletion of `remove` (stale search words).
 
         Units both versions hold stay put; units only `before` held are released; units only `after`
         needs are claimed, exclusively unless it is booked on top of others.
@@ -192,6 +197,8 @@ class DynamoStore:
             condition = AppointmentItem.updated_at == before.updated_at
         try:
             with TransactWrite(connection=_connection()) as tx:
+                for item in remove:
+                    tx.delete(item)
                 tx.save(appointment, condition=condition)
                 for item in extra:
                     tx.save(item, condition=Item.pk.does_not_exist() if unique else None)
@@ -204,6 +211,7 @@ class DynamoStore:
         except TransactWriteError as error:
             # PynamoDB sends puts before updates; the reasons come back in that order.
             failed = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
+            failed = failed[len(remove):]  # deletes (unconditional) are sent before the puts
             puts = 1 + len(extra)
             if any(failed[puts:]):
                 raise SlotUnavailableError("that time is no longer available", field="start") from None

@@ -8,7 +8,10 @@ Keys (pk / sk):
   APPT#<reference>          APPT                                   also indexed by business and start
   LOCK#<business>#<kind>#<resource id>   <unit start, UTC>         who holds each 5-minute unit
   THROTTLE#<business>#<address>          code                      recent wrong secret codes
+  BIZ#<business>#NOTIFY     SETTINGS | TEXT#<kind>#<channel>       notification settings and custom texts
   BIZ#<business>#ACTIVITY   <when>#<reference>#<id>                what clients changed, for the backoffice
+  BIZ#<business>#WORD       <word>#<client id>#<origin>            client search (origin: n name, k contact, a<ref>)
+  BIZ#<business>#HISTORY#<client id>   <reference>                 a client's appointments
 This module is also the single source of the table's shape for infra/ (see `table_definition`).
 """
 from __future__ import annotations
@@ -103,6 +106,10 @@ class ClientItem(Item, discriminator="client"):
     phone = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(default="")
     created_at = UTCDateTimeAttribute()
+    mobile = UnicodeAttribute(null=True)
+    fiscal_code = UnicodeAttribute(null=True)
+    revision = NumberAttribute(null=True)  # bumped by every backoffice edit: concurrent edits cannot both land
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class ContactItem(Item, discriminator="contact"):
@@ -144,8 +151,38 @@ class ActivityItem(Item, discriminator="activity"):
     at = UTCDateTimeAttribute()
 
 
+class SearchWordItem(Item, discriminator="search_word"):
+    """One word a client can be found by, written in the same transaction as what it comes from."""
+
+    client_id = UnicodeAttribute()
+
+
+class ClientAppointmentItem(Item, discriminator="client_appointment"):
+    """Links a client to one of their appointments (written once, when it is booked): their history."""
+
+    client_id = UnicodeAttribute()
+    reference = UnicodeAttribute()
+
+
 class ThrottleItem(Item, discriminator="throttle"):
     failures = ListAttribute(of=NumberAttribute, default=list)  # epoch seconds of wrong codes
+
+
+class NotificationSettingsItem(Item, discriminator="notification_settings"):
+    """What a business sends and when (repositories/notification_settings.py has the keys)."""
+
+    preferences = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class CustomTextItem(Item, discriminator="custom_text"):
+    """A business's own text for one message kind on one channel (a Jinja2 template, checked on save)."""
+
+    message_kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    body = UnicodeAttribute()
+    subject = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
 
 
 class IdempotencyRecord(Model):
