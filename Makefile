@@ -17,6 +17,13 @@ test: $(VENV)/.installed
 test-quick: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow"
 
+# The independent SMS segment calculator the notification tests compare against (npm, lock file).
+SMS_CALC := tests/notifications/node_modules/.installed
+$(SMS_CALC): tests/notifications/package.json tests/notifications/package-lock.json
+	cd tests/notifications && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+test test-quick: $(SMS_CALC)
+
 bench: $(VENV)/.installed
 	$(PY) -m bench
 

@@ -1,0 +1,1 @@
+"""Messages to clients: what they say (render, SMS encoding, .ics) and how they go out (outbox, delivery)."""
