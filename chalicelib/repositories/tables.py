@@ -12,6 +12,12 @@ Keys (pk / sk):
   BIZ#<business>#ACTIVITY   <when>#<reference>#<id>                what clients changed, for the backoffice
   BIZ#<business>#WORD       <word>#<client id>#<origin>            client search (origin: n name, k contact, a<ref>)
   BIZ#<business>#HISTORY#<client id>   <reference>                 a client's appointments
+  OUTBOX#<id>               OUTBOX                                 one per booking change: its messages (messages.py)
+  BIZ#<business>#MSGLOG#<client>  <at>#<outbox id>#<channel>        a client's message log (also agenda: BIZ#<b>#MSGS)
+  BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
+  UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
+Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
+reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
 This module is also the single source of the table's shape for infra/ (see `table_definition`).
 """
 from __future__ import annotations
@@ -44,6 +50,17 @@ class AgendaIndex(GlobalSecondaryIndex):
     agenda_sk = UnicodeAttribute(range_key=True)
 
 
+class DueIndex(GlobalSecondaryIndex):
+    """Work by due instant, one partition per UTC day: jobs query it instead of scanning."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_pk = UnicodeAttribute(hash_key=True)
+    due_sk = UnicodeAttribute(range_key=True)
+
+
 class Item(Model):
     class Meta:
         table_name = settings().table_name
@@ -56,6 +73,9 @@ class Item(Model):
     agenda_pk = UnicodeAttribute(null=True)
     agenda_sk = UnicodeAttribute(null=True)
     agenda = AgendaIndex()
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    due = DueIndex()
 
 
 class BusinessItem(Item, discriminator="business"):
@@ -201,13 +221,14 @@ def table_definition() -> dict:
     """Keys and indexes of the table, as CloudFormation spells them (for infra/ and its drift test)."""
     keys = [("pk", "HASH"), ("sk", "RANGE")]
     index_keys = [("agenda_pk", "HASH"), ("agenda_sk", "RANGE")]
+    due_keys = [("due_pk", "HASH"), ("due_sk", "RANGE")]
     return {
         "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in keys],
-        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n, _ in keys + index_keys],
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n, _ in keys + index_keys + due_keys],
         "GlobalSecondaryIndexes": [{
-            "IndexName": AgendaIndex.Meta.index_name,
-            "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in index_keys],
+            "IndexName": index.Meta.index_name,
+            "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in index_key_names],
             "Projection": {"ProjectionType": "ALL"},
-        }],
+        } for index, index_key_names in ((AgendaIndex, index_keys), (DueIndex, due_keys))],
         "TimeToLiveAttribute": "expires_at",
     }
