@@ -5,10 +5,25 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .PHONY: dev test test-quick bench clean
+.PHONY: synth deploy clean-infra
+
+# Deployment (infra/, docs/deploy.md) has its own venv: aws-cdk-lib is ~430 MB the app never needs.
+# It holds the app's runtime requirements too, because packaging imports app.py.
+INFRA_VENV := infra/.venv
+INFRA_PY   := $(INFRA_VENV)/bin/python
+STAGE      ?= dev
+CDK        ?= npx --yes aws-cdk@2.1148.1
+# jsii still runs on Node 20 (end of life): silence only that version's banner.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(INFRA_VENV)/.installed: infra/requirements.txt requirements.txt
+	test -x $(INFRA_PY) || $(PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_PY) -m pip install -q --disable-pip-version-check -r infra/requirements.txt
 	touch $@
 
 test: $(VENV)/.installed
@@ -27,5 +42,19 @@ test test-quick: $(SMS_CALC)
 bench: $(VENV)/.installed
 	$(PY) -m bench
 
+# Package the app and synthesize every stage's CloudFormation template offline, then lint them.
+synth: $(INFRA_VENV)/.installed
+	rm -rf infra/cdk.out
+	cd infra && ../$(INFRA_PY) cdk_app.py
+	$(INFRA_VENV)/bin/cfn-lint infra/cdk.out/*.template.json
+	$(INFRA_PY) infra/report.py infra/cdk.out prod
+
+# Needs AWS credentials and a bootstrapped account: see docs/deploy.md. Cannot run offline.
+deploy: synth
+	cd infra && $(CDK) deploy --app cdk.out $(STAGE) --require-approval broadening
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+clean-infra:
+	rm -rf $(INFRA_VENV) infra/build infra/cdk.out

@@ -1,0 +1,1 @@
+"""Turno's deployment: a CDK app that packages the Chalice app and defines everything around it."""
