@@ -73,3 +73,14 @@ def _past(action: Action) -> str:
         Action.CHECK_IN: "checked in", Action.COMPLETE: "completed", Action.NO_SHOW: "marked as a no-show",
         Action.MOVE: "moved",
     }[action]
+
+
+_CHECK_IN = {
+    S.PENDING: "awaiting_approval", S.CONFIRMED: "expected", S.ARRIVED: "arrived", S.COMPLETED: "completed",
+    S.NO_SHOW: "no_show", S.CANCELLED: "cancelled", S.REJECTED: "rejected",
+}
+
+
+def check_in_state(status: S) -> str:
+    """What the front desk's monitor shows for a booking: expected, arrived, completed, no_show, ..."""
+    return _CHECK_IN[status]
