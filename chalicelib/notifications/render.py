@@ -187,13 +187,14 @@ def check_custom_text(text: CustomText, sample: Mapping[str, Any]) -> None:
             continue
         try:
             tree = sandbox().parse(source)
-        except TemplateSyntaxError as error:
+            declared = meta.find_undeclared_variables(tree)  # compiles: unknown filters fail here
+        except TemplateSyntaxError as error:  # TemplateAssertionError too
             raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
         forbidden = next(tree.find_all(_FORBIDDEN_NODES), None)
         if forbidden is not None:
             raise InvalidTemplateError(f"line {forbidden.lineno}: only variables, filters ({', '.join(SAFE_FILTERS)}) "
                                        "and if-blocks are allowed", field=field)
-        unknown = _unknown_variables(tree)
+        unknown = _unknown_variables(tree, declared)
         if unknown:
             raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented())}",
                                        field=field)
@@ -211,12 +212,11 @@ def documented() -> list[str]:
     return [f"{name}.{key}" if key else name for name, keys in VARIABLES.items() for key in keys or ("",)]
 
 
-def _unknown_variables(tree: nodes.Template) -> str | None:
+def _unknown_variables(tree: nodes.Template, declared: set[str]) -> str | None:
     """The first name the text uses beyond the documented ones (`client.items`, `os`, ...)."""
-    for name in sorted(meta.find_undeclared_variables(tree)):
+    for name in sorted(declared):
         if name not in VARIABLES:
             return name
-    declared = set(meta.find_undeclared_variables(tree))
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         target = node.node
         if isinstance(target, nodes.Name) and target.name in declared:
