@@ -1,7 +1,13 @@
 """Turno's API: the Chalice app, its blueprints, and nothing else."""
 from chalice import Chalice
 
+from chalicelib.api.admin_business import admin
+from chalicelib.api.auth import auth
 from chalicelib.api.public import public
+from chalicelib.auth.authorizer import gate
 
 app = Chalice(app_name="turno")
 app.register_blueprint(public)
+app.register_blueprint(gate)
+app.register_blueprint(auth)
+app.register_blueprint(admin)

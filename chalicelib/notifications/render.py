@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Mapping
@@ -256,22 +256,33 @@ def _tidy(text: str) -> str:
 
 
 # -- samples (preview, and the trial render when a custom text is saved) ------------------------
-def sample_context(business: Business, *, service: Service | None = None, staff: Staff | None = None,
-                   now: datetime, manage_url: str = "https://example.com/manage") -> dict[str, Any]:
-    """Variables for a made-up booking tomorrow at 10:00 local time with the business's own names."""
-    from ..domain.model import AppointmentStatus, Source
+SAMPLE_MANAGE_URL = "https://example.com/manage/SAMPLE0REF00"
+
+
+def sample_booking(business: Business, *, service: Service | None = None, staff: Staff | None = None,
+                   now: datetime, status: Any = None) -> dict[str, Any]:
+    """A made-up booking tomorrow at 10:00 local time, with the business's own service and staff
+    when it has them: what a preview shows and what a custom text is tried on before it is saved."""
     from ..domain.calendar import Interval
+    from ..domain.model import AppointmentStatus, Source
 
     service = service or Service("svc_sample", "Haircut", 45, Decimal("30.00"))
     staff = staff or Staff("stf_sample", "Alex", frozenset({service.id}), None)  # type: ignore[arg-type]
     local = now.astimezone(business.tz) + timedelta(days=1)
-    start = local.replace(hour=10, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
+    start = local.replace(hour=10, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
     end = start + timedelta(minutes=service.duration_minutes)
     appointment = Appointment(
         reference="SAMPLE0REF00", business_id=business.id, client_id="cli_sample", service_id=service.id,
-        staff_id=staff.id, start=start, end=end, busy=Interval(start, end), status=AppointmentStatus.CONFIRMED,
+        staff_id=staff.id, start=start, end=end, busy=Interval(start, end), status=status or AppointmentStatus.CONFIRMED,
         source=Source.ONLINE, price=service.price, currency=business.currency, created_at=now, updated_at=now,
     )
-    client = Client("cli_sample", "Maria", "Rossi", email="maria@example.com", phone="+34600000000")
-    return context(business=business, appointment=appointment, client=client, service=service, staff=staff,
-                   manage_url=manage_url, previous_start=start - timedelta(days=1))
+    client = Client("cli_sample", "Maria", "Rossi", email="maria@example.com", phone="+34612345678")
+    return {"business": business, "appointment": appointment, "client": client, "service": service,
+            "staff": staff}
+
+
+def sample_context(business: Business, *, service: Service | None = None, staff: Staff | None = None,
+                   now: datetime) -> dict[str, Any]:
+    sample = sample_booking(business, service=service, staff=staff, now=now)
+    return context(**sample, manage_url=SAMPLE_MANAGE_URL,
+                   previous_start=sample["appointment"].start - timedelta(days=1))

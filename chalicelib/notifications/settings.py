@@ -136,10 +136,13 @@ class NotificationSettings:
             raise
 
 
+def kind_and_channel(kind: Any, channel: Any) -> tuple[MessageKind, Channel]:
+    return _enum(MessageKind, kind, "kind", "unknown_kind"), _enum(Channel, channel, "channel", "unknown_channel")
+
+
 def custom_text_from_json(kind: str, channel: str, data: Any) -> CustomText:
     """The body of `PUT .../texts/{kind}/{channel}`: shape only; the template is checked by render."""
-    kind_, channel_ = _enum(MessageKind, kind, "kind", "unknown_kind"), _enum(Channel, channel, "channel",
-                                                                                 "unknown_channel")
+    kind_, channel_ = kind_and_channel(kind, channel)
     if not isinstance(data, dict):
         raise ValidationError("must be an object", code="wrong_type")
     allowed = {"body", "subject"} if channel_ is Channel.EMAIL else {"body"}

@@ -12,6 +12,10 @@ Keys (pk / sk):
   BIZ#<business>#ACTIVITY   <when>#<reference>#<id>                what clients changed, for the backoffice
   BIZ#<business>#WORD       <word>#<client id>#<origin>            client search (origin: n name, k contact, a<ref>)
   BIZ#<business>#HISTORY#<client id>   <reference>                 a client's appointments
+  SUB#<cognito sub>         ACCOUNT                                a staff login: business, staff, level
+  BIZ#<business>#ACCOUNT    <staff id>                             the business's logins
+  BIZ#<business>#AUDIT      <when>#<id>                            backoffice changes, newest last
+  THROTTLE#login#<sha256 of email>      login                      recent failed sign-ins
   OUTBOX#<id>               OUTBOX                                 one per booking change: its messages (messages.py)
   BIZ#<business>#MSGLOG#<client>  <at>#<outbox id>#<channel>        a client's message log (also agenda: BIZ#<b>#MSGS)
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
@@ -89,6 +93,7 @@ class BusinessItem(Item, discriminator="business"):
     rules = JSONAttribute()
     secret_code = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
+    revision = NumberAttribute(null=True)  # bumped by every backoffice edit: concurrent edits cannot both land
 
 
 class SlugItem(Item, discriminator="slug"):
@@ -104,6 +109,7 @@ class StaffItem(Item, discriminator="staff"):
     secret_code = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
+    revision = NumberAttribute(null=True)  # bumped by every backoffice edit
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -116,6 +122,7 @@ class ServiceItem(Item, discriminator="service"):
     buffer_after_minutes = NumberAttribute(default=0)
     price = UnicodeAttribute()  # a Decimal string: money is never a float
     status = UnicodeAttribute()
+    revision = NumberAttribute(null=True)  # bumped by every backoffice edit
 
 
 class ClientItem(Item, discriminator="client"):
@@ -182,6 +189,40 @@ class ClientAppointmentItem(Item, discriminator="client_appointment"):
 
     client_id = UnicodeAttribute()
     reference = UnicodeAttribute()
+
+
+class AccountItem(Item, discriminator="account"):
+    """A staff login, keyed by its Cognito subject: what the authorizer reads, in one GetItem."""
+
+    business_id = UnicodeAttribute()
+    staff_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    level = NumberAttribute()
+    signed_out_at = NumberAttribute(null=True)  # epoch seconds of the last global sign-out
+
+
+class StaffAccountItem(Item, discriminator="staff_account"):
+    """The same login seen from its business (listing staff with their access, changing a level)."""
+
+    staff_id = UnicodeAttribute()
+    sub = UnicodeAttribute()
+    email = UnicodeAttribute()
+    level = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class AuditItem(Item, discriminator="audit"):
+    """Who changed what in the backoffice, when, with the changed fields before and after."""
+
+    at = UTCDateTimeAttribute()
+    actor_id = UnicodeAttribute()
+    actor_email = UnicodeAttribute(default="")
+    actor_level = NumberAttribute()
+    action = UnicodeAttribute()
+    target_kind = UnicodeAttribute()
+    target_id = UnicodeAttribute()
+    before = JSONAttribute(null=True)
+    after = JSONAttribute(null=True)
 
 
 class ThrottleItem(Item, discriminator="throttle"):
