@@ -14,6 +14,22 @@ class Settings:
     idempotency_table_name: str
     signing_key: bytes  # signs manage tokens; a secret per stage
     max_body_bytes: int = 64 * 1024
+    # Staff sign-in (Amazon Cognito). The issuer is always the AWS form; the JWKS URL may point elsewhere
+    # (moto's server locally), and an empty one means "the issuer's own /.well-known/jwks.json".
+    region: str = "eu-west-1"
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    jwks_url: str = ""
+    sender_email: str = "no-reply@turno.example"
+    backoffice_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def token_issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def token_keys_url(self) -> str:
+        return self.jwks_url or f"{self.token_issuer}/.well-known/jwks.json"
 
     @classmethod
     def from_env(cls, env: os._Environ | dict = os.environ) -> "Settings":
@@ -28,6 +44,12 @@ class Settings:
             table_name=env.get("TURNO_TABLE", f"turno-{stage}"),
             idempotency_table_name=env.get("TURNO_IDEMPOTENCY_TABLE", f"turno-{stage}-idempotency"),
             signing_key=key.encode(),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
+            user_pool_id=env.get("TURNO_USER_POOL_ID", ""),
+            user_pool_client_id=env.get("TURNO_USER_POOL_CLIENT_ID", ""),
+            jwks_url=env.get("TURNO_JWKS_URL", ""),
+            sender_email=env.get("TURNO_SENDER_EMAIL", "no-reply@turno.example"),
+            backoffice_url=env.get("TURNO_BACKOFFICE_URL", "http://127.0.0.1:8000"),
         )
 
 

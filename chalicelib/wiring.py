@@ -16,3 +16,24 @@ def store() -> DynamoStore:
 def now() -> datetime:
     """The current instant; tests replace this to freeze time."""
     return datetime.now(UTC)
+
+
+@lru_cache(maxsize=1)
+def cognito():
+    """Cognito (staff sign-in); botocore follows AWS_ENDPOINT_URL to moto's server locally."""
+    import boto3
+
+    from .config import settings
+
+    return boto3.client("cognito-idp", region_name=settings().region)
+
+
+@lru_cache(maxsize=1)
+def sesv2():
+    """SES v2, for Turno's own emails (staff invitations)."""
+    import boto3
+
+    from .config import settings
+
+    return boto3.client("sesv2", region_name=settings().region)
+

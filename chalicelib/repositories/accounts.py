@@ -1,0 +1,119 @@
+"""Staff logins in our table: Cognito subject -> business, staff member, access level; and sign-in throttling."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ..domain.calendar import UTC
+from ..errors import ConflictError
+from .audit import AuditEntry, audit_item
+from .tables import AccountItem, Item, StaffAccountItem, ThrottleItem
+
+
+@dataclass(frozen=True)
+class Account:
+    sub: str
+    business_id: str
+    staff_id: str
+    email: str
+    level: int
+    signed_out_at: float | None = None
+
+
+def _connection():
+    return Item._get_connection().connection
+
+
+def by_sub(sub: str) -> Account | None:
+    """The authorizer's one read per request."""
+    try:
+        item = AccountItem.get(f"SUB#{sub}", "ACCOUNT")
+    except DoesNotExist:
+        return None
+    return Account(sub=sub, business_id=item.business_id, staff_id=item.staff_id, email=item.email,
+                   level=int(item.level), signed_out_at=item.signed_out_at)
+
+
+def of_business(business_id: str) -> dict[str, Account]:
+    """staff id -> login, for one business."""
+    return {
+        item.staff_id: Account(sub=item.sub, business_id=business_id, staff_id=item.staff_id, email=item.email,
+                               level=int(item.level))
+        for item in StaffAccountItem.query(f"BIZ#{business_id}#ACCOUNT", consistent_read=True)
+    }
+
+
+def of_staff(business_id: str, staff_id: str) -> Account | None:
+    try:
+        item = StaffAccountItem.get(f"BIZ#{business_id}#ACCOUNT", staff_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return Account(sub=item.sub, business_id=business_id, staff_id=staff_id, email=item.email, level=int(item.level))
+
+
+def create(account: Account, now: datetime, extra: list[tuple[Item, Any]], audit: AuditEntry | None) -> None:
+    """Both sides of a new login, the staff profile if new (`extra`), and the audit entry, all or nothing.
+    A staff member has at most one login: a second one is ConflictError `already_invited`."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.save(AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT", business_id=account.business_id,
+                                staff_id=account.staff_id, email=account.email, level=account.level),
+                    condition=Item.pk.does_not_exist())
+            tx.save(StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id,
+                                     staff_id=account.staff_id, sub=account.sub, email=account.email,
+                                     level=account.level, created_at=now),
+                    condition=Item.pk.does_not_exist())
+            for item, condition in extra:
+                tx.save(item, condition=condition)
+            if audit is not None:
+                tx.save(audit_item(audit))
+    except TransactWriteError:
+        raise ConflictError("this staff member already has a login, or was changed meanwhile",
+                            code="already_invited") from None
+
+
+def set_level(account: Account, level: int, audit: AuditEntry) -> None:
+    """Both sides change together, and only if the level is still what was read."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.update(AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT"), [AccountItem.level.set(level)],
+                      condition=AccountItem.level == account.level)
+            tx.update(StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id),
+                      [StaffAccountItem.level.set(level)], condition=StaffAccountItem.level == account.level)
+            tx.save(audit_item(audit))
+    except TransactWriteError:
+        raise ConflictError("the access level was changed meanwhile; reload", code="changed_meanwhile") from None
+
+
+def mark_signed_out(sub: str, at: float) -> None:
+    """Tokens issued before `at` stop working on our routes (see chalicelib/auth/authorizer.py)."""
+    AccountItem(pk=f"SUB#{sub}", sk="ACCOUNT").update(
+        actions=[AccountItem.signed_out_at.set(at)], condition=Item.pk.exists())
+
+
+# -- failed sign-ins ------------------------------------------------------------------------------
+def _throttle_key(email: str) -> str:
+    """Hashed, so the table never lists the addresses people tried."""
+    return "THROTTLE#login#" + hashlib.sha256(email.casefold().encode()).hexdigest()
+
+
+def recent_failures(email: str, since: float) -> list[float]:
+    try:
+        item = ThrottleItem.get(_throttle_key(email), "login", consistent_read=True)
+    except DoesNotExist:
+        return []
+    return [f for f in item.failures if f >= since]
+
+
+def save_failures(email: str, failures: list[float], keep_seconds: int) -> None:
+    ThrottleItem(pk=_throttle_key(email), sk="login", failures=failures,
+                 expires_at=datetime.fromtimestamp(max(failures), UTC) + timedelta(seconds=keep_seconds)).save()
+
+
+def clear_failures(email: str) -> None:
+    ThrottleItem(pk=_throttle_key(email), sk="login").delete()

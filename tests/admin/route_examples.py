@@ -1,0 +1,42 @@
+"""A sample valid request for every backoffice route, used by the matrix, isolation and level-6 sweeps.
+
+Add one entry per (METHOD, path template) that AdminApi declares; tests/admin/test_permissions_matrix.py
+fails for a route without one. `seeded` is tests/admin/conftest.py's `seeded` fixture (salon ids).
+
+    EXAMPLES[("GET", "/admin/clients/{client_id}")] = lambda s: Example(f"/admin/clients/{s['client']}")
+
+`ids=True` (the default when the path has a parameter) means the request names the salon's records, so
+staff of another business must get 404; `ids=False` routes (lists, "me") must just not show salon data.
+`expect` is the set of statuses an allowed level may get (2xx unless the example says otherwise).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Example:
+    path: str
+    body: Any = None
+    ids: bool | None = None  # None: True when the route template has a path parameter
+    expect: frozenset[int] = field(default_factory=lambda: frozenset({200, 201, 202, 204}))
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Examples = dict[tuple[str, str], Callable[[dict], Example]]
+EXAMPLES: Examples = {}
+
+
+def example(method: str, template: str) -> Callable:
+    """Decorator form: @example("GET", "/admin/me") def _(s): return Example("/admin/me")."""
+
+    def register(build: Callable[[dict], Example]) -> Callable[[dict], Example]:
+        EXAMPLES[(method.upper(), template)] = build
+        return build
+
+    return register
+
+
+# -- H3a: session, business, services, staff, access, audit ---------------------------------------
+EXAMPLES[("GET", "/admin/me")] = lambda s: Example("/admin/me")
