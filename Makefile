@@ -49,6 +49,14 @@ $(DYNAMODB_LOCAL): infra/local/package.json infra/local/package-lock.json
 	touch $@
 test: $(DYNAMODB_LOCAL)
 
+# Headless Chromium for tests/e2e (Playwright drives it): Debian's package, installed only when missing.
+# Never `playwright install`: its browser download is not reachable, and Debian's build is what we test.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+test: $(CHROMIUM)
+
 # The local stack in the foreground until Ctrl-C (infra/local/devstack.py): DynamoDB Local with its data in
 # .local/dynamodb, moto for the other AWS services, tables and a demo salon, chalice local on $(PORT).
 dev: $(VENV)/.installed $(DYNAMODB_LOCAL)

@@ -3,11 +3,13 @@ from chalice import Chalice
 
 from chalicelib.api.admin_business import admin
 from chalicelib.api.auth import auth
+from chalicelib.api.pages import pages
 from chalicelib.api.public import public
 from chalicelib.auth.authorizer import gate
 
 app = Chalice(app_name="turno")
 app.register_blueprint(public)
+app.register_blueprint(pages)
 app.register_blueprint(gate)
 app.register_blueprint(auth)
 app.register_blueprint(admin)

@@ -1,0 +1,180 @@
+"""The public booking page and the manage page: HTML from Jinja2, behaviour from one served script.
+
+The pages call the public JSON API from the browser. URLs inside them are relative (`../public/...`,
+`assets/...`), so the same HTML works under `chalice local` at `/` and behind API Gateway at `/api/`.
+There is no inline script or style: the Content-Security-Policy allows only this origin's files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from chalice import Blueprint, Response
+
+from .. import wiring
+from ..config import settings
+from ..errors import NotFoundError, TurnoError
+from ..services import booking as service
+from ..templating import TEMPLATES_DIR, environment
+from .public import booking_json
+
+pages = Blueprint(__name__)
+
+PAGES_DIR = TEMPLATES_DIR / "pages"
+ASSETS_DIR = PAGES_DIR / "assets"
+LOCALES = ("en", "es", "it", "cs", "et")
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "it": "Italiano", "cs": "Čeština", "et": "Eesti"}
+LANG_COOKIE = "turno_lang"
+CONTENT_TYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
+ASSET_NAME = re.compile(r"^([a-z][a-z0-9-]{0,40})\.([0-9a-f]{10})\.(js|css)$")
+
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # the manage link carries its token: never leak it onwards
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Strict-Transport-Security": "max-age=31536000",
+}
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> dict[str, str]:
+    return json.loads((PAGES_DIR / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def asset(name: str) -> tuple[str, str]:
+    """(content, version): the version is a hash of the content, so a served name never changes meaning."""
+    content = (ASSETS_DIR / name).read_text(encoding="utf-8")
+    return content, hashlib.sha256(content.encode()).hexdigest()[:10]
+
+
+def asset_url(name: str) -> str:
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem}.{asset(name)[1]}.{ext}"
+
+
+def choose_locale(request: Any, default: str | None) -> tuple[str, bool]:
+    """(locale, chosen now): `?lang=` when asked, else the visitor's earlier choice, else the business's."""
+    asked = (request.query_params or {}).get("lang")
+    if asked in LOCALES:
+        return asked, True
+    remembered = _cookie(request, LANG_COOKIE)
+    if remembered in LOCALES:
+        return remembered, False
+    return (default if default in LOCALES else "en"), False
+
+
+@pages.route("/b/{business}", methods=["GET"])
+def booking_page(business: str) -> Response:
+    request = pages.current_request
+    try:
+        found, offered = service.public_services(wiring.store(), business)
+    except NotFoundError:
+        return _not_found(request, "")
+    locale, chosen = choose_locale(request, found.locale)
+    categories: dict[str, list] = {}
+    for item in offered:
+        categories.setdefault(item.category, []).append(item)
+    data = {
+        "page": "book",
+        "root": "../",
+        "business": {
+            "slug": found.slug, "name": found.name, "timezone": found.timezone, "currency": found.currency,
+            "requires_code": bool(found.secret_code), "horizon_days": found.rules.horizon_days,
+            "phone": found.phone,
+        },
+        "services": [
+            {"id": s.id, "name": s.name, "duration_minutes": s.duration_minutes, "price": f"{s.price:.2f}"}
+            for s in offered
+        ],
+    }
+    return _page("pages/book.html", request, locale, chosen, data, {
+        "business": found, "categories": list(categories.items()), "currency": found.currency,
+    }, links={}, cache="no-cache", prefix="")
+
+
+@pages.route("/b/{business}/manage/{reference}", methods=["GET"])
+def manage_page(business: str, reference: str) -> Response:
+    request = pages.current_request
+    token = (request.query_params or {}).get("token")
+    try:
+        found = service.booking_for_holder(wiring.store(), reference, token, settings().signing_key)
+    except TurnoError:
+        return _not_found(request, "../../")
+    if found.business.slug != business:
+        return _not_found(request, "../../")
+    locale, chosen = choose_locale(request, found.business.locale)
+    data = {"page": "manage", "root": "../../../", "token": token, "booking": booking_json(found)}
+    return _page("pages/manage.html", request, locale, chosen, data, {"business": found.business},
+                 links={"token": token}, cache="no-store, private", prefix="../../")
+
+
+@pages.route("/b/assets/{name}", methods=["GET"])
+def page_asset(name: str) -> Response:
+    """The pages' script and stylesheet under content-hashed names, cached for a year."""
+    match = ASSET_NAME.match(name)
+    plain = f"{match.group(1)}.{match.group(3)}" if match else None
+    if not plain or not (ASSETS_DIR / plain).is_file():
+        return Response(body="not found\n", status_code=404,
+                        headers={"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"})
+    content, version = asset(plain)
+    # A page cached before a deploy may ask for the previous version: serve the current one, briefly.
+    cache = "public, max-age=31536000, immutable" if version == match.group(2) else "public, max-age=60"
+    return Response(body=content, status_code=200, headers={
+        "Content-Type": CONTENT_TYPES[match.group(3)], "Cache-Control": cache, "X-Content-Type-Options": "nosniff",
+    })
+
+
+def _page(template: str, request: Any, locale: str, chosen: bool, data: dict, context: dict, *,
+          links: dict, cache: str, prefix: str, status: int = 200) -> Response:
+    t = translations(locale)
+    data = {**data, "locale": locale, "t": t}
+    html = environment().get_template(template).render(
+        t=t, locale=locale, data=data, languages=_language_links(locale, links),
+        css=asset_url("page.css"), js=asset_url("page.js"), asset_prefix=prefix, **context,
+    )
+    headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": cache,
+               "Content-Language": locale, "Vary": "Cookie"}
+    if chosen:
+        headers["Set-Cookie"] = f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
+    return Response(body=html, status_code=status, headers=headers)
+
+
+def _not_found(request: Any, prefix: str) -> Response:
+    """One answer for an unknown business, reference or token: a guesser learns nothing."""
+    locale, _ = choose_locale(request, None)
+    data = {"page": "missing", "root": ""}
+    return _page("pages/missing.html", request, locale, False, data, {}, links={}, cache="no-cache",
+                 prefix=prefix, status=404)
+
+
+def _language_links(current: str, keep: dict) -> list[dict]:
+    return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == current,
+             "href": "?" + urlencode({**{k: v for k, v in keep.items() if v}, "lang": code})}
+            for code in LOCALES]
+
+
+def _cookie(request: Any, name: str) -> str | None:
+    for part in ((request.headers or {}).get("cookie") or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None

@@ -1,0 +1,650 @@
+/* Turno's public pages: book a slot, manage a booking. No build step, no dependencies.
+   Everything the page needs comes in #page-data (rendered by chalicelib/api/pages.py); the rest is
+   the public JSON API, at URLs relative to the page so any stage prefix works. */
+(function () {
+  'use strict';
+
+  var data = JSON.parse(document.getElementById('page-data').textContent);
+  var T = data.t;
+  var lang = data.locale;
+  var $ = function (id) { return document.getElementById(id); };
+
+  /* ---------- small tools ---------- */
+
+  function t(key, values) {
+    var text = T[key] || key;
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return values && values[name] != null ? String(values[name]) : m;
+    });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === false || value == null) return;
+      if (name === 'text') node.textContent = value;
+      else if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : value);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  function show(node, visible) { if (node) node.hidden = !visible; }
+
+  function focusHeading(section) {
+    var heading = section.querySelector('h2, h3');
+    show(section, true);
+    if (heading) {
+      heading.focus({ preventScroll: true });
+      section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+  }
+
+  function apiUrl(path) { return new URL(data.root + path, location.href).toString(); }
+
+  function call(method, path, body, headers) {
+    var options = { method: method, headers: Object.assign({ Accept: 'application/json' }, headers || {}),
+                    credentials: 'omit', cache: 'no-store' };
+    if (body) {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body);
+    }
+    return fetch(apiUrl(path), options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (json) {
+        return { status: response.status, ok: response.ok, body: json,
+                 error: (json && json.error) || null, retryAfter: Number(response.headers.get('Retry-After')) || 0 };
+      });
+    }, function () {
+      return { status: 0, ok: false, body: {}, error: { code: 'network', message: t('network_error') } };
+    });
+  }
+
+  function query(params) {
+    return Object.keys(params).filter(function (k) { return params[k]; }).map(function (k) {
+      return encodeURIComponent(k) + '=' + encodeURIComponent(params[k]);
+    }).join('&');
+  }
+
+  function store(kind) {
+    var area = window[kind];
+    return {
+      get: function (key) { try { return JSON.parse(area.getItem(key)); } catch (e) { return null; } },
+      set: function (key, value) { try { area.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ } },
+      remove: function (key) { try { area.removeItem(key); } catch (e) { /* private mode */ } }
+    };
+  }
+  var local = store('localStorage');
+  var session = store('sessionStorage');
+
+  /* ---------- formatting: the business's time zone, the client's language ---------- */
+
+  function formatter(tz) {
+    var cache = {};
+    function make(options) {
+      var key = JSON.stringify(options);
+      return cache[key] || (cache[key] = new Intl.DateTimeFormat(lang, Object.assign({ timeZone: tz }, options)));
+    }
+    return {
+      time: function (iso) { return make({ hour: 'numeric', minute: '2-digit' }).format(new Date(iso)); },
+      when: function (iso) {
+        return make({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' })
+          .format(new Date(iso));
+      },
+      longDay: function (day) {
+        return new Intl.DateTimeFormat(lang, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' })
+          .format(dayDate(day));
+      },
+      dayParts: function (day) {
+        var d = dayDate(day);
+        return {
+          weekday: new Intl.DateTimeFormat(lang, { timeZone: 'UTC', weekday: 'short' }).format(d),
+          number: new Intl.DateTimeFormat(lang, { timeZone: 'UTC', day: 'numeric' }).format(d),
+          month: new Intl.DateTimeFormat(lang, { timeZone: 'UTC', month: 'short' }).format(d)
+        };
+      },
+      today: function () { return new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date()); }
+    };
+  }
+
+  function money(amount, currency) {
+    try {
+      return new Intl.NumberFormat(lang, { style: 'currency', currency: currency }).format(Number(amount));
+    } catch (e) { return amount + ' ' + currency; }
+  }
+
+  function minutes(n) {
+    try {
+      return new Intl.NumberFormat(lang, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(n);
+    } catch (e) { return n + ' min'; }
+  }
+
+  function inTime(seconds) {
+    var rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+    return seconds >= 90 ? rtf.format(Math.ceil(seconds / 60), 'minute') : rtf.format(Math.max(seconds, 1), 'second');
+  }
+
+  // Calendar days are 'YYYY-MM-DD' strings of the business's calendar; arithmetic on UTC noon.
+  function dayDate(day) { var p = day.split('-'); return new Date(Date.UTC(+p[0], p[1] - 1, +p[2], 12)); }
+  function addDays(day, n) { var d = dayDate(day); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); }
+
+  /* ---------- field errors: next to their field ---------- */
+
+  function fieldError(name, message) {
+    var input = $(name), box = $(name + '-error');
+    if (!box) return false;
+    box.textContent = message || '';
+    show(box, !!message);
+    if (input) {
+      if (message) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    }
+    return true;
+  }
+
+  function message(box, text, kind) {
+    box.textContent = text || '';
+    box.className = kind === 'error' ? 'error' : 'notice';
+    show(box, !!text);
+  }
+
+  function errorText(error) {
+    if (!error) return t('generic_error');
+    var key = 'error_' + error.code;
+    return T[key] ? t(key) : (error.code === 'network' ? t('network_error') : error.message || t('generic_error'));
+  }
+
+  /* ---------- calendar file (.ics), built from the booking the API returned ---------- */
+
+  function icsText(value) { return String(value || '').replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/([,;])/g, '\\$1'); }
+  function icsTime(iso) { return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); }
+  function fold(line) {
+    var out = [], rest = line;
+    while (rest.length > 74) { out.push(rest.slice(0, 74)); rest = ' ' + rest.slice(74); }
+    out.push(rest);
+    return out.join('\r\n');
+  }
+
+  function calendarLink(link, booking, manageUrl) {
+    // UID matches the invitation in the confirmation email, so calendars keep one entry.
+    var lines = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Turno//Booking page//EN', 'METHOD:PUBLISH', 'BEGIN:VEVENT',
+      'UID:' + booking.reference + '@turno', 'DTSTAMP:' + icsTime(new Date().toISOString()),
+      'DTSTART:' + icsTime(booking.start), 'DTEND:' + icsTime(booking.end),
+      'SUMMARY:' + icsText(booking.service_name + ' · ' + booking.business_name),
+      'DESCRIPTION:' + icsText(t('reference') + ': ' + booking.reference +
+        (booking.staff_name ? '\n' + t('with') + ': ' + booking.staff_name : '') + (manageUrl ? '\n' + manageUrl : '')),
+      manageUrl ? 'URL:' + manageUrl : null,
+      'STATUS:' + (booking.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'),
+      'END:VEVENT', 'END:VCALENDAR'
+    ].filter(Boolean).map(fold).join('\r\n') + '\r\n';
+    if (link.href && link.href.indexOf('blob:') === 0) URL.revokeObjectURL(link.href);
+    link.href = URL.createObjectURL(new Blob([lines], { type: 'text/calendar;charset=utf-8' }));
+    link.setAttribute('download', booking.reference + '.ics');
+  }
+
+  function detailsList(dl, booking, fmt) {
+    dl.textContent = '';
+    [['reference', booking.reference], ['service', booking.service_name], ['with', booking.staff_name],
+     ['when', fmt.when(booking.start)], ['price', money(booking.price, booking.currency)]]
+      .forEach(function (row) {
+        if (!row[1]) return;
+        dl.appendChild(el('dt', { text: t(row[0]) }));
+        dl.appendChild(el('dd', { text: row[1], 'data-field': row[0] }));
+      });
+  }
+
+  /* ---------- the day picker and the free times, shared by booking and rescheduling ---------- */
+
+  function DayPicker(options) {
+    // options: fmt, horizonDays, fetchSlots(from, to) -> Promise<{ok, slots, error}>, onPick(slot)
+    var self = this;
+    var first = options.fmt.today();
+    var last = addDays(first, Math.max(options.horizonDays, 1) - 1);
+    var weekStart = first, byDay = {}, chosenDay = null, chosenSlot = null, loadSeq = 0;
+
+    function render() {
+      var days = $('days');
+      days.textContent = '';
+      for (var i = 0; i < 7; i++) {
+        var day = addDays(weekStart, i);
+        if (day > last) break;
+        var parts = options.fmt.dayParts(day), count = (byDay[day] || []).length;
+        days.appendChild(el('button', {
+          type: 'button', class: 'day', 'data-day': day, 'aria-pressed': String(day === chosenDay),
+          'aria-label': options.fmt.longDay(day) + (count ? '' : ' — ' + t('no_times')),
+          disabled: !count, onclick: pickDay.bind(null, day, true)
+        }, [el('span', { text: parts.weekday }), el('strong', { text: parts.number }), el('span', { text: parts.month })]));
+      }
+      $('prev-week').disabled = weekStart <= first;
+      $('next-week').disabled = addDays(weekStart, 7) > last;
+      $('week-label').textContent = options.fmt.longDay(weekStart) + ' – ' +
+        options.fmt.longDay(addDays(weekStart, 6) > last ? last : addDays(weekStart, 6));
+    }
+
+    function pickDay(day, byHand) {
+      chosenDay = day;
+      chosenSlot = null;
+      render();
+      var slots = $('slots'), title = $('slots-title');
+      slots.textContent = '';
+      title.textContent = t('times_on', { day: options.fmt.longDay(day) });
+      show(title, true);
+      (byDay[day] || []).forEach(function (slot) {
+        slots.appendChild(el('button', {
+          type: 'button', class: 'slot', 'data-start': slot.start, 'aria-pressed': 'false',
+          text: options.fmt.time(slot.start),
+          onclick: function (event) {
+            chosenSlot = slot;
+            Array.prototype.forEach.call(slots.children, function (b) { b.setAttribute('aria-pressed', String(b === event.currentTarget)); });
+            options.onPick(slot);
+          }
+        }));
+      });
+      if (byHand) title.focus({ preventScroll: true });
+    }
+
+    this.load = function (preferredDay, note) {
+      var seq = ++loadSeq, to = addDays(weekStart, 6) > last ? last : addDays(weekStart, 6);
+      message($('slots-message'), t('loading'));
+      $('days').setAttribute('aria-busy', 'true');
+      return options.fetchSlots(weekStart, to).then(function (result) {
+        if (seq !== loadSeq) return;
+        $('days').removeAttribute('aria-busy');
+        byDay = {};
+        if (!result.ok) {
+          $('slots').textContent = '';
+          show($('slots-title'), false);
+          message($('slots-message'), errorText(result.error), 'error');
+          return;
+        }
+        result.slots.forEach(function (slot) { (byDay[slot.start.slice(0, 10)] = byDay[slot.start.slice(0, 10)] || []).push(slot); });
+        var open = Object.keys(byDay).sort();
+        var day = preferredDay && byDay[preferredDay] ? preferredDay : open[0];
+        if (day) {
+          pickDay(day, false);
+          message($('slots-message'), note || '', note ? 'error' : null);
+        } else {
+          chosenDay = null;
+          render();
+          $('slots').textContent = '';
+          show($('slots-title'), false);
+          var more = addDays(weekStart, 7) <= last;
+          message($('slots-message'), (note ? note + ' ' : '') + t(more ? 'no_times_week' : 'no_times_at_all'), note ? 'error' : null);
+        }
+      });
+    };
+
+    this.reset = function () { weekStart = first; byDay = {}; chosenDay = null; chosenSlot = null; };
+    this.day = function () { return chosenDay; };
+    this.slot = function () { return chosenSlot; };
+    $('prev-week').onclick = function () { weekStart = addDays(weekStart, -7); if (weekStart < first) weekStart = first; self.load(); };
+    $('next-week').onclick = function () { weekStart = addDays(weekStart, 7); self.load(); };
+  }
+
+  /* ---------- the booking page ---------- */
+
+  function bookingPage() {
+    var business = data.business;
+    var fmt = formatter(business.timezone);
+    var slug = business.slug;
+    var memoryKey = 'turno:' + slug;
+    var codeKey = 'turno:code:' + slug;
+    var code = session.get(codeKey) || '';
+    var services = {};
+    data.services.forEach(function (s) { services[s.id] = s; });
+    var state = { service: null, staff: 'any', staffNames: {}, slot: null, idempotencyKey: null };
+    var remembered = local.get(memoryKey);
+
+    // Prices and durations in the client's language.
+    Array.prototype.forEach.call(document.querySelectorAll('[data-price]'), function (node) {
+      node.textContent = money(node.getAttribute('data-price'), business.currency);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-minutes]'), function (node) {
+      node.textContent = minutes(Number(node.getAttribute('data-minutes')));
+    });
+    var picker = new DayPicker({
+      fmt: fmt, horizonDays: business.horizon_days,
+      fetchSlots: function (from, to) {
+        return call('GET', 'public/' + encodeURIComponent(slug) + '/availability?' +
+          query({ service: state.service, staff: state.staff, from: from, to: to, code: code }))
+          .then(function (r) {
+            if (!r.ok && r.error && /code/.test(r.error.code)) lockAgain(r);
+            return { ok: r.ok, slots: r.ok ? r.body.slots : [], error: r.error };
+          });
+      },
+      onPick: function (slot) {
+        state.slot = slot;
+        state.idempotencyKey = null;
+        var staffName = state.staff === 'any' ? (slot.staff.length === 1 ? state.staffNames[slot.staff[0]] : null) : state.staffNames[state.staff];
+        $('summary').textContent = t(staffName ? 'summary_with' : 'summary', {
+          service: services[state.service].name, staff: staffName, when: fmt.when(slot.start)
+        });
+        focusHeading($('details-step'));
+      }
+    });
+
+    /* -- lock screen -- */
+    function unlock(event) {
+      event.preventDefault();
+      var given = $('code').value.trim();
+      fieldError('code', '');
+      if (!given) { fieldError('code', t('error_required')); $('code').focus(); return; }
+      var first = data.services[0];
+      if (!first) { fieldError('code', t('no_services')); return; }
+      call('GET', 'public/' + encodeURIComponent(slug) + '/staff?' + query({ service: first.id, code: given }))
+        .then(function (r) {
+          // code_required with a code: it matches a professional who does not perform that service.
+          if (r.ok || (r.error && r.error.code === 'code_required')) {
+            code = given;
+            session.set(codeKey, code);
+            show($('lock'), false);
+            show($('booking'), true);
+            startBooking(true);
+          } else if (r.status === 429) {
+            fieldError('code', t('error_too_many_attempts', { when: inTime(r.retryAfter) }));
+            $('code').focus();
+          } else {
+            fieldError('code', errorText(r.error));
+            $('code').select();
+            $('code').focus();
+          }
+        });
+    }
+
+    function lockAgain(response) {
+      show($('booking'), false);
+      show($('lock'), true);
+      $('lock-intro').textContent = t(business.requires_code ? 'lock_intro' : 'lock_intro_personal');
+      if (response && response.status === 429) fieldError('code', t('error_too_many_attempts', { when: inTime(response.retryAfter) }));
+      else if (response && response.error && response.error.code === 'invalid_code') fieldError('code', t('error_invalid_code'));
+      $('lock-title').focus();
+    }
+
+    $('lock-form').addEventListener('submit', unlock);
+    $('have-code').addEventListener('click', function () { lockAgain(null); });
+
+    /* -- service and staff -- */
+    function chooseService(id, quiet) {
+      state.service = id;
+      state.slot = null;
+      show($('details-step'), false);
+      var list = $('staff-list');
+      list.textContent = '';
+      message($('staff-message'), t('loading'));
+      show($('staff-step'), true);
+      return call('GET', 'public/' + encodeURIComponent(slug) + '/staff?' + query({ service: id, code: code }))
+        .then(function (r) {
+          if (state.service !== id) return;
+          if (!r.ok) {
+            if (r.error && (r.error.code === 'code_required' || r.error.code === 'invalid_code' || r.status === 429)) {
+              message($('staff-message'), t('error_code_required'), 'error');
+              show($('day-step'), false);
+              return;
+            }
+            message($('staff-message'), errorText(r.error), 'error');
+            return;
+          }
+          message($('staff-message'), '');
+          var members = r.body.staff;
+          state.staffNames = {};
+          members.forEach(function (m) { state.staffNames[m.id] = m.name; });
+          var wanted = remembered && remembered.service === id && state.staffNames[remembered.staff] ? remembered.staff : 'any';
+          if (state.staff !== 'any' && state.staffNames[state.staff]) wanted = state.staff;
+          state.staff = wanted;
+          [{ id: 'any', name: t('anyone') }].concat(members).forEach(function (m) {
+            list.appendChild(el('label', { class: 'choice' }, [
+              el('input', { type: 'radio', name: 'staff', value: m.id, checked: m.id === wanted,
+                            onchange: function () { chooseStaff(m.id); } }),
+              el('span', { class: 'what', text: m.name })
+            ]));
+          });
+          chooseStaff(wanted, quiet);
+        });
+    }
+
+    function chooseStaff(id, quiet) {
+      state.staff = id;
+      state.slot = null;
+      show($('details-step'), false);
+      show($('day-step'), true);
+      picker.reset();
+      picker.load();
+      if (!quiet) focusHeading($('staff-step'));
+    }
+
+    Array.prototype.forEach.call(document.querySelectorAll('input[name=service]'), function (input) {
+      input.addEventListener('change', function () { state.staff = 'any'; chooseService(input.value); });
+    });
+
+    /* -- details and booking -- */
+    var fields = ['first_name', 'last_name', 'email', 'phone', 'notes'];
+
+    function fillRemembered() {
+      if (!remembered || !remembered.client) return;
+      fields.forEach(function (name) { if (name !== 'notes' && remembered.client[name]) $(name).value = remembered.client[name]; });
+      $('welcome-text').textContent = t('welcome_back', { name: remembered.client.first_name });
+      show($('welcome'), true);
+    }
+
+    $('forget').addEventListener('click', function () {
+      local.remove(memoryKey);
+      remembered = null;
+      fields.forEach(function (name) { $(name).value = ''; });
+      show($('welcome'), false);
+      $('service-title').focus();
+    });
+
+    function validate(client) {
+      var firstBad = null;
+      fields.forEach(function (name) { fieldError(name, ''); });
+      function bad(name, text) { fieldError(name, text); firstBad = firstBad || name; }
+      if (!client.first_name) bad('first_name', t('error_required'));
+      if (!client.last_name) bad('last_name', t('error_required'));
+      if (!client.email && !client.phone) bad('email', t('error_contact_needed'));
+      if (client.email && !$('email').checkValidity()) bad('email', t('error_invalid_email'));
+      if (client.phone && !/^(\+|00)[\d\s().-]{6,}$/.test(client.phone)) bad('phone', t('error_invalid_phone'));
+      if (firstBad) $(firstBad).focus();
+      return !firstBad;
+    }
+
+    $('details').addEventListener('submit', function (event) {
+      event.preventDefault();
+      if (!state.slot) { focusHeading($('day-step')); return; }
+      var client = {};
+      fields.forEach(function (name) { client[name] = $(name).value.trim(); });
+      message($('form-error'), '');
+      if (!validate(client)) return;
+      Object.keys(client).forEach(function (k) { if (!client[k]) delete client[k]; });
+      // One key per attempt at this slot: a retry after a lost response books once.
+      state.idempotencyKey = state.idempotencyKey || (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
+      var button = $('confirm');
+      button.disabled = true;
+      button.textContent = t('booking_in_progress');
+      var body = { service: state.service, staff: state.staff, start: state.slot.start, client: client };
+      if (code) body.code = code;
+      call('POST', 'public/' + encodeURIComponent(slug) + '/bookings', body, { 'Idempotency-Key': state.idempotencyKey })
+        .then(function (r) {
+          button.disabled = false;
+          button.textContent = t('confirm_booking');
+          if (r.ok) return booked(r.body, client);
+          var error = r.error || {};
+          if (error.code !== 'network') state.idempotencyKey = null;
+          if (r.status === 409 || (error.field === 'start')) {
+            // Someone else got it first: say so where the times are, with fresh times.
+            state.slot = null;
+            show($('details-step'), false);
+            focusHeading($('day-step'));
+            return picker.load(picker.day(), t(r.status === 409 ? 'error_slot_taken' : 'error_time_gone'));
+          }
+          if (error.code && /code/.test(error.code)) return lockAgain(r);
+          var field = (error.field || '').replace(/^client\./, '');
+          if (fields.indexOf(field) >= 0) {
+            fieldError(field, errorText(error));
+            $(field).focus();
+          } else {
+            message($('form-error'), errorText(error), 'error');
+          }
+        });
+    });
+
+    function booked(booking, client) {
+      if ($('remember').checked) {
+        local.set(memoryKey, { client: { first_name: client.first_name, last_name: client.last_name,
+          email: client.email || '', phone: client.phone || '' }, service: state.service, staff: state.staff });
+      } else {
+        local.remove(memoryKey);
+      }
+      remembered = local.get(memoryKey);
+      var manageUrl = new URL(encodeURIComponent(slug) + '/manage/' + encodeURIComponent(booking.reference) +
+        '?' + query({ token: booking.manage_token }), location.href).toString();
+      ['service-step', 'staff-step', 'day-step', 'details-step', 'welcome'].forEach(function (id) { show($(id), false); });
+      $('done-title').textContent = t(booking.status === 'pending' ? 'pending_title' : 'booked_title');
+      $('done-text').textContent = t(booking.status === 'pending' ? 'pending_text' : 'booked_text', { business: booking.business_name });
+      detailsList($('done-details'), booking, fmt);
+      calendarLink($('ics'), booking, manageUrl);
+      $('manage-link').href = manageUrl;
+      focusHeading($('done'));
+    }
+
+    $('book-another').addEventListener('click', function () {
+      show($('done'), false);
+      show($('service-step'), true);
+      startBooking(false);
+      $('service-title').focus();
+    });
+
+    function startBooking(afterUnlock) {
+      fillRemembered();
+      var preselect = remembered && services[remembered.service] ? remembered.service : null;
+      var checked = document.querySelector('input[name=service]:checked');
+      if (checked && !afterUnlock) preselect = checked.value;
+      if (preselect) {
+        var input = document.querySelector('input[name=service][value="' + preselect + '"]');
+        if (input) { input.checked = true; state.staff = remembered && remembered.service === preselect ? remembered.staff : 'any'; chooseService(preselect, true); }
+      }
+      if (afterUnlock) $('service-title').focus();
+    }
+
+    if (!business.requires_code || code) {
+      show($('lock'), false);
+      show($('booking'), true);
+      startBooking(false);
+    }
+  }
+
+  /* ---------- the manage page ---------- */
+
+  function managePage() {
+    var booking = data.booking;
+    var fmt = formatter(booking.timezone);
+    var token = data.token;
+    var path = 'public/bookings/' + encodeURIComponent(booking.reference);
+    var code = session.get('turno:code:' + booking.business) || '';
+    var chosen = null;
+
+    function render() {
+      var status = booking.status;
+      $('manage-status').textContent = t('status_' + status) !== 'status_' + status ? t('status_' + status) : status;
+      $('manage-status').setAttribute('data-status', status);
+      detailsList($('manage-details'), booking, fmt);
+      calendarLink($('ics'), booking, location.href);
+      show($('ics').parentNode, status !== 'cancelled');
+      var open = status === 'pending' || status === 'confirmed';
+      var canChange = open && booking.change_until && new Date(booking.change_until) > new Date();
+      var phone = booking.business_phone;
+      var policy = '';
+      if (!open) policy = status === 'cancelled' ? t('cancelled_text') : '';
+      else if (canChange) policy = t('change_until', { when: fmt.when(booking.change_until) });
+      else if (!booking.change_until) policy = t(phone ? 'changes_off_phone' : 'changes_off', { business: booking.business_name, phone: phone });
+      else policy = t(phone ? 'too_late_phone' : 'too_late', { business: booking.business_name, phone: phone });
+      var p = $('manage-policy');
+      p.textContent = '';
+      if (phone && open && !canChange) {
+        var parts = policy.split(phone);
+        p.appendChild(document.createTextNode(parts[0]));
+        p.appendChild(el('a', { href: 'tel:' + phone, text: phone }));
+        p.appendChild(document.createTextNode(parts.slice(1).join(phone)));
+      } else {
+        p.textContent = policy;
+      }
+      show($('manage-actions'), !!canChange);
+      show($('cancel-confirm'), false);
+      if (!canChange) { show($('day-step'), false); show($('move-step'), false); }
+    }
+
+    function failed(r, box) {
+      var error = r.error || {};
+      message(box, errorText(error), 'error');
+      if (error.code === 'too_late_to_change' || error.code === 'booking_closed' || error.code === 'online_changes_off') {
+        call('GET', path + '?' + query({ token: token })).then(function (fresh) { if (fresh.ok) { booking = fresh.body; render(); } });
+      }
+    }
+
+    $('cancel-open').addEventListener('click', function () {
+      show($('cancel-confirm'), true);
+      $('cancel-yes').focus();
+    });
+    $('cancel-no').addEventListener('click', function () { show($('cancel-confirm'), false); $('cancel-open').focus(); });
+    $('cancel-yes').addEventListener('click', function () {
+      $('cancel-yes').disabled = true;
+      call('POST', path + '/cancel', { token: token }).then(function (r) {
+        $('cancel-yes').disabled = false;
+        if (!r.ok) return failed(r, $('manage-error'));
+        booking = r.body;
+        message($('manage-error'), '');
+        render();
+        $('manage-title').focus();
+      });
+    });
+
+    var picker = new DayPicker({
+      fmt: fmt, horizonDays: 366,
+      fetchSlots: function (from, to) {
+        return call('GET', 'public/' + encodeURIComponent(booking.business) + '/availability?' +
+          query({ service: booking.service, staff: booking.staff, from: from, to: to, code: code }))
+          .then(function (r) { return { ok: r.ok, slots: r.ok ? r.body.slots : [], error: r.error }; });
+      },
+      onPick: function (slot) {
+        chosen = slot;
+        $('move-summary').textContent = t('move_to', { when: fmt.when(slot.start), old: fmt.when(booking.start) });
+        message($('move-error'), '');
+        focusHeading($('move-step'));
+      }
+    });
+
+    $('reschedule-open').addEventListener('click', function () {
+      picker.reset();
+      picker.load();
+      focusHeading($('day-step'));
+    });
+
+    $('move-yes').addEventListener('click', function () {
+      if (!chosen) return;
+      $('move-yes').disabled = true;
+      call('POST', path + '/reschedule', { token: token, start: chosen.start }).then(function (r) {
+        $('move-yes').disabled = false;
+        if (!r.ok) {
+          if (r.status === 409 && r.error && r.error.code === 'slot_unavailable') {
+            show($('move-step'), false);
+            focusHeading($('day-step'));
+            return picker.load(picker.day(), t('error_slot_taken'));
+          }
+          return failed(r, $('move-error'));
+        }
+        booking = r.body;
+        chosen = null;
+        show($('day-step'), false);
+        show($('move-step'), false);
+        render();
+        message($('manage-error'), t('moved_text', { when: fmt.when(booking.start) }));
+        $('manage-title').focus();
+      });
+    });
+
+    render();
+  }
+
+  if (data.page === 'book') bookingPage();
+  else if (data.page === 'manage') managePage();
+})();
