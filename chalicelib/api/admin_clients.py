@@ -1,0 +1,80 @@
+"""Backoffice clients: register, edit, look up with history, search. Level 6 never gets contacts."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Response
+
+from .. import wiring
+from ..auth.principal import Principal
+from ..domain.clients import normal_fiscal_code
+from ..domain.contact import normal_email, normal_phone
+from ..errors import ValidationError
+from ..services import clients as service
+from .admin_http import AdminApi
+from .admin_views import appointment_summary, client_json
+from .http import json_body, query, text
+
+admin_clients = AdminApi(__name__)
+
+OPTIONAL = ("email", "phone", "mobile", "fiscal_code", "notes", "last_name")
+ALLOWED = {"first_name", *OPTIONAL}
+
+
+@admin_clients.route("/admin/clients", methods=["POST"], action="clients.write")
+def create_client(principal: Principal) -> Response:
+    fields = parse_client(json_body(admin_clients.current_request), partial=False)
+    profile = service.create(wiring.clients(), principal, fields, wiring.now())
+    return Response(body=client_json(profile, principal), status_code=201)
+
+
+@admin_clients.route("/admin/clients", methods=["GET"], action="clients.read")
+def search_clients(principal: Principal) -> dict:
+    request = admin_clients.current_request
+    limit = query(request, "limit", required=False)
+    if limit is not None and not limit.isdigit():
+        raise ValidationError("a whole number", field="limit", code="invalid_number")
+    page = service.find(wiring.clients(), principal, query(request, "q", required=False),
+                        query(request, "cursor", required=False), int(limit) if limit else None)
+    return {"clients": [client_json(c, principal) for c in page.clients], "cursor": page.cursor}
+
+
+@admin_clients.route("/admin/clients/{client_id}", methods=["GET"], action="clients.read")
+def view_client(principal: Principal, client_id: str) -> dict:
+    profile, history = service.with_history(wiring.clients(), principal, client_id)
+    catalog = wiring.store().catalog(principal.business_id)
+    body = client_json(profile, principal)
+    body["history"] = [appointment_summary(a, catalog) for a in history]
+    return body
+
+
+@admin_clients.route("/admin/clients/{client_id}", methods=["PATCH"], action="clients.write")
+def edit_client(principal: Principal, client_id: str) -> dict:
+    changes = parse_client(json_body(admin_clients.current_request), partial=True)
+    _, after = service.update(wiring.clients(), principal, client_id, changes, wiring.now())
+    return client_json(after, principal)
+
+
+def parse_client(body: dict, *, partial: bool) -> dict[str, Any]:
+    """The client fields in a request, normalised; with `partial`, only the ones present
+    (null or "" clears an optional field)."""
+    unknown = sorted(set(body) - ALLOWED)
+    if unknown:
+        raise ValidationError(f"unknown field {unknown[0]!r}", field=unknown[0], code="unknown_field")
+    fields: dict[str, Any] = {}
+    if not partial or "first_name" in body:
+        fields["first_name"] = text(body, "first_name", max_length=100)
+    limits = {"email": 254, "phone": 40, "mobile": 40, "fiscal_code": 40, "notes": 2000, "last_name": 100}
+    for name in OPTIONAL:
+        if partial and name not in body:
+            continue
+        value = text(body, name, required=False, max_length=limits[name])
+        if value and name == "email":
+            value = normal_email(value)
+        elif value and name in ("phone", "mobile"):
+            value = normal_phone(value, field=name)
+        elif value and name == "fiscal_code":
+            value = normal_fiscal_code(value)
+        fields[name] = value or ("" if name in ("notes", "last_name") else None)
+    return fields
+

@@ -1,0 +1,233 @@
+"""What the team does with the agenda: book, move, hand over, cancel, approve, check in, and look at it.
+
+Every write goes through the store's `book` / `change`, the same transaction writer as online
+bookings: lock units move with the appointment, so two staff can never put two appointments in one
+professional's time unless one of them states a reason to override (the appointment is then booked
+on top, `exclusive=False`, and the override is in the audit log).
+"""
+from __future__ import annotations
+
+import calendar as month_calendar
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from ..auth.principal import Principal
+from ..domain.booking import bookable_service, candidates, slots
+from ..domain.calendar import local_instant
+from ..domain.clients import ClientProfile
+from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
+from ..domain.transitions import Action, next_status
+from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
+from ..repositories.clients import ClientRepository
+from ..repositories.store import DynamoStore
+
+VIEWS = {"day", "week", "month"}
+HIDDEN_BY_DEFAULT = {AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED}
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    """An appointment with what the backoffice shows beside it."""
+
+    appointment: Appointment
+    catalog: Catalog
+    client: ClientProfile | None
+
+    @property
+    def service(self) -> Service | None:
+        return self.catalog.service(self.appointment.service_id)
+
+    @property
+    def staff(self) -> Staff | None:
+        return self.catalog.member(self.appointment.staff_id)
+
+
+@dataclass(frozen=True)
+class NewAppointment:
+    client_id: str
+    service_id: str
+    staff_id: str
+    start: datetime
+    notes: str = ""
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    catalog: Catalog
+    first: date
+    last: date
+    staff: tuple[Staff, ...]
+    appointments: list[AppointmentView]
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def appointment(store: DynamoStore, clients: ClientRepository, principal: Principal, reference: str) -> AppointmentView:
+    found = _readable(store, principal, reference)
+    catalog = store.catalog(principal.business_id)
+    return AppointmentView(found, catalog, clients.many(principal.business_id, [found.client_id]).get(found.client_id))
+
+
+def agenda(store: DynamoStore, clients: ClientRepository, principal: Principal, view: str, day: date,
+           staff_ids: list[str] | None, *, include_cancelled: bool = False) -> Agenda:
+    """A day, the week (Monday to Sunday) or the month around `day`, in the business's time zone,
+    for the staff named (default: everyone the caller may see): one catalog and one agenda query."""
+    if view not in VIEWS:
+        raise ValidationError("the view is day, week or month", field="view", code="invalid_view")
+    catalog = store.catalog(principal.business_id)
+    members = _members(catalog, principal, staff_ids)
+    if view == "day":
+        first = last = day
+    elif view == "week":
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=6)
+    else:
+        first = day.replace(day=1)
+        last = day.replace(day=month_calendar.monthrange(day.year, day.month)[1])
+    tz = catalog.business.tz
+    start, end = local_instant(first, 0, tz), local_instant(last + timedelta(days=1), 0, tz)
+    wanted = {m.id for m in members}
+    found = [a for a in store.appointments_between(principal.business_id, start, end)
+             if a.staff_id in wanted and a.start < end and start < a.end
+             and (include_cancelled or a.status not in HIDDEN_BY_DEFAULT)]
+    found.sort(key=lambda a: (a.start, a.staff_id, a.reference))
+    people = clients.many(principal.business_id, (a.client_id for a in found))
+    return Agenda(catalog, first, last, members,
+                  [AppointmentView(a, catalog, people.get(a.client_id)) for a in found])
+
+
+# -- writing ----------------------------------------------------------------------------------------
+def create(store: DynamoStore, clients: ClientRepository, principal: Principal, request: NewAppointment,
+           now: datetime) -> AppointmentView:
+    """Book from the backoffice: internal services too, any time inside the professional's hours
+    (no online notice or horizon), confirmed at once."""
+    catalog = store.catalog(principal.business_id)
+    service = bookable_service(catalog, request.service_id, backoffice=True)
+    member = candidates(catalog, service, request.staff_id)[0]
+    _may_write(principal, member.id)
+    client = clients.get(principal.business_id, request.client_id)
+    _check_hours(catalog, service, member, request.start, now)
+    span, busy = service.occupies(request.start)
+    booked = Appointment(
+        reference=new_reference(), business_id=principal.business_id, client_id=client.id, service_id=service.id,
+        staff_id=member.id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
+        source=Source.BACKOFFICE, price=service.price, currency=catalog.business.currency, created_at=now,
+        updated_at=now, notes=request.notes, exclusive=request.override_reason is None,
+    )
+    store.book(booked)
+    return AppointmentView(booked, catalog, client)
+
+
+def reschedule(store: DynamoStore, clients: ClientRepository, principal: Principal, reference: str,
+               start: datetime | None, staff_id: str | None, override_reason: str | None,
+               now: datetime) -> tuple[Appointment, AppointmentView]:
+    """Move to another time, another professional, or both; the old time is freed in the same
+    transaction that claims the new one. Returns (before, after)."""
+    before = _writable(store, principal, reference)
+    next_status(before.status, Action.MOVE)
+    catalog = store.catalog(principal.business_id)
+    service = catalog.service(before.service_id)
+    if service is None:
+        raise NotFoundError("this service no longer exists", field="service")
+    member = candidates(catalog, service, staff_id or before.staff_id)[0]
+    _may_write(principal, member.id)
+    start = start or before.start
+    if start == before.start and member.id == before.staff_id:
+        raise ValidationError("give a new start, a new professional, or both", field="start",
+                              code="nothing_to_change")
+    _check_hours(catalog, service, member, start, now)
+    span, busy = service.occupies(start)
+    after = replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
+                    exclusive=override_reason is None, updated_at=now)
+    activity = {"what": "rescheduled", "by": "staff", "staff_member": principal.staff_id,
+                "from": before.start.isoformat(), "to": after.start.isoformat(), "staff": member.id}
+    if override_reason:
+        activity["override_reason"] = override_reason
+    store.change(before, after, activity)
+    client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
+    return before, AppointmentView(after, catalog, client)
+
+
+def transition(store: DynamoStore, clients: ClientRepository, principal: Principal, reference: str,
+               action: Action, reason: str | None, now: datetime) -> tuple[Appointment, AppointmentView]:
+    """Approve, reject, cancel, check in, complete or mark a no-show, as the transition table allows.
+    Returns (before, after)."""
+    before = _writable(store, principal, reference)
+    after = before.with_status(next_status(before.status, action), now)
+    activity = {"what": action.value, "by": "staff", "staff_member": principal.staff_id}
+    if reason:
+        activity["reason"] = reason
+    store.change(before, after, activity)
+    catalog = store.catalog(principal.business_id)
+    client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
+    return before, AppointmentView(after, catalog, client)
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _readable(store: DynamoStore, principal: Principal, reference: str) -> Appointment:
+    """The appointment, if it belongs to the caller's business and agenda scope; else 404."""
+    try:
+        found = store.appointment(reference)
+    except NotFoundError:
+        raise NotFoundError("no such appointment", field="reference") from None
+    if found.business_id != principal.business_id or not principal.may_read_agenda_of(found.staff_id):
+        raise NotFoundError("no such appointment", field="reference")
+    return found
+
+
+def _writable(store: DynamoStore, principal: Principal, reference: str) -> Appointment:
+    found = _readable(store, principal, reference)
+    _may_write(principal, found.staff_id)
+    return found
+
+
+def _may_write(principal: Principal, staff_id: str) -> None:
+    if not principal.may_write_agenda_of(staff_id):
+        raise ForbiddenError("you may change only your own agenda", field="staff", code="not_your_agenda")
+
+
+def _members(catalog: Catalog, principal: Principal, staff_ids: list[str] | None) -> tuple[Staff, ...]:
+    if not staff_ids:
+        return tuple(m for m in catalog.staff if principal.may_read_agenda_of(m.id))
+    members = []
+    for staff_id in dict.fromkeys(staff_ids):
+        member = catalog.member(staff_id)
+        if member is None:
+            raise NotFoundError("no such staff member", field="staff")
+        if not principal.may_read_agenda_of(member.id):
+            raise ForbiddenError("you may see only your own agenda", field="staff", code="not_your_agenda")
+        members.append(member)
+    return tuple(members)
+
+
+def _check_hours(catalog: Catalog, service: Service, member: Staff, start: datetime, now: datetime) -> None:
+    """The start must fit the professional's hours and time off (the availability engine decides,
+    on the 5-minute grid). Whether they are free is for the lock units to say, at write time."""
+    day = start.astimezone(catalog.business.tz).date()
+    if not any(s.start == start for s in slots(catalog, service, [member], (), day, day, now, online=False)):
+        raise SlotUnavailableError(f"{member.name} does not work then, or the service does not fit",
+                                   field="start", code="outside_hours")
+
+
+@dataclass(frozen=True)
+class MonitorSlot:
+    start: datetime
+    bookings: list[AppointmentView]
+
+
+def monitor(store: DynamoStore, clients: ClientRepository, principal: Principal, day: date,
+            staff_ids: list[str] | None) -> tuple[Agenda, int, list[MonitorSlot]]:
+    """The day as the front desk plans it: every slot of the opening hours (and any slot a booking
+    starts in outside them), each with the bookings that start in it."""
+    day_agenda = agenda(store, clients, principal, "day", day, staff_ids)
+    business = day_agenda.catalog.business
+    step = business.rules.slot_step_minutes
+    tz = business.tz
+    minutes = {m for begin, end in business.opening_hours.on(day) for m in range(begin - begin % step, end, step)}
+    by_slot: dict[int, list[AppointmentView]] = {}
+    for view in day_agenda.appointments:
+        local = view.appointment.start.astimezone(tz)
+        minute = local.hour * 60 + local.minute if local.date() == day else 0
+        by_slot.setdefault(minute - minute % step, []).append(view)
+    slots_ = [MonitorSlot(local_instant(day, m, tz), by_slot.get(m, [])) for m in sorted(minutes | set(by_slot))]
+    return day_agenda, step, slots_
