@@ -2,6 +2,7 @@
 from chalice import Chalice
 
 from chalicelib.api.admin_business import admin
+from chalicelib.api.admin_notifications import notifications
 from chalicelib.api.auth import auth
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
@@ -13,3 +14,4 @@ app.register_blueprint(pages)
 app.register_blueprint(gate)
 app.register_blueprint(auth)
 app.register_blueprint(admin)
+app.register_blueprint(notifications)

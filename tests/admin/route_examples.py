@@ -40,3 +40,17 @@ def example(method: str, template: str) -> Callable:
 
 # -- H3a: session, business, services, staff, access, audit ---------------------------------------
 EXAMPLES[("GET", "/admin/me")] = lambda s: Example("/admin/me")
+
+
+# -- H4b: notification settings, custom texts, preview (no record ids: {kind}/{channel} are names) --
+EXAMPLES[("GET", "/admin/notifications")] = lambda s: Example("/admin/notifications")
+EXAMPLES[("PUT", "/admin/notifications")] = lambda s: Example(
+    "/admin/notifications", {"channels": {"pending": {"sms": True}}, "reminder_lead_minutes": [1440, 120],
+                             "sms_mode": "gsm7"})
+EXAMPLES[("PUT", "/admin/notifications/texts/{kind}/{channel}")] = lambda s: Example(
+    "/admin/notifications/texts/reminder/sms", {"body": "{{ business.name }}: see you at {{ appointment.time }}"},
+    ids=False)
+EXAMPLES[("DELETE", "/admin/notifications/texts/{kind}/{channel}")] = lambda s: Example(
+    "/admin/notifications/texts/reminder/sms", ids=False)
+EXAMPLES[("POST", "/admin/notifications/preview")] = lambda s: Example(
+    "/admin/notifications/preview", {"kind": "confirmed", "channel": "sms"})

@@ -1,0 +1,70 @@
+"""Backoffice: what a business sends its clients, in whose words (settings, custom texts, preview)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Response
+
+from ..auth.principal import Principal
+from ..notifications.compose import Message
+from ..notifications.render import InvalidTemplateError, documented
+from ..notifications.settings import NotificationSettings
+from ..services import notification_settings as service
+from .admin_http import AdminApi
+from .http import error_response, json_body
+
+notifications = AdminApi(__name__)
+
+
+def _settings_json(settings: NotificationSettings) -> dict:
+    return {**settings.to_json(), "variables": documented()}
+
+
+def _unprocessable(error: InvalidTemplateError) -> Response:
+    """A custom text that cannot be rendered is well-formed JSON with unusable content: 422."""
+    response = error_response(error)
+    response.status_code = 422
+    return response
+
+
+@notifications.route("/admin/notifications", methods=["GET"], action="business.read")
+def read_settings(principal: Principal) -> dict:
+    return _settings_json(service.read(principal.business_id))
+
+
+@notifications.route("/admin/notifications", methods=["PUT"], action="settings.write")
+def save_settings(principal: Principal) -> dict:
+    body = json_body(notifications.current_request)
+    return _settings_json(service.save_preferences(principal.business_id, body))
+
+
+@notifications.route("/admin/notifications/texts/{kind}/{channel}", methods=["PUT"], action="settings.write")
+def save_text(principal: Principal, kind: str, channel: str) -> Any:
+    body = json_body(notifications.current_request)
+    try:
+        return service.save_text(principal.business_id, kind, channel, body).to_json()
+    except InvalidTemplateError as error:
+        return _unprocessable(error)
+
+
+@notifications.route("/admin/notifications/texts/{kind}/{channel}", methods=["DELETE"], action="settings.write")
+def delete_text(principal: Principal, kind: str, channel: str) -> Response:
+    service.delete_text(principal.business_id, kind, channel)
+    return Response(body="", status_code=204)
+
+
+@notifications.route("/admin/notifications/preview", methods=["POST"], action="settings.write")
+def preview(principal: Principal) -> Any:
+    body = json_body(notifications.current_request)
+    try:
+        return _message_json(service.preview(principal.business_id, body))
+    except InvalidTemplateError as error:
+        return _unprocessable(error)
+
+
+def _message_json(message: Message) -> dict:
+    if message.channel == "sms":
+        return {"kind": message.kind.value, "channel": "sms", "locale": message.locale, "text": message.text,
+                "encoding": message.encoding, "segments": message.segments}
+    return {"kind": message.kind.value, "channel": "email", "locale": message.locale, "subject": message.subject,
+            "text": message.text, "html": message.html, "ics_method": message.ics_method}
