@@ -68,10 +68,10 @@ def _segments(sizes: list[int], encoding: str) -> int:
 def encode(text: str, mode: SmsMode | str) -> SmsText:
     """The text to send under a business's SMS mode, with its encoding and segment count."""
     mode = SmsMode(mode)
-    as_written = measure(text)
+    as_written = measure(unicodedata.normalize("NFC", text))  # "e" + combining accent is the GSM-7 "é"
     if mode is SmsMode.AS_WRITTEN or as_written.encoding == GSM7:
         return as_written
-    replaced = measure(to_gsm7(text))
+    replaced = measure(to_gsm7(as_written.text))
     if mode is SmsMode.GSM7:
         return replaced
     return replaced if replaced.segments < as_written.segments else as_written

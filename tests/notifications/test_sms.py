@@ -123,3 +123,9 @@ def test_cheapest_keeps_accents_when_they_cost_nothing_and_drops_them_when_they_
 def test_a_text_already_in_gsm7_is_the_same_in_every_mode():
     text = "Precio: 25 € [promo]"
     assert {encode(text, m) for m in SmsMode} == {measure(text)}
+
+
+def test_decomposed_accents_are_composed_first_so_they_stay_in_gsm7():
+    decomposed = "Cafe\u0301 mu\u0308sli"  # é and ü written as a letter plus a combining mark
+    sent = encode(decomposed, SmsMode.AS_WRITTEN)
+    assert sent.text == "Café müsli" and sent.encoding == GSM7
