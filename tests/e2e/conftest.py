@@ -1,0 +1,111 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the whole local stack.
+
+One stack (DynamoDB Local in memory, moto, `chalice local`) for the session, seeded by tests/e2e/seed.py;
+one browser for the session; a fresh context (empty storage, a phone's viewport) per test. Every wait
+is a Playwright wait with a timeout; nothing sleeps. Screenshots of the main steps go to test-artifacts/e2e/.
+`make test` installs Chromium (Makefile, only when /usr/bin/chromium is missing); never `playwright install`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def stack():
+    from infra.local.devstack import running_stack
+
+    with running_stack() as running:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
+        subprocess.run([sys.executable, "-m", "tests.e2e.seed"], cwd=ROOT, env={**env, **running.env},
+                       check=True, timeout=120)
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, stack, request):
+    """A phone-sized page whose every request must go to the stack (anything else fails the test)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    elsewhere: list[str] = []
+    console_errors: list[str] = []
+    context.on("request", lambda r: None if r.url.startswith((stack.api_url, "blob:", "data:"))
+               else elsewhere.append(r.url))
+    opened = context.new_page()
+    opened.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda e: console_errors.append(str(e)))
+    yield opened
+    context.close()
+    assert not elsewhere, f"requests outside the app: {elsewhere}"
+    csp = [e for e in console_errors if "Content Security Policy" in e]
+    assert not csp, csp
+    uncaught = [e for e in console_errors if not re.search(r"status of 4\d\d", e)]
+    assert not uncaught, uncaught
+
+
+@pytest.fixture
+def shoot(page, request):
+    """shoot("step") saves a screenshot as test-artifacts/e2e/<test>-<n>-<step>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    count = {"n": 0}
+
+    def take(step: str) -> None:
+        count["n"] += 1
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{count['n']:02d}-{step}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def api(stack):
+    """The stack's public API, for what 'someone else' does during a test."""
+    class Api:
+        url = stack.api_url
+
+        def book(self, business: str, service: str, staff: str, start: str, email: str) -> dict:
+            response = requests.post(f"{stack.api_url}/public/{business}/bookings", timeout=30, json={
+                "service": service, "staff": staff, "start": start,
+                "client": {"first_name": "Other", "last_name": "Client", "email": email},
+            })
+            assert response.status_code == 201, response.text
+            return response.json()
+
+        def slots(self, business: str, service: str, staff: str, first: str, last: str) -> list[dict]:
+            response = requests.get(f"{stack.api_url}/public/{business}/availability", timeout=30, params={
+                "service": service, "staff": staff, "from": first, "to": last})
+            assert response.status_code == 200, response.text
+            return response.json()["slots"]
+
+    return Api()
