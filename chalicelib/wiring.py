@@ -37,3 +37,12 @@ def sesv2():
 
     return boto3.client("sesv2", region_name=settings().region)
 
+
+@lru_cache(maxsize=1)
+def sns():
+    """SNS, for clients' SMS (transactional)."""
+    import boto3
+
+    from .config import settings
+
+    return boto3.client("sns", region_name=settings().region)

@@ -30,7 +30,7 @@ from ..domain.model import (
     Staff,
 )
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError
-from . import search_index
+from . import messages, search_index
 from .tables import (
     ActivityItem,
     IdempotencyRecord,
@@ -182,12 +182,13 @@ class DynamoStore:
 
     def _write(self, before: Appointment | None, after: Appointment, extra: list[Item], *, unique: bool,
                remove: Sequence[Item] = ()) -> None:
-        """One transaction: the appointment, `extra` items (new ones when `unique`), the lock units, and
-        the deletion of `remove` (stale search words).
+        """One transaction: the appointment, `extra` items (new ones when `unique`), the outbox item of the
+        messages the change causes (messages.outbox_items), the lock units, and the deletion of `remove`.
 
         Units both versions hold stay put; units only `before` held are released; units only `after`
         needs are claimed, exclusively unless it is booked on top of others.
         """
+        extra = [*extra, *messages.outbox_items(before, after)]
         held_before = _held(before)
         held_after = _held(after)
         appointment = _appointment_item(after)

@@ -161,6 +161,11 @@ class AppointmentItem(Item, discriminator="appointment"):
     exclusive = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Reminders (jobs/reminders.py). Every change puts the item afresh, which clears these: the change's
+    # outbox item schedules them again from the new state, once per version (`reminders_armed`).
+    reminders_armed = BooleanAttribute(null=True)
+    reminder_leads = ListAttribute(of=NumberAttribute, null=True)  # minutes, longest first
+    reminder_lead = NumberAttribute(null=True)  # minutes: the reminder now waiting in the `due` index
 
 
 class LockItem(Item, discriminator="lock"):
@@ -223,6 +228,69 @@ class AuditItem(Item, discriminator="audit"):
     target_id = UnicodeAttribute()
     before = JSONAttribute(null=True)
     after = JSONAttribute(null=True)
+
+
+class OutboxItem(Item, discriminator="outbox"):
+    """The messages one booking change causes, written in the change's own transaction.
+
+    `appointment` is the appointment as the change left it, so a late retry still says what happened
+    then. `deliveries` holds one entry per channel: {"status", "to", "provider_id", "error", ...}.
+    """
+
+    id = UnicodeAttribute()
+    business_id = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    message_kind = UnicodeAttribute(null=True)  # None: nothing to say, only reminders to schedule
+    appointment = JSONAttribute()
+    previous_start = UTCDateTimeAttribute(null=True)  # rescheduled: the old time
+    created_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()  # pending | sending | done | failed
+    attempts = NumberAttribute(default=0)
+    claim = UnicodeAttribute(null=True)  # the token of the run that holds it while sending
+    deliveries = JSONAttribute(default=dict)
+    finished_at = UTCDateTimeAttribute(null=True)
+
+
+class MessageLogItem(Item, discriminator="message_log"):
+    """One message to one client on one channel, as it finally went (sent, failed or skipped)."""
+
+    outbox_id = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    message_kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()  # sent | failed | skipped
+    to = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+    segments = NumberAttribute(null=True)
+    encoding = UnicodeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+
+
+class MessageCountItem(Item, discriminator="message_count"):
+    """Messages of one kind on one channel on one local day of the business: reports read these."""
+
+    day = UnicodeAttribute()
+    message_kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    sent = NumberAttribute(default=0)
+    failed = NumberAttribute(default=0)
+    skipped = NumberAttribute(default=0)
+    segments = NumberAttribute(default=0)
+
+
+class UndeliverableItem(Item, discriminator="undeliverable"):
+    """An email address that bounced or complained, or a phone that opted out: never used again
+    for anyone; a client whose contact staff change to another address is reachable again."""
+
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    reason = UnicodeAttribute()  # bounce | complaint | opt_out
+    at = UTCDateTimeAttribute()
+    detail = UnicodeAttribute(default="")
 
 
 class ThrottleItem(Item, discriminator="throttle"):

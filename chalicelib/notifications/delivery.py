@@ -1,0 +1,241 @@
+"""Sending what the outbox holds: email through SES v2, SMS through SNS, each message exactly once.
+
+One outbox item is one booking change. A run claims it (a conditional write), composes its messages
+from the change's snapshot, sends each channel that is not final yet, and records the provider's
+message id, the log entries and the day's counts in one transaction. A channel whose send raised
+is tried again later with exponential backoff (notifications/outbox.py); after the last try it is
+failed and listed for the backoffice. An address marked undeliverable is skipped.
+
+Exactly once: a send happens only under a claim, and a claim is only ever taken from the due key
+the run saw. A run that dies between sending and recording leaves its claim to expire; the item then
+comes back and its unrecorded channels are marked failed ("interrupted") instead of being sent again:
+we prefer a message a person can see as failed to a message a client gets twice.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Callable, Protocol
+
+from .. import wiring
+from ..config import settings
+from ..domain.access import manage_token
+from ..domain.model import AppointmentStatus, Business, Catalog, Client
+from ..errors import NotFoundError
+from ..repositories import messages as repo
+from ..repositories.notification_settings import notification_settings
+from ..repositories.tables import OutboxItem
+from . import outbox
+from .compose import Message, compose
+from .kinds import MessageKind
+from .settings import NotificationSettings
+
+log = logging.getLogger("turno.delivery")
+COMPOSE = "compose"  # the pseudo-channel of a message that could not even be rendered
+
+
+class Senders(Protocol):
+    def email(self, message: Message, sender: str) -> str: ...  # returns the provider's message id
+    def sms(self, message: Message) -> str: ...
+
+
+class AwsSenders:
+    """SES v2 (a raw MIME message: text, HTML and the .ics) and SNS (transactional SMS)."""
+
+    def email(self, message: Message, sender: str) -> str:
+        raw = mime(message, sender)
+        answer = wiring.sesv2().send_email(
+            FromEmailAddress=sender, Destination={"ToAddresses": [message.to]},
+            Content={"Raw": {"Data": raw}},
+        )
+        return answer["MessageId"]
+
+    def sms(self, message: Message) -> str:
+        answer = wiring.sns().publish(
+            PhoneNumber=message.to, Message=message.text,
+            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+        )
+        return answer["MessageId"]
+
+
+class LocalCopy:
+    """Locally (`make dev`), every sent message is also written to a folder and the console, so a
+    person sees exactly what a client would receive. Set by TURNO_LOCAL_OUTBOX."""
+
+    def __init__(self, inner: Senders, folder: Path) -> None:
+        self.inner, self.folder = inner, folder
+
+    def email(self, message: Message, sender: str) -> str:
+        ident = self.inner.email(message, sender)
+        self._keep(message, ident, "eml", mime(message, sender))
+        return ident
+
+    def sms(self, message: Message) -> str:
+        ident = self.inner.sms(message)
+        header = f"To: {message.to}\nEncoding: {message.encoding}, {message.segments} segment(s)\n\n"
+        self._keep(message, ident, "txt", (header + message.text).encode())
+        return ident
+
+    def _keep(self, message: Message, ident: str, suffix: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = wiring.now().strftime("%Y%m%dT%H%M%S")
+        name = f"{stamp}-{message.kind.value}-{message.channel}-{re.sub(r'[^A-Za-z0-9@.+-]', '_', message.to)}"
+        path = self.folder / f"{name}-{ident[:8]}.{suffix}"
+        path.write_bytes(data)
+        print(f"[turno] {message.channel} {message.kind.value} to {message.to}: {path}", flush=True)
+
+
+def senders() -> Senders:
+    folder = os.environ.get("TURNO_LOCAL_OUTBOX")
+    return LocalCopy(AwsSenders(), Path(folder)) if folder else AwsSenders()
+
+
+def mime(message: Message, sender: str) -> bytes:
+    """The email as MIME: plain text and HTML alternatives, and the .ics as a text/calendar part."""
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, message.to, message.subject or ""
+    mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    mail.set_content(message.text, cte="quoted-printable")
+    if message.html:
+        mail.add_alternative(message.html, subtype="html", cte="quoted-printable")
+    if message.ics:
+        mail.add_attachment(message.ics, maintype="text", subtype="calendar", filename="invite.ics",
+                            params={"method": message.ics_method or "PUBLISH"})
+    return mail.as_bytes()
+
+
+def sender_address() -> str:
+    return getattr(settings(), "sender_email", None) or os.environ.get("TURNO_SENDER_EMAIL",
+                                                                         "no-reply@turno.example")
+
+
+def manage_url(business: Business, reference: str) -> str:
+    """The manage page for this booking, with its token (an HMAC: the link can always be rebuilt)."""
+    base = os.environ.get("TURNO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    token = manage_token(settings().signing_key, reference)
+    return f"{base}/b/{business.slug}/manage/{reference}?token={token}"
+
+
+@dataclass
+class Run:
+    """One job run: the senders, the clock, and what it read once per business."""
+
+    now: datetime
+    send: Senders = field(default_factory=senders)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    preferences: dict[str, NotificationSettings] = field(default_factory=dict)
+    report: dict[str, int] = field(default_factory=lambda: {"sent": 0, "failed": 0, "skipped": 0, "retry": 0,
+                                                            "lost": 0})
+
+    def catalog(self, business_id: str) -> Catalog:
+        if business_id not in self.catalogs:
+            self.catalogs[business_id] = wiring.store().catalog(business_id)
+        return self.catalogs[business_id]
+
+    def settings(self, business_id: str) -> NotificationSettings:
+        if business_id not in self.preferences:
+            self.preferences[business_id] = notification_settings(business_id)
+        return self.preferences[business_id]
+
+
+def drain(now: datetime, run: Run | None = None) -> dict[str, int]:
+    """Send (or retry) every outbox item due by `now`; what the scheduled job calls every minute."""
+    run = run or Run(now)
+    for item in repo.due_outbox(now):
+        deliver(item, run)
+    return run.report
+
+
+def deliver(item: OutboxItem, run: Run) -> None:
+    """Handle one outbox item this run found in the `due` index (see the module docstring)."""
+    appointment = repo.appointment_of(item.appointment)
+    if appointment.status is AppointmentStatus.CONFIRMED and item.message_kind != MessageKind.REMINDER.value:
+        # Before the claim: arming is conditional and idempotent, and a failure here leaves the item due.
+        leads = run.settings(item.business_id).reminder_lead_times
+        repo.arm_reminders(appointment, list(leads))
+    if item.message_kind is None:
+        repo.forget(item)
+        return
+    interrupted = item.status == "sending"  # a run claimed it and never finished: its lease ran out
+    token = repo.claim(item, run.now)
+    if token is None:
+        return
+    deliveries = {channel: dict(d) for channel, d in (item.deliveries or {}).items()
+                  if channel != COMPOSE or d["status"] in repo.FINAL}
+    try:
+        messages = _compose(item, appointment, run)
+    except Exception:  # noqa: BLE001 - a text that cannot be rendered must not stop the other items
+        log.exception("cannot compose outbox item %s", item.id)
+        messages = []
+        deliveries[COMPOSE] = {"status": "failed" if interrupted else "retry", "error": "cannot render the text"}
+    marks = repo.undeliverable((m.channel, m.to) for m in messages)
+    for message in messages:
+        d = deliveries.setdefault(message.channel, {"status": "pending"})
+        if d["status"] in repo.FINAL:
+            continue
+        d.update(to=message.to, segments=message.segments, encoding=message.encoding)
+        if (message.channel, message.to) in marks:
+            d.update(status="skipped", error=f"undeliverable ({marks[(message.channel, message.to)]})")
+        elif interrupted and d["status"] in ("pending", "retry"):
+            d.update(status="failed", error="interrupted while sending: not sent again")
+        else:
+            _send(message, d, run)
+    _close(item, token, deliveries, run)
+
+
+def _compose(item: OutboxItem, appointment, run: Run) -> list[Message]:
+    catalog = run.catalog(item.business_id)
+    client = _client(item.business_id, item.client_id)
+    service, staff = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
+    if client is None or service is None or staff is None:
+        return []  # the client, service or professional is gone: nobody to tell, nothing to say
+    return compose(MessageKind(item.message_kind), business=catalog.business, appointment=appointment,
+                   client=client, service=service, staff=staff, settings=run.settings(item.business_id),
+                   manage_url=manage_url(catalog.business, appointment.reference),
+                   previous_start=item.previous_start, sender=sender_address())
+
+
+def _client(business_id: str, client_id: str) -> Client | None:
+    try:
+        return wiring.store().client(business_id, client_id)
+    except NotFoundError:
+        return None
+
+
+def _send(message: Message, d: dict, run: Run) -> None:
+    try:
+        if message.channel == "email":
+            d["provider_id"] = run.send.email(message, sender_address())
+        else:
+            d["provider_id"] = run.send.sms(message)
+    except Exception as error:  # noqa: BLE001 - SES/SNS refused or failed: keep it for the retry
+        log.warning("%s to %s failed: %s", message.channel, message.to, error)
+        d.update(status="retry", error=str(error)[:300])
+        return
+    d.update(status="sent", sent_at=run.now.isoformat(), error=None)
+
+
+def _close(item: OutboxItem, token: str, deliveries: dict, run: Run) -> None:
+    attempts = (item.attempts or 0) + 1
+    waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
+    retry = outbox.retry_at(run.now, attempts) if waiting else None
+    if waiting and retry is None:
+        for d in waiting:
+            d.update(status="failed", error=d.get("error") or "not sent")
+    before = {c: d["status"] for c, d in (item.deliveries or {}).items()}
+    day = run.now.astimezone(run.catalog(item.business_id).business.tz).date()
+    outcomes = [repo.Outcome(c, d["status"], d, day) for c, d in deliveries.items()
+                if d["status"] in repo.FINAL and before.get(c) != d["status"]]
+    if not repo.finish(item, token, deliveries, run.now, retry, outcomes):
+        run.report["lost"] += 1
+        return
+    for outcome in outcomes:
+        run.report[outcome.status] += 1
+    run.report["retry"] += 1 if retry else 0
