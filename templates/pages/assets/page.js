@@ -38,7 +38,8 @@
     show(section, true);
     if (heading) {
       heading.focus({ preventScroll: true });
-      section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      var still = window.matchMedia && matchMedia('(prefers-reduced-motion: reduce)').matches;
+      section.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'start' });
     }
   }
 
@@ -247,6 +248,8 @@
     this.load = function (preferredDay, note) {
       var seq = ++loadSeq, to = addDays(weekStart, 6) > last ? last : addDays(weekStart, 6);
       message($('slots-message'), t('loading'));
+      $('slots').textContent = '';
+      show($('slots-title'), false);
       $('days').setAttribute('aria-busy', 'true');
       return options.fetchSlots(weekStart, to).then(function (result) {
         if (seq !== loadSeq) return;
@@ -419,6 +422,12 @@
 
     /* -- details and booking -- */
     var fields = ['first_name', 'last_name', 'email', 'phone', 'notes'];
+    fields.forEach(function (name) {
+      $(name).addEventListener('input', function () {
+        fieldError(name, '');
+        if (name === 'phone') fieldError('email', '');  // "email or phone" is shown at the email
+      });
+    });
 
     function fillRemembered() {
       if (!remembered || !remembered.client) return;
