@@ -7,13 +7,16 @@ money); SMS goes only to valid E.164 numbers.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.model import Appointment, Business, Client, Service, Staff
 from . import ics, render, sms
 from .kinds import Channel, MessageKind
-from .settings import NotificationSettings
+from .settings import CustomText, NotificationSettings
+
+log = logging.getLogger(__name__)
 
 # The .ics that goes with each kind's email: an invitation, a cancellation, or none.
 ICS_METHOD = {MessageKind.CONFIRMED: ics.REQUEST, MessageKind.RESCHEDULED: ics.REQUEST,
@@ -61,8 +64,8 @@ def compose(kind: MessageKind | str, *, business: Business, appointment: Appoint
 
 def _email(kind: MessageKind, values: dict, appointment: Appointment, client: Client,
            settings: NotificationSettings, sender: str | None) -> Message:
-    custom = settings.custom(kind, Channel.EMAIL)
-    email = render.custom_email(custom, values) if custom else render.default_email(kind, values)
+    email = _custom(render.custom_email, settings.custom(kind, Channel.EMAIL), values)
+    email = email or render.default_email(kind, values)
     attachment = method = None
     if kind in ICS_METHOD:
         description = render.details_text(values)
@@ -74,11 +77,23 @@ def _email(kind: MessageKind, values: dict, appointment: Appointment, client: Cl
 
 
 def _sms(kind: MessageKind, values: dict, phone: str, settings: NotificationSettings) -> Message:
-    custom = settings.custom(kind, Channel.SMS)
-    text = render.custom_sms(custom, values) if custom else render.default_sms(kind, values)
+    text = _custom(render.custom_sms, settings.custom(kind, Channel.SMS), values) or render.default_sms(kind, values)
     encoded = sms.encode(text, settings.sms_mode)
     return Message(kind, Channel.SMS.value, phone, None, encoded.text, encoding=encoded.encoding,
                    segments=encoded.segments, locale=values["locale"])
+
+
+def _custom(renderer, text: CustomText | None, values: dict):
+    """The business's own text, or None. A saved text was checked when saved; should one still fail
+    (say, on a value no sample had), the client gets the default text rather than nothing."""
+    if text is None:
+        return None
+    try:
+        return renderer(text, values)
+    except render.CUSTOM_TEXT_ERRORS:
+        log.warning("custom %s text for %s failed to render; sending the default", text.channel.value,
+                    text.kind.value, exc_info=True)
+        return None
 
 
 def e164(phone: str | None) -> str | None:

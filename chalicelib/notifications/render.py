@@ -174,6 +174,10 @@ def sandbox() -> SandboxedEnvironment:
     return env
 
 
+# What rendering a custom text may raise (SecurityError is a TemplateError; filters assert on bad arguments).
+CUSTOM_TEXT_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AssertionError)
+
+
 class InvalidTemplateError(ValidationError):
     """A custom text that cannot be rendered; answered 422 with the offending field."""
 
@@ -204,7 +208,7 @@ def check_custom_text(text: CustomText, sample: Mapping[str, Any]) -> None:
             raise InvalidTemplateError(f"not allowed: {error}", field=field) from None
         except TemplateError as error:
             raise InvalidTemplateError(str(error.message or error), field=field) from None
-        except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+        except CUSTOM_TEXT_ERRORS as error:
             raise InvalidTemplateError(f"cannot be rendered: {error}", field=field) from None
 
 

@@ -212,6 +212,8 @@ def test_documented_variables_filters_and_conditions_are_accepted(body):
     ("{{ 9 ** 9 ** 9 }}", "only variables"),
     ("{% include 'messages/base.html' %}", "only variables"),
     ("{{ lipsum() }}", "only variables"),
+    ("{{ client.first_name|truncate(-1) }}", "cannot be rendered"),
+    ("{{ client.first_name|replace('a') }}", "cannot be rendered"),
 ])
 def test_the_sandbox_refuses_what_is_not_a_documented_variable(body, complaint):
     with pytest.raises(InvalidTemplateError) as refused:
@@ -237,3 +239,11 @@ def test_even_without_the_save_time_check_the_sandbox_cannot_reach_python_object
 
 def test_an_invalid_template_is_a_validation_error():
     assert issubclass(InvalidTemplateError, ValidationError)
+
+
+def test_a_stored_text_that_fails_at_sending_time_falls_back_to_the_default(caplog):
+    broken = "{{ client.first_name|truncate(-1) }} {{ client.__class__ }}"  # never passes the save-time check
+    settings = NotificationSettings().with_custom(CustomText(MessageKind.REMINDER, Channel.SMS, broken))
+    sms = by_channel(messages(MessageKind.REMINDER, settings=settings))["sms"]
+    assert sms.text.startswith("Salon Lucia: te recordamos tu cita de Color")
+    assert "failed to render" in caplog.text
