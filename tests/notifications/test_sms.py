@@ -75,6 +75,36 @@ def test_every_mode_reports_what_the_calculator_counts_for_the_text_it_sends(cal
     assert [(s.encoding, s.segments) for s in sent if s.text] == [(e["encoding"], e["segments"]) for e in expected]
 
 
+def random_corpus(count: int = 400, seed: int = 20261123) -> list[str]:
+    """Seeded random texts near the segment boundaries, from every kind of character that matters.
+    (No combining marks, joiners or variation selectors: the calculator keeps a grapheme's code
+    points together, a case our messages never produce at a boundary.)"""
+    import random
+
+    rng = random.Random(seed)
+    pools = ["abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,:;!?-", "éèùìòàÇÉÄÖÑÜäöñüßØøÅåÆæΔΦΓΛΩ¡¿§",
+             "€[]{}^~|\\", "áíóúçŠžõčřůěł", "✂★♥→", "😀🎉💇📅"]
+    texts = []
+    for _ in range(count):
+        weights = [rng.choice([0, 1, 5, 30]) for _ in pools]
+        weights[0] += 1
+        length = rng.choice([rng.randint(60, 80), rng.randint(130, 140), rng.randint(150, 170), rng.randint(195, 210),
+                             rng.randint(300, 320), rng.randint(455, 465)])
+        chosen = rng.choices(pools, weights=weights, k=length)
+        texts.append("".join(rng.choice(pool) for pool in chosen))
+    return texts
+
+
+def test_random_texts_near_the_boundaries_count_as_the_calculator_counts(calculator):
+    texts = random_corpus()
+    expected = calculator(texts)
+    mismatches = [(t, m.encoding, m.segments, e) for t, m, e in zip(texts, map(measure, texts), expected)
+                  if (m.encoding, m.segments) != (e["encoding"], e["segments"])]
+    assert not mismatches, mismatches[:3]
+    assert {m.encoding for m in map(measure, texts)} == {GSM7, UCS2}
+    assert len({m.segments for m in map(measure, texts)}) >= 5
+
+
 def test_the_alphabet_from_gsm0338_agrees_with_the_calculator_character_by_character(calculator):
     basic, extension = alphabet()
     chars = sorted(basic | extension)
