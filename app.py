@@ -7,6 +7,7 @@ from chalicelib.api.auth import auth
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
 from chalicelib.auth.authorizer import gate
+from chalicelib.jobs.handlers import jobs
 
 app = Chalice(app_name="turno")
 app.register_blueprint(public)
@@ -15,3 +16,4 @@ app.register_blueprint(gate)
 app.register_blueprint(auth)
 app.register_blueprint(admin)
 app.register_blueprint(notifications)
+app.register_blueprint(jobs)

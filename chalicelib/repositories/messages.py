@@ -319,3 +319,9 @@ def counts(business_id: str, first: date, last: date) -> list[MessageCountItem]:
     """Per day, kind and channel between two local days (inclusive): one query, days x kinds x channels items."""
     return list(MessageCountItem.query(f"BIZ#{business_id}#MSGCOUNT",
                                        MessageCountItem.sk.between(first.isoformat(), f"{last.isoformat()}~")))
+
+
+def appointment_from_item(item: AppointmentItem) -> Appointment:
+    from .store import _appointment  # the store owns the item <-> appointment mapping
+
+    return _appointment(item)

@@ -1,0 +1,1 @@
+"""Scheduled and event-driven functions: outbox delivery and retries, reminders, delivery events."""

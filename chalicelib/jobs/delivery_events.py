@@ -1,0 +1,60 @@
+"""What SES and SNS tell us after sending: bounces, complaints and SMS opt-outs.
+
+They arrive as SNS notifications. SES publishes {"notificationType": "Bounce" | "Complaint", ...}
+(or, with event publishing, "eventType"); a two-way SMS number publishes the client's reply
+({"originationNumber": ..., "messageBody": "STOP"}). A permanent bounce, any complaint, or an
+opt-out keyword marks the address undeliverable (repositories/messages.py): no message is sent to it
+again, for any business, until staff give the client another address.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from ..repositories import messages as repo
+
+log = logging.getLogger("turno.delivery_events")
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT",
+                           "ARRET", "BAJA", "ALTO", "BASTA", "STOPP", "KONEC"})
+
+
+def handle(message: str, now: datetime) -> list[tuple[str, str, str]]:
+    """Mark what the notification reports; returns the (channel, address, reason) marked."""
+    try:
+        data = json.loads(message)
+    except (TypeError, ValueError):
+        log.warning("ignored a delivery notification that is not JSON")
+        return []
+    if not isinstance(data, dict):
+        return []
+    marks = _ses(data) or _sms_reply(data)
+    for channel, address, reason in marks:
+        repo.mark_undeliverable(channel, address, reason, message, now)
+        log.info("marked %s %s undeliverable (%s)", channel, address, reason)
+    return marks
+
+
+def _ses(data: dict) -> list[tuple[str, str, str]]:
+    kind = data.get("notificationType") or data.get("eventType")
+    if kind == "Bounce":
+        bounce = data.get("bounce") or {}
+        if bounce.get("bounceType") != "Permanent":
+            return []  # a full mailbox or a busy server: SES retries, and the address may work tomorrow
+        return [("email", r["emailAddress"], "bounce") for r in bounce.get("bouncedRecipients", [])
+                if isinstance(r, dict) and r.get("emailAddress")]
+    if kind == "Complaint":
+        complaint = data.get("complaint") or {}
+        return [("email", r["emailAddress"], "complaint") for r in complaint.get("complainedRecipients", [])
+                if isinstance(r, dict) and r.get("emailAddress")]
+    return []
+
+
+def _sms_reply(data: dict) -> list[tuple[str, str, str]]:
+    number, body = data.get("originationNumber"), data.get("messageBody")
+    if not isinstance(number, str) or not isinstance(body, str):
+        return []
+    words = body.strip().upper().split()
+    if words and words[0] in OPT_OUT_WORDS:
+        return [("sms", number, "opt_out")]
+    return []

@@ -1,0 +1,37 @@
+"""The reminder job: every due reminder sent once, found by a query on the `due` index.
+
+An appointment waits in the index (DUE#REMIND#<day>, keyed by its next reminder's due instant)
+from the moment its confirmation or last change was handled (repositories/messages.arm_reminders).
+Any change to the appointment puts it afresh and so takes it out of the index; the change's own
+outbox item schedules it again from its new state. So cancelled and rejected appointments are never
+found, and a moved one is reminded relative to its new time.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.model import AppointmentStatus
+from ..notifications import delivery
+from ..repositories import messages as repo
+
+
+def send_due_reminders(now: datetime, run: delivery.Run | None = None) -> dict[str, int]:
+    """Take each due reminder (one conditional transaction each), then deliver what this run took.
+
+    DynamoDB calls: LOOKBACK_DAYS + 1 queries, then per due reminder one transaction and the
+    delivery of one outbox item (see `make bench`).
+    """
+    run = run or delivery.Run(now)
+    taken = []
+    for item in repo.due_reminders(now):
+        appointment = repo.appointment_from_item(item)
+        if appointment.status is not AppointmentStatus.CONFIRMED or appointment.start <= now:
+            repo.drop_reminder(item)  # past, or no longer confirmed: nothing to remind
+            continue
+        outbox_item = repo.take_reminder(item, appointment, now)
+        if outbox_item is not None:
+            taken.append(outbox_item)
+    run.report["reminders"] = len(taken)
+    for outbox_item in taken:
+        delivery.deliver(outbox_item, run)
+    return run.report
