@@ -147,9 +147,10 @@ class DynamoStore:
         except DoesNotExist:
             raise NotFoundError("no such booking", field="reference") from None
 
-    def book(self, appointment: Appointment, new_client: Client | None = None) -> None:
+    def book(self, appointment: Appointment, new_client: Client | None = None, *, also: Sequence[Item] = ()) -> None:
         """Store a new appointment (and a new client with their contact keys) and claim the
-        professional's time, all or nothing.
+        professional's time, all or nothing. `also`: new items that belong to the same change
+        (the backoffice's audit entry).
 
         Raises SlotUnavailableError when a lock unit is already held exclusively, and
         ContactTakenError when the new client's email or phone was registered meanwhile.
@@ -162,10 +163,12 @@ class DynamoStore:
                 for key in _contact_keys(new_client.email, new_client.phone)
             ]
         extra += search_index.on_book(appointment, new_client)
-        self._write(None, appointment, extra, unique=True)
+        self._write(None, appointment, [*extra, *also], unique=True)
 
-    def change(self, before: Appointment, after: Appointment, activity: dict | None = None) -> Appointment:
-        """Store a changed appointment and move its lock units to match, all or nothing.
+    def change(self, before: Appointment, after: Appointment, activity: dict | None = None, *,
+               also: Sequence[Item] = ()) -> Appointment:
+        """Store a changed appointment and move its lock units to match, all or nothing (with `also`,
+        items that belong to the same change: the backoffice's audit entry).
 
         The appointment must still be as it was read (`updated_at`), so two concurrent changes
         cannot both land: the loser gets ConflictError `booking_changed`.
@@ -177,7 +180,7 @@ class DynamoStore:
                 reference=after.reference, details=activity, at=after.updated_at,
             ))
         words, stale_words = search_index.on_change(before, after)
-        self._write(before, after, extra + words, unique=False, remove=stale_words)
+        self._write(before, after, [*extra, *words, *also], unique=False, remove=stale_words)
         return after
 
     def _write(self, before: Appointment | None, after: Appointment, extra: list[Item], *, unique: bool,
