@@ -16,10 +16,12 @@ Extension points (other features plug in here; keep each one idempotent, it runs
     answer and `os.environ` holds `env`. They create what is missing (tables, the demo business; later a
     Cognito pool, an SES identity...) and return lines to print. A step may add keys to `env` (for example a
     pool id); the additions reach `chalice local`, the jobs and `Stack.env`, because the app starts after the
-    steps have run. Register with `STEPS.append(my_step)` from a module this file imports, or edit the list.
+    steps have run. An entry is a function or a "package.module:function" string, imported only when the
+    stack starts: add one line to the list for a step that lives with its feature.
   * JOBS: `(function_name, every_seconds)` of Chalice scheduled functions. `chalice local` runs no schedules,
-    so this process invokes each one on its timer through `chalice.test.Client(app).lambda_.invoke` with a
-    scheduled event (failures are printed, and the next tick runs anyway).
+    so this process invokes each one on its timer (first run one period after start) through
+    `chalice.test.Client(app).lambda_.invoke` with a scheduled event; a failure is printed and the next tick
+    runs anyway.
 
 Python API for tests (tests/integration, tests/e2e):
     with running_stack(port=None, data_dir=None) as stack:   # in-memory DynamoDB when data_dir is None
@@ -263,16 +265,31 @@ def demo_salon(today: date):
     return business, services, staff
 
 
-STEPS: list[Step] = [create_tables_step, seed_demo_step]
+STEPS: list[Step | str] = [
+    create_tables_step,
+    seed_demo_step,
+]
 JOBS: list[tuple[str, int]] = []
+
+
+def resolve(entry: Step | str) -> Step:
+    """A step itself, or the "module:function" string naming it."""
+    if callable(entry):
+        return entry
+    import importlib
+
+    module, _, name = entry.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 # -- scheduled jobs ----------------------------------------------------------------------------
 class _Jobs:
     """Invokes JOBS on their timers in this process (chalice local runs no schedules)."""
 
-    def __init__(self, jobs: list[tuple[str, int]]) -> None:
+    def __init__(self, jobs: list[tuple[str, int]], app=None) -> None:
         self.jobs = list(jobs)
+        self.app = app  # the Chalice app; `app.app` when None
+        self.runs: list[tuple[str, str]] = []  # (function name, "ok" or the error), newest last
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="devstack-jobs", daemon=True)
 
@@ -288,8 +305,10 @@ class _Jobs:
     def _run(self) -> None:
         from chalice.test import Client
 
-        from app import app
-
+        if self.app is None:
+            from app import app
+        else:
+            app = self.app
         due = {name: time.monotonic() + every for name, every in self.jobs}
         with Client(app, stage_name="dev", project_dir=str(ROOT)) as client:
             while not self.stopped.is_set():
@@ -301,9 +320,11 @@ class _Jobs:
                             resources=[f"arn:aws:events:{REGION}:123456789012:rule/{name}"], region=REGION)
                         try:
                             client.lambda_.invoke(name, event)
-                            print(f"[jobs] {name}: ok", flush=True)
+                            outcome = "ok"
                         except Exception as error:  # a failing job must not take the stack down
-                            print(f"[jobs] {name}: {type(error).__name__}: {error}", flush=True)
+                            outcome = f"{type(error).__name__}: {error}"
+                        self.runs.append((name, outcome))
+                        print(f"[jobs] {name}: {outcome}", flush=True)
                 self.stopped.wait(1.0)
 
 
@@ -337,7 +358,7 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         os.environ.update(env)
         dynamodb.wait(deadline)
         for step in STEPS:
-            for line in step(env):
+            for line in resolve(step)(env):
                 print(f"  {line}", flush=True)
         os.environ.update(env)  # steps may have added settings for the app
         api_url = f"http://127.0.0.1:{port}"
