@@ -53,10 +53,11 @@ def message_locale(locale: str) -> str:
 def context(*, business: Business, appointment: Appointment, client: Client, service: Service, staff: Staff,
             manage_url: str, previous_start: datetime | None = None) -> dict[str, Any]:
     """The variables every text sees, formatted for the business's locale and time zone."""
-    from babel.dates import format_date, format_skeleton, format_time
+    from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
     from babel.units import format_unit
 
     locale, tz = message_locale(business.locale), business.tz
+    date_and_time = str(get_datetime_format("full", locale=locale))  # CLDR's "{1}, {0}" or "{1} {0}"
 
     def moment(instant: datetime | None) -> dict[str, str]:
         if instant is None:
@@ -64,7 +65,7 @@ def context(*, business: Business, appointment: Appointment, client: Client, ser
         local = instant.astimezone(tz)
         day, time = format_date(local.date(), "full", locale=locale), format_time(local, "short", locale=locale)
         return {"date": _plain(day), "date_short": _plain(format_skeleton("MMMEd", local, locale=locale)),
-                "time": _plain(time), "when": _plain(f"{day} {time}")}
+                "time": _plain(time), "when": _plain(date_and_time.replace("{1}", day).replace("{0}", time))}
 
     price = format_price(appointment.price, appointment.currency or business.currency, locale)
     online = business.rules.client_changes is not ClientChanges.OFF

@@ -23,8 +23,8 @@ NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 
 # -- formatting ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("locale, price, when", [
-    ("en", "€60.50", "Wednesday, July 1, 2026 9:00 AM"),
-    ("es", "60,50 €", "miércoles, 1 de julio de 2026 9:00"),
+    ("en", "€60.50", "Wednesday, July 1, 2026, 9:00 AM"),
+    ("es", "60,50 €", "miércoles, 1 de julio de 2026, 9:00"),
     ("it", "60,50 €", "mercoledì 1 luglio 2026 09:00"),
     ("cs", "60,50 €", "středa 1. července 2026 9:00"),
     ("et", "60,50 €", "kolmapäev, 1. juuli 2026 09:00"),
@@ -113,14 +113,14 @@ def test_without_online_changes_the_message_gives_the_phone_instead_of_a_change_
 def test_the_change_deadline_is_shown_when_changes_close_before_the_start():
     rules = BookingRules(client_changes=ClientChanges.UNTIL, client_change_notice_hours=24)
     email = by_channel(messages(MessageKind.CONFIRMED, rules=rules, locale="en"))["email"]
-    assert "(until Tuesday, June 30, 2026 9:00 AM)" in email.text
+    assert "(until Tuesday, June 30, 2026, 9:00 AM)" in email.text
 
 
 def test_the_rescheduled_message_gives_the_new_and_the_old_time():
     email = by_channel(messages(MessageKind.RESCHEDULED, locale="en",
                                 previous_start=datetime(2026, 6, 29, 15, 30, tzinfo=UTC)))["email"]
-    assert "New time: Wednesday, July 1, 2026 9:00 AM" in email.text
-    assert "It was Monday, June 29, 2026 5:30 PM" in email.text
+    assert "New time: Wednesday, July 1, 2026, 9:00 AM" in email.text
+    assert "It was Monday, June 29, 2026, 5:30 PM" in email.text
 
 
 # -- .ics -----------------------------------------------------------------------------------------
