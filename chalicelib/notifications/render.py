@@ -240,10 +240,24 @@ def custom_email(text: CustomText, values: Mapping[str, Any]) -> EmailText:
     locale = values["locale"]
     footer = _tidy(environment().get_template(f"messages/{locale}/_footer.txt").render(values))
     paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
-    body_html = Markup("\n").join(Markup("<p>{}</p>").format(Markup("<br>\n").join(escape(line) for line in p.split("\n")))
+    body_html = Markup("\n").join(Markup("<p>{}</p>").format(Markup("<br>\n").join(_linked(line) for line in p.split("\n")))
                                   for p in paragraphs)
     html = environment().get_template("messages/custom.html").render({**values, "body_html": body_html})
     return EmailText(subject=subject, text=f"{body}\n\n{footer}", html=html)
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linked(line: str) -> Markup:
+    """One line of a business's text, escaped, with its web addresses made clickable."""
+    parts, last = [], 0
+    for match in _URL.finditer(line):
+        parts.append(escape(line[last:match.start()]))
+        parts.append(Markup('<a href="{0}">{0}</a>').format(match.group(0)))
+        last = match.end()
+    parts.append(escape(line[last:]))
+    return Markup("").join(parts)
 
 
 def custom_sms(text: CustomText, values: Mapping[str, Any]) -> str:

@@ -186,6 +186,14 @@ def test_a_custom_text_replaces_the_default_and_keeps_the_manage_link_in_email()
     assert found["sms"].text == "Salón Lucía: mié, 1 jul 9:00"  # cheapest: one segment either way, kept as written
 
 
+def test_addresses_in_a_custom_email_become_links_and_nothing_else_becomes_html():
+    settings = NotificationSettings().with_custom(CustomText(
+        MessageKind.REMINDER, Channel.EMAIL, "Manage: {{ manage_url }}&x=<b>\nSee https://salon.example/map", "S"))
+    html = by_channel(messages(MessageKind.REMINDER, settings=settings))["email"].html
+    assert f'Manage: <a href="{MANAGE_URL}&amp;x=">{MANAGE_URL}&amp;x=</a>&lt;b&gt;<br>' in html  # stops at "<"
+    assert '<a href="https://salon.example/map">https://salon.example/map</a></p>' in html
+
+
 @pytest.mark.parametrize("body", [
     "Hi {{ client.first_name }}, see you {{ appointment.when }} ({{ manage_url }})",
     "{% if online_changes %}Change until {{ change_deadline }}{% else %}Call {{ business.phone }}{% endif %}",
