@@ -19,6 +19,7 @@ from .settings import CustomText, NotificationSettings
 log = logging.getLogger(__name__)
 
 # The .ics that goes with each kind's email: an invitation, a cancellation, or none.
+CLOSED = frozenset({MessageKind.CANCELLED, MessageKind.REJECTED})
 ICS_METHOD = {MessageKind.CONFIRMED: ics.REQUEST, MessageKind.RESCHEDULED: ics.REQUEST,
               MessageKind.CANCELLED: ics.CANCEL}
 
@@ -54,6 +55,8 @@ def compose(kind: MessageKind | str, *, business: Business, appointment: Appoint
     values = render.context(business=business, appointment=appointment, client=client, service=service,
                             staff=staff, manage_url=manage_url,
                             previous_start=previous_start if kind is MessageKind.RESCHEDULED else None)
+    if kind in CLOSED:
+        values["active"] = False  # whatever the stored status says, there is nothing left to change
     messages = []
     if wants_email:
         messages.append(_email(kind, values, appointment, client, settings, sender))

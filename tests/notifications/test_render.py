@@ -255,3 +255,9 @@ def test_a_stored_text_that_fails_at_sending_time_falls_back_to_the_default(capl
     sms = by_channel(messages(MessageKind.REMINDER, settings=settings))["sms"]
     assert sms.text.startswith("Salon Lucia: te recordamos tu cita de Color")
     assert "failed to render" in caplog.text
+
+
+@pytest.mark.parametrize("kind", [MessageKind.CANCELLED, MessageKind.REJECTED])
+def test_closed_bookings_offer_no_change_only_a_look(kind):
+    email = by_channel(messages(kind, locale="en"))["email"]  # even if the status read is still the old one
+    assert "To change or cancel" not in email.text and f"Your booking: {MANAGE_URL}" in email.text
