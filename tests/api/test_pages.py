@@ -1,0 +1,263 @@
+"""The public booking page and the manage page, as the server sends them (the browser tests are in tests/e2e)."""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from chalicelib.api.pages import LOCALES
+from chalicelib.domain.model import AppointmentStatus, Service
+from tests import factories
+from tests.api.helpers import booking_body, post
+
+PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"
+FIRST_LOAD_BUDGET = 100 * 1024
+TUESDAY_11 = "2026-03-24T11:00:00+01:00"
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of <script type=application/json> blocks."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.data_blocks: list[str] = []
+        self._in_data = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_data = tag == "script" and dict(attrs).get("type") == "application/json"
+
+    def handle_endtag(self, tag):
+        self._in_data = False
+
+    def handle_data(self, data):
+        if self._in_data:
+            self.data_blocks.append(data)
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def html(response) -> str:
+    return response.body.decode("utf-8")
+
+
+def page_data(response) -> dict:
+    return json.loads(Tags(html(response)).data_blocks[0])
+
+
+def assets(response) -> list[str]:
+    """The URLs the page makes the browser fetch on first load (relative to /b/)."""
+    parsed = Tags(html(response))
+    return [a["href"] for a in parsed.find("link", rel="stylesheet")] + [a["src"] for a in parsed.find("script")
+                                                                         if "src" in a]
+
+
+def book(client, start=TUESDAY_11, business="salon") -> dict:
+    made = post(client, f"/public/{business}/bookings", booking_body(start, staff="stf_ana"))
+    assert made.status_code == 201, made.body
+    return made.json_body
+
+
+def manage_path(booking: dict, business: str = "salon", token: str | None = None) -> str:
+    return f"/b/{business}/manage/{booking['reference']}?token={token or booking['manage_token']}"
+
+
+# -- what every page answer carries -------------------------------------------------------------
+
+def test_the_booking_page_is_html_with_a_strict_content_security_policy(client, salon):
+    response = client.http.get("/b/salon")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'" and policy["connect-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["base-uri"] == "'none'"
+    assert "unsafe" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_pages_have_no_inline_script_style_or_handler_and_nothing_from_elsewhere(client, salon):
+    made = book(client)
+    for response in (client.http.get("/b/salon"), client.http.get(manage_path(made))):
+        parsed = Tags(html(response))
+        for tag, attrs in parsed.tags:
+            assert "style" not in attrs and not any(name.startswith("on") for name in attrs), (tag, attrs)
+            for name in ("src", "href", "action"):
+                assert not re.match(r"^(https?:)?//", attrs.get(name) or ""), (tag, attrs)
+        assert not [t for t, a in parsed.tags if t == "style"]
+        scripts = parsed.find("script")
+        assert [a for a in scripts if "src" in a] and all("src" in a or a.get("type") == "application/json"
+                                                          for a in scripts)
+
+
+def test_a_business_name_with_markup_is_shown_as_text(client, store):
+    name = '<script>alert("x")</script> & <b>Bold</b>'
+    factories.seed(store, factories.salon(name=name), offered=[
+        Service("svc_cut", "<img src=x onerror=alert(1)>", 30, Decimal("25.00"), category="</script><i>")])
+    body = html(client.http.get("/b/salon"))
+    assert "<script>alert" not in body and "<b>Bold</b>" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;Bold&lt;/b&gt;" in body
+    assert body.count("</script>") == 2  # the page's own script tag and its JSON block, nothing more
+    assert page_data(client.http.get("/b/salon"))["business"]["name"] == name  # the data block keeps it intact
+
+
+def test_an_unknown_business_is_a_404_page(client, salon):
+    response = client.http.get("/b/nobody-here")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Content-Security-Policy" in response.headers
+    assert "Page not found" in html(response)
+
+
+# -- what the booking page shows ----------------------------------------------------------------
+
+def test_services_are_grouped_by_category_and_only_public_ones_are_listed(client, store):
+    offered = factories.services() + [Service("svc_nails", "Manicura", 40, Decimal("20.00"), category="Manos")]
+    factories.seed(store, offered=offered)
+    parsed = Tags(html(client.http.get("/b/salon")))
+    radios = [a["value"] for a in parsed.find("input", name="service")]
+    assert radios == ["svc_nails", "svc_color", "svc_cut"]  # by category, then name; internal/disabled never
+    body = html(client.http.get("/b/salon"))
+    assert re.search(r"<legend>Manos</legend>\s*<label class=\"choice\">\s*<input type=\"radio\" name=\"service\" "
+                     r"value=\"svc_nails\">", body)
+    assert 'data-minutes="90"' in body and 'data-price="60.50"' in body
+    data = page_data(client.http.get("/b/salon"))
+    assert data["business"] == {"slug": "salon", "name": "Salón Lucía", "timezone": "Europe/Madrid", "currency": "EUR",
+                                "requires_code": False, "horizon_days": 60, "phone": "+34910000000"}
+
+
+def test_a_business_with_a_code_shows_the_lock_screen_and_never_the_codes(client, store):
+    from chalicelib.domain.model import Staff
+
+    members = [*factories.staff()[:1], Staff("stf_bea", "Bea", frozenset({"svc_cut"}), factories.staff()[1].hours,
+                                           secret_code="BEA-PERSONAL")]
+    factories.seed(store, factories.salon(secret_code="SECRET-ROSE"), members=members)
+    response = client.http.get("/b/salon")
+    parsed = Tags(html(response))
+    assert "hidden" not in parsed.find("section", id="lock")[0]
+    assert "hidden" in parsed.find("div", id="booking")[0]
+    assert page_data(response)["business"]["requires_code"] is True
+    assert "SECRET-ROSE" not in html(response) and "BEA-PERSONAL" not in html(response)
+
+
+# -- language -----------------------------------------------------------------------------------
+
+def test_the_page_speaks_the_business_language_unless_the_visitor_chooses(client, salon):
+    spanish = client.http.get("/b/salon")
+    assert '<html lang="es">' in html(spanish) and "Elige un servicio" in html(spanish)
+    assert spanish.headers["Content-Language"] == "es" and "Set-Cookie" not in spanish.headers
+
+    italian = client.http.get("/b/salon?lang=it")
+    assert '<html lang="it">' in html(italian) and "Scegli un servizio" in html(italian)
+    assert italian.headers["Set-Cookie"].startswith("turno_lang=it;")
+    assert page_data(italian)["locale"] == "it" and page_data(italian)["t"]["anyone"] == "Chiunque sia disponibile"
+
+    remembered = client.http.get("/b/salon", headers={"Cookie": "other=1; turno_lang=cs"})
+    assert '<html lang="cs">' in html(remembered) and "Vyberte službu" in html(remembered)
+    assert '<html lang="es">' in html(client.http.get("/b/salon?lang=xx"))  # unknown: the business's
+
+
+def test_a_business_in_an_unsupported_language_gets_english(client, store):
+    factories.seed(store, factories.salon(locale="de"))
+    assert '<html lang="en">' in html(client.http.get("/b/salon"))
+
+
+def test_the_language_links_keep_the_manage_token(client, salon):
+    made = book(client)
+    parsed = Tags(html(client.http.get(manage_path(made))))
+    links = {a["hreflang"]: a["href"] for a in parsed.find("a") if "hreflang" in a}
+    assert set(links) == set(LOCALES)
+    assert links["et"] == f"?token={made['manage_token']}&lang=et"
+
+
+def test_every_language_has_every_text_the_pages_and_script_use():
+    english = json.loads((PAGES / "i18n" / "en.json").read_text(encoding="utf-8"))
+    script = (PAGES / "assets" / "page.js").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\('([a-z_]+)'", script)) | set(re.findall(r"'((?:error|status)_[a-z_]+)'", script))
+    used |= {m for m in re.findall(r"'([a-z_]+)'", script) if m in english}  # keys picked by a condition
+    templates = "".join(p.read_text(encoding="utf-8") for p in PAGES.glob("*.html"))
+    used |= set(re.findall(r"\bt\.([a-z_]+)", templates))
+    used = {key for key in used if not key.endswith("_")}  # prefixes such as 'status_' + status
+    used |= {f"status_{status.value}" for status in AppointmentStatus}
+    assert used - set(english) == set()
+    for locale in LOCALES:
+        texts = json.loads((PAGES / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
+        assert set(texts) == set(english), locale
+        for key, text in texts.items():
+            assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", english[key])), (locale, key)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_language_renders_both_pages(client, salon, locale):
+    made = book(client)
+    for path in ("/b/salon", manage_path(made), "/b/nobody"):
+        response = client.http.get(f"{path}{'&' if '?' in path else '?'}lang={locale}")
+        assert f'<html lang="{locale}">' in html(response), path
+
+
+# -- weight and assets --------------------------------------------------------------------------
+
+def test_the_first_load_is_under_100_kb(client, salon):
+    page = client.http.get("/b/salon")
+    total = len(page.body)
+    for url in assets(page):
+        asset = client.http.get(f"/b/{url}")
+        assert asset.status_code == 200, url
+        total += len(asset.body)
+    assert total < FIRST_LOAD_BUDGET, total
+
+
+def test_assets_have_their_content_type_and_are_cached_for_a_year(client, salon):
+    urls = assets(client.http.get("/b/salon"))
+    assert [u.rsplit(".", 1)[1] for u in urls] == ["css", "js"]
+    css, js = (client.http.get(f"/b/{u}") for u in urls)
+    assert css.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert js.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    for response in (css, js):
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert js.body == (PAGES / "assets" / "page.js").read_bytes()
+
+
+def test_an_outdated_asset_name_gets_the_current_file_briefly_and_others_are_404(client):
+    stale = client.http.get("/b/assets/page.0000000000.js")
+    assert stale.status_code == 200 and stale.headers["Cache-Control"] == "public, max-age=60"
+    for name in ("app.0000000000.js", "page.js", "..%2F..%2Fapp.py", "page.0000000000.py", "i18n.0000000000.css"):
+        response = client.http.get(f"/b/assets/{name}")
+        assert response.status_code == 404, name
+
+
+# -- the manage page ----------------------------------------------------------------------------
+
+def test_the_manage_page_shows_the_booking_to_the_token_holder_and_is_never_cached(client, salon):
+    made = book(client)
+    response = client.http.get(manage_path(made))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store, private"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    data = page_data(response)
+    assert data["booking"]["reference"] == made["reference"]
+    assert data["booking"]["change_until"] == "2026-03-23T11:00:00+01:00"
+    assert data["booking"]["business_phone"] == "+34910000000"
+    assert "manage_token" not in data["booking"]
+    assert Tags(html(response)).find("link", rel="stylesheet")[0]["href"].startswith("../../assets/page.")
+
+
+def test_the_manage_page_is_404_without_the_right_token_or_under_another_business(client, store, salon):
+    factories.seed(store, factories.salon(id="biz_other", slug="other", name="Other"), members=[], offered=[])
+    made = book(client)
+    wrong = [manage_path(made, token="0" * 32), f"/b/salon/manage/{made['reference']}",
+             manage_path(made, business="other"), manage_path({**made, "reference": "0" * 12})]
+    for path in wrong:
+        response = client.http.get(path)
+        assert response.status_code == 404, path
+        assert made["reference"] not in html(response)
