@@ -223,7 +223,7 @@ def _send(message: Message, d: dict, run: Run) -> None:
 
 
 def _close(item: OutboxItem, token: str, deliveries: dict, run: Run) -> None:
-    attempts = (item.attempts or 0) + 1
+    attempts = item.attempts  # the claim counted this try (and refreshed the item)
     waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
     retry = outbox.retry_at(run.now, attempts) if waiting else None
     if waiting and retry is None:
