@@ -79,3 +79,11 @@ def _html_lang(html: str) -> str | None:
 
     Finder().feed(html)
     return found.get("lang")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_default_sms_cost_at_most_two_segments_in_the_default_mode_even_with_the_link(locale):
+    everything = NotificationSettings(sms=frozenset(MessageKind))  # SMS mode: the default, cheapest
+    for kind in MessageKind:
+        sms = by_channel(messages(kind, locale=locale, settings=everything))["sms"]
+        assert sms.segments <= 2, (kind, sms.text)
