@@ -21,7 +21,7 @@ from ..domain.changes import change_deadline
 from ..domain.model import Appointment, Business, Client, ClientChanges, Service, Staff
 from ..errors import ValidationError
 from ..templating import environment
-from .kinds import Channel, MessageKind
+from .kinds import MessageKind
 from .settings import CustomText
 
 LOCALES = ("en", "es", "it", "cs", "et")

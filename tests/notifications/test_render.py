@@ -2,7 +2,7 @@
 sandbox, and the .ics invitation parsed back with icalendar."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
