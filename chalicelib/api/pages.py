@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,10 @@ def booking_page(business: str) -> Response:
     locale, chosen = choose_locale(request, found.locale)
     categories: dict[str, list] = {}
     for item in offered:
-        categories.setdefault(item.category, []).append(item)
+        categories.setdefault(item.category, []).append({
+            "id": item.id, "name": item.name, "description": item.description,
+            "duration": _minutes(item.duration_minutes, locale), "price": _money(item.price, found.currency, locale),
+        })
     data = {
         "page": "book",
         "root": "../",
@@ -107,7 +111,7 @@ def booking_page(business: str) -> Response:
         ],
     }
     return _page("pages/book.html", request, locale, chosen, data, {
-        "business": found, "categories": list(categories.items()), "currency": found.currency,
+        "business": found, "categories": list(categories.items()),
     }, links={}, cache="no-cache", prefix="")
 
 
@@ -156,6 +160,19 @@ def _page(template: str, request: Any, locale: str, chosen: bool, data: dict, co
     if chosen:
         headers["Set-Cookie"] = f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
     return Response(body=html, status_code=status, headers=headers)
+
+
+def _money(amount: Decimal, currency: str, locale: str) -> str:
+    """Prices as the client reads them ('25,00 €', '€25.00'); babel is imported only when a page is drawn."""
+    from babel.numbers import format_currency
+
+    return format_currency(amount, currency, locale=locale)
+
+
+def _minutes(count: int, locale: str) -> str:
+    from babel.units import format_unit
+
+    return format_unit(count, "duration-minute", length="short", locale=locale)
 
 
 def _not_found(request: Any, prefix: str) -> Response:

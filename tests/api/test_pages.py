@@ -129,7 +129,11 @@ def test_services_are_grouped_by_category_and_only_public_ones_are_listed(client
     body = html(client.http.get("/b/salon"))
     assert re.search(r"<legend>Manos</legend>\s*<label class=\"choice\">\s*<input type=\"radio\" name=\"service\" "
                      r"value=\"svc_nails\">", body)
-    assert 'data-minutes="90"' in body and 'data-price="60.50"' in body
+    color = parsed.find("input", value="svc_color")
+    assert color and re.search(r'value="svc_color">\s*<span class="what">Color</span>\s*'
+                               r'<span class="meta">90\smin · 60,50\s€</span>', body)  # Spanish, by babel
+    english = html(client.http.get("/b/salon?lang=en"))
+    assert re.search(r'<span class="meta">90 min · €60.50</span>', english)
     data = page_data(client.http.get("/b/salon"))
     assert data["business"] == {"slug": "salon", "name": "Salón Lucía", "timezone": "Europe/Madrid", "currency": "EUR",
                                 "requires_code": False, "horizon_days": 60, "phone": "+34910000000"}

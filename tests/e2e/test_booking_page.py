@@ -95,3 +95,34 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
 
     # The client's details never travel in a URL.
     assert not [u for u in urls if re.search(r"eva|Ruiz|612", u, re.I)], urls
+
+
+def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page, stack):
+    page.goto(f"{stack.api_url}/b/e2e-open?lang=en")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # a visible focus ring
+    unlabelled = page.evaluate("""[...document.querySelectorAll('input, textarea, select, button')]
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+        .map(el => el.id || el.name)""")
+    assert unlabelled == []
+
+    page.get_by_role("radio", name=re.compile("Manicure")).focus()
+    page.keyboard.press("Space")
+    anyone = page.get_by_role("radio", name="Anyone available")
+    expect(anyone).to_be_checked()
+    anyone.focus()
+    page.keyboard.press("ArrowDown")  # a radio group: arrows move the choice
+    expect(page.get_by_role("radio", name="Bea")).to_be_checked()
+    slot = page.locator("#slots button.slot").first
+    expect(slot).to_be_visible()
+    slot.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your details")).to_be_focused()
+    for value in ("Kai", "Tamm", "kai@example.com"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    expect(page.get_by_label("Email")).to_have_value("kai@example.com")
+    page.keyboard.press("Enter")  # submits the form
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_focused()

@@ -115,12 +115,6 @@
     } catch (e) { return amount + ' ' + currency; }
   }
 
-  function minutes(n) {
-    try {
-      return new Intl.NumberFormat(lang, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(n);
-    } catch (e) { return n + ' min'; }
-  }
-
   function inTime(seconds) {
     var rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
     return seconds >= 90 ? rtf.format(Math.ceil(seconds / 60), 'minute') : rtf.format(Math.max(seconds, 1), 'second');
@@ -299,13 +293,6 @@
     var state = { service: null, staff: 'any', staffNames: {}, slot: null, idempotencyKey: null };
     var remembered = local.get(memoryKey);
 
-    // Prices and durations in the client's language.
-    Array.prototype.forEach.call(document.querySelectorAll('[data-price]'), function (node) {
-      node.textContent = money(node.getAttribute('data-price'), business.currency);
-    });
-    Array.prototype.forEach.call(document.querySelectorAll('[data-minutes]'), function (node) {
-      node.textContent = minutes(Number(node.getAttribute('data-minutes')));
-    });
     var picker = new DayPicker({
       fmt: fmt, horizonDays: business.horizon_days,
       fetchSlots: function (from, to) {
@@ -365,6 +352,11 @@
     }
 
     $('lock-form').addEventListener('submit', unlock);
+    $('lock-back').addEventListener('click', function () {
+      show($('lock'), false);
+      show($('booking'), true);
+      $('have-code').focus();
+    });
     $('have-code').addEventListener('click', function () { lockAgain(null); });
 
     /* -- service and staff -- */
@@ -525,9 +517,8 @@
 
     function startBooking(afterUnlock) {
       fillRemembered();
-      var preselect = remembered && services[remembered.service] ? remembered.service : null;
       var checked = document.querySelector('input[name=service]:checked');
-      if (checked && !afterUnlock) preselect = checked.value;
+      var preselect = checked ? checked.value : (remembered && services[remembered.service] ? remembered.service : null);
       if (preselect) {
         var input = document.querySelector('input[name=service][value="' + preselect + '"]');
         if (input) { input.checked = true; state.staff = remembered && remembered.service === preselect ? remembered.staff : 'any'; chooseService(preselect, true); }
