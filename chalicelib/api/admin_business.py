@@ -1,9 +1,21 @@
-"""Running the business from the backoffice: settings, services, staff, access, the audit log."""
+"""Running the business from the backoffice: settings, services, staff, access, the audit log.
+Thin: parse the request, call chalicelib/services/admin.py with the caller's Principal, shape the JSON."""
 from __future__ import annotations
 
+from chalice import Response
+
+from .. import wiring
 from ..auth.permissions import PERMISSIONS, can
 from ..auth.principal import Principal
+from ..config import settings
+from ..domain.model import Business, Service
+from ..errors import ValidationError
+from ..services import admin as service
+from ..services import audit
+from ..services.admin import INVITATION_VALID_DAYS, Invitation, Member, breaks_of
+from ..services.invitations import sender
 from .admin_http import AdminApi
+from .http import json_body, query
 
 admin = AdminApi(__name__)
 
@@ -21,3 +33,141 @@ def me(principal: Principal) -> dict:
         "agenda_scope": principal.agenda_scope.value,
         "actions": sorted(action for action in PERMISSIONS if can(principal, action)),
     }
+
+
+# -- business settings ----------------------------------------------------------------------------
+@admin.route("/admin/business", methods=["GET"], action="business.read")
+def business(principal: Principal) -> dict:
+    return business_json(principal, service.business(principal))
+
+
+@admin.route("/admin/business", methods=["PATCH"], action="settings.write")
+def update_business(principal: Principal) -> dict:
+    body = json_body(admin.current_request)
+    return business_json(principal, service.update_business(principal, body, wiring.now()))
+
+
+# -- services -----------------------------------------------------------------------------------------
+@admin.route("/admin/services", methods=["GET"], action="services.read")
+def services(principal: Principal) -> dict:
+    found, performers = service.services(principal)
+    return {"services": [service_json(s, performers.get(s.id, [])) for s in found]}
+
+
+@admin.route("/admin/services", methods=["POST"], action="services.write")
+def create_service(principal: Principal) -> Response:
+    created, performers = service.create_service(principal, json_body(admin.current_request), wiring.now())
+    return Response(body=service_json(created, performers), status_code=201)
+
+
+@admin.route("/admin/services/{service_id}", methods=["GET"], action="services.read")
+def one_service(principal: Principal, service_id: str) -> dict:
+    return service_json(*service.service(principal, service_id))
+
+
+@admin.route("/admin/services/{service_id}", methods=["PATCH"], action="services.write")
+def update_service(principal: Principal, service_id: str) -> dict:
+    body = json_body(admin.current_request)
+    return service_json(*service.update_service(principal, service_id, body, wiring.now()))
+
+
+# -- staff ----------------------------------------------------------------------------------------------
+@admin.route("/admin/staff", methods=["GET"], action="staff.read")
+def staff(principal: Principal) -> dict:
+    return {"staff": [member_json(principal, m) for m in service.staff(principal)]}
+
+
+@admin.route("/admin/staff", methods=["POST"], action="staff.write")
+def create_staff(principal: Principal) -> Response:
+    created = service.create_staff(principal, json_body(admin.current_request), wiring.now())
+    return Response(body=member_json(principal, created), status_code=201)
+
+
+@admin.route("/admin/staff/{staff_id}", methods=["GET"], action="staff.read")
+def one_staff(principal: Principal, staff_id: str) -> dict:
+    return member_json(principal, service.member(principal, staff_id))
+
+
+@admin.route("/admin/staff/{staff_id}", methods=["PATCH"], action="staff.write")
+def update_staff(principal: Principal, staff_id: str) -> dict:
+    body = json_body(admin.current_request)
+    return member_json(principal, service.update_staff(principal, staff_id, body, wiring.now()))
+
+
+@admin.route("/admin/staff/{staff_id}/access", methods=["PUT"], action="access.write")
+def change_access(principal: Principal, staff_id: str) -> dict:
+    body = json_body(admin.current_request)
+    if "level" not in body:
+        raise ValidationError("this field is required", field="level", code="required")
+    return member_json(principal, service.change_level(principal, staff_id, body["level"], wiring.now()))
+
+
+@admin.route("/admin/staff/invitations", methods=["POST"], action="access.write")
+def invite(principal: Principal) -> Response:
+    invitation = service.invite(principal, wiring.cognito(), _mailer(), settings(),
+                                json_body(admin.current_request), wiring.now())
+    return Response(body=invitation_json(principal, invitation), status_code=201)
+
+
+@admin.route("/admin/staff/{staff_id}/invitation", methods=["POST"], action="access.write")
+def resend_invitation(principal: Principal, staff_id: str) -> dict:
+    invitation = service.resend_invitation(principal, wiring.cognito(), _mailer(), settings(), staff_id,
+                                           wiring.now())
+    return invitation_json(principal, invitation)
+
+
+def _mailer():
+    return sender(wiring.sesv2(), settings(), INVITATION_VALID_DAYS)
+
+
+# -- audit log ------------------------------------------------------------------------------------------
+@admin.route("/admin/audit", methods=["GET"], action="audit.read")
+def audit_log(principal: Principal) -> dict:
+    request = admin.current_request
+    limit_text = query(request, "limit", required=False) or "50"
+    if not limit_text.isdigit():
+        raise ValidationError("must be a whole number", field="limit", code="wrong_type")
+    entries, cursor = audit.listing(principal, int(limit_text), query(request, "cursor", required=False))
+    return {"entries": [
+        {"at": e.at.isoformat().replace("+00:00", "Z"), "actor": {"staff": e.actor_id, "email": e.actor_email,
+                                                                  "level": e.actor_level},
+         "action": e.action, "target": {"kind": e.target_kind, "id": e.target_id},
+         "before": e.before, "after": e.after}
+        for e in entries
+    ], "next_cursor": cursor}
+
+
+# -- JSON shapes ----------------------------------------------------------------------------------------
+def business_json(principal: Principal, found: Business) -> dict:
+    view = service.business_view(found)
+    body = {"id": found.id, "slug": found.slug, "timezone": found.timezone, "locale": found.locale,
+            "currency": found.currency, **view, "requires_code": bool(found.secret_code)}
+    if not can(principal, "codes.read"):
+        body.pop("secret_code")
+    return body
+
+
+def service_json(found: Service, performers: list[str]) -> dict:
+    return {"id": found.id, **service_view_of(found), "staff": sorted(performers)}
+
+
+def service_view_of(found: Service) -> dict:
+    return service.service_view(found)
+
+
+def member_json(principal: Principal, member: Member) -> dict:
+    view = service.staff_view(member.staff)
+    body = {"id": member.staff.id, **view, "breaks": breaks_of(member.staff.hours),
+            "has_code": bool(member.staff.secret_code)}
+    if not can(principal, "codes.read"):
+        body.pop("secret_code")
+    if can(principal, "access.read"):
+        body["access"] = None if member.account is None else {
+            "email": member.account.email, "level": member.account.level}
+    return body
+
+
+def invitation_json(principal: Principal, invitation: Invitation) -> dict:
+    return {**member_json(principal, invitation.member), "invitation": {
+        "email": invitation.member.account.email if invitation.member.account else None,
+        "sent": invitation.sent, "valid_days": INVITATION_VALID_DAYS}}

@@ -198,15 +198,18 @@ def _check_has_login(settings: Settings, tokens: Tokens) -> None:
 
 
 def provision_login(cognito: Any, settings: Settings, business_id: str, staff_id: str, email: str, level: Level,
-                    password: str, now: datetime) -> str:
-    """A ready-to-use login with a permanent password, for the local demo and tests (invitations are
-    the product's way: chalicelib/services/admin.py). Returns the Cognito subject."""
+                    password: str, now: datetime, *, temporary: bool = False) -> str:
+    """A login for the local demo and tests (invitations are the product's way: services/admin.py):
+    a permanent password, or with `temporary` one that must be changed at first sign-in.
+    Returns the Cognito subject."""
     email = _email(email)
-    created = cognito.admin_create_user(UserPoolId=settings.user_pool_id, Username=email, MessageAction="SUPPRESS",
-                                        UserAttributes=[{"Name": "email", "Value": email},
-                                                        {"Name": "email_verified", "Value": "true"}])
-    cognito.admin_set_user_password(UserPoolId=settings.user_pool_id, Username=email, Password=password,
-                                    Permanent=True)
+    created = cognito.admin_create_user(
+        UserPoolId=settings.user_pool_id, Username=email, MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+        **({"TemporaryPassword": password} if temporary else {}))
+    if not temporary:
+        cognito.admin_set_user_password(UserPoolId=settings.user_pool_id, Username=email, Password=password,
+                                        Permanent=True)
     sub = _sub_attribute(created["User"])
     accounts.create(accounts.Account(sub=sub, business_id=business_id, staff_id=staff_id, email=email,
                                      level=int(level)), now, extra=[], audit=None)

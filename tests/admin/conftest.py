@@ -131,10 +131,19 @@ def login(backoffice, cognito_pool, client) -> Login:
     return Login(client)
 
 
+TRAINEE = "stf_trainee"
+TRAINEE_EMAIL = "trainee@biz-salon.example"
+TEMPORARY_PASSWORD = "Temporary-Pass-9!"
+
+
 @pytest.fixture
-def seeded(backoffice, client, clock):
-    """Ids a backoffice route can be called with: the salon's catalog and one booked appointment with a
-    client who has an email and a phone (level 6 must never see them)."""
+def seeded(backoffice, cognito_pool, client, clock, store):
+    """Ids a backoffice route can be called with: the salon's catalog, one booked appointment with a
+    client who has an email and a phone (level 6 must never see them), and a trainee (level 5) who was
+    invited but has not signed in yet (temporary password)."""
+    store.save_staff(SALON, Staff(TRAINEE, "Tomás", frozenset({"svc_cut"}), WORKDAYS))
+    identity.provision_login(wiring.cognito(), config.settings(), SALON, TRAINEE, TRAINEE_EMAIL,
+                             Level.PROFESSIONAL, TEMPORARY_PASSWORD, clock["value"], temporary=True)
     start = (clock["value"] + timedelta(days=1)).replace(hour=9, minute=0)  # Tuesday 10:00 in Madrid
     response = post(client, "/public/salon/bookings",
                     booking_body(start.isoformat(), staff="stf_ana", email="eva.private@example.com",
@@ -144,7 +153,7 @@ def seeded(backoffice, client, clock):
     appointment = wiring.store().appointment(booking["reference"])
     return {
         "business": SALON, "other_business": OTHER,
-        "service": "svc_cut", "staff": "stf_ana", "colleague": "stf_bea",
+        "service": "svc_cut", "staff": "stf_ana", "colleague": "stf_bea", "trainee": TRAINEE,
         "reference": booking["reference"], "client": appointment.client_id,
         "client_email": "eva.private@example.com", "client_phone": "+34699111222",
         "start": booking["start"],

@@ -40,6 +40,27 @@ def example(method: str, template: str) -> Callable:
 
 # -- H3a: session, business, services, staff, access, audit ---------------------------------------
 EXAMPLES[("GET", "/admin/me")] = lambda s: Example("/admin/me")
+EXAMPLES[("GET", "/admin/business")] = lambda s: Example("/admin/business")
+EXAMPLES[("PATCH", "/admin/business")] = lambda s: Example(
+    "/admin/business", {"booking_rules": {"horizon_days": 90, "approval": "manual"}})
+EXAMPLES[("GET", "/admin/services")] = lambda s: Example("/admin/services")
+EXAMPLES[("POST", "/admin/services")] = lambda s: Example(
+    "/admin/services", {"name": "Peinado", "duration_minutes": 30, "price": "20.00", "staff": [s["staff"]]}, ids=True)
+EXAMPLES[("GET", "/admin/services/{service_id}")] = lambda s: Example(f"/admin/services/{s['service']}")
+EXAMPLES[("PATCH", "/admin/services/{service_id}")] = lambda s: Example(
+    f"/admin/services/{s['service']}", {"description": "Con lavado", "staff": [s["staff"], s["colleague"]]})
+EXAMPLES[("GET", "/admin/staff")] = lambda s: Example("/admin/staff")
+EXAMPLES[("POST", "/admin/staff")] = lambda s: Example(
+    "/admin/staff", {"name": "Nora", "services": [s["service"]]}, ids=True)
+EXAMPLES[("GET", "/admin/staff/{staff_id}")] = lambda s: Example(f"/admin/staff/{s['staff']}")
+EXAMPLES[("PATCH", "/admin/staff/{staff_id}")] = lambda s: Example(
+    f"/admin/staff/{s['staff']}", {"phone": "+34611000111", "breaks": {"mon": [["11:00", "11:30"]]}})
+EXAMPLES[("PUT", "/admin/staff/{staff_id}/access")] = lambda s: Example(
+    f"/admin/staff/{s['trainee']}/access", {"level": 4})
+EXAMPLES[("POST", "/admin/staff/invitations")] = lambda s: Example(
+    "/admin/staff/invitations", {"email": "nora.new@example.com", "level": 5, "staff": {"name": "Nora"}})
+EXAMPLES[("POST", "/admin/staff/{staff_id}/invitation")] = lambda s: Example(f"/admin/staff/{s['trainee']}/invitation")
+EXAMPLES[("GET", "/admin/audit")] = lambda s: Example("/admin/audit")
 
 
 # -- H4b: notification settings, custom texts, preview (no record ids: {kind}/{channel} are names) --
