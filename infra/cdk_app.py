@@ -38,11 +38,13 @@ def main() -> None:
     app.synth()
     for name in names:  # the package is now in the cloud assembly; drop Chalice's working copy
         shutil.rmtree(build_dir / name / "chalice.out", ignore_errors=True)
-    # Chalice caches one package per version of the code (its key hashes app files too): keep the
-    # newest few so an edit-synth loop does not fill the disk.
-    cached = sorted((project_dir / ".chalice" / "deployments").glob("*.zip"), key=lambda p: p.stat().st_mtime)
-    for old in cached[:-2]:
-        old.unlink()
+    # Chalice caches the dependency layer per requirements.txt and the app's zip per version of the
+    # code: keep the newest few of each so an edit-synth loop does not fill the disk.
+    deployments = project_dir / ".chalice" / "deployments"
+    layers = set(deployments.glob("managed-layer-*.zip"))
+    for kind in (layers, set(deployments.glob("*.zip")) - layers):
+        for old in sorted(kind, key=lambda p: p.stat().st_mtime)[:-2]:
+            old.unlink()
     print(f"synthesized {', '.join(names)} into {outdir} in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
 

@@ -3,8 +3,9 @@
     python infra/report.py [CDK_OUT] [STAGE]
 
 Prints figures and never fails on them. The import is timed in fresh interpreters started with -S
-inside the unzipped package, so only the standard library and the package itself are importable,
-as on Lambda (whose runtime adds boto3, which `import app` does not need).
+inside the unzipped package with the unzipped layer on PYTHONPATH, so only the standard library,
+the package and its layer are importable, as on Lambda (whose runtime adds boto3, which `import app`
+does not need). `tests/infra` imports this module to unpack the package the same way.
 """
 from __future__ import annotations
 
@@ -23,35 +24,60 @@ from pathlib import Path
 RUNS = 7
 
 
-def package_zip(cdk_out: Path, stage: str) -> Path:
-    """The Lambda code asset of a stage's stack (the only zip file asset Turno has)."""
+def package_zips(cdk_out: Path, stage: str) -> dict[str, Path]:
+    """The Lambda code assets of a stage's stack: the functions' zip and the dependency layer's."""
     manifest = json.loads((cdk_out / f"{stage}.assets.json").read_text())
-    zips = [cdk_out / f["source"]["path"] for f in manifest["files"].values()
-            if f["source"]["path"].endswith(".zip")]
-    if len(zips) != 1:
-        raise SystemExit(f"expected one zip asset in {stage}.assets.json, found {zips}")
-    return zips[0]
+    found: dict[str, Path] = {}
+    for entry in manifest["files"].values():
+        path = cdk_out / entry["source"]["path"]
+        if path.suffix != ".zip":
+            continue
+        with zipfile.ZipFile(path) as archive:
+            kind = "function" if "app.py" in archive.namelist() else "layer"
+        if kind in found:
+            raise SystemExit(f"two {kind} zips in {stage}.assets.json: {found[kind]}, {path}")
+        found[kind] = path
+    if set(found) != {"function", "layer"}:
+        raise SystemExit(f"expected a function zip and a layer zip in {stage}.assets.json, found {found}")
+    return found
 
 
-def lambda_like_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TURNO_", "PYTHON", "AWS_"))}
+def unpack(cdk_out: Path, stage: str, dest: Path) -> tuple[Path, Path]:
+    """Unzip the function as Lambda does (its zip at /var/task, the layer's at /opt): (task, opt)."""
+    zips = package_zips(cdk_out, stage)
+    task, opt = dest / "task", dest / "opt"
+    for path, target in ((zips["function"], task), (zips["layer"], opt)):
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(target)
+    return task, opt
+
+
+def layer_path(opt: Path) -> Path:
+    """Where Lambda's Python runtime finds a layer's packages (on sys.path after /var/task)."""
+    (found,) = (opt / "python" / "lib").glob("python3.*/site-packages")
+    return found
+
+
+def lambda_like_env(opt: Path) -> dict[str, str]:
+    """No TURNO_/AWS_ settings from the caller; the layer on PYTHONPATH as on Lambda."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TURNO_", "PYTHON", "AWS_", "VIRTUAL_ENV"))}
     env.update({"TURNO_STAGE": "prod", "TURNO_SIGNING_KEY": "k" * 64, "TURNO_TABLE": "turno-prod",
                 "TURNO_IDEMPOTENCY_TABLE": "turno-prod-idempotency", "AWS_DEFAULT_REGION": "eu-west-1",
-                "PYTHONDONTWRITEBYTECODE": "1"})
+                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(layer_path(opt))})
     return env
 
 
-def import_seconds(package_dir: Path, runs: int = RUNS) -> list[float]:
+def import_seconds(task: Path, opt: Path, runs: int = RUNS) -> list[float]:
     """Wall time of `python -S -c 'import app'` in the package, interpreter start-up excluded."""
     code = "import time; t = time.perf_counter(); import app; print(time.perf_counter() - t)"
-    return [float(subprocess.run([sys.executable, "-S", "-c", code], cwd=package_dir, env=lambda_like_env(),
+    return [float(subprocess.run([sys.executable, "-S", "-c", code], cwd=task, env=lambda_like_env(opt),
                                  check=True, capture_output=True, text=True).stdout) for _ in range(runs)]
 
 
-def slowest_imports(package_dir: Path, top: int = 8) -> list[tuple[int, str]]:
+def slowest_imports(task: Path, opt: Path, top: int = 8) -> list[tuple[int, str]]:
     """Where `import app` spends its time, per top-level package (sum of -X importtime self us)."""
-    result = subprocess.run([sys.executable, "-S", "-X", "importtime", "-c", "import app"], cwd=package_dir,
-                            env=lambda_like_env(), check=True, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-S", "-X", "importtime", "-c", "import app"], cwd=task,
+                            env=lambda_like_env(opt), check=True, capture_output=True, text=True)
     rows = []  # (self us, cumulative us, depth, name), children listed before their parent
     for line in result.stderr.splitlines():
         parts = line.split("|")
@@ -71,27 +97,32 @@ def slowest_imports(package_dir: Path, top: int = 8) -> list[tuple[int, str]]:
 def main() -> None:
     cdk_out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent / "cdk.out")
     stage = sys.argv[2] if len(sys.argv) > 2 else "prod"
-    package = package_zip(cdk_out, stage)
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(package) as archive:
-        archive.extractall(tmp)
-        infos = archive.infolist()
-        unzipped = sum(i.file_size for i in infos)
-        by_top = Counter()
-        for info in infos:
-            by_top[info.filename.split("/", 1)[0]] += info.file_size
-        started = time.perf_counter()
-        seconds = import_seconds(Path(tmp))
-        measured_in = time.perf_counter() - started
-        slowest = slowest_imports(Path(tmp))
-        for cache in list(Path(tmp).rglob("__pycache__")):  # as Chalice alone would ship it
-            shutil.rmtree(cache)
-        without_bytecode = import_seconds(Path(tmp))
+    zips = package_zips(cdk_out, stage)
     mib = 1024 * 1024
-    print(f"Lambda package ({stage}): {package.stat().st_size / mib:.1f} MiB zipped, "
-          f"{unzipped / mib:.1f} MiB unzipped, {len(infos)} files")
-    print("  largest top-level entries: " + ", ".join(
-        f"{name} {size / mib:.1f} MiB" for name, size in by_top.most_common(6)))
-    print(f"Cold-start `import app` ({RUNS} fresh interpreters, -S, package only): "
+    template = json.loads((cdk_out / f"{stage}.template.json").read_text())
+    types = Counter(r["Type"] for r in template["Resources"].values())
+    print(f"Template ({stage}): {sum(types.values())} resources, of them " + ", ".join(
+        f"{n} {t.split('::', 1)[1]}" for t, n in types.most_common(6)))
+    with tempfile.TemporaryDirectory() as tmp:
+        task, opt = unpack(cdk_out, stage, Path(tmp))
+        for kind, path in zips.items():
+            with zipfile.ZipFile(path) as archive:
+                infos = archive.infolist()
+            by_top: Counter[str] = Counter()
+            for info in infos:
+                parts = info.filename.split("/")
+                by_top[parts[4] if kind == "layer" and len(parts) > 5 else parts[0]] += info.file_size
+            print(f"Lambda {kind} zip ({stage}): {path.stat().st_size / mib:.1f} MiB zipped, "
+                  f"{sum(i.file_size for i in infos) / mib:.1f} MiB unzipped, {len(infos)} files; largest: "
+                  + ", ".join(f"{name} {size / mib:.1f} MiB" for name, size in by_top.most_common(5)))
+        started = time.perf_counter()
+        seconds = import_seconds(task, opt)
+        measured_in = time.perf_counter() - started
+        slowest = slowest_imports(task, opt)
+        for cache in [*task.rglob("__pycache__"), *opt.rglob("__pycache__")]:  # as Chalice alone would ship it
+            shutil.rmtree(cache)
+        without_bytecode = import_seconds(task, opt)
+    print(f"Cold-start `import app` ({RUNS} fresh interpreters, -S, package and layer only): "
           f"median {statistics.median(seconds) * 1000:.0f} ms, min {min(seconds) * 1000:.0f} ms, "
           f"max {max(seconds) * 1000:.0f} ms (measured in {measured_in:.1f} s)")
     print(f"  the same without the package's .pyc files: median "

@@ -1,45 +1,63 @@
-"""Every Lambda function Chalice builds, how it is invoked and exactly what it may touch.
+"""Every Lambda function the app defines, how it is invoked and exactly what it may touch: data.
 
-Chalice's automatic policy cannot see PynamoDB or Powertools calls (autogen_policy is off), so the
-grants are written here, one entry per function, listing the DynamoDB actions its code performs.
-Transactions need no action of their own: IAM checks each Put/Update/Delete/ConditionCheck inside
-a TransactWriteItems against PutItem/UpdateItem/DeleteItem/ConditionCheckItem. An index is a
-separate resource (`<table arn>/index/<name>`) and is granted only the actions run against it.
+Keys are Chalice's names for the functions: `api_handler` for the one function behind every route,
+otherwise the decorated Python function's name (`@app.authorizer`, `@app.schedule`,
+`@app.on_sns_message`, `@app.on_sqs_message`, `@app.lambda_function`).
 
-The stack refuses to synthesize when Chalice produces a function missing from `FUNCTIONS`, so a new
-`@app.schedule` or `@app.on_sns_message` cannot ship with no permissions or no failure handling.
+Chalice's automatic policy cannot see PynamoDB, Powertools or lazily built boto3 clients
+(autogen_policy is off), so the grants are written here, listing the calls each function's code makes.
+Transactions need no action of their own: IAM checks each Put/Update/Delete/ConditionCheck inside a
+TransactWriteItems against PutItem/UpdateItem/DeleteItem/ConditionCheckItem. An index is a separate
+resource (`<table arn>/index/<name>`) and is granted only the actions run against it.
+
+A function the app defines with no entry here stops `make synth` (the stack compares this table with
+what Chalice packages) and fails `tests/infra/test_functions_declared.py`, so no new function ships
+without a policy, failure handling and alarms.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
+from typing import Mapping
 
 
 class Invocation(Enum):
-    API = "api"        # synchronous, from API Gateway: the caller sees the error, nothing to retry
-    ASYNC = "async"    # EventBridge schedules, SNS, plain async invokes: failures go to a queue
+    SYNC = "sync"    # API Gateway (routes, the authorizer): the caller sees the error, nothing to retry
+    ASYNC = "async"  # EventBridge schedules, SNS: failed events go to the function's failure queue
 
 
 @dataclass(frozen=True)
 class TableAccess:
     actions: tuple[str, ...]
-    indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    indexes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class FunctionSpec:
-    logical_id: str                    # the resource Chalice's SAM template names it by
-    name: str                          # deployed as turno-<stage>-<name>
+class Grants:
     invocation: Invocation
-    tables: dict[str, TableAccess]     # keyed by TableSpec.key
+    tables: Mapping[str, TableAccess]             # keyed by TableSpec.key (tables.py)
+    send_email: bool = False                      # SES SendEmail from the sender identity, through the configuration set
+    send_sms: bool = False                        # SNS Publish to phone numbers
+    user_pool: tuple[str, ...] = ()               # cognito-idp admin actions on the stage's user pool
+    sns_topic: str | None = None                  # for @on_sns_message: the stack's topic it is subscribed to
 
 
-# The booking store (chalicelib/repositories/store.py): reads by key, the catalog query, contact and
-# lock batch reads, the agenda index, slug/profile writes and the booking/cancel transactions.
+def logical_id(name: str) -> str:
+    """The resource name Chalice gives the function in its SAM template."""
+    if name == "api_handler":
+        return "APIHandler"
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_") if part)
+
+
+# The store, the client and account repositories (chalicelib/repositories/): reads by key, the catalog
+# and history queries, contact and lock batch reads, the agenda index, and the booking, change and
+# backoffice transactions.
 MAIN_TABLE_BY_API = TableAccess(
     actions=(
         "dynamodb:BatchGetItem",
         "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:Query",
@@ -47,16 +65,59 @@ MAIN_TABLE_BY_API = TableAccess(
     ),
     indexes={"agenda": ("dynamodb:Query",)},
 )
+# Scheduled delivery (chalicelib/repositories/messages.py through delivery and reminders): the `due`
+# index, outbox items claimed and finished (conditional updates, transactions of updates and puts),
+# undeliverable marks in one batch read, the catalog query and client reads.
+MAIN_TABLE_BY_JOBS = TableAccess(
+    actions=(
+        "dynamodb:BatchGetItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    ),
+    indexes={"due": ("dynamodb:Query",)},
+)
 # Powertools' DynamoDBPersistenceLayer (chalicelib/services/idempotency.py).
 IDEMPOTENCY_RECORDS = TableAccess(
     actions=("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
 )
 
-FUNCTIONS = (
-    FunctionSpec(
-        logical_id="APIHandler",
-        name="api",
-        invocation=Invocation.API,
+_FUNCTIONS: dict[str, Grants] = {
+    # Every route. Staff invitations go out by email (SES); owners create and remove staff logins.
+    "api_handler": Grants(
+        invocation=Invocation.SYNC,
         tables={"main": MAIN_TABLE_BY_API, "idempotency": IDEMPOTENCY_RECORDS},
+        send_email=True,
+        user_pool=("cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"),
     ),
-)
+    # The outbox (chalicelib/jobs, notifications/delivery.py): the due index, claims and results
+    # written back, the catalog and client read to compose, then email and SMS.
+    "deliver_outbox": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_JOBS},
+        send_email=True,
+        send_sms=True,
+    ),
+    # Reminders due (the due index), each turned into an outbox item and delivered at once.
+    "send_reminders": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_JOBS},
+        send_email=True,
+        send_sms=True,
+    ),
+    # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem).
+    "on_sns_message": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": TableAccess(actions=("dynamodb:PutItem",))},
+        sns_topic="delivery-events",
+    ),
+    # The backoffice's token authorizer (chalicelib/auth/authorizer.py): one GetItem of the login by its
+    # subject. Its Cognito call (GetUser with the caller's own token) needs no IAM permission.
+    "staff": Grants(
+        invocation=Invocation.SYNC,
+        tables={"main": TableAccess(actions=("dynamodb:GetItem",))},
+    ),
+}
+FUNCTIONS: Mapping[str, Grants] = MappingProxyType(_FUNCTIONS)

@@ -1,5 +1,6 @@
 """CloudWatch alarms, all sent to one SNS topic per stage. Thresholds are "any at all": each of
-these is a bug or a capacity problem someone must look at, and none happens in normal operation."""
+these is a bug or a capacity problem someone must look at, and none happens in normal operation;
+the sending reputation and SMS spend alarm before AWS's own limits stop messages."""
 from __future__ import annotations
 
 from aws_cdk import Duration
@@ -17,19 +18,8 @@ class Alarms(Construct):
         self.topic = topic
 
     def any(self, id: str, description: str, metric: cloudwatch.IMetric) -> cloudwatch.Alarm:
-        """Alarm when the metric reaches 1 in a five-minute period; no data means nothing wrong."""
-        alarm = cloudwatch.Alarm(
-            self, id,
-            alarm_description=description,
-            metric=metric,
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        alarm.add_alarm_action(actions.SnsAction(self.topic))
-        alarm.add_ok_action(actions.SnsAction(self.topic))
-        return alarm
+        """Alarm when the metric reaches 1 in a period; no data means nothing wrong."""
+        return self.above(id, description, metric, 1)
 
     def function(self, id: str, function_name: str) -> None:
         """Unhandled errors and throttles of one Lambda function."""
@@ -66,12 +56,43 @@ class Alarms(Construct):
             period=FIVE_MINUTES,
         ))
 
+    def topic_failures(self, id: str, topic_name: str) -> None:
+        """Notifications a topic could not deliver to its subscriber (the SNS handler): events lost."""
+        self.any(f"{id}Failures", f"{topic_name} could not deliver notifications",
+                 _metric("AWS/SNS", "NumberOfNotificationsFailed", {"TopicName": topic_name}))
+
+    def ses_reputation(self, id: str) -> None:
+        """The account's bounce and complaint rates, well before SES's own review thresholds (5 %, 0.1 %)."""
+        for metric_name, threshold, what in (("Reputation.BounceRate", 0.04, "bounce rate reached 4 %"),
+                                             ("Reputation.ComplaintRate", 0.0008, "complaint rate reached 0.08 %")):
+            self.above(f"{id}{metric_name.split('.')[1]}", f"SES {what}",
+                       _metric("AWS/SES", metric_name, {}, statistic="Maximum", period=Duration.hours(1)),
+                       threshold)
+
+    def sms_spend(self, id: str, limit_usd: int) -> None:
+        """This month's SMS spend, before the account's spend limit silently stops every SMS."""
+        self.above(f"{id}Spend", f"SMS spend this month reached {limit_usd} USD",
+                   _metric("AWS/SNS", "SMSMonthToDateSpentUSD", {}, statistic="Maximum",
+                           period=Duration.hours(1)), limit_usd)
+
+    def above(self, id: str, description: str, metric: cloudwatch.IMetric, threshold: float) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self, id, alarm_description=description, metric=metric, threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        alarm.add_ok_action(actions.SnsAction(self.topic))
+        return alarm
+
     def api_errors(self, id: str, api_name: str, stage: str) -> None:
         """5xx answers from API Gateway: a 500 is always a bug (see DESIGN.md)."""
         self.any(f"{id}5XX", f"{api_name} answered 5xx",
                  _metric("AWS/ApiGateway", "5XXError", {"ApiName": api_name, "Stage": stage}))
 
 
-def _metric(namespace: str, name: str, dimensions: dict[str, str], statistic: str = "Sum") -> cloudwatch.Metric:
-    return cloudwatch.Metric(namespace=namespace, metric_name=name, dimensions_map=dimensions,
-                             statistic=statistic, period=FIVE_MINUTES)
+def _metric(namespace: str, name: str, dimensions: dict[str, str], statistic: str = "Sum",
+            period: Duration = FIVE_MINUTES) -> cloudwatch.Metric:
+    return cloudwatch.Metric(namespace=namespace, metric_name=name, dimensions_map=dimensions or None,
+                             statistic=statistic, period=period)

@@ -1,19 +1,19 @@
 """The Chalice project that gets packaged, assembled in a build directory from the repository.
 
-Chalice zips only `app.py`, `chalicelib/` and the *contents* of `vendor/` (copied to the root of
-the zip). The Jinja2 templates live at the top of the repository, so they would be left out.
-Instead of copying them into `chalicelib/` or committing a `vendor/` symlink, the build assembles
-a copy of the project where `templates/` sits at `vendor/templates/`: Chalice then puts it at
-`templates/` in the zip, i.e. next to `app.py` exactly as in the repository. Code that finds the
-templates relative to the app's root works unchanged locally, in tests and on Lambda, and nothing
-generated is ever written into the working tree.
+Chalice zips only `app.py` and `chalicelib/` into the function's package (dependencies and `vendor/`
+go to the automatic layer), so the Jinja2 templates at the top of the repository would be left out
+(Chalice issue #469). The stack adds `templates/` to the package itself, at its root, i.e. next to
+`app.py` exactly as in the repository (`add_templates`): code that finds the templates relative to the
+app's root works unchanged locally, in tests and on Lambda, and nothing generated is ever written into
+the working tree.
 
-The copy leaves out `__pycache__`, which Chalice would otherwise ship from `chalicelib/`, and
-keeps `.chalice/deployments/` between builds: Chalice caches the built dependencies there.
+The copy leaves out `__pycache__`, which Chalice would otherwise ship from `chalicelib/`, and keeps
+`.chalice/deployments/` between builds: Chalice caches the dependency layer there.
 """
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,15 +29,26 @@ def stage_project(build_dir: Path, repo: Path = REPO) -> Path:
     project.mkdir(parents=True, exist_ok=True)
     for name in APP_FILES:
         shutil.copy2(repo / name, project / name)
-    for name in (*APP_DIRS, "vendor"):
+    for name in (*APP_DIRS, "vendor", TEMPLATES):
         shutil.rmtree(project / name, ignore_errors=True)
     for name in APP_DIRS:
         shutil.copytree(repo / name, project / name, ignore=_IGNORE)
     (project / ".chalice").mkdir(exist_ok=True)
     shutil.copy2(repo / ".chalice" / "config.json", project / ".chalice" / "config.json")
-    if (repo / "vendor").is_dir():  # none today; Chalice ships it as is if one appears
+    if (repo / "vendor").is_dir():  # none today; Chalice ships it in the layer if one appears
         shutil.copytree(repo / "vendor", project / "vendor", ignore=_IGNORE)
-    templates = repo / TEMPLATES
-    if templates.is_dir():
-        shutil.copytree(templates, project / "vendor" / TEMPLATES, ignore=_IGNORE)  # fails if vendor/ has one
+    if (repo / TEMPLATES).is_dir():
+        shutil.copytree(repo / TEMPLATES, project / TEMPLATES, ignore=_IGNORE)
     return project
+
+
+def add_templates(package: Path, project: Path) -> None:
+    """Append the project's `templates/` to the function's zip, at `templates/` next to `app.py`."""
+    templates = project / TEMPLATES
+    if not templates.is_dir():
+        raise RuntimeError(f"{templates} is missing: the messages and pages could not be rendered on Lambda")
+    with zipfile.ZipFile(package, "a", zipfile.ZIP_DEFLATED) as archive:
+        if any(name.startswith(f"{TEMPLATES}/") for name in archive.namelist()):
+            raise RuntimeError(f"{package} already has a {TEMPLATES}/ folder")
+        for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(project).as_posix())

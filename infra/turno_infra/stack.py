@@ -1,6 +1,6 @@
-"""One stage of Turno: tables, the signing-key secret, the Chalice app with a role per function,
-log groups, failure queues for asynchronous functions and the alarms. Stages differ only by their
-`StageConfig`."""
+"""One stage of Turno: tables, the staff user pool, the SES configuration set and its event topic, the
+signing-key secret, the Chalice app with a role per function, log groups, failure queues for
+asynchronous functions and the alarms. Stages differ only by their `StageConfig`."""
 from __future__ import annotations
 
 import json
@@ -8,50 +8,59 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping
 
-from aws_cdk import CfnResource, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import Aws, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from .access import FUNCTIONS, FunctionSpec, Invocation
-from .bytecode import precompile_zip
+from .access import FUNCTIONS, Grants, Invocation, logical_id
+from .bytecode import LAMBDA_LAYER_ROOT, LAMBDA_TASK_ROOT, precompile_zip
 from .monitoring import Alarms
+from .project import add_templates
 from .stages import StageConfig
-from .tables import TABLES, cfn_definition, load_models, sandboxed_environ
+from .tables import TABLES, load_module, sandboxed_environ, shapes
 
 # Chalice needs *some* role ARN when it does not manage roles; every function's Role is then
 # replaced by its own role below, and synthesis fails if one is left pointing here.
 UNASSIGNED_ROLE = "arn:aws:iam::000000000000:role/turno-role-not-assigned-by-infra"
 API_GATEWAY_STAGE = "api"
 ASYNC_RETRY_ATTEMPTS = 2
+# SES events that make an address undeliverable; the SNS handler marks it so nothing is sent to it again.
+SES_EVENTS = ("bounce", "complaint")
+# The topics the stack creates, by the name `Grants.sns_topic` uses.
+DELIVERY_EVENTS_TOPIC = "delivery-events"
 
 
 class TurnoStack(Stack):
     def __init__(self, scope: Construct, config: StageConfig, *, project_dir: Path, build_dir: Path,
-                 functions: Sequence[FunctionSpec] = FUNCTIONS, **kwargs: Any) -> None:
+                 functions: Mapping[str, Grants] = FUNCTIONS, **kwargs: Any) -> None:
         super().__init__(scope, config.name, stack_name=config.stack_name,
                          description=f"Turno appointment booking, {config.name} stage", **kwargs)
         self.config = config
-        removal = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
+        self.removal = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
         Tags.of(self).add("project", "turno")
         Tags.of(self).add("stage", config.name)
 
-        topic = sns.Topic(self, "AlarmTopic", topic_name=config.resource_name("alarms"),
-                          display_name=f"Turno {config.name} alarms")
+        alarm_topic = sns.Topic(self, "AlarmTopic", topic_name=config.resource_name("alarms"),
+                                display_name=f"Turno {config.name} alarms", enforce_ssl=True)
         if config.alarm_email:
-            topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
-        self.alarms = Alarms(self, "Alarms", topic=topic)
+            alarm_topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        self.alarms = Alarms(self, "Alarms", topic=alarm_topic)
 
         self.indexes: dict[str, set[str]] = {}
-        self.tables = self._tables(load_models(project_dir), removal)
+        self.tables = self._tables(shapes(load_module(project_dir)))
+        self.configuration_set, self.topics = self._messaging()
+        self.user_pool, self.user_pool_client = self._user_pool()
 
         # A random key per stage; CloudFormation resolves it into the function's environment at
         # deploy time, so neither the code nor the template holds its value (see docs/deploy.md).
@@ -61,40 +70,62 @@ class TurnoStack(Stack):
             description="Signs the manage links sent to clients (TURNO_SIGNING_KEY)",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True),
-            removal_policy=removal,
+            removal_policy=self.removal,
         )
 
-        specs = {spec.logical_id: spec for spec in functions}
-        self.log_groups = {lid: self._log_group(spec, removal) for lid, spec in specs.items()}
-        self.failure_queues = {lid: self._failure_queue(spec, removal) for lid, spec in specs.items()
-                               if spec.invocation is Invocation.ASYNC}
-        self.roles = {lid: self._role(spec) for lid, spec in specs.items()}
+        specs = {logical_id(name): (name, grants) for name, grants in functions.items()}
+        self.log_groups = {lid: self._log_group(name) for lid, (name, _) in specs.items()}
+        self.failure_queues = {lid: self._failure_queue(name) for lid, (name, grants) in specs.items()
+                               if grants.invocation is Invocation.ASYNC}
+        self.roles = {lid: self._role(lid, name, grants) for lid, (name, grants) in specs.items()}
 
-        environment = {
+        # Every name reaches the code as an environment variable (chalicelib/config.py reads them).
+        self.function_environment = {
             "TURNO_STAGE": config.name,
             "TURNO_SIGNING_KEY": signing_key.secret_value.unsafe_unwrap(),
             **{spec.env_var: self.tables[spec.key].ref for spec in TABLES},
+            "TURNO_USER_POOL_ID": self.user_pool.user_pool_id,
+            "TURNO_USER_POOL_CLIENT_ID": self.user_pool_client.user_pool_client_id,
+            "TURNO_JWKS_URL": f"https://cognito-idp.{Aws.REGION}.{Aws.URL_SUFFIX}/"
+                              f"{self.user_pool.user_pool_id}/.well-known/jwks.json",
+            "TURNO_SENDER_EMAIL": config.sender_email,
+            "TURNO_SES_CONFIGURATION_SET": self.configuration_set.ref,
+            "TURNO_SMS_SENDER_ID": config.sms_sender_id,
+            "TURNO_BACKOFFICE_URL": config.public_url,
+            "TURNO_PUBLIC_URL": config.public_url,
+            # A plain name, not a token: chalicelib/jobs reads it when the app is imported for packaging.
+            "TURNO_DELIVERY_TOPIC": config.resource_name(DELIVERY_EVENTS_TOPIC),
+            "POWERTOOLS_SERVICE_NAME": "turno",
         }
         workdir = build_dir / config.name
         with _chalice_workdir(workdir), sandboxed_environ(AWS_DEFAULT_REGION=_packaging_region()):
-            self.chalice = PrecompiledChalice(self, "App", bytecode_cache=build_dir / "bytecode", source_dir=str(project_dir), stage_config={
-                "manage_iam_role": False,
-                "iam_role_arn": UNASSIGNED_ROLE,
-                "autogen_policy": False,
-                "api_gateway_stage": API_GATEWAY_STAGE,
-                "lambda_memory_size": config.lambda_memory_mb,
-                "lambda_timeout": config.lambda_timeout_s,
-                "environment_variables": environment,
-            })
+            self.chalice = PrecompiledChalice(
+                self, "App", bytecode_cache=build_dir / "bytecode", source_dir=str(project_dir),
+                stage_config={
+                    "manage_iam_role": False,
+                    "iam_role_arn": UNASSIGNED_ROLE,
+                    "autogen_policy": False,
+                    # Dependencies in a layer Chalice rebuilds only when requirements.txt changes; the
+                    # function's own zip (app, chalicelib, templates) stays small and quick to build.
+                    "automatic_layer": True,
+                    "api_gateway_stage": API_GATEWAY_STAGE,
+                    "lambda_memory_size": config.lambda_memory_mb,
+                    "lambda_timeout": config.lambda_timeout_s,
+                    "environment_variables": self.function_environment,
+                    "lambda_functions": {
+                        name: {"lambda_timeout": config.job_timeout_s}
+                        for name, grants in functions.items() if grants.invocation is Invocation.ASYNC},
+                })
             sam = _read_sam_template(workdir)
 
         packaged = {lid for lid, r in sam["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
         if packaged != set(specs):
+            missing = sorted(packaged - set(specs))
             raise RuntimeError(
                 f"Chalice builds functions {sorted(packaged)} but infra/turno_infra/access.py declares "
-                f"{sorted(specs)}: declare each function's permissions and invocation there")
-        for lid, spec in specs.items():
-            self._wire_function(spec, sam["Resources"][lid])
+                f"{sorted(specs)} (missing: {missing}): give each function its grants there")
+        for lid, (name, grants) in specs.items():
+            self._wire_function(lid, name, grants, sam["Resources"][lid])
 
         api_name = config.resource_name()
         rest_api = self.chalice.get_resource("RestAPI")  # "turno" in every stage otherwise
@@ -102,11 +133,15 @@ class TurnoStack(Stack):
         rest_api.add_property_override("DefinitionBody.info.title", api_name)
         self.alarms.api_errors("Api", api_name, API_GATEWAY_STAGE)
 
+        CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)
+        CfnOutput(self, "ConfigurationSetName", value=self.configuration_set.ref)
+
     # -- tables -------------------------------------------------------------------------------
-    def _tables(self, models: dict[str, Any], removal: RemovalPolicy) -> dict[str, CfnResource]:
+    def _tables(self, table_shapes: dict[str, dict[str, Any]]) -> dict[str, CfnResource]:
         tables = {}
         for spec in TABLES:
-            shape = cfn_definition(models[spec.key])
+            shape = table_shapes[spec.key]
             name = self.config.resource_name(spec.suffix)
             # A plain CfnResource: the definition is already spelled as CloudFormation's properties.
             properties: dict[str, Any] = {
@@ -119,100 +154,199 @@ class TurnoStack(Stack):
                 "DeletionProtectionEnabled": self.config.retain_data,
             }
             for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-                if shape[kind]:
+                if shape.get(kind):
                     properties[kind] = shape[kind]
-            if shape["TimeToLiveAttribute"]:
+            if shape.get("TimeToLiveAttribute"):
                 properties["TimeToLiveSpecification"] = {
                     "AttributeName": shape["TimeToLiveAttribute"], "Enabled": True}
             if spec.stream:
                 properties["StreamSpecification"] = {"StreamViewType": spec.stream}
-            table = CfnResource(self, f"{spec.key.title()}Table", type="AWS::DynamoDB::Table",
-                                properties=properties)
-            table.apply_removal_policy(removal)
-            self.alarms.table_throttles(f"{spec.key.title()}Table", name)
-            for index in shape["GlobalSecondaryIndexes"]:
-                self.alarms.table_throttles(f"{spec.key.title()}Table{index['IndexName'].title()}Index",
-                                            name, index["IndexName"])
+            lid = f"{spec.key.title()}Table"
+            table = CfnResource(self, lid, type="AWS::DynamoDB::Table", properties=properties)
+            table.apply_removal_policy(self.removal)
+            self.alarms.table_throttles(lid, name)
+            for index in shape.get("GlobalSecondaryIndexes") or []:
+                self.alarms.table_throttles(f"{lid}{index['IndexName'].title()}Index", name, index["IndexName"])
             tables[spec.key] = table
-            self.indexes[spec.key] = {i["IndexName"] for i in shape["GlobalSecondaryIndexes"]}
+            self.indexes[spec.key] = {i["IndexName"] for i in shape.get("GlobalSecondaryIndexes") or []}
         return tables
 
-    # -- functions ----------------------------------------------------------------------------
-    def function_name(self, spec: FunctionSpec) -> str:
-        return self.config.resource_name(spec.name)
+    # -- staff identity -----------------------------------------------------------------------
+    def _user_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        """Staff sign in with email and password (USER_PASSWORD_AUTH) and refresh; no self sign-up:
+        accounts are created by a business's owner through the API (AdminCreateUser)."""
+        config = self.config
+        pool = cognito.UserPool(
+            self, "StaffPool",
+            user_pool_name=config.resource_name("staff"),
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            sign_in_case_sensitive=False,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            keep_original=cognito.KeepOriginalAttrs(email=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            password_policy=cognito.PasswordPolicy(
+                min_length=10, require_lowercase=True, require_uppercase=False, require_digits=True,
+                require_symbols=False, temp_password_validity=Duration.days(7)),
+            # Cognito's own mails (invitation, password reset) go out through the stage's SES identity.
+            email=cognito.UserPoolEmail.with_ses(
+                from_email=config.sender_email, from_name="Turno", ses_region=Aws.REGION,
+                configuration_set_name=self.configuration_set.ref,
+                ses_verified_domain=config.ses_identity if "@" not in config.ses_identity else None),
+            deletion_protection=config.retain_data,
+            removal_policy=self.removal,
+        )
+        client = pool.add_client(
+            "Backoffice",
+            user_pool_client_name=config.resource_name("backoffice"),
+            auth_flows=cognito.AuthFlow(user_password=True),  # ALLOW_REFRESH_TOKEN_AUTH comes with it
+            generate_secret=False,
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+        )
+        return pool, client
 
-    def _log_group(self, spec: FunctionSpec, removal: RemovalPolicy) -> logs.CfnLogGroup:
+    # -- messages -----------------------------------------------------------------------------
+    def _messaging(self) -> tuple[ses.CfnConfigurationSet, dict[str, sns.Topic]]:
+        """The SES configuration set every message goes through, publishing bounces and complaints
+        to a topic the SNS handler reads, and the alarms on sending reputation and SMS spend."""
+        config = self.config
+        topic = sns.Topic(self, "DeliveryEvents", topic_name=config.resource_name(DELIVERY_EVENTS_TOPIC),
+                          display_name=f"Turno {config.name} bounces, complaints and opt-outs", enforce_ssl=True)
+        configuration_set = ses.CfnConfigurationSet(
+            self, "ConfigurationSet", name=config.resource_name(),
+            reputation_options=ses.CfnConfigurationSet.ReputationOptionsProperty(reputation_metrics_enabled=True),
+            sending_options=ses.CfnConfigurationSet.SendingOptionsProperty(sending_enabled=True),
+        )
+        destination = ses.CfnConfigurationSetEventDestination(
+            self, "ConfigurationSetEvents",
+            configuration_set_name=configuration_set.ref,
+            event_destination=ses.CfnConfigurationSetEventDestination.EventDestinationProperty(
+                name="undeliverable", enabled=True, matching_event_types=list(SES_EVENTS),
+                sns_destination=ses.CfnConfigurationSetEventDestination.SnsDestinationProperty(
+                    topic_arn=topic.topic_arn)),
+        )
+        allowed = topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="SesEvents", actions=["sns:Publish"], resources=[topic.topic_arn],
+            principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+            conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                        "ArnLike": {"aws:SourceArn": self._configuration_set_arn(configuration_set.ref)}},
+        ))
+        if allowed.policy_dependable:  # SES checks that it may publish when the destination is created
+            destination.node.add_dependency(allowed.policy_dependable)
+        self.alarms.topic_failures("DeliveryEvents", topic.topic_name)
+        self.alarms.ses_reputation("Ses")
+        self.alarms.sms_spend("Sms", config.sms_spend_alarm_usd)
+        return configuration_set, {DELIVERY_EVENTS_TOPIC: topic}
+
+    def _configuration_set_arn(self, name: str) -> str:
+        return f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:configuration-set/{name}"
+
+    def _identity_arn(self) -> str:
+        return f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/{self.config.ses_identity}"
+
+    # -- functions ----------------------------------------------------------------------------
+    def function_name(self, name: str) -> str:
+        return self.config.resource_name(name.replace("_", "-"))
+
+    def _log_group(self, name: str) -> logs.CfnLogGroup:
         # Named after the function, so it exists before the first invocation and the role can
         # name it without depending on the function.
-        group = logs.CfnLogGroup(self, f"{spec.logical_id}Logs",
-                                 log_group_name=f"/aws/lambda/{self.function_name(spec)}",
+        group = logs.CfnLogGroup(self, f"{logical_id(name)}Logs",
+                                 log_group_name=f"/aws/lambda/{self.function_name(name)}",
                                  retention_in_days=self.config.log_retention_days)
-        group.apply_removal_policy(removal)
+        group.apply_removal_policy(self.removal)
         return group
 
-    def _failure_queue(self, spec: FunctionSpec, removal: RemovalPolicy) -> sqs.Queue:
-        name = self.function_name(spec) + "-failures"
-        queue = sqs.Queue(self, f"{spec.logical_id}Failures", queue_name=name,
+    def _failure_queue(self, name: str) -> sqs.Queue:
+        queue_name = self.function_name(name) + "-failures"
+        queue = sqs.Queue(self, f"{logical_id(name)}Failures", queue_name=queue_name,
                           retention_period=Duration.days(14),
                           encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
-                          removal_policy=removal)
-        self.alarms.queue_depth(f"{spec.logical_id}Failures", name)
+                          removal_policy=self.removal)
+        self.alarms.queue_depth(f"{logical_id(name)}Failures", queue_name)
         return queue
 
-    def _role(self, spec: FunctionSpec) -> iam.Role:
+    def _role(self, lid: str, name: str, grants: Grants) -> iam.Role:
         statements = [iam.PolicyStatement(
             sid="WriteOwnLogs",
             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-            resources=[self.log_groups[spec.logical_id].attr_arn],
+            resources=[self.log_groups[lid].attr_arn],
         )]
-        for key, access in spec.tables.items():
+        for key, access in grants.tables.items():
             table_arn = self.tables[key].get_att("Arn").to_string()
             statements.append(iam.PolicyStatement(
                 sid=f"{key.title()}Table", actions=sorted(access.actions), resources=[table_arn]))
             for index, actions in access.indexes.items():
                 if index not in self.indexes[key]:
-                    raise RuntimeError(f"{spec.logical_id} is granted index {index!r}, which {key} lacks")
+                    raise RuntimeError(f"{name} is granted index {index!r}, which table {key} lacks")
                 statements.append(iam.PolicyStatement(
                     sid=f"{key.title()}Table{index.title()}Index", actions=sorted(actions),
                     resources=[f"{table_arn}/index/{index}"]))
-        if spec.logical_id in self.failure_queues:
+        if grants.send_email:
+            # SES v2 authorizes SendEmail (raw MIME included) against the identity and the configuration set.
+            statements.append(iam.PolicyStatement(
+                sid="SendEmail", actions=["ses:SendEmail"],
+                resources=[self._identity_arn(), self._configuration_set_arn(self.configuration_set.ref)],
+                conditions={"StringEquals": {"ses:FromAddress": self.config.sender_email}},
+            ))
+        if grants.send_sms:
+            # Publishing to a phone number has no resource ARN: IAM offers nothing narrower than "*".
+            statements.append(iam.PolicyStatement(sid="SendSms", actions=["sns:Publish"], resources=["*"]))
+        if grants.user_pool:
+            statements.append(iam.PolicyStatement(
+                sid="StaffPool", actions=sorted(grants.user_pool), resources=[self.user_pool.user_pool_arn]))
+        if lid in self.failure_queues:
             statements.append(iam.PolicyStatement(
                 sid="SendFailedEvents", actions=["sqs:SendMessage"],
-                resources=[self.failure_queues[spec.logical_id].queue_arn]))
+                resources=[self.failure_queues[lid].queue_arn]))
         return iam.Role(
-            self, f"{spec.logical_id}Role",
+            self, f"{lid}Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Turno {self.config.name} {spec.name}: only what its code uses",
+            description=f"Turno {self.config.name} {name}: only what its code uses",
             inline_policies={"access": iam.PolicyDocument(statements=statements)},
         )
 
-    def _wire_function(self, spec: FunctionSpec, packaged: dict[str, Any]) -> None:
-        function = self.chalice.get_resource(spec.logical_id)
-        name = self.function_name(spec)
-        function.add_property_override("FunctionName", name)
-        function.add_property_override("Role", self.roles[spec.logical_id].role_arn)
-        function.add_resource_dependency(self.log_groups[spec.logical_id])
-        self.alarms.function(spec.logical_id, name)
-        if spec.invocation is Invocation.ASYNC:
-            config = lambda_.CfnEventInvokeConfig(
-                self, f"{spec.logical_id}InvokeConfig",
-                function_name=function.ref,
-                qualifier="$LATEST",
-                maximum_retry_attempts=ASYNC_RETRY_ATTEMPTS,
-                destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
-                    on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(
-                        destination=self.failure_queues[spec.logical_id].queue_arn)),
-            )
-            config.add_resource_dependency(function)
-            self.alarms.failed_deliveries(spec.logical_id, name)
-        elif spec.invocation is Invocation.API:
-            events = packaged["Properties"].get("Events") or {}
-            if events:
-                raise RuntimeError(f"{spec.logical_id} is declared as the API handler but has events {events}")
+    def _wire_function(self, lid: str, name: str, grants: Grants, packaged: dict[str, Any]) -> None:
+        function = self.chalice.get_resource(lid)
+        function_name = self.function_name(name)
+        function.add_property_override("FunctionName", function_name)
+        function.add_property_override("Role", self.roles[lid].role_arn)
+        function.add_resource_dependency(self.log_groups[lid])
+        self.alarms.function(lid, function_name)
+        events = packaged["Properties"].get("Events") or {}
+        kinds = {event["Type"] for event in events.values()}
+        if grants.invocation is Invocation.SYNC:
+            if kinds - {"Api"}:
+                raise RuntimeError(f"{name} is declared synchronous but has events {sorted(kinds)}")
+            return
+        if not kinds <= {"Schedule", "SNS"}:
+            raise RuntimeError(f"{name} has events {sorted(kinds)}: infra handles schedules and SNS topics")
+        for event_id, event in events.items():
+            if event["Type"] == "SNS":
+                if grants.sns_topic not in self.topics:
+                    raise RuntimeError(f"{name} reads an SNS topic: set its sns_topic to one of {sorted(self.topics)}")
+                # Whatever the decorator names, the handler reads this stage's topic.
+                function.add_property_override(f"Events.{event_id}.Properties.Topic",
+                                               self.topics[grants.sns_topic].topic_arn)
+        config = lambda_.CfnEventInvokeConfig(
+            self, f"{lid}InvokeConfig",
+            function_name=function.ref,
+            qualifier="$LATEST",
+            maximum_retry_attempts=ASYNC_RETRY_ATTEMPTS,
+            destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
+                on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(
+                    destination=self.failure_queues[lid].queue_arn)),
+        )
+        self.alarms.failed_deliveries(lid, function_name)
 
 
 class PrecompiledChalice(Chalice):
-    """Chalice's construct, with bytecode added to the package before it becomes the CDK asset."""
+    """Chalice's construct, with `templates/` and bytecode added to the packages before they become
+    CDK assets."""
 
     def __init__(self, scope: Construct, id: str, *, bytecode_cache: Path, **kwargs: Any) -> None:
         self._bytecode_cache = bytecode_cache
@@ -220,7 +354,11 @@ class PrecompiledChalice(Chalice):
 
     def _package_app(self) -> None:  # chalice 1.34: packages into self._sam_package_dir
         super()._package_app()
-        precompile_zip(Path(self._sam_package_dir) / "deployment.zip", self._bytecode_cache)
+        out = Path(self._sam_package_dir)
+        add_templates(out / "deployment.zip", Path(self.source_dir))
+        precompile_zip(out / "deployment.zip", self._bytecode_cache, LAMBDA_TASK_ROOT)
+        if (out / "layer-deployment.zip").is_file():
+            precompile_zip(out / "layer-deployment.zip", self._bytecode_cache, LAMBDA_LAYER_ROOT)
 
 
 @contextmanager

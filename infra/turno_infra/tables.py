@@ -1,8 +1,9 @@
-"""The DynamoDB tables, built from the PynamoDB models in `chalicelib/repositories/tables.py`.
+"""The DynamoDB tables, built from `chalicelib/repositories/tables.py`, the one place they are written.
 
-Keys, attribute definitions, indexes and the TTL attribute are read from the models (PynamoDB's
-own `_get_schema()`, the one it uses for CreateTable), so the stack and the code cannot drift.
-`tests/infra` checks the synthesized template against the models and `table_definition()`.
+The main table's keys, indexes and TTL come from its `table_definition()`; the idempotency table's
+from its PynamoDB model (PynamoDB's own `_get_schema()`, the one it uses for CreateTable). The main
+table's `table_definition()` is also checked against its model here, so the stack, the definition and
+the models cannot drift; `tests/infra` checks the synthesized template against both.
 """
 from __future__ import annotations
 
@@ -17,15 +18,16 @@ from typing import Any, Iterator
 
 @dataclass(frozen=True)
 class TableSpec:
-    key: str                     # how infra refers to it ("main", "idempotency")
-    model: str                   # the PynamoDB model in chalicelib.repositories.tables
-    env_var: str                 # how the functions learn its name
-    suffix: str = ""             # table name: turno-<stage>[-suffix]
-    stream: str | None = None    # a StreamViewType, only for tables a function consumes
+    key: str                       # how infra refers to it ("main", "idempotency")
+    model: str                     # the PynamoDB model in chalicelib.repositories.tables
+    env_var: str                   # how the functions learn its name (chalicelib/config.py)
+    suffix: str = ""               # table name: turno-<stage>[-suffix]
+    definition: str | None = None  # a function of the module returning the table's CloudFormation shape
+    stream: str | None = None      # a StreamViewType, only for tables a function consumes
 
 
 TABLES = (
-    TableSpec("main", "Item", "TURNO_TABLE"),
+    TableSpec("main", "Item", "TURNO_TABLE", definition="table_definition"),
     TableSpec("idempotency", "IdempotencyRecord", "TURNO_IDEMPOTENCY_TABLE", suffix="idempotency"),
 )
 MODELS_MODULE = "chalicelib.repositories.tables"
@@ -46,8 +48,8 @@ def sandboxed_environ(**overrides: str) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def load_models(project_dir: Path) -> dict[str, Any]:
-    """The models of `TABLES`, imported from the project that is being packaged."""
+def load_module(project_dir: Path) -> Any:
+    """`chalicelib.repositories.tables`, imported from the project that is being packaged."""
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     with sandboxed_environ(TURNO_STAGE="dev"):  # names are irrelevant here; only shapes are read
@@ -55,7 +57,41 @@ def load_models(project_dir: Path) -> dict[str, Any]:
     found = Path(module.__file__).resolve()
     if not found.is_relative_to(project_dir.resolve()):
         raise RuntimeError(f"{MODELS_MODULE} was imported from {found}, not from {project_dir}")
-    return {spec.key: getattr(module, spec.model) for spec in TABLES}
+    return module
+
+
+def shapes(module: Any) -> dict[str, dict[str, Any]]:
+    """Each table's keys, indexes and TTL as CloudFormation spells them, checked against its model."""
+    result = {}
+    for spec in TABLES:
+        from_model = cfn_definition(getattr(module, spec.model))
+        if spec.definition is None:
+            result[spec.key] = from_model
+            continue
+        declared = {"LocalSecondaryIndexes": [], "GlobalSecondaryIndexes": [], "TimeToLiveAttribute": None,
+                    **getattr(module, spec.definition)()}
+        if normalized(declared) != normalized(from_model):
+            raise RuntimeError(
+                f"{MODELS_MODULE}.{spec.definition}() and the {spec.model} model disagree:\n"
+                f"  definition: {normalized(declared)}\n  model:      {normalized(from_model)}\n"
+                "change both together")
+        result[spec.key] = declared
+    return result
+
+
+def normalized(shape: dict[str, Any]) -> dict[str, Any]:
+    """Order-free form of a table shape, for comparing two spellings of the same table."""
+    def index_set(kind: str) -> list:
+        return sorted((i["IndexName"], tuple((k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]),
+                       tuple(sorted((k, str(v)) for k, v in i["Projection"].items())))
+                      for i in shape.get(kind) or [])
+    return {
+        "keys": [(k["AttributeName"], k["KeyType"]) for k in shape["KeySchema"]],
+        "attributes": sorted((a["AttributeName"], a["AttributeType"]) for a in shape["AttributeDefinitions"]),
+        "global_indexes": index_set("GlobalSecondaryIndexes"),
+        "local_indexes": index_set("LocalSecondaryIndexes"),
+        "ttl": shape.get("TimeToLiveAttribute"),
+    }
 
 
 def cfn_definition(model: Any) -> dict[str, Any]:
