@@ -265,3 +265,10 @@ def test_the_manage_page_is_404_without_the_right_token_or_under_another_busines
         response = client.http.get(path)
         assert response.status_code == 404, path
         assert made["reference"] not in html(response)
+
+
+def test_every_element_the_script_looks_up_is_in_a_page():
+    script = (PAGES / "assets" / "page.js").read_text(encoding="utf-8")
+    wanted = set(re.findall(r"\$\('([a-z0-9_-]+)'\)", script))
+    ids = set(re.findall(r'\bid="([a-z0-9_-]+)"', "".join(p.read_text(encoding="utf-8") for p in PAGES.glob("*.html"))))
+    assert wanted and wanted - ids == set()

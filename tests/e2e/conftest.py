@@ -24,6 +24,7 @@ PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):

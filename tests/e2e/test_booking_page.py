@@ -86,7 +86,7 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
     expect(page.locator("#welcome-text")).to_have_text("Welcome back, Eva!")
     expect(page.get_by_role("radio", name=re.compile("Haircut"))).to_be_checked()
     expect(page.get_by_role("radio", name="Bea")).to_be_checked()
-    page.locator("#slots button.slot").nth(1).click()  # tap 1
+    page.locator("#slots button.slot").first.click()  # tap 1 (the first booking took the earlier time)
     expect(page.get_by_label("Email")).to_have_value("eva@example.com")
     shoot("returning-visitor")
     page.get_by_role("button", name="Confirm booking").click()  # tap 2
@@ -94,7 +94,7 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
     assert page.locator("#done-details dd[data-field=reference]").inner_text() != reference
 
     # The client's details never travel in a URL.
-    assert not [u for u in urls if re.search(r"eva|Ruiz|612", u, re.I)], urls
+    assert not [u for u in urls if re.search(r"eva(@|%40)|ruiz|612.?345", u, re.I)], urls
 
 
 def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page, stack):
