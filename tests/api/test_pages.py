@@ -272,3 +272,14 @@ def test_every_element_the_script_looks_up_is_in_a_page():
     wanted = set(re.findall(r"\$\('([a-z0-9_-]+)'\)", script))
     ids = set(re.findall(r'\bid="([a-z0-9_-]+)"', "".join(p.read_text(encoding="utf-8") for p in PAGES.glob("*.html"))))
     assert wanted and wanted - ids == set()
+
+
+def test_a_warm_booking_page_is_one_read_and_the_manage_page_two(client, salon):
+    from bench.counting import counting_dynamodb_calls
+
+    made = book(client)
+    for path, budget in (("/b/salon", 1), (manage_path(made), 2)):
+        assert client.http.get(path).status_code == 200  # warms the function (the slug is cached)
+        with counting_dynamodb_calls() as calls:
+            assert client.http.get(path).status_code == 200
+        assert 1 <= len(calls) <= budget and calls == calls.reads, (path, calls.detail())

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from chalicelib import wiring
 from chalicelib.domain.calendar import WeeklyHours
-from chalicelib.domain.model import BookingRules, Business, ClientChanges, Service, Staff
+from chalicelib.domain.model import Approval, BookingRules, Business, ClientChanges, Service, Staff
 
 EVERY_DAY = WeeklyHours.from_json({d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
 RULES = BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30)
@@ -44,6 +44,9 @@ def catalogs():
     yield (business("e2e-phone", "Call Us Salon", phone="+34910000009",
                     rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
                                        client_changes=ClientChanges.OFF)), SERVICES, staff())
+    yield (business("e2e-approval", "Careful Clinic",
+                    rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
+                                       approval=Approval.MANUAL)), SERVICES, staff())
     yield (business("e2e-praha", "Salon Praha", timezone="Europe/Prague", locale="cs", currency="CZK",
                     phone="+420601234567"),
            [Service("svc_strih", "Střih", 45, Decimal("650.00"), "", "Vlasy")],

@@ -126,3 +126,16 @@ def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page
     expect(page.get_by_label("Email")).to_have_value("kai@example.com")
     page.keyboard.press("Enter")  # submits the form
     expect(page.get_by_role("heading", name="You're booked!")).to_be_focused()
+
+
+def test_where_staff_approve_bookings_the_client_is_told_it_is_a_request(page, stack, shoot):
+    page.goto(f"{stack.api_url}/b/e2e-approval")
+    page.get_by_role("radio", name=re.compile("Haircut")).check()
+    page.locator("#slots button.slot").first.click()
+    details(page, **{"First name": "Ola", "Last name": "Berg", "Mobile phone": "+34 622 345 678"})
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
+    expect(page.locator("#done-text")).to_have_text("Careful Clinic will confirm your booking soon; we will let you know.")
+    shoot("request-sent")
+    page.locator("#manage-link").click()
+    expect(page.locator("#manage-status")).to_have_text("Waiting for confirmation")
