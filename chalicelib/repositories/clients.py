@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -58,15 +58,16 @@ class ClientRepository:
         found = ContactItem.batch_get([(_contact_pk(business_id), k) for k in keys], consistent_read=True)
         return {item.sk: item.client_id for item in found}
 
-    def create(self, business_id: str, profile: ClientProfile) -> ClientProfile:
-        """The client, their contact keys and search words in one transaction."""
+    def create(self, business_id: str, profile: ClientProfile, also: Sequence[Item] = ()) -> ClientProfile:
+        """The client, their contact keys and search words (and `also`: the audit entry) in one transaction."""
         self._check_contacts(business_id, profile, profile.contact_keys())
         words = _word_keys(profile)
         self._transact(business_id, profile, None, puts=profile.contact_keys(), deletes=[],
-                       word_puts=words, word_deletes=set())
+                       word_puts=words, word_deletes=set(), also=also)
         return profile
 
-    def update(self, business_id: str, before: ClientProfile, after: ClientProfile) -> ClientProfile:
+    def update(self, business_id: str, before: ClientProfile, after: ClientProfile,
+               also: Sequence[Item] = ()) -> ClientProfile:
         """Store an edit: contact keys and search words follow the fields that changed.
 
         A key another client holds is refused (`contact_in_use`, naming the field); an edit that lands
@@ -78,7 +79,7 @@ class ClientRepository:
         old_words, new_words = _word_keys(before), _word_keys(after)
         after = replace(after, revision=before.revision + 1)
         self._transact(business_id, after, before, puts=added, deletes=removed,
-                       word_puts=new_words - old_words, word_deletes=old_words - new_words)
+                       word_puts=new_words - old_words, word_deletes=old_words - new_words, also=also)
         return after
 
     def _check_contacts(self, business_id: str, profile: ClientProfile, keys: list[str]) -> None:
@@ -88,7 +89,8 @@ class ClientRepository:
                 raise ContactInUseError(f"another client already has this {field}", field=field)
 
     def _transact(self, business_id: str, profile: ClientProfile, before: ClientProfile | None, *,
-                  puts: list[str], deletes: list[str], word_puts: set[str], word_deletes: set[str]) -> None:
+                  puts: list[str], deletes: list[str], word_puts: set[str], word_deletes: set[str],
+                  also: Sequence[Item] = ()) -> None:
         item = _item(business_id, profile)
         if before is None:
             condition = Item.pk.does_not_exist()
@@ -109,6 +111,8 @@ class ClientRepository:
                             condition=Item.pk.does_not_exist())
                 for word in search_index.word_items(business_id, word_puts):
                     tx.save(word)
+                for item in also:
+                    tx.save(item)
         except TransactWriteError as error:
             reasons = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
             reasons = reasons[len(deletes) + len(word_deletes):]  # deletes go first

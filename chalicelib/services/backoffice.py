@@ -13,13 +13,15 @@ from datetime import date, datetime, timedelta
 
 from ..auth.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
-from ..domain.calendar import local_instant
+from ..domain.calendar import UTC, local_instant
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
 from ..domain.transitions import Action, next_status
 from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
+from ..repositories.audit import audit_item
 from ..repositories.clients import ClientRepository
 from ..repositories.store import DynamoStore
+from . import audit
 
 VIEWS = {"day", "week", "month"}
 HIDDEN_BY_DEFAULT = {AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED}
@@ -106,15 +108,19 @@ def create(store: DynamoStore, clients: ClientRepository, principal: Principal, 
     member = candidates(catalog, service, request.staff_id)[0]
     _may_write(principal, member.id)
     client = clients.get(principal.business_id, request.client_id)
-    _check_hours(catalog, service, member, request.start, now)
-    span, busy = service.occupies(request.start)
+    start = request.start.astimezone(UTC)
+    _check_hours(catalog, service, member, start, now)
+    span, busy = service.occupies(start)
     booked = Appointment(
         reference=new_reference(), business_id=principal.business_id, client_id=client.id, service_id=service.id,
         staff_id=member.id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
         source=Source.BACKOFFICE, price=service.price, currency=catalog.business.currency, created_at=now,
         updated_at=now, notes=request.notes, exclusive=request.override_reason is None,
     )
-    store.book(booked)
+    after = audit_view(booked)
+    if request.override_reason:
+        after["override_reason"] = request.override_reason
+    store.book(booked, also=[_audit(principal, "appointment.create", None, after, booked, now)])
     return AppointmentView(booked, catalog, client)
 
 
@@ -131,7 +137,7 @@ def reschedule(store: DynamoStore, clients: ClientRepository, principal: Princip
         raise NotFoundError("this service no longer exists", field="service")
     member = candidates(catalog, service, staff_id or before.staff_id)[0]
     _may_write(principal, member.id)
-    start = start or before.start
+    start = start.astimezone(UTC) if start else before.start
     if start == before.start and member.id == before.staff_id:
         raise ValidationError("give a new start, a new professional, or both", field="start",
                               code="nothing_to_change")
@@ -139,11 +145,11 @@ def reschedule(store: DynamoStore, clients: ClientRepository, principal: Princip
     span, busy = service.occupies(start)
     after = replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
                     exclusive=override_reason is None, updated_at=now)
-    activity = {"what": "rescheduled", "by": "staff", "staff_member": principal.staff_id,
-                "from": before.start.isoformat(), "to": after.start.isoformat(), "staff": member.id}
+    moved = audit_view(after)
     if override_reason:
-        activity["override_reason"] = override_reason
-    store.change(before, after, activity)
+        moved["override_reason"] = override_reason
+    store.change(before, after, also=[_audit(principal, "appointment.reschedule", audit_view(before), moved,
+                                             after, now)])
     client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
     return before, AppointmentView(after, catalog, client)
 
@@ -154,16 +160,31 @@ def transition(store: DynamoStore, clients: ClientRepository, principal: Princip
     Returns (before, after)."""
     before = _writable(store, principal, reference)
     after = before.with_status(next_status(before.status, action), now)
-    activity = {"what": action.value, "by": "staff", "staff_member": principal.staff_id}
+    changed = audit_view(after)
     if reason:
-        activity["reason"] = reason
-    store.change(before, after, activity)
+        changed["reason"] = reason
+    store.change(before, after, also=[_audit(principal, f"appointment.{action.value}", audit_view(before), changed,
+                                             after, now)])
     catalog = store.catalog(principal.business_id)
     client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
     return before, AppointmentView(after, catalog, client)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+def audit_view(appointment: Appointment) -> dict:
+    """What the audit log keeps of an appointment; the change's own transaction writes the entry."""
+    return {
+        "status": appointment.status.value, "start": appointment.start.isoformat(), "end": appointment.end.isoformat(),
+        "staff": appointment.staff_id, "service": appointment.service_id, "client": appointment.client_id,
+        "exclusive": appointment.exclusive, "notes": appointment.notes,
+    }
+
+
+def _audit(principal: Principal, action: str, before: dict | None, after: dict, appointment: Appointment,
+           now: datetime):
+    return audit_item(audit.entry(principal, action, "appointment", appointment.reference, before, after, now))
+
+
 def _readable(store: DynamoStore, principal: Principal, reference: str) -> Appointment:
     """The appointment, if it belongs to the caller's business and agenda scope; else 404."""
     try:

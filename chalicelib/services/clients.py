@@ -9,7 +9,9 @@ from ..domain import search
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id
 from ..errors import NotFoundError, ValidationError
+from ..repositories.audit import audit_item
 from ..repositories.clients import ClientRepository
+from . import audit
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 25
@@ -27,7 +29,8 @@ def create(repo: ClientRepository, principal: Principal, fields: dict, now: date
     profile = ClientProfile(id=new_id("cli"), created_at=now, updated_at=now,
                             **{"first_name": "", "last_name": "", **fields})
     _check_complete(profile)
-    return repo.create(principal.business_id, profile)
+    entry = audit.entry(principal, "client.create", "client", profile.id, None, audit_view(profile), now)
+    return repo.create(principal.business_id, profile, also=[audit_item(entry)])
 
 
 def update(repo: ClientRepository, principal: Principal, client_id: str, changes: dict,
@@ -38,7 +41,13 @@ def update(repo: ClientRepository, principal: Principal, client_id: str, changes
     _check_complete(after)
     if all(getattr(after, f) == getattr(before, f) for f in FIELDS):
         return before, before
-    return before, repo.update(principal.business_id, before, after)
+    entry = audit.entry(principal, "client.update", "client", client_id, audit_view(before), audit_view(after), now)
+    return before, repo.update(principal.business_id, before, after, also=[audit_item(entry)])
+
+
+def audit_view(profile: ClientProfile) -> dict:
+    """What the audit log keeps of a client (it is for administrators: contacts included)."""
+    return {name: getattr(profile, name) for name in FIELDS}
 
 
 def visible(repo: ClientRepository, principal: Principal, client_id: str) -> ClientProfile:

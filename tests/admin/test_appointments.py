@@ -2,6 +2,8 @@
 state change, with the same lock units as online bookings and 409s for what the table forbids."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from chalicelib import wiring
@@ -176,10 +178,43 @@ def test_rejecting_a_pending_booking_frees_its_time_and_keeps_the_reason(client,
     rejected = act(client, login(DESK), pending, "reject", {"reason": "Fuera de carta"})
     assert rejected.status_code == 200 and rejected.json_body["status"] == "rejected"
     assert "2026-03-24T11:00:00+01:00" in free_starts(client)
-    from chalicelib.repositories.tables import ActivityItem
+    entry = audit_log(client, login)[0]
+    assert entry["action"] == "appointment.reject" and entry["target"] == {"kind": "appointment", "id": pending}
+    assert entry["before"] == {"status": "pending", "reason": None}
+    assert entry["after"] == {"status": "rejected", "reason": "Fuera de carta"}
+    assert entry["actor"]["staff"] == "stf_desk" and entry["actor"]["level"] == 3
 
-    details = [i.details for i in ActivityItem.query("BIZ#biz_salon#ACTIVITY")]
-    assert {"what": "reject", "reason": "Fuera de carta"}.items() <= details[-1].items()
+
+def audit_log(client, login):
+    response = client.http.get("/admin/audit", headers=login(Level.ADMIN))
+    assert response.status_code == 200, response.body
+    return response.json_body["entries"]
+
+
+def test_every_backoffice_change_is_in_the_audit_log_with_what_changed(client, login, seeded, eva, clock):
+    headers = login(DESK)
+    forced = book(client, headers, start=seeded["start"], client=eva, override_reason="Urgencia").json_body
+    clock["value"] += timedelta(minutes=1)
+    moved = act(client, headers, forced["reference"], "reschedule", {"start": "2026-03-24T16:00:00+01:00"})
+    assert moved.status_code == 200
+    clock["value"] += timedelta(minutes=1)
+    act(client, headers, forced["reference"], "check-in")
+    log = audit_log(client, login)
+    assert [e["action"] for e in log[:3]] == ["appointment.check_in", "appointment.reschedule", "appointment.create"]
+    created = log[2]
+    assert created["before"] is None and created["after"]["override_reason"] == "Urgencia"
+    assert created["after"]["exclusive"] is False and created["after"]["client"] == eva
+    assert log[1]["before"]["start"] == "2026-03-24T09:00:00+00:00"
+    assert log[1]["after"]["start"] == "2026-03-24T15:00:00+00:00" and log[1]["after"]["exclusive"] is True
+    assert log[0]["after"] == {"status": "arrived"}
+
+
+def test_a_refused_change_leaves_no_audit_entry(client, login, seeded, eva):
+    headers = login(DESK)
+    count = len(audit_log(client, login))
+    assert book(client, headers, start=seeded["start"], client=eva).status_code == 409
+    assert act(client, headers, seeded["reference"], "approve").status_code == 409
+    assert len(audit_log(client, login)) == count
 
 
 def test_transition_bodies_are_optional_but_must_be_json(client, login, seeded):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from chalicelib.auth.principal import Level
 from tests.api.helpers import booking_body, error, post
@@ -143,3 +144,15 @@ def test_level_7_sees_only_clients_of_its_own_appointments(client, login, seeded
     assert [c["id"] for c in client.http.get("/admin/clients?q=eva", headers=cris).json_body["clients"]] == [seeded["client"]]
     listing = client.http.get("/admin/clients", headers=cris)
     assert listing.status_code == 400 and error(listing)["field"] == "q"
+
+
+def test_client_changes_are_audited_with_the_fields_that_changed(client, login, clock):
+    created = new_client(client, login(DESK), email="audit@example.com")
+    clock["value"] += timedelta(minutes=1)
+    patch(client, f"/admin/clients/{created['id']}", {"notes": "Prefiere tardes", "email": "otro@example.com"},
+          login(DESK))
+    log = client.http.get("/admin/audit", headers=login(Level.ADMIN)).json_body["entries"]
+    assert [e["action"] for e in log[:2]] == ["client.update", "client.create"]
+    assert log[0]["before"] == {"email": "audit@example.com", "notes": ""}
+    assert log[0]["after"] == {"email": "otro@example.com", "notes": "Prefiere tardes"}
+    assert log[1]["after"]["first_name"] == "José" and log[1]["target"] == {"kind": "client", "id": created["id"]}
