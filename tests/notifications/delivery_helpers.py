@@ -30,6 +30,26 @@ def ses(aws):
     return boto3
 
 
+@pytest.fixture
+def atomic_moto(aws, monkeypatch):
+    """moto's DynamoDB is not thread-safe (tests/api/test_race.py says why): its writes are serialised
+    here, as DynamoDB's own are per item, so overlapping job runs interleave only between calls."""
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+
+    def serialised(original):
+        def call(self, *args, **kwargs):
+            with lock:
+                return original(self, *args, **kwargs)
+        return call
+
+    for name in ("transact_write_items", "batch_get_item", "update_item", "put_item", "delete_item", "query"):
+        monkeypatch.setattr(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
+
+
 @dataclass
 class Mail:
     to: str
