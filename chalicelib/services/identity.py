@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
 from ..auth.principal import Level, Principal, UnauthenticatedError
 from ..auth.tokens import InvalidTokenError, verify_access_token
@@ -76,7 +76,7 @@ def login(cognito: Any, settings: Settings, email: str, password: str, now: date
     try:
         result = cognito.initiate_auth(ClientId=settings.user_pool_client_id, AuthFlow="USER_PASSWORD_AUTH",
                                        AuthParameters={"USERNAME": email, "PASSWORD": password})
-    except ClientError as error:
+    except (ClientError, ParamValidationError) as error:
         _cognito_limits(error)
         accounts.save_failures(email, recent + [at], LOGIN_WINDOW_SECONDS)
         raise UnauthenticatedError(WRONG, code="invalid_credentials") from None
@@ -96,7 +96,7 @@ def set_new_password(cognito: Any, settings: Settings, email: str, session: str,
         result = cognito.respond_to_auth_challenge(
             ClientId=settings.user_pool_client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
             ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password})
-    except ClientError as error:
+    except (ClientError, ParamValidationError) as error:
         _cognito_limits(error)
         _password_policy(error)
         raise UnauthenticatedError("the sign-in session is not valid any more; sign in again",
@@ -110,7 +110,7 @@ def refresh(cognito: Any, settings: Settings, refresh_token: str) -> Tokens:
     try:
         result = cognito.initiate_auth(ClientId=settings.user_pool_client_id, AuthFlow="REFRESH_TOKEN_AUTH",
                                        AuthParameters={"REFRESH_TOKEN": refresh_token})
-    except ClientError as error:
+    except (ClientError, ParamValidationError) as error:
         _cognito_limits(error)
         raise UnauthenticatedError("the session has ended; sign in again", code="session_ended") from None
     tokens = _tokens(result)
@@ -134,7 +134,7 @@ def forgot_password(cognito: Any, settings: Settings, email: str) -> None:
     email = _email(email)
     try:
         cognito.forgot_password(ClientId=settings.user_pool_client_id, Username=email)
-    except ClientError as error:
+    except (ClientError, ParamValidationError) as error:
         _cognito_limits(error)  # anything else (unknown user, ...) must not be told apart
 
 
@@ -143,7 +143,7 @@ def confirm_password(cognito: Any, settings: Settings, email: str, code: str, ne
     try:
         cognito.confirm_forgot_password(ClientId=settings.user_pool_client_id, Username=email,
                                         ConfirmationCode=code, Password=new_password)
-    except ClientError as error:
+    except (ClientError, ParamValidationError) as error:
         _cognito_limits(error)
         _password_policy(error)
         raise ValidationError("the code is not valid or has expired", field="code", code="invalid_code") from None
@@ -164,15 +164,19 @@ def _code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
-def _cognito_limits(error: ClientError) -> None:
+def _cognito_limits(error: ClientError | ParamValidationError) -> None:
     """Cognito's own throttling and lockout ("Password attempts exceeded") become our 429."""
+    if not isinstance(error, ClientError):
+        return  # input botocore refused before sending (a too-short session...): the caller's usual failure
     code, message = _code(error), error.response.get("Error", {}).get("Message", "")
     if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException") or (
             code == "NotAuthorizedException" and "attempts exceeded" in message.lower()):
         raise TooManyAttemptsError("too many attempts; try again later", retry_after=60) from None
 
 
-def _password_policy(error: ClientError) -> None:
+def _password_policy(error: ClientError | ParamValidationError) -> None:
+    if not isinstance(error, ClientError):
+        return
     if _code(error) in ("InvalidPasswordException", "InvalidParameterException"):
         raise ValidationError("the new password is too weak: use at least 12 characters with upper and lower "
                               "case letters, a digit and a symbol", field="new_password",
