@@ -108,13 +108,20 @@ def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page
         .map(el => el.id || el.name)""")
     assert unlabelled == []
 
-    page.get_by_role("radio", name=re.compile("Manicure")).focus()
+    colour = page.get_by_role("radio", name=re.compile("Colour"))
+    colour.focus()
     page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")  # a radio group: arrows move the choice, and the focus stays with it
+    page.keyboard.press("ArrowDown")
+    manicure = page.get_by_role("radio", name=re.compile("Manicure"))
+    expect(manicure).to_be_checked()
+    expect(manicure).to_be_focused()
     anyone = page.get_by_role("radio", name="Anyone available")
     expect(anyone).to_be_checked()
     anyone.focus()
-    page.keyboard.press("ArrowDown")  # a radio group: arrows move the choice
+    page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio", name="Bea")).to_be_checked()
+    expect(page.get_by_role("radio", name="Bea")).to_be_focused()
     slot = page.locator("#slots button.slot").first
     expect(slot).to_be_visible()
     slot.focus()
@@ -135,7 +142,7 @@ def test_where_staff_approve_bookings_the_client_is_told_it_is_a_request(page, s
     details(page, **{"First name": "Ola", "Last name": "Berg", "Mobile phone": "+34 622 345 678"})
     page.get_by_role("button", name="Confirm booking").click()
     expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
-    expect(page.locator("#done-text")).to_have_text("Careful Clinic will confirm your booking soon; we will let you know.")
+    expect(page.locator("#done-text")).to_have_text("Careful Clinic will confirm your booking soon.")
     shoot("request-sent")
     page.locator("#manage-link").click()
     expect(page.locator("#manage-status")).to_have_text("Waiting for confirmation")

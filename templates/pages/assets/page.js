@@ -43,6 +43,13 @@
     }
   }
 
+  // A radio's change must not move the focus (arrow keys would jump away): bring the next step into view only.
+  function reveal(section) {
+    show(section, true);
+    var still = window.matchMedia && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    section.scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'nearest' });
+  }
+
   function apiUrl(path) { return new URL(data.root + path, location.href).toString(); }
 
   function call(method, path, body, headers) {
@@ -394,7 +401,8 @@
               el('span', { class: 'what', text: m.name })
             ]));
           });
-          chooseStaff(wanted, quiet);
+          chooseStaff(wanted, true);
+          if (!quiet) reveal($('staff-step'));
         });
     }
 
@@ -405,7 +413,7 @@
       show($('day-step'), true);
       picker.reset();
       picker.load();
-      if (!quiet) focusHeading($('staff-step'));
+      if (!quiet) reveal($('day-step'));
     }
 
     Array.prototype.forEach.call(document.querySelectorAll('input[name=service]'), function (input) {
