@@ -76,7 +76,10 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to calendar").click()
-    ics = open(download.value.path(), encoding="utf-8").read()
+    raw = open(download.value.path(), "rb").read()
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))  # RFC 5545 folding, in octets
+    ics = raw.decode("utf-8").replace("\r\n ", "")
+    assert f"URL:{manage}" in ics
     assert f"UID:{reference}@turno" in ics
     utc = datetime.fromisoformat(start).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{utc}" in ics and "SUMMARY:Haircut · Studio Bella" in ics

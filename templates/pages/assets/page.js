@@ -160,10 +160,17 @@
 
   function icsText(value) { return String(value || '').replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/([,;])/g, '\\$1'); }
   function icsTime(iso) { return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); }
+  // RFC 5545 lines are at most 75 octets; fold between characters, never inside one.
+  var utf8 = new TextEncoder();
   function fold(line) {
-    var out = [], rest = line;
-    while (rest.length > 74) { out.push(rest.slice(0, 74)); rest = ' ' + rest.slice(74); }
-    out.push(rest);
+    var out = [], current = '', size = 0;
+    Array.from(line).forEach(function (ch) {
+      var bytes = utf8.encode(ch).length;
+      if (size + bytes > 75) { out.push(current); current = ' '; size = 1; }
+      current += ch;
+      size += bytes;
+    });
+    out.push(current);
     return out.join('\r\n');
   }
 
