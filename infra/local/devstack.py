@@ -268,8 +268,12 @@ def demo_salon(today: date):
 STEPS: list[Step | str] = [
     create_tables_step,
     seed_demo_step,
+    "infra.local.ses:provision",
 ]
-JOBS: list[tuple[str, int]] = []
+JOBS: list[tuple[str, int]] = [
+    ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
+    ("send_reminders", 60),  # every 5 minutes on AWS
+]
 
 
 def resolve(entry: Step | str) -> Step:
