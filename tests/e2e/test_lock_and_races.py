@@ -76,3 +76,33 @@ def test_a_time_taken_by_someone_else_meanwhile_is_explained_and_others_are_offe
     expect(page.get_by_label("First name")).to_have_value("Iris")  # nothing typed is lost
     page.get_by_role("button", name="Confirm booking").click()
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible()
+
+
+def test_when_the_answer_is_lost_a_second_tap_gets_the_same_booking(page, stack, api):
+    page.goto(f"{stack.api_url}/b/e2e-open")
+    page.get_by_role("radio", name=re.compile("Colour")).check()
+    page.get_by_role("radio", name="Ana").check()  # the only one who does colour: a second booking would fail
+    slot = page.locator("#slots button.slot").first
+    expect(slot).to_be_visible()
+    start = slot.get_attribute("data-start")
+    slot.click()
+    for label, value in {"First name": "Noa", "Last name": "Lind", "Email": "noa@example.com"}.items():
+        page.get_by_label(label, exact=True).fill(value)
+
+    lost = []
+
+    def lose_the_first_answer(route):
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.fetch())  # the server books...
+        route.abort()  # ...but the answer never reaches the phone
+
+    page.route("**/public/e2e-open/bookings", lose_the_first_answer)
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.locator("#form-error")).to_have_text(re.compile("could not reach the server"))
+    assert lost[0].status == 201
+    page.get_by_role("button", name="Confirm booking").click()  # same Idempotency-Key: the same booking comes back
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible()
+    expect(page.locator("#done-details dd[data-field=reference]")).to_have_text(lost[0].json()["reference"])
+    assert start not in [s["start"] for s in api.slots("e2e-open", "svc_colour", "stf_ana", start[:10], start[:10])]

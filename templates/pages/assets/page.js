@@ -431,6 +431,7 @@
     var fields = ['first_name', 'last_name', 'email', 'phone', 'notes'];
     fields.forEach(function (name) {
       $(name).addEventListener('input', function () {
+        state.idempotencyKey = null;  // another body needs another key (a reused one is refused)
         fieldError(name, '');
         if (name === 'phone') fieldError('email', '');  // "email or phone" is shown at the email
       });
