@@ -11,7 +11,6 @@ import json
 import re
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -80,7 +79,8 @@ def choose_locale(request: Any, default: str | None) -> tuple[str, bool]:
     remembered = _cookie(request, LANG_COOKIE)
     if remembered in LOCALES:
         return remembered, False
-    return (default if default in LOCALES else "en"), False
+    language = re.split(r"[-_]", default or "")[0].lower()  # a business in "es-ES" speaks "es"
+    return (language if language in LOCALES else "en"), False
 
 
 @pages.route("/b/{business}", methods=["GET"])
@@ -105,10 +105,7 @@ def booking_page(business: str) -> Response:
             "requires_code": bool(found.secret_code), "horizon_days": found.rules.horizon_days,
             "phone": found.phone,
         },
-        "services": [
-            {"id": s.id, "name": s.name, "duration_minutes": s.duration_minutes, "price": f"{s.price:.2f}"}
-            for s in offered
-        ],
+        "services": [{"id": s.id, "name": s.name} for s in offered],
     }
     return _page("pages/book.html", request, locale, chosen, data, {
         "business": found, "categories": list(categories.items()),

@@ -170,9 +170,11 @@ def test_the_page_speaks_the_business_language_unless_the_visitor_chooses(client
     assert '<html lang="es">' in html(client.http.get("/b/salon?lang=xx"))  # unknown: the business's
 
 
-def test_a_business_in_an_unsupported_language_gets_english(client, store):
-    factories.seed(store, factories.salon(locale="de"))
-    assert '<html lang="en">' in html(client.http.get("/b/salon"))
+@pytest.mark.parametrize("business_locale, shown", [("de", "en"), ("it-IT", "it"), ("cs_CZ", "cs"), ("", "en")])
+def test_a_business_locale_is_read_by_its_language_and_unsupported_ones_get_english(client, store, business_locale,
+                                                                                   shown):
+    factories.seed(store, factories.salon(locale=business_locale))
+    assert f'<html lang="{shown}">' in html(client.http.get("/b/salon"))
 
 
 def test_the_language_links_keep_the_manage_token(client, salon):

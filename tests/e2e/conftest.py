@@ -8,7 +8,6 @@ is a Playwright wait with a timeout; nothing sleeps. Screenshots of the main ste
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
