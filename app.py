@@ -1,13 +1,16 @@
 """Turno's API: the Chalice app, its blueprints, and nothing else."""
 from chalice import Chalice
 
+from chalicelib.api.admin_agenda import admin_agenda
 from chalicelib.api.admin_business import admin
 from chalicelib.api.admin_notifications import notifications
+from chalicelib.api.admin_clients import admin_clients
 from chalicelib.api.auth import auth
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
 from chalicelib.auth.authorizer import gate
 from chalicelib.jobs.handlers import jobs
+from chalicelib.api.admin_messages import admin_messages
 
 app = Chalice(app_name="turno")
 app.register_blueprint(public)
@@ -15,5 +18,8 @@ app.register_blueprint(pages)
 app.register_blueprint(gate)
 app.register_blueprint(auth)
 app.register_blueprint(admin)
+app.register_blueprint(admin_clients)
+app.register_blueprint(admin_agenda)
 app.register_blueprint(notifications)
 app.register_blueprint(jobs)
+app.register_blueprint(admin_messages)

@@ -39,6 +39,14 @@ def sesv2():
 
 
 @lru_cache(maxsize=1)
+def clients():
+    """The backoffice's clients (profile, contact keys, search words, history)."""
+    from .repositories.clients import ClientRepository
+
+    return ClientRepository()
+
+
+@lru_cache(maxsize=1)
 def sns():
     """SNS, for clients' SMS (transactional)."""
     import boto3

@@ -75,3 +75,82 @@ EXAMPLES[("DELETE", "/admin/notifications/texts/{kind}/{channel}")] = lambda s: 
     "/admin/notifications/texts/reminder/sms", ids=False)
 EXAMPLES[("POST", "/admin/notifications/preview")] = lambda s: Example(
     "/admin/notifications/preview", {"kind": "confirmed", "channel": "sms"})
+
+
+# -- H3b: clients, appointments, agenda, monitor ----------------------------------------------------
+# Appointment examples act on a fresh appointment in Ana's agenda (level 5's own), booked by the builder,
+# so every call finds it in the state it needs. Levels 6 and 7 are allowed the actions but not on a
+# colleague's appointment: 6 reads it and gets 403 `not_your_agenda`, 7 does not see it (404). Those data
+# rules are tested exactly, level by level, in tests/admin/test_appointments_by_level.py.
+import itertools as _itertools
+from datetime import date as _date, datetime as _datetime, timedelta as _timedelta
+from zoneinfo import ZoneInfo as _ZoneInfo
+
+_MADRID = _ZoneInfo("Europe/Madrid")
+_FREE = [
+    _datetime(day.year, day.month, day.day, hour, minute, tzinfo=_MADRID)
+    for day in (_date(2026, 3, 25) + _timedelta(days=n) for n in range(40)) if day.weekday() < 5
+    for hour in (9, 10, 11, 12, 14, 15, 16, 17) for minute in (0, 30)
+]
+_NEXT = _itertools.count()
+_SCOPED = frozenset({200, 201, 403, 404})  # 6: not_your_agenda (403); 7: not visible (404)
+
+
+def _free_start() -> _datetime:
+    """A start nothing in these examples has taken (Ana's and Cris's hours, from Wednesday 25 March)."""
+    return _FREE[next(_NEXT) % len(_FREE)]
+
+
+def _fresh_appointment(s: dict, status: str = "confirmed", staff: str | None = None) -> str:
+    """Book an appointment straight through the store (as an online booking would be) and return its reference."""
+    from chalicelib import wiring
+    from chalicelib.domain.model import Appointment, AppointmentStatus, Source, new_reference
+
+    store = wiring.store()
+    catalog = store.catalog(s["business"])
+    service = catalog.service(s["service"])
+    span, busy = service.occupies(_free_start())
+    now = wiring.now()
+    appointment = Appointment(
+        reference=new_reference(), business_id=s["business"], client_id=s["client"], service_id=service.id,
+        staff_id=staff or s["staff"], start=span.start, end=span.end, busy=busy, status=AppointmentStatus(status),
+        source=Source.ONLINE, price=service.price, currency="EUR", created_at=now, updated_at=now,
+    )
+    store.book(appointment)
+    return appointment.reference
+
+
+def _client_example(s: dict) -> Example:
+    _fresh_appointment(s, staff="stf_cris")  # so level 7 (Cris) serves this client too
+    return Example(f"/admin/clients/{s['client']}")
+
+
+EXAMPLES[("POST", "/admin/clients")] = lambda s: Example(
+    "/admin/clients", {"first_name": "Nuevo", "last_name": "Cliente", "email": f"nuevo{next(_NEXT)}@example.com"},
+    ids=False)
+EXAMPLES[("GET", "/admin/clients")] = lambda s: Example("/admin/clients?q=eva&limit=5", ids=False)
+EXAMPLES[("GET", "/admin/clients/{client_id}")] = _client_example
+EXAMPLES[("PATCH", "/admin/clients/{client_id}")] = lambda s: Example(
+    f"/admin/clients/{s['client']}", {"notes": "Prefiere por la mañana"})
+EXAMPLES[("POST", "/admin/appointments")] = lambda s: Example(
+    "/admin/appointments", {"client": s["client"], "service": s["service"], "staff": s["staff"],
+                            "start": _free_start().isoformat()}, ids=True, expect=_SCOPED)
+EXAMPLES[("GET", "/admin/appointments/{reference}")] = lambda s: Example(
+    f"/admin/appointments/{_fresh_appointment(s)}", expect=frozenset({200, 404}))
+EXAMPLES[("POST", "/admin/appointments/{reference}/reschedule")] = lambda s: Example(
+    f"/admin/appointments/{_fresh_appointment(s)}/reschedule", {"start": _free_start().isoformat()}, expect=_SCOPED)
+for _path, _status in (("approve", "pending"), ("reject", "pending"), ("cancel", "confirmed"),
+                       ("check-in", "confirmed"), ("complete", "confirmed"), ("no-show", "confirmed")):
+    EXAMPLES[("POST", f"/admin/appointments/{{reference}}/{_path}")] = (
+        lambda s, _status=_status, _path=_path: Example(
+            f"/admin/appointments/{_fresh_appointment(s, _status)}/{_path}", {},
+            **({} if _status == "pending" else {"expect": _SCOPED})))  # approving is for levels 1-4 only
+EXAMPLES[("GET", "/admin/agenda")] = lambda s: Example("/admin/agenda?view=week&date=2026-03-24", ids=False)
+EXAMPLES[("GET", "/admin/monitor")] = lambda s: Example("/admin/monitor?date=2026-03-24", ids=False)
+
+
+# -- H4a: message log and message counts ------------------------------------------------------------
+EXAMPLES[("GET", "/admin/clients/{client_id}/messages")] = lambda s: Example(
+    f"/admin/clients/{s['client']}/messages?limit=20", expect=frozenset({200, 404}))  # 7: a client it does not serve
+EXAMPLES[("GET", "/admin/reports/messages")] = lambda s: Example(
+    "/admin/reports/messages?from=2026-03-01&to=2026-03-31", ids=False)
