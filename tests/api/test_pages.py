@@ -285,3 +285,18 @@ def test_a_warm_booking_page_is_one_read_and_the_manage_page_two(client, salon):
         with counting_dynamodb_calls() as calls:
             assert client.http.get(path).status_code == 200
         assert 1 <= len(calls) <= budget and calls == calls.reads, (path, calls.detail())
+
+
+@pytest.mark.parametrize("stage", ["", "/api"])
+def test_links_are_relative_so_the_pages_work_at_any_stage_prefix(client, salon, stage):
+    from urllib.parse import urljoin
+
+    made = book(client)
+    for path in ("/b/salon", manage_path(made)):
+        response = client.http.get(path)
+        here = f"https://salon.example{stage}{path}"
+        for url in assets(response):
+            resolved = urljoin(here, url)
+            assert resolved.startswith(f"https://salon.example{stage}/b/assets/page."), resolved
+            assert client.http.get(resolved.removeprefix(f"https://salon.example{stage}")).status_code == 200
+        assert urljoin(here, page_data(response)["root"] + "public/salon") == f"https://salon.example{stage}/public/salon"
