@@ -1,0 +1,45 @@
+"""Backoffice: a client's messages (failed ones to follow up) and message counts for reports."""
+from __future__ import annotations
+
+from .. import wiring
+from ..auth.principal import Principal
+from ..errors import ValidationError
+from ..repositories.tables import MessageLogItem
+from ..services import message_log as service
+from .admin_http import AdminApi
+from .http import parse_date, query
+
+admin_messages = AdminApi(__name__)
+MAX_LIMIT = 200
+
+
+@admin_messages.route("/admin/clients/{client_id}/messages", methods=["GET"], action="clients.read")
+def client_messages(principal: Principal, client_id: str) -> dict:
+    request = admin_messages.current_request
+    limit = query(request, "limit", required=False) or "50"
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+        raise ValidationError(f"a whole number from 1 to {MAX_LIMIT}", field="limit", code="invalid_number")
+    found = service.client_messages(wiring.clients(), principal, client_id,
+                                    query(request, "status", required=False), int(limit))
+    return {"messages": [message_json(m, principal) for m in found]}
+
+
+@admin_messages.route("/admin/reports/messages", methods=["GET"], action="reports.read")
+def message_counts(principal: Principal) -> dict:
+    request = admin_messages.current_request
+    first = parse_date(query(request, "from"), "from")
+    last = parse_date(query(request, "to"), "to")
+    return service.counts(principal, first, last)
+
+
+def message_json(item: MessageLogItem, principal: Principal) -> dict:
+    body = {
+        "kind": item.message_kind, "channel": item.channel, "status": item.status,
+        "at": item.at.isoformat().replace("+00:00", "Z"), "reference": item.reference,
+        "attempts": int(item.attempts or 0),
+        "segments": int(item.segments) if item.segments is not None else None,
+        "encoding": item.encoding, "error": item.error,
+    }
+    if principal.sees_contacts:
+        body["to"] = item.to
+    return body

@@ -1,0 +1,46 @@
+"""What the backoffice reads about messages: a client's log (failed ones included) and counts for reports."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from ..auth.principal import Principal
+from ..errors import ValidationError
+from ..repositories import messages
+from ..repositories.clients import ClientRepository
+from ..repositories.tables import MessageLogItem
+from . import clients
+
+MAX_REPORT_DAYS = 366
+STATUSES = ("sent", "failed", "skipped")
+
+
+def client_messages(repo: ClientRepository, principal: Principal, client_id: str, status: str | None,
+                    limit: int) -> list[MessageLogItem]:
+    """The client's messages, newest first, if the caller may see the client (else the same 404)."""
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"one of {', '.join(STATUSES)}", field="status", code="invalid_status")
+    clients.visible(repo, principal, client_id)
+    return messages.client_log(principal.business_id, client_id, limit=limit, status=status)
+
+
+def counts(principal: Principal, first: date, last: date) -> dict:
+    """Messages per kind and channel between two local days, with each day's figures."""
+    if last < first:
+        raise ValidationError("'to' must not be before 'from'", field="to")
+    if (last - first).days + 1 > MAX_REPORT_DAYS:
+        raise ValidationError(f"at most {MAX_REPORT_DAYS} days at a time", field="to", code="range_too_long")
+    totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+        ("sent", "failed", "skipped", "segments"), 0))
+    days = []
+    for item in messages.counts(principal.business_id, first, last):
+        figures = {"sent": int(item.sent or 0), "failed": int(item.failed or 0), "skipped": int(item.skipped or 0),
+                   "segments": int(item.segments or 0)}
+        days.append({"day": item.day, "kind": item.message_kind, "channel": item.channel, **figures})
+        for name, value in figures.items():
+            totals[(item.message_kind, item.channel)][name] += value
+    return {
+        "from": first.isoformat(), "to": last.isoformat(),
+        "totals": [{"kind": k, "channel": c, **v} for (k, c), v in sorted(totals.items())],
+        "days": days,
+    }

@@ -1,0 +1,80 @@
+"""The backoffice reads a client's message log (failed ones to follow up) and message counts for reports."""
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib import wiring
+from chalicelib.auth.principal import Level
+from chalicelib.notifications import outbox
+from tests.admin.conftest import (  # noqa: F401 - fixtures
+    OTHER, aws, backoffice, client, clock, cognito_pool, login, salon, second_business, seeded, store,
+)
+from tests.notifications.delivery_helpers import deliver, later
+
+
+@pytest.fixture
+def messages_sent(seeded, client, clock, monkeypatch):
+    """The seeded booking's confirmation: the SMS goes, the email fails every try."""
+    def fail(**kwargs):
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "SES is down"}}, "SendEmail")
+
+    monkeypatch.setattr(wiring.sesv2(), "send_email", fail)
+    for _ in range(outbox.MAX_ATTEMPTS):
+        deliver(client)
+        later(clock, minutes=20)
+    return seeded
+
+
+def test_a_client_log_lists_each_message_with_its_failed_one(client, login, messages_sent):
+    path = f"/admin/clients/{messages_sent['client']}/messages"
+    body = client.http.get(path, headers=login(Level.RECEPTION_FULL)).json_body
+    assert [(m["kind"], m["channel"], m["status"]) for m in body["messages"]] == [
+        ("confirmed", "email", "failed"), ("confirmed", "sms", "sent")]  # newest first
+    failed = client.http.get(path + "?status=failed", headers=login(Level.RECEPTION_FULL)).json_body["messages"]
+    assert len(failed) == 1 and failed[0]["to"] == "eva.private@example.com" and "SES is down" in failed[0]["error"]
+    assert failed[0]["attempts"] == outbox.MAX_ATTEMPTS
+    [sms] = [m for m in body["messages"] if m["channel"] == "sms"]
+    assert sms["segments"] >= 1 and sms["encoding"] in ("GSM-7", "UCS-2")
+
+
+def test_level_6_sees_the_log_without_addresses(client, login, messages_sent):
+    body = client.http.get(f"/admin/clients/{messages_sent['client']}/messages",
+                           headers=login(Level.PROFESSIONAL_NO_CONTACTS))
+    assert body.status_code == 200 and body.json_body["messages"]
+    assert "eva.private" not in body.body.decode() and "+34699111222" not in body.body.decode()
+
+
+def test_another_business_gets_404(client, login, messages_sent):
+    response = client.http.get(f"/admin/clients/{messages_sent['client']}/messages",
+                               headers=login(Level.ADMIN, business=OTHER))
+    assert response.status_code == 404
+
+
+def test_bad_status_and_limit_are_400(client, login, messages_sent):
+    base = f"/admin/clients/{messages_sent['client']}/messages"
+    for query, field in (("?status=lost", "status"), ("?limit=0", "limit"), ("?limit=x", "limit")):
+        response = client.http.get(base + query, headers=login(Level.MANAGER))
+        assert response.status_code == 400 and response.json_body["error"]["field"] == field
+
+
+def test_counts_per_kind_and_channel_over_a_period(client, login, messages_sent):
+    response = client.http.get("/admin/reports/messages?from=2026-03-01&to=2026-03-31",
+                               headers=login(Level.RECEPTION_FULL))
+    assert response.status_code == 200
+    totals = {(t["kind"], t["channel"]): (t["sent"], t["failed"]) for t in response.json_body["totals"]}
+    assert totals == {("confirmed", "email"): (0, 1), ("confirmed", "sms"): (1, 0)}
+    assert {d["day"] for d in response.json_body["days"]} == {"2026-03-23"}
+    empty = client.http.get("/admin/reports/messages?from=2026-04-01&to=2026-04-30",
+                            headers=login(Level.RECEPTION_FULL)).json_body
+    assert empty["totals"] == [] and empty["days"] == []
+
+
+def test_counts_need_a_valid_period_and_the_reports_level(client, login, messages_sent):
+    backwards = client.http.get("/admin/reports/messages?from=2026-03-31&to=2026-03-01", headers=login(Level.ADMIN))
+    assert backwards.status_code == 400 and backwards.json_body["error"]["field"] == "to"
+    too_long = client.http.get("/admin/reports/messages?from=2025-01-01&to=2026-03-01", headers=login(Level.ADMIN))
+    assert too_long.status_code == 400 and too_long.json_body["error"]["code"] == "range_too_long"
+    forbidden = client.http.get("/admin/reports/messages?from=2026-03-01&to=2026-03-31",
+                                headers=login(Level.PROFESSIONAL))
+    assert forbidden.status_code == 403
