@@ -112,9 +112,6 @@ class TurnoStack(Stack):
                     "lambda_memory_size": config.lambda_memory_mb,
                     "lambda_timeout": config.lambda_timeout_s,
                     "environment_variables": self.function_environment,
-                    "lambda_functions": {
-                        name: {"lambda_timeout": config.job_timeout_s}
-                        for name, grants in functions.items() if grants.invocation is Invocation.ASYNC},
                 })
             sam = _read_sam_template(workdir)
 
@@ -201,6 +198,7 @@ class TurnoStack(Stack):
             user_pool_client_name=config.resource_name("backoffice"),
             auth_flows=cognito.AuthFlow(user_password=True),  # ALLOW_REFRESH_TOKEN_AUTH comes with it
             generate_secret=False,
+            disable_o_auth=True,  # the backoffice signs in through our API, never Cognito's hosted pages
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
             access_token_validity=Duration.hours(1),
@@ -237,7 +235,7 @@ class TurnoStack(Stack):
         ))
         if allowed.policy_dependable:  # SES checks that it may publish when the destination is created
             destination.node.add_dependency(allowed.policy_dependable)
-        self.alarms.topic_failures("DeliveryEvents", topic.topic_name)
+        self.alarms.topic_failures("DeliveryEvents", config.resource_name(DELIVERY_EVENTS_TOPIC))
         self.alarms.ses_reputation("Ses")
         self.alarms.sms_spend("Sms", config.sms_spend_alarm_usd)
         return configuration_set, {DELIVERY_EVENTS_TOPIC: topic}
@@ -325,6 +323,7 @@ class TurnoStack(Stack):
             return
         if not kinds <= {"Schedule", "SNS"}:
             raise RuntimeError(f"{name} has events {sorted(kinds)}: infra handles schedules and SNS topics")
+        function.add_property_override("Timeout", self.config.job_timeout_s)
         for event_id, event in events.items():
             if event["Type"] == "SNS":
                 if grants.sns_topic not in self.topics:

@@ -20,7 +20,7 @@ class StageConfig:
     sms_spend_alarm_usd: int = 50  # alarm when this month's SMS spend reaches this
     lambda_memory_mb: int = 512
     lambda_timeout_s: int = 15     # API Gateway gives up at 29 s anyway
-    job_timeout_s: int = 120       # scheduled and event-driven functions
+    job_timeout_s: int = 60        # scheduled and event-driven functions (the outbox runs every minute)
     alarm_email: str | None = None  # subscribed to the alarm topic when set
 
     @property

@@ -1,0 +1,51 @@
+"""No function ships without a policy: every Lambda the app defines has an entry in
+infra/turno_infra/access.py (fast: reads the app in the main venv, no synthesis)."""
+from __future__ import annotations
+
+from chalice.app import ScheduledEventConfig, SNSEventConfig
+
+from .conftest import access
+
+
+def defined_functions() -> dict[str, str]:
+    """Chalice's name of each Lambda the app builds -> what invokes it."""
+    from app import app
+
+    found = {"api_handler": "api"} if app.routes else {}
+    found.update({auth.name: "authorizer" for auth in app.builtin_auth_handlers})
+    for source in app.event_sources:
+        found[source.name] = type(source).__name__
+    found.update({f.name: "lambda_function" for f in app.pure_lambda_functions})
+    return found
+
+
+def test_every_function_the_app_defines_has_grants():
+    defined = defined_functions()
+    assert {"api_handler", "staff"} <= set(defined)
+    missing = sorted(set(defined) - set(access.FUNCTIONS))
+    assert not missing, (f"the app defines {missing} with no entry in infra/turno_infra/access.py: "
+                         "add its grants there (and its expected statements in tests/infra/test_template.py)")
+    stale = sorted(set(access.FUNCTIONS) - set(defined))
+    assert not stale, f"infra/turno_infra/access.py grants {stale}, which the app no longer defines"
+
+
+def test_event_driven_functions_are_asynchronous_and_routes_synchronous():
+    from app import app
+
+    for source in app.event_sources:
+        grants = access.FUNCTIONS[source.name]
+        assert grants.invocation is access.Invocation.ASYNC, source.name
+        if isinstance(source, SNSEventConfig):
+            assert grants.sns_topic, f"{source.name} must name the stack's topic it reads"
+        else:
+            assert isinstance(source, ScheduledEventConfig), f"infra handles schedules and SNS, not {source}"
+    for name in ["api_handler", *(auth.name for auth in app.builtin_auth_handlers)]:
+        assert access.FUNCTIONS[name].invocation is access.Invocation.SYNC, name
+
+
+def test_logical_ids_are_the_ones_chalice_gives_its_functions():
+    from chalice.utils import to_cfn_resource_name
+
+    assert access.logical_id("api_handler") == "APIHandler"  # Chalice's fixed name for the route handler
+    for name in set(defined_functions()) - {"api_handler"}:
+        assert access.logical_id(name) == to_cfn_resource_name(name)
