@@ -233,6 +233,12 @@ class TurnoStack(Stack):
             conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
                         "ArnLike": {"aws:SourceArn": self._configuration_set_arn(configuration_set.ref)}},
         ))
+        # Two-way SMS: an origination number's inbound replies (STOP...) can be sent here too (docs/deploy.md).
+        topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="SmsReplies", actions=["sns:Publish"], resources=[topic.topic_arn],
+            principals=[iam.ServicePrincipal("sms-voice.amazonaws.com")],
+            conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+        ))
         if allowed.policy_dependable:  # SES checks that it may publish when the destination is created
             destination.node.add_dependency(allowed.policy_dependable)
         self.alarms.topic_failures("DeliveryEvents", config.resource_name(DELIVERY_EVENTS_TOPIC))

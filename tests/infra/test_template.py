@@ -217,6 +217,10 @@ def test_staff_sign_in_with_email_password_and_refresh_only(template, stage):
     assert "AllowedOAuthFlows" not in props
 
 
+def test_the_stack_outputs_what_a_deployment_needs_next(template):
+    assert {"EndpointURL", "UserPoolId", "UserPoolClientId", "ConfigurationSetName"} <= set(template["Outputs"])
+
+
 def test_ses_bounces_and_complaints_reach_the_delivery_events_topic(template, stage):
     config_set = template["Resources"]["ConfigurationSet"]["Properties"]
     assert config_set["Name"] == f"turno-{stage}"
@@ -227,8 +231,14 @@ def test_ses_bounces_and_complaints_reach_the_delivery_events_topic(template, st
     assert sorted(event["MatchingEventTypes"]) == ["bounce", "complaint"] and event["Enabled"] is True
     assert event["SnsDestination"]["TopicARN"] == {"Ref": topic_id}
     _, policy = one(template, "AWS::SNS::TopicPolicy", Topics=[{"Ref": topic_id}])
-    (allow,) = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
-    assert allow["Principal"] == {"Service": "ses.amazonaws.com"} and allow["Action"] == "sns:Publish"
+    allowed = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"}
+    assert set(allowed) == {"SesEvents", "SmsReplies"}
+    assert allowed["SesEvents"]["Principal"] == {"Service": "ses.amazonaws.com"}
+    assert ":configuration-set/" in json.dumps(allowed["SesEvents"]["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert allowed["SmsReplies"]["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+    for statement in allowed.values():
+        assert statement["Action"] == "sns:Publish" and statement["Resource"] == {"Ref": topic_id}
+        assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
 
 
 # -- permissions -------------------------------------------------------------------------------------
