@@ -22,8 +22,11 @@ from ..errors import ValidationError
 
 MAX_QUERY_WORDS = 5
 MAX_WORD_LENGTH = 64  # longer "words" are noise (pasted links, hashes); they are cut, not dropped
-MAX_CLIENT_WORDS = 24
-MAX_APPOINTMENT_WORDS = 12  # notes words indexed per appointment; they share its booking transaction
+# Words share the booking's transaction (at most 100 items, up to 48 of them lock units), so they are
+# capped: name and fiscal code 16, contacts 10, an appointment's status and first 12 words of notes.
+MAX_NAME_WORDS = 16
+MAX_CONTACT_WORDS = 10
+MAX_APPOINTMENT_WORDS = 12
 
 # Word characters plus the ones that hold an email or a number together; '#' never survives,
 # because it separates the parts of the index's sort keys.
@@ -71,12 +74,12 @@ def phone_words(e164: str | None) -> list[str]:
 
 def client_words(first_name: str, last_name: str, fiscal_code: str | None) -> list[str]:
     """Words from what every level may see about a client."""
-    return _capped(words(first_name) + words(last_name) + words(fiscal_code), MAX_CLIENT_WORDS)
+    return _capped(words(first_name) + words(last_name) + words(fiscal_code), MAX_NAME_WORDS)
 
 
 def contact_words(email: str | None, phone: str | None, mobile: str | None) -> list[str]:
     """Words from a client's contact details; level 6 never matches on these."""
-    return _capped(words(email) + phone_words(phone) + phone_words(mobile), MAX_CLIENT_WORDS)
+    return _capped(phone_words(phone) + phone_words(mobile) + words(email), MAX_CONTACT_WORDS)
 
 
 def appointment_words(notes: str | None, status: str) -> list[str]:

@@ -76,3 +76,25 @@ def test_any_text_found_by_any_of_its_own_words(text):
         if len(asked) == 1 and asked[0].isdigit():
             return  # a number-only query is compared with phone words, not text
         assert set(asked) <= indexed
+
+
+def test_the_largest_online_booking_stays_within_one_transaction():
+    """48 lock units + appointment + new client + 2 contact keys + outbox + audit + history link + words <= 100."""
+    from datetime import datetime, timedelta
+    from decimal import Decimal
+
+    from chalicelib.domain.calendar import UTC, Interval
+    from chalicelib.domain.model import Appointment, AppointmentStatus, Client, Source
+    from chalicelib.repositories import search_index
+
+    long_text = " ".join(f"palabra{n}" for n in range(200))
+    start = datetime(2026, 3, 24, 9, tzinfo=UTC)
+    appointment = Appointment("REF", "biz", "cli_x", "svc", "stf", start, start + timedelta(minutes=240),
+                              Interval(start, start + timedelta(minutes=240)), AppointmentStatus.CONFIRMED,
+                              Source.ONLINE, Decimal("1"), "EUR", start, start, notes=long_text)
+    client = Client("cli_x", long_text[:100], long_text[100:200], ".".join("abcdefghijklmnopqrstuvwxyz") + "@e.com",
+                    "+34612345678")
+    index_items = search_index.on_book(appointment, client)
+    assert 48 + 1 + 1 + 2 + 1 + 1 + len(index_items) <= 100, len(index_items)
+    # and the phone numbers survive the cap, ahead of the email's parts
+    assert "612345678" in search.contact_words(client.email, client.phone, "+34622333444")
