@@ -1,6 +1,6 @@
 // Starts Amazon's DynamoDB Local exactly as its own main() would, but bound to 127.0.0.1 only:
 // the jar has no bind-address option and its Jetty server would otherwise listen on every interface.
-// Run in source-file mode (no build step): java -cp <jar>:<lib>/* DynamoDBLocalLoopback.java <DynamoDB Local args>
+// devstack.py compiles it once (javac -cp DynamoDBLocal.jar) and runs: java -cp <it>:<jar>:<lib>/* DynamoDBLocalLoopback <args>
 import java.lang.reflect.Field;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
