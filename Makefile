@@ -58,9 +58,10 @@ $(CHROMIUM):
 test: $(CHROMIUM)
 
 # The local stack in the foreground until Ctrl-C (infra/local/devstack.py): DynamoDB Local with its data in
-# .local/dynamodb, moto for the other AWS services, tables and a demo salon, chalice local on $(PORT).
+# $(DEV_DATA), moto for the other AWS services, tables and a demo salon, chalice local on $(PORT).
+DEV_DATA ?= .local/dynamodb
 dev: $(VENV)/.installed $(DYNAMODB_LOCAL)
-	$(PY) infra/local/devstack.py --port $(PORT)
+	$(PY) infra/local/devstack.py --port $(PORT) --data-dir $(DEV_DATA)
 
 # Package the app and synthesize every stage's CloudFormation template offline, then lint them.
 synth: $(INFRA_VENV)/.installed
