@@ -1,6 +1,7 @@
 """Clients in DynamoDB for the backoffice: profile, contact keys and search words move together."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Iterable, Sequence
@@ -16,6 +17,7 @@ from .search_index import CONTACT, history_pk, word_pk
 from .store import _appointment, _connection
 from .tables import AppointmentItem, ClientAppointmentItem, ClientItem, ContactItem, Item, SearchWordItem
 
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 HIGH = "~"  # sorts after every character of a client id or an origin (ASCII)
 
 
@@ -35,6 +37,8 @@ def _contact_pk(business_id: str) -> str:
 
 class ClientRepository:
     def get(self, business_id: str, client_id: str) -> ClientProfile:
+        if not valid_id(client_id):
+            raise NotFoundError("no such client", field="client")
         try:
             return _profile(ClientItem.get(_client_pk(business_id), client_id))
         except DoesNotExist:
@@ -114,11 +118,11 @@ class ClientRepository:
                 for item in also:
                     tx.save(item)
         except TransactWriteError as error:
-            reasons = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
-            reasons = reasons[len(deletes) + len(word_deletes):]  # deletes go first
-            if reasons[:1] == [True] and before is not None:
+            failed = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
+            released, saved = failed[:len(deletes)], failed[len(deletes) + len(word_deletes):]  # deletes go first
+            if (saved[:1] == [True] and before is not None) or any(released):
                 raise ConflictError("the client was changed meanwhile; reload it", code="client_changed") from None
-            if any(reasons):
+            if any(saved):
                 raise ContactInUseError("another client has just been given these details",
                                         field="email" if profile.email else "phone") from None
             raise
@@ -165,6 +169,11 @@ class ClientRepository:
         return {client_id for client_id, origin in
                 (_client_and_origin(i.sk) for i in SearchWordItem.query(word_pk(business_id), condition))
                 if contacts or origin != CONTACT}
+
+
+def valid_id(value: object) -> bool:
+    """Ids are short and plain; anything else cannot name a record (and must not reach a key)."""
+    return isinstance(value, str) and bool(_ID.fullmatch(value))
 
 
 def _client_and_origin(sk: str) -> tuple[str, str]:

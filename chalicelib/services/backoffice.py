@@ -19,7 +19,7 @@ from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Sou
 from ..domain.transitions import Action, next_status
 from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
 from ..repositories.audit import audit_item
-from ..repositories.clients import ClientRepository
+from ..repositories.clients import ClientRepository, valid_id
 from ..repositories.store import DynamoStore
 from . import audit
 
@@ -188,6 +188,8 @@ def _audit(principal: Principal, action: str, before: dict | None, after: dict, 
 def _readable(store: DynamoStore, principal: Principal, reference: str) -> Appointment:
     """The appointment, if it belongs to the caller's business and agenda scope; else 404."""
     try:
+        if not valid_id(reference):
+            raise NotFoundError("no such appointment", field="reference")
         found = store.appointment(reference)
     except NotFoundError:
         raise NotFoundError("no such appointment", field="reference") from None

@@ -10,7 +10,7 @@ from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id
 from ..errors import NotFoundError, ValidationError
 from ..repositories.audit import audit_item
-from ..repositories.clients import ClientRepository
+from ..repositories.clients import ClientRepository, valid_id
 from . import audit
 
 MAX_PAGE = 100
@@ -74,7 +74,7 @@ def find(repo: ClientRepository, principal: Principal, query: str | None, cursor
     size = _page_size(limit)
     position = search.decode_cursor(cursor) or {}
     after = position.get("after")
-    if after is not None and not isinstance(after, str):
+    if after is not None and not valid_id(after):
         raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")
     own_only = principal.level == Level.PROFESSIONAL_OWN
     if query and query.strip():

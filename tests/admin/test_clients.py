@@ -156,3 +156,17 @@ def test_client_changes_are_audited_with_the_fields_that_changed(client, login, 
     assert log[0]["before"] == {"email": "audit@example.com", "notes": ""}
     assert log[0]["after"] == {"email": "otro@example.com", "notes": "Prefiere tardes"}
     assert log[1]["after"]["first_name"] == "José" and log[1]["target"] == {"kind": "client", "id": created["id"]}
+
+
+def test_ids_that_cannot_be_keys_are_404_not_500(client, login, seeded):
+    headers = login(DESK)
+    long_id = "c" * 2000
+    for path in (f"/admin/clients/{long_id}", f"/admin/appointments/{long_id}", "/admin/clients/cli%20x"):
+        response = client.http.get(path, headers=headers)
+        assert response.status_code == 404, (path[:40], response.status_code)
+    from chalicelib.domain.search import encode_cursor
+
+    for after in ("x" * 2000, 7, ["a"]):
+        response = client.http.get(f"/admin/clients?q=eva&cursor={encode_cursor({'q': ['eva'], 'after': after})}",
+                                   headers=headers)
+        assert response.status_code == 400, after
