@@ -6,6 +6,7 @@ Context `stages=dev,prod` (or env TURNO_STAGES) limits which stages are synthesi
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -32,21 +33,28 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown stage(s) {sorted(unknown)}; known: {sorted(STAGES)}")
     build_dir = Path(os.environ.get("TURNO_BUILD_DIR", HERE / "build")).resolve()
-    project_dir = stage_project(build_dir)
-    for name in names:
-        TurnoStack(app, STAGES[name], project_dir=project_dir, build_dir=build_dir)
-    app.synth()
-    for name in names:  # the package is now in the cloud assembly; drop Chalice's working copy
-        shutil.rmtree(build_dir / name / "chalice.out", ignore_errors=True)
-    # Chalice caches the dependency layer per requirements.txt and the app's zip per version of the
-    # code: keep the newest few of each so an edit-synth loop does not fill the disk.
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "w") as lock:  # one synthesis at a time per build directory
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        project_dir = stage_project(build_dir)
+        for name in names:
+            TurnoStack(app, STAGES[name], project_dir=project_dir, build_dir=build_dir)
+        app.synth()
+        for name in names:  # the package is now in the cloud assembly; drop Chalice's working copy
+            shutil.rmtree(build_dir / name / "chalice.out", ignore_errors=True)
+        prune_package_cache(project_dir)
+    print(f"synthesized {', '.join(names)} into {outdir} in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+
+
+def prune_package_cache(project_dir: Path) -> None:
+    """Chalice caches the dependency layer per requirements.txt and the app's zip per version of the
+    code: keep the newest few of each so an edit-synth loop does not fill the disk."""
     deployments = project_dir / ".chalice" / "deployments"
     layers = set(deployments.glob("managed-layer-*.zip"))
     for kind in (layers, set(deployments.glob("*.zip")) - layers):
         for old in sorted(kind, key=lambda p: p.stat().st_mtime)[:-2]:
             old.unlink()
-    print(f"synthesized {', '.join(names)} into {outdir} in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
 
 
 if __name__ == "__main__":

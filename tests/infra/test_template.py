@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -361,3 +362,10 @@ def test_stages_differ_only_by_configuration(assembly):
                     continue  # set only where data is retained
                 unexplained.append((lid, path, a.get(path), b.get(path)))
     assert not unexplained
+
+
+def test_cfn_lint_finds_nothing(assembly):
+    lint = REPO / "infra" / ".venv" / "bin" / "cfn-lint"
+    result = subprocess.run([str(lint), *(str(assembly.out / f"{s}.template.json") for s in STAGES)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
