@@ -8,7 +8,8 @@ What it starts, each on 127.0.0.1 (every port but the API's is a free one, so tw
     through DynamoDBLocalLoopback.java (compiled once into node_modules/.loopback) so it binds to loopback; `-sharedDb -dbPath <data dir>` keeps the
     tables across restarts (delete the folder to start afresh), `--in-memory` keeps nothing;
   * moto's ThreadedMotoServer in this process, for every other AWS service (SES, SNS, Cognito...);
-  * `chalice local --no-autoreload` with the app, pointed at both through the environment below.
+  * `chalice local --no-autoreload` with the app (through chalice_local.py, for a longer listen backlog),
+    pointed at both through the environment below.
 Ctrl-C or SIGTERM stops every process it started, by PID, and exits 0.
 
 Extension points (other features plug in here; keep each one idempotent, it runs at every start):
@@ -389,7 +390,7 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         os.environ.update(env)  # steps may have added settings for the app
         phases["steps"] = time.monotonic() - began - phases["servers"]
         api_url = f"http://127.0.0.1:{port}"
-        chalice = _spawn([str(Path(sys.executable).with_name("chalice")), "local", "--host", "127.0.0.1",
+        chalice = _spawn([sys.executable, str(HERE / "chalice_local.py"), "local", "--host", "127.0.0.1",
                           "--port", str(port), "--no-autoreload", "--stage", "dev"],
                          cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL)
         _wait_http(f"{api_url}/public/{DEMO_SLUG}", deadline, chalice, "chalice local")
