@@ -90,7 +90,8 @@ _FUNCTIONS: dict[str, Grants] = {
         invocation=Invocation.SYNC,
         tables={"main": MAIN_TABLE_BY_API, "idempotency": IDEMPOTENCY_RECORDS},
         send_email=True,
-        user_pool=("cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"),
+        user_pool=("cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser",  # invite (and undo)
+                   "cognito-idp:AdminGetUser", "cognito-idp:AdminSetUserPassword"),  # resend an invitation
     ),
     # The outbox (chalicelib/jobs, notifications/delivery.py): the due index, claims and results
     # written back, the catalog and client read to compose, then email and SMS.
