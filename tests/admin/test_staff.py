@@ -1,0 +1,220 @@
+"""Staff from the backoffice: profile, weekly hours and breaks, time off, services, personal code,
+access levels and invitations; managers run the team but never change administrators."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from chalicelib.auth.principal import Level
+from tests.admin.conftest import TRAINEE, sent_emails
+from tests.api.helpers import error, post
+
+
+def send(client, method, path, body, headers):
+    return client.http.request(method, path, body=json.dumps(body), headers={**headers, "Content-Type": "application/json"})
+
+
+def test_a_manager_sets_hours_breaks_time_off_services_and_code_and_availability_follows(client, login):
+    manager = login(Level.MANAGER)
+    response = send(client, "PATCH", "/admin/staff/stf_bea", {
+        "hours": {"tue": [["10:00", "19:00"]]},
+        "breaks": {"tue": [["13:00", "14:00"]]},
+        "time_off": [{"start": "2026-03-31T10:00:00+02:00", "end": "2026-03-31T12:00:00+02:00"}],
+        "services": ["svc_cut", "svc_color"],
+        "secret_code": "BEA-2026",
+        "phone": "+34 611 22 33 44",
+    }, manager)
+    assert response.status_code == 200, response.body
+    bea = response.json_body
+    assert bea["hours"] == {"tue": [["10:00", "13:00"], ["14:00", "19:00"]]}
+    assert bea["breaks"] == {"tue": [["13:00", "14:00"]]}
+    assert bea["time_off"] == [{"start": "2026-03-31T08:00:00Z", "end": "2026-03-31T10:00:00Z"}]
+    assert bea["services"] == ["svc_color", "svc_cut"] and bea["phone"] == "+34611223344"
+    assert bea["secret_code"] == "BEA-2026"
+    slots = client.http.get("/public/salon/availability?service=svc_cut&staff=stf_bea&from=2026-03-24&to=2026-03-24&code=BEA-2026",
+                            headers={}).json_body["slots"]
+    starts = {s["start"][11:16] for s in slots}
+    assert "12:30" in starts and "13:00" not in starts and "13:45" not in starts and "14:00" in starts
+
+
+def test_the_personal_code_then_locks_that_professional_online(client, login):
+    send(client, "PATCH", "/admin/staff/stf_bea", {"secret_code": "BEA-2026"}, login(Level.MANAGER))
+    open_staff = client.http.get("/public/salon/staff?service=svc_cut").json_body["staff"]
+    assert "stf_bea" not in [s["id"] for s in open_staff]
+    with_code = client.http.get("/public/salon/staff?service=svc_cut&code=bea-2026").json_body["staff"]
+    assert "stf_bea" in [s["id"] for s in with_code]
+
+
+def test_codes_are_hidden_below_the_front_desk(client, login):
+    send(client, "PATCH", "/admin/staff/stf_bea", {"secret_code": "BEA-2026"}, login(Level.MANAGER))
+    seen = client.http.get("/admin/staff/stf_bea", headers=login(Level.PROFESSIONAL)).json_body
+    assert "secret_code" not in seen and seen["has_code"] is True and "access" not in seen
+
+
+def test_a_new_staff_member_without_a_login(client, login):
+    response = send(client, "POST", "/admin/staff", {"name": "Nora", "services": ["svc_cut"],
+                                                     "hours": {"mon": [["09:00", "14:00"]]}}, login(Level.MANAGER))
+    assert response.status_code == 201, response.body
+    assert response.json_body["access"] is None and response.json_body["id"].startswith("stf_")
+    listed = client.http.get("/admin/staff", headers=login(Level.PROFESSIONAL_OWN)).json_body["staff"]
+    assert "Nora" in [m["name"] for m in listed]
+
+
+@pytest.mark.parametrize("body, field, code", [
+    ({"hours": {"mon": [["9:00", "14:00"]]}}, "hours.mon[0]", "invalid"),
+    ({"hours": {"mon": [["09:00", "14:00"], ["13:00", "15:00"]]}}, "hours.mon[1]", "invalid"),
+    ({"breaks": {"mon": [["x", "y"]]}}, "breaks.mon[0]", "invalid"),
+    ({"time_off": [{"start": "2026-03-31T10:00:00", "end": "2026-03-31T12:00:00+02:00"}]}, "time_off[0].start",
+     "invalid_datetime"),
+    ({"time_off": [{"start": "2026-03-31T12:00:00+02:00", "end": "2026-03-31T10:00:00+02:00"}]}, "time_off[0].end",
+     "invalid"),
+    ({"time_off": "tomorrow"}, "time_off", "wrong_type"),
+    ({"email": "nope"}, "email", "invalid_email"),
+    ({"secret_code": 1234}, "secret_code", "wrong_type"),
+    ({"level": 1}, "level", "unknown_field"),
+])
+def test_bad_staff_edits_are_refused_and_nothing_changes(client, login, body, field, code):
+    manager = login(Level.MANAGER)
+    before = client.http.get("/admin/staff/stf_ana", headers=manager).json_body
+    response = send(client, "PATCH", "/admin/staff/stf_ana", body, manager)
+    assert response.status_code == 400, response.body
+    assert (error(response)["field"], error(response)["code"]) == (field, code)
+    assert client.http.get("/admin/staff/stf_ana", headers=manager).json_body == before
+
+
+def test_unknown_services_for_a_staff_member_are_404(client, login):
+    response = send(client, "PATCH", "/admin/staff/stf_ana", {"services": ["svc_nope"]}, login(Level.MANAGER))
+    assert response.status_code == 404 and error(response)["field"] == "services"
+
+
+def test_an_email_used_by_another_staff_member_is_refused(client, login):
+    manager = login(Level.MANAGER)
+    send(client, "PATCH", "/admin/staff/stf_ana", {"email": "ana@salon.example"}, manager)
+    response = send(client, "PATCH", "/admin/staff/stf_bea", {"email": "ANA@salon.example"}, manager)
+    assert response.status_code == 409 and error(response)["code"] == "email_taken"
+
+
+# -- access levels -------------------------------------------------------------------------------------
+def test_a_manager_cannot_touch_an_administrator_nor_make_one(client, login, seeded):
+    login.tokens(Level.ADMIN)
+    manager = login(Level.MANAGER)
+    owner = login.staff_id(Level.ADMIN)
+    assert send(client, "PATCH", f"/admin/staff/{owner}", {"name": "X"}, manager).status_code == 403
+    assert send(client, "PUT", f"/admin/staff/{owner}/access", {"level": 2}, manager).status_code == 403
+    response = send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": 1}, manager)
+    assert response.status_code == 403 and error(response)["code"] == "administrators_only"
+    assert send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": 3}, manager).status_code == 200
+
+
+def test_seeded_trainee_level_changes_are_audited(client, login, seeded):
+    admin = login(Level.ADMIN)
+    response = send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": "reception_full"}, admin)
+    assert response.status_code == 200 and response.json_body["access"]["level"] == 3
+    entry = client.http.get("/admin/audit", headers=admin).json_body["entries"][0]
+    assert entry["action"] == "access.change" and entry["before"] == {"level": 5} and entry["after"] == {"level": 3}
+
+
+@pytest.mark.parametrize("level", [0, 8, "boss", True, None])
+def test_levels_are_one_to_seven(client, login, seeded, level):
+    response = send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": level}, login(Level.ADMIN))
+    assert response.status_code == 400 and error(response)["field"] == "level"
+
+
+def test_the_last_administrator_cannot_step_down(client, login):
+    admin = login(Level.ADMIN)
+    response = send(client, "PUT", f"/admin/staff/{login.staff_id(Level.ADMIN)}/access", {"level": 2}, admin)
+    assert response.status_code == 409 and error(response)["code"] == "last_administrator"
+
+
+def test_a_staff_member_without_a_login_has_no_level_to_change(client, login):
+    response = send(client, "PUT", "/admin/staff/stf_cris/access", {"level": 3}, login(Level.ADMIN))
+    assert response.status_code == 404 and error(response)["code"] == "no_login"
+
+
+# -- invitations -------------------------------------------------------------------------------------------
+def invitation_password(message) -> str:
+    return re.search(r"temporary password</td><td><code>([^<]+)</code>", message.body).group(1)
+
+
+def test_an_invited_professional_gets_turnos_email_and_signs_in_with_it(client, login, cognito_pool):
+    response = send(client, "POST", "/admin/staff/invitations", {
+        "email": "Nora.New@Example.com", "level": 6, "staff": {"name": "Nora", "services": ["svc_cut"]}},
+        login(Level.MANAGER))
+    assert response.status_code == 201, response.body
+    body = response.json_body
+    assert body["access"] == {"email": "nora.new@example.com", "level": 6}
+    assert body["invitation"] == {"email": "nora.new@example.com", "sent": True, "valid_days": 7}
+    [message] = [m for m in sent_emails() if "nora.new@example.com" in m.destinations["ToAddresses"]]
+    assert message.source == "no-reply@turno.example" and "Salón Lucía" in message.subject
+    assert "without client contacts" in message.body
+    first = post(client, "/auth/login", {"email": "nora.new@example.com", "password": invitation_password(message)})
+    assert first.json_body["challenge"] == "new_password_required"
+    done = post(client, "/auth/password/new", {"email": "nora.new@example.com", "session": first.json_body["session"],
+                                               "new_password": "Nora-Own-Pass-1"})
+    me = client.http.get("/admin/me", headers={"Authorization": f"Bearer {done.json_body['access_token']}"}).json_body
+    assert me["level"] == 6 and me["staff"] == body["id"] and me["sees_contacts"] is False
+    entry = client.http.get("/admin/audit", headers=login(Level.ADMIN)).json_body["entries"][0]
+    assert entry["action"] == "access.invite" and entry["after"]["level"] == 6 and entry["before"] is None
+
+
+def test_inviting_an_existing_staff_member_gives_them_a_login(client, login):
+    response = send(client, "POST", "/admin/staff/invitations", {"email": "cris@salon.example", "level": 7,
+                                                                 "staff_id": "stf_cris"}, login(Level.ADMIN))
+    assert response.status_code == 201, response.body
+    assert response.json_body["id"] == "stf_cris" and response.json_body["email"] == "cris@salon.example"
+    again = send(client, "POST", "/admin/staff/invitations", {"email": "cris2@salon.example", "level": 7,
+                                                              "staff_id": "stf_cris"}, login(Level.ADMIN))
+    assert again.status_code == 409 and error(again)["code"] == "already_invited"
+
+
+def test_an_email_already_used_in_the_business_is_refused_and_nothing_is_created(client, login, cognito_pool):
+    admin = login(Level.ADMIN)
+    taken = login.email(Level.PROFESSIONAL)
+    login.tokens(Level.PROFESSIONAL)  # Ana has a login with this email
+    before = len(client.http.get("/admin/staff", headers=admin).json_body["staff"])
+    response = send(client, "POST", "/admin/staff/invitations",
+                    {"email": taken, "level": 5, "staff": {"name": "Twin"}}, admin)
+    assert response.status_code == 409 and error(response)["code"] == "email_taken"
+    assert len(client.http.get("/admin/staff", headers=admin).json_body["staff"]) == before
+    assert not [m for m in sent_emails() if taken in m.destinations["ToAddresses"]]
+
+
+def test_an_email_with_a_login_in_another_business_is_refused_too(client, login):
+    other = login.email(Level.PROFESSIONAL, business="biz_other")
+    login.tokens(Level.PROFESSIONAL, business="biz_other")
+    response = send(client, "POST", "/admin/staff/invitations",
+                    {"email": other, "level": 5, "staff": {"name": "Olga"}}, login(Level.ADMIN))
+    assert response.status_code == 409 and error(response)["code"] == "email_taken"
+
+
+def test_only_administrators_invite_administrators(client, login):
+    response = send(client, "POST", "/admin/staff/invitations",
+                    {"email": "boss@example.com", "level": 1, "staff": {"name": "Boss"}}, login(Level.MANAGER))
+    assert response.status_code == 403 and error(response)["code"] == "administrators_only"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"level": 5, "staff": {"name": "N"}}, "email"),
+    ({"email": "n@example.com", "staff": {"name": "N"}}, "level"),
+    ({"email": "n@example.com", "level": 5}, "staff"),
+    ({"email": "n@example.com", "level": 5, "staff": {}}, "staff.name"),
+    ({"email": "n@example.com", "level": 5, "staff": {"name": "N", "wage": 1}}, "staff.wage"),
+])
+def test_invitation_input_is_checked(client, login, body, field):
+    response = send(client, "POST", "/admin/staff/invitations", body, login(Level.ADMIN))
+    assert response.status_code == 400 and error(response)["field"] == field
+
+
+def test_an_invitation_can_be_sent_again_until_the_first_sign_in(client, login, seeded):
+    admin = login(Level.ADMIN)
+    response = client.http.post(f"/admin/staff/{TRAINEE}/invitation", headers=admin)
+    assert response.status_code == 200 and response.json_body["invitation"]["sent"] is True
+    [message] = [m for m in sent_emails() if "trainee@biz-salon.example" in m.destinations["ToAddresses"]]
+    first = post(client, "/auth/login", {"email": "trainee@biz-salon.example", "password": invitation_password(message)})
+    done = post(client, "/auth/password/new", {"email": "trainee@biz-salon.example",
+                                               "session": first.json_body["session"], "new_password": "Tomas-Pass-12"})
+    assert done.status_code == 200
+    again = client.http.post(f"/admin/staff/{TRAINEE}/invitation", headers=admin)
+    assert again.status_code == 409 and error(again)["code"] == "already_signed_in"
