@@ -73,7 +73,8 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """Runs in the child before exec: if this process dies without cleaning up, the kernel stops it."""
+    """Runs in the child before exec: if this process dies without cleaning up, the kernel stops it.
+    (Linux ties this to the thread that spawned the child: start stacks from a thread that outlives them.)"""
     try:
         import ctypes
 
@@ -291,6 +292,7 @@ STEPS: list[Step | str] = [
     create_tables_step,
     seed_demo_step,
     "infra.local.ses:provision",
+    "infra.local.cognito:provision",
 ]
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
