@@ -117,3 +117,20 @@ def save_failures(email: str, failures: list[float], keep_seconds: int) -> None:
 
 def clear_failures(email: str) -> None:
     ThrottleItem(pk=_throttle_key(email), sk="login").delete()
+
+
+def replace_login(account: Account, now: datetime) -> None:
+    """Point a staff member's login at a new Cognito subject, dropping the old one (the local demo: moto's
+    pool is new at every start while DynamoDB Local keeps the table)."""
+    try:
+        old = StaffAccountItem.get(f"BIZ#{account.business_id}#ACCOUNT", account.staff_id, consistent_read=True)
+    except DoesNotExist:
+        old = None
+    with TransactWrite(connection=_connection()) as tx:
+        if old is not None and old.sub != account.sub:
+            tx.delete(AccountItem(pk=f"SUB#{old.sub}", sk="ACCOUNT"))
+        tx.save(AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT", business_id=account.business_id,
+                            staff_id=account.staff_id, email=account.email, level=account.level))
+        tx.save(StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id,
+                                 staff_id=account.staff_id, sub=account.sub, email=account.email,
+                                 level=account.level, created_at=now))

@@ -202,10 +202,10 @@ def _check_has_login(settings: Settings, tokens: Tokens) -> None:
 
 
 def provision_login(cognito: Any, settings: Settings, business_id: str, staff_id: str, email: str, level: Level,
-                    password: str, now: datetime, *, temporary: bool = False) -> str:
+                    password: str, now: datetime, *, temporary: bool = False, replace: bool = False) -> str:
     """A login for the local demo and tests (invitations are the product's way: services/admin.py):
-    a permanent password, or with `temporary` one that must be changed at first sign-in.
-    Returns the Cognito subject."""
+    a permanent password, or with `temporary` one that must be changed at first sign-in; `replace` takes
+    the staff member's login over from an older Cognito user. Returns the Cognito subject."""
     email = _email(email)
     created = cognito.admin_create_user(
         UserPoolId=settings.user_pool_id, Username=email, MessageAction="SUPPRESS",
@@ -215,8 +215,11 @@ def provision_login(cognito: Any, settings: Settings, business_id: str, staff_id
         cognito.admin_set_user_password(UserPoolId=settings.user_pool_id, Username=email, Password=password,
                                         Permanent=True)
     sub = _sub_attribute(created["User"])
-    accounts.create(accounts.Account(sub=sub, business_id=business_id, staff_id=staff_id, email=email,
-                                     level=int(level)), now, extra=[], audit=None)
+    account = accounts.Account(sub=sub, business_id=business_id, staff_id=staff_id, email=email, level=int(level))
+    if replace:
+        accounts.replace_login(account, now)
+    else:
+        accounts.create(account, now, extra=[], audit=None)
     return sub
 
 
