@@ -133,8 +133,12 @@ def _loopback_launcher(lib: Path) -> Path:
     if (built / "DynamoDBLocalLoopback.class").exists() and built.stat().st_mtime >= java.stat().st_mtime:
         return built
     staging = Path(tempfile.mkdtemp(prefix=".loopback-", dir=built.parent))
-    subprocess.run(["javac", "-nowarn", "-d", str(staging), "-cp", str(lib / "DynamoDBLocal.jar"), str(java)],
-                   check=True, capture_output=True)
+    try:
+        subprocess.run(["javac", "-nowarn", "-d", str(staging), "-cp", str(lib / "DynamoDBLocal.jar"), str(java)],
+                       check=True, capture_output=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if built.exists():
         shutil.rmtree(built, ignore_errors=True)
     try:
@@ -181,12 +185,17 @@ def start_dynamodb(port: int | None = None, data_dir: Path | None = None, wait: 
     if data_dir is not None:
         Path(data_dir).mkdir(parents=True, exist_ok=True)
     log = tempfile.TemporaryFile()
-    classpath = [_loopback_launcher(lib), lib / "DynamoDBLocal.jar", lib / "DynamoDBLocal_lib" / "*"]
+    try:
+        classpath = [_loopback_launcher(lib), lib / "DynamoDBLocal.jar", lib / "DynamoDBLocal_lib" / "*"]
+        main = ["-cp", os.pathsep.join(map(str, classpath)), "DynamoDBLocalLoopback"]
+    except (OSError, subprocess.CalledProcessError) as error:  # a Java runtime without javac
+        print(f"warning: DynamoDB Local listens on every interface (no loopback launcher: {error})",
+              file=sys.stderr, flush=True)
+        main = ["-jar", str(lib / "DynamoDBLocal.jar")]
     process = _spawn(
         # C1 only and the serial collector: a dev database starts twice as fast and never needs more.
         ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", f"-Djava.library.path={lib / 'DynamoDBLocal_lib'}",
-         "-cp", os.pathsep.join(map(str, classpath)), "DynamoDBLocalLoopback",
-         "-sharedDb", *storage, "-disableTelemetry", "-port", str(port)],
+         *main, "-sharedDb", *storage, "-disableTelemetry", "-port", str(port)],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     server = DynamoDBLocal(process, f"http://127.0.0.1:{port}", log)
