@@ -46,10 +46,31 @@ def free_slot(api_url: str, staff: str, service: str = "svc_cut") -> str:
     return response.json()["slots"][0]["start"]
 
 
+def listening_on(port: int) -> set[str]:
+    """The local addresses (hex, as /proc/net spells them) of the sockets listening on a TCP port."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                local, state = row.split()[1], row.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
 @pytest.fixture(scope="module")
 def stack():
     with running_stack() as running:
         yield running
+
+
+def test_every_server_listens_on_loopback_only(stack):
+    urls = [stack.api_url, stack.env["AWS_ENDPOINT_URL"], stack.env["AWS_ENDPOINT_URL_DYNAMODB"]]
+    for url in urls:
+        addresses = listening_on(int(url.rsplit(":", 1)[1]))
+        # 127.0.0.1, or the same as an IPv4-mapped IPv6 address (Java): never a wildcard.
+        assert addresses and all(a.endswith("0100007F") for a in addresses), (url, addresses)
 
 
 def test_ten_concurrent_http_bookings_for_one_slot_one_201(stack):
