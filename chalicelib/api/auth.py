@@ -68,13 +68,13 @@ def refresh() -> Response:
 def logout() -> Response:
     """Ends every session of this login (global sign-out); the token used here stops working too."""
     request = auth.current_request
-    principal_of(request)  # the authorizer let a live session through
+    principal = principal_of(request)  # the authorizer let a live session through
     token = bearer((request.headers or {}).get("authorization"))
     try:
         sub = identity.sub_of(settings(), token)
     except InvalidTokenError:
         raise UnauthenticatedError("sign in first") from None
-    identity.logout(wiring.cognito(), sub, token, time.time())
+    identity.logout(wiring.cognito(), settings(), sub, principal.email, time.time())
     return Response(body="", status_code=204)
 
 
