@@ -13,16 +13,15 @@ we prefer a message a person can see as failed to a message a client gets twice.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from .. import wiring
 from ..config import settings
@@ -50,19 +49,20 @@ class AwsSenders:
     """SES v2 (a raw MIME message: text, HTML and the .ics) and SNS (transactional SMS)."""
 
     def email(self, message: Message, sender: str) -> str:
-        raw = mime(message, sender)
-        answer = wiring.sesv2().send_email(
-            FromEmailAddress=sender, Destination={"ToAddresses": [message.to]},
-            Content={"Raw": {"Data": raw}},
-        )
-        return answer["MessageId"]
+        request = {"FromEmailAddress": sender, "Destination": {"ToAddresses": [message.to]},
+                   "Content": {"Raw": {"Data": mime(message, sender)}}}
+        configuration_set = os.environ.get("TURNO_SES_CONFIGURATION_SET")
+        if configuration_set:  # its event destination publishes bounces and complaints to our topic
+            request["ConfigurationSetName"] = configuration_set
+        return wiring.sesv2().send_email(**request)["MessageId"]
 
     def sms(self, message: Message) -> str:
-        answer = wiring.sns().publish(
-            PhoneNumber=message.to, Message=message.text,
-            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-        )
-        return answer["MessageId"]
+        attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+        sender_id = os.environ.get("TURNO_SMS_SENDER_ID")
+        if sender_id:
+            attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
+        return wiring.sns().publish(PhoneNumber=message.to, Message=message.text,
+                                    MessageAttributes=attributes)["MessageId"]
 
 
 class LocalCopy:
@@ -118,7 +118,8 @@ def sender_address() -> str:
 
 def manage_url(business: Business, reference: str) -> str:
     """The manage page for this booking, with its token (an HMAC: the link can always be rebuilt)."""
-    base = os.environ.get("TURNO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = os.environ.get("TURNO_PUBLIC_URL") or settings().backoffice_url
+    base = base.rstrip("/")
     token = manage_token(settings().signing_key, reference)
     return f"{base}/b/{business.slug}/manage/{reference}?token={token}"
 

@@ -167,3 +167,21 @@ def test_counts_per_kind_and_channel_over_a_period(client, salon, ses, store, cl
     assert found == {("confirmed", "email"): (2, 0), ("confirmed", "sms"): (1, 0),
                      ("cancelled", "email"): (1, 0), ("cancelled", "sms"): (1, 0)}
     assert messages.counts("biz_salon", date(2026, 3, 24), date(2026, 3, 30)) == []
+
+
+def test_the_ses_configuration_set_and_sms_sender_id_go_with_each_send(client, salon, ses, monkeypatch):
+    from chalicelib import wiring
+
+    seen = {}
+    real_email, real_sms = wiring.sesv2().send_email, wiring.sns().publish
+    monkeypatch.setattr(wiring.sesv2(), "send_email", lambda **kw: seen.setdefault("email", kw) and real_email(
+        **{k: v for k, v in kw.items() if k != "ConfigurationSetName"}))
+    monkeypatch.setattr(wiring.sns(), "publish", lambda **kw: seen.setdefault("sms", kw) and real_sms(**kw))
+    monkeypatch.setenv("TURNO_SES_CONFIGURATION_SET", "turno-test-events")
+    monkeypatch.setenv("TURNO_SMS_SENDER_ID", "Turno")
+    book(client)
+    deliver(client)
+    assert seen["email"]["ConfigurationSetName"] == "turno-test-events"  # bounces reach our topic through it
+    assert seen["sms"]["MessageAttributes"]["AWS.SNS.SMS.SenderID"]["StringValue"] == "Turno"
+    assert seen["sms"]["MessageAttributes"]["AWS.SNS.SMS.SMSType"]["StringValue"] == "Transactional"
+    assert len(emails()) == 1 and len(sms()) == 1
