@@ -78,3 +78,31 @@ def test_counts_need_a_valid_period_and_the_reports_level(client, login, message
     forbidden = client.http.get("/admin/reports/messages?from=2026-03-01&to=2026-03-31",
                                 headers=login(Level.PROFESSIONAL))
     assert forbidden.status_code == 403
+
+
+def backoffice_kinds(store, reference):
+    from tests.notifications.delivery_helpers import log_of
+
+    return sorted((e.message_kind, e.channel) for e in log_of("biz_salon", store.appointment(reference).client_id))
+
+
+def test_backoffice_actions_cause_their_messages_through_the_same_outbox(client, login, seeded, store, clock):
+    # staff create an appointment (confirmed), move it (rescheduled), then cancel it (cancelled)
+    from tests.api.helpers import post
+
+    headers = login(Level.RECEPTION_FULL)
+    made = post(client, "/admin/appointments", {"client": seeded["client"], "service": "svc_cut", "staff": "stf_ana",
+                                                "start": "2026-03-25T10:00:00+01:00"}, headers=headers)
+    assert made.status_code == 201, made.body
+    reference = made.json_body["reference"]
+    deliver(client)
+    later(clock, minutes=1)
+    moved = post(client, f"/admin/appointments/{reference}/reschedule", {"start": "2026-03-25T11:00:00+01:00"},
+                 headers=headers)
+    assert moved.status_code == 200, moved.body
+    later(clock, minutes=1)
+    assert post(client, f"/admin/appointments/{reference}/cancel", {}, headers=headers).status_code == 200
+    deliver(client)
+    assert backoffice_kinds(store, reference) == [
+        ("cancelled", "email"), ("cancelled", "sms"), ("confirmed", "email"), ("confirmed", "email"),
+        ("confirmed", "sms"), ("confirmed", "sms"), ("rescheduled", "email"), ("rescheduled", "sms")]
