@@ -85,13 +85,15 @@ IDEMPOTENCY_RECORDS = TableAccess(
 )
 
 _FUNCTIONS: dict[str, Grants] = {
-    # Every route. Staff invitations go out by email (SES); owners create and remove staff logins.
+    # Every route. Staff invitations go out by email (SES); owners create and remove staff logins;
+    # sign-out revokes a login's tokens.
     "api_handler": Grants(
         invocation=Invocation.SYNC,
         tables={"main": MAIN_TABLE_BY_API, "idempotency": IDEMPOTENCY_RECORDS},
         send_email=True,
-        user_pool=("cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser",  # invite (and undo)
-                   "cognito-idp:AdminGetUser", "cognito-idp:AdminSetUserPassword"),  # resend an invitation
+        user_pool=("cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser",  # invite, undo, remove a login
+                   "cognito-idp:AdminGetUser", "cognito-idp:AdminSetUserPassword",  # resend an invitation
+                   "cognito-idp:AdminUserGlobalSignOut"),  # sign out everywhere
     ),
     # The outbox (chalicelib/jobs, notifications/delivery.py): the due index, claims and results
     # written back, the catalog and client read to compose, then email and SMS.
