@@ -2,9 +2,11 @@
 infra/turno_infra/access.py (fast: reads the app in the main venv, no synthesis)."""
 from __future__ import annotations
 
+import re
+
 from chalice.app import ScheduledEventConfig, SNSEventConfig
 
-from .conftest import access
+from .conftest import REPO, access
 
 
 def defined_functions() -> dict[str, str]:
@@ -49,3 +51,23 @@ def test_logical_ids_are_the_ones_chalice_gives_its_functions():
     assert access.logical_id("api_handler") == "APIHandler"  # Chalice's fixed name for the route handler
     for name in set(defined_functions()) - {"api_handler"}:
         assert access.logical_id(name) == to_cfn_resource_name(name)
+
+
+def _code() -> str:
+    return "\n".join(p.read_text() for p in (REPO / "chalicelib").rglob("*.py"))
+
+
+def test_the_api_is_granted_exactly_the_cognito_admin_calls_the_code_makes():
+    """Admin* calls need IAM (the user-facing ones authenticate with the caller's token and need none):
+    a new one without a grant would only fail on AWS, with AccessDenied."""
+    called = {"cognito-idp:Admin" + "".join(w.title() for w in name.split("_"))
+              for name in re.findall(r"\.admin_([a-z_]+)\(", _code())}
+    assert called, "the backoffice creates staff logins"
+    assert set(access.FUNCTIONS["api_handler"].user_pool) == called
+
+
+def test_every_aws_client_the_code_builds_is_one_infra_grants():
+    """DynamoDB (through PynamoDB), Cognito, SES v2 and SNS are granted in access.py; another service
+    needs its grants (and this list) first."""
+    services = set(re.findall(r"""boto3\.client\(\s*["']([a-z0-9-]+)["']""", _code()))
+    assert services <= {"cognito-idp", "sesv2", "sns", "dynamodb"}, services
