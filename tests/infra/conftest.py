@@ -53,7 +53,10 @@ class Assembly:
 
 @pytest.fixture(scope="session")
 def assembly(tmp_path_factory) -> Assembly:
-    subprocess.run(["make", "-s", "infra/.venv/.installed"], cwd=REPO, check=True, capture_output=True)
+    installed = subprocess.run(["make", "-s", "infra/.venv/.installed"], cwd=REPO, capture_output=True, text=True)
+    if installed.returncode:
+        pytest.fail(f"could not install infra/.venv:\n{installed.stdout[-2000:]}{installed.stderr[-2000:]}",
+                    pytrace=False)
     out = tmp_path_factory.mktemp("cdk.out")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TURNO_", "AWS_", "VIRTUAL_ENV", "PYTHON"))}
     env.update({"CDK_OUTDIR": str(out), "TURNO_BUILD_DIR": str(INFRA / "build" / "tests"),
