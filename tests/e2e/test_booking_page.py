@@ -99,6 +99,15 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
     # The client's details never travel in a URL.
     assert not [u for u in urls if re.search(r"eva(@|%40)|ruiz|612.?345", u, re.I)], urls
 
+    # On a shared phone: "Not you?" forgets them.
+    page.get_by_role("button", name="Book something else").click()
+    page.get_by_role("button", name="Not you? Forget my details").click()
+    expect(page.get_by_label("Email")).to_have_value("")
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    page.reload()
+    expect(page.locator("#welcome")).to_be_hidden()
+    expect(page.get_by_role("radio", name=re.compile("Haircut"))).not_to_be_checked()
+
 
 def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page, stack):
     page.goto(f"{stack.api_url}/b/e2e-open?lang=en")
