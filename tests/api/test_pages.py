@@ -300,3 +300,13 @@ def test_links_are_relative_so_the_pages_work_at_any_stage_prefix(client, salon,
             assert resolved.startswith(f"https://salon.example{stage}/b/assets/page."), resolved
             assert client.http.get(resolved.removeprefix(f"https://salon.example{stage}")).status_code == 200
         assert urljoin(here, page_data(response)["root"] + "public/salon") == f"https://salon.example{stage}/public/salon"
+
+
+def test_every_file_under_templates_pages_compiles_as_a_template():
+    """The package probe (tests/infra) compiles everything in templates/: scripts must hold no Jinja syntax."""
+    from chalicelib.templating import environment
+
+    names = [n for n in environment().list_templates() if n.startswith("pages/")]
+    assert "pages/assets/page.js" in names and "pages/i18n/et.json" in names
+    for name in names:
+        environment().get_template(name)
