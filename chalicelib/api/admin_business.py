@@ -102,6 +102,12 @@ def change_access(principal: Principal, staff_id: str) -> dict:
     return member_json(principal, service.change_level(principal, staff_id, body["level"], wiring.now()))
 
 
+@admin.route("/admin/staff/{staff_id}/access", methods=["DELETE"], action="access.write")
+def revoke_access(principal: Principal, staff_id: str) -> dict:
+    return member_json(principal, service.revoke_access(principal, wiring.cognito(), settings(), staff_id,
+                                                        wiring.now()))
+
+
 @admin.route("/admin/staff/invitations", methods=["POST"], action="access.write")
 def invite(principal: Principal) -> Response:
     invitation = service.invite(principal, wiring.cognito(), _mailer(), settings(),

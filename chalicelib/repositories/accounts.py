@@ -90,6 +90,18 @@ def set_level(account: Account, level: int, audit: AuditEntry) -> None:
         raise ConflictError("the access level was changed meanwhile; reload", code="changed_meanwhile") from None
 
 
+def remove(account: Account, audit: AuditEntry) -> None:
+    """Both sides of a login go, with the audit entry; only if the login is still the one read."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.delete(AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT"), condition=AccountItem.level == account.level)
+            tx.delete(StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id),
+                      condition=StaffAccountItem.sub == account.sub)
+            tx.save(audit_item(audit))
+    except TransactWriteError:
+        raise ConflictError("the login was changed meanwhile; reload", code="changed_meanwhile") from None
+
+
 def mark_signed_out(sub: str, at: float) -> None:
     """Tokens issued before `at` stop working on our routes (see chalicelib/auth/authorizer.py)."""
     AccountItem(pk=f"SUB#{sub}", sk="ACCOUNT").update(

@@ -313,6 +313,28 @@ def change_level(principal: Principal, staff_id: str, level_value: Any, now: dat
     return Member(found, login)
 
 
+def revoke_access(principal: Principal, cognito: Any, settings: Settings, staff_id: str, now: datetime) -> Member:
+    """Take a staff member's login away: the very next request with their token is refused (the authorizer
+    finds no login), their Cognito user is deleted, and the email may be invited again. The profile stays."""
+    found = catalog_admin.staff_member(principal.business_id, staff_id).value
+    login = accounts.of_staff(principal.business_id, staff_id)
+    if login is None:
+        raise NotFoundError("this staff member has no login", field="staff", code="no_login")
+    _check_may_manage(principal, login)
+    if login.level == Level.ADMIN:
+        admins = [a for a in accounts.of_business(principal.business_id).values() if a.level == Level.ADMIN]
+        if len(admins) <= 1:
+            raise ConflictError("the business would have no administrator left", code="last_administrator")
+    accounts.remove(login, audit.entry(principal, "access.revoke", "staff", staff_id,
+                                       {"email": login.email, "level": login.level}, None, now))
+    try:
+        cognito.admin_delete_user(UserPoolId=settings.user_pool_id, Username=login.email)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
+            raise
+    return Member(found, None)
+
+
 def invite(principal: Principal, cognito: Any, mailer: Any, settings: Settings, data: dict,
            now: datetime) -> Invitation:
     """Create the Cognito user (no Cognito message), store the login with the staff profile (new or
@@ -414,6 +436,9 @@ def staff_view(member: Staff) -> dict:
 # -- helpers -----------------------------------------------------------------------------------------
 def _save(principal: Principal, changed: list[Versioned], action: str, kind: str, target: str,
           before: dict | None, after: dict | None, now: datetime) -> None:
+    """Store the change with its audit entry; an edit that changes nothing writes nothing."""
+    if before is not None and before == after:
+        return
     catalog_admin.save(principal.business_id, changed, audit.entry(principal, action, kind, target, before, after, now))
 
 

@@ -132,6 +132,7 @@ def login(backoffice, cognito_pool, client) -> Login:
 
 
 TRAINEE = "stf_trainee"
+LEAVER = "stf_leaver"  # has a login, for the example that takes one away
 TRAINEE_EMAIL = "trainee@biz-salon.example"
 TEMPORARY_PASSWORD = "Temporary-Pass-9!"
 
@@ -139,11 +140,14 @@ TEMPORARY_PASSWORD = "Temporary-Pass-9!"
 @pytest.fixture
 def seeded(backoffice, cognito_pool, client, clock, store):
     """Ids a backoffice route can be called with: the salon's catalog, one booked appointment with a
-    client who has an email and a phone (level 6 must never see them), and a trainee (level 5) who was
-    invited but has not signed in yet (temporary password)."""
+    client who has an email and a phone (level 6 must never see them), a trainee (level 5) who was
+    invited but has not signed in yet (temporary password), and a leaver (level 7) with a login."""
     store.save_staff(SALON, Staff(TRAINEE, "Tomás", frozenset({"svc_cut"}), WORKDAYS))
     identity.provision_login(wiring.cognito(), config.settings(), SALON, TRAINEE, TRAINEE_EMAIL,
                              Level.PROFESSIONAL, TEMPORARY_PASSWORD, clock["value"], temporary=True)
+    store.save_staff(SALON, Staff(LEAVER, "Leo", frozenset(), WeeklyHours()))
+    identity.provision_login(wiring.cognito(), config.settings(), SALON, LEAVER, "leaver@biz-salon.example",
+                             Level.PROFESSIONAL_OWN, PASSWORD, clock["value"])
     start = (clock["value"] + timedelta(days=1)).replace(hour=9, minute=0)  # Tuesday 10:00 in Madrid
     response = post(client, "/public/salon/bookings",
                     booking_body(start.isoformat(), staff="stf_ana", email="eva.private@example.com",
@@ -154,6 +158,7 @@ def seeded(backoffice, cognito_pool, client, clock, store):
     return {
         "business": SALON, "other_business": OTHER,
         "service": "svc_cut", "staff": "stf_ana", "colleague": "stf_bea", "trainee": TRAINEE,
+        "leaver": LEAVER,
         "reference": booking["reference"], "client": appointment.client_id,
         "client_email": "eva.private@example.com", "client_phone": "+34699111222",
         "start": booking["start"],

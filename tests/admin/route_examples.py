@@ -57,6 +57,7 @@ EXAMPLES[("PATCH", "/admin/staff/{staff_id}")] = lambda s: Example(
     f"/admin/staff/{s['staff']}", {"phone": "+34611000111", "breaks": {"mon": [["11:00", "11:30"]]}})
 EXAMPLES[("PUT", "/admin/staff/{staff_id}/access")] = lambda s: Example(
     f"/admin/staff/{s['trainee']}/access", {"level": 4})
+EXAMPLES[("DELETE", "/admin/staff/{staff_id}/access")] = lambda s: Example(f"/admin/staff/{s['leaver']}/access")
 EXAMPLES[("POST", "/admin/staff/invitations")] = lambda s: Example(
     "/admin/staff/invitations", {"email": "nora.new@example.com", "level": 5, "staff": {"name": "Nora"}})
 EXAMPLES[("POST", "/admin/staff/{staff_id}/invitation")] = lambda s: Example(f"/admin/staff/{s['trainee']}/invitation")

@@ -218,3 +218,52 @@ def test_an_invitation_can_be_sent_again_until_the_first_sign_in(client, login, 
     assert done.status_code == 200
     again = client.http.post(f"/admin/staff/{TRAINEE}/invitation", headers=admin)
     assert again.status_code == 409 and error(again)["code"] == "already_signed_in"
+
+
+def test_taking_a_login_away_refuses_its_token_at_once_and_frees_the_email(client, login, seeded, cognito_pool):
+    admin = login(Level.ADMIN)
+    signed_in = post(client, "/auth/login", {"email": "leaver@biz-salon.example", "password": "Turno-Test-Pass-1!"})
+    leaver = {"Authorization": f"Bearer {signed_in.json_body['access_token']}"}
+    assert client.http.get("/admin/me", headers=leaver).status_code == 200
+    response = client.http.delete("/admin/staff/stf_leaver/access", headers=admin)
+    assert response.status_code == 200 and response.json_body["access"] is None
+    assert client.http.get("/admin/me", headers=leaver).status_code == 403
+    assert post(client, "/auth/login", {"email": "leaver@biz-salon.example",
+                                        "password": "Turno-Test-Pass-1!"}).status_code == 401
+    assert client.http.get("/admin/staff/stf_leaver", headers=admin).json_body["name"] == "Leo"  # the profile stays
+    again = send(client, "POST", "/admin/staff/invitations", {"email": "leaver@biz-salon.example", "level": 5,
+                                                              "staff_id": "stf_leaver"}, admin)
+    assert again.status_code == 201, again.body
+    entry = client.http.get("/admin/audit", headers=admin).json_body["entries"]
+    assert "access.revoke" in [e["action"] for e in entry]
+    assert client.http.delete("/admin/staff/stf_cris/access", headers=admin).status_code == 404
+
+
+def test_managers_cannot_take_an_administrators_login_away_and_the_last_one_stays(client, login):
+    owner = login.staff_id(Level.ADMIN)
+    admin = login(Level.ADMIN)
+    assert client.http.delete(f"/admin/staff/{owner}/access", headers=login(Level.MANAGER)).status_code == 403
+    response = client.http.delete(f"/admin/staff/{owner}/access", headers=admin)
+    assert response.status_code == 409 and error(response)["code"] == "last_administrator"
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(client, login):
+    admin = login(Level.ADMIN)
+    send(client, "PATCH", "/admin/staff/stf_ana", {"name": "Ana"}, admin)
+    send(client, "PATCH", "/admin/services/svc_cut", {}, admin)
+    assert client.http.get("/admin/audit", headers=admin).json_body["entries"] == []
+
+
+def test_when_ses_refuses_the_invitation_the_login_stays_and_it_can_be_sent_again(client, login):
+    import boto3
+
+    ses = boto3.client("sesv2", region_name="eu-west-1")
+    ses.delete_email_identity(EmailIdentity="no-reply@turno.example")
+    admin = login(Level.ADMIN)
+    response = send(client, "POST", "/admin/staff/invitations",
+                    {"email": "nora@example.com", "level": 5, "staff": {"name": "Nora"}}, admin)
+    assert response.status_code == 201 and response.json_body["invitation"]["sent"] is False
+    ses.create_email_identity(EmailIdentity="no-reply@turno.example")
+    again = client.http.post(f"/admin/staff/{response.json_body['id']}/invitation", headers=admin)
+    assert again.status_code == 200 and again.json_body["invitation"]["sent"] is True
+    assert [m for m in sent_emails() if "nora@example.com" in m.destinations["ToAddresses"]]
