@@ -30,9 +30,10 @@ def _connection():
 
 
 def by_sub(sub: str) -> Account | None:
-    """The authorizer's one read per request."""
+    """The authorizer's one read per request; strongly consistent, so a level change, a sign-out or a
+    removed login applies to the very next request."""
     try:
-        item = AccountItem.get(f"SUB#{sub}", "ACCOUNT")
+        item = AccountItem.get(f"SUB#{sub}", "ACCOUNT", consistent_read=True)
     except DoesNotExist:
         return None
     return Account(sub=sub, business_id=item.business_id, staff_id=item.staff_id, email=item.email,
