@@ -8,11 +8,14 @@ found, and a moved one is reminded relative to its new time.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from ..domain.model import AppointmentStatus
 from ..notifications import delivery
 from ..repositories import messages as repo
+
+log = logging.getLogger("turno.reminders")
 
 
 def send_due_reminders(now: datetime, run: delivery.Run | None = None) -> dict[str, int]:
@@ -33,5 +36,8 @@ def send_due_reminders(now: datetime, run: delivery.Run | None = None) -> dict[s
             taken.append(outbox_item)
     run.report["reminders"] = len(taken)
     for outbox_item in taken:
-        delivery.deliver(outbox_item, run)
+        try:
+            delivery.deliver(outbox_item, run)
+        except Exception:  # noqa: BLE001 - the outbox job picks it up again; the other reminders go on
+            log.exception("reminder %s could not be delivered now", outbox_item.id)
     return run.report

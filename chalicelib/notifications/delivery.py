@@ -26,6 +26,7 @@ from typing import Protocol
 from .. import wiring
 from ..config import settings
 from ..domain.access import manage_token
+from ..domain.calendar import UTC
 from ..domain.model import AppointmentStatus, Business, Catalog, Client
 from ..errors import NotFoundError
 from ..repositories import messages as repo
@@ -112,8 +113,7 @@ def mime(message: Message, sender: str) -> bytes:
 
 
 def sender_address() -> str:
-    return getattr(settings(), "sender_email", None) or os.environ.get("TURNO_SENDER_EMAIL",
-                                                                         "no-reply@turno.example")
+    return settings().sender_email
 
 
 def manage_url(business: Business, reference: str) -> str:
@@ -150,7 +150,11 @@ def drain(now: datetime, run: Run | None = None) -> dict[str, int]:
     """Send (or retry) every outbox item due by `now`; what the scheduled job calls every minute."""
     run = run or Run(now)
     for item in repo.due_outbox(now):
-        deliver(item, run)
+        try:
+            deliver(item, run)
+        except Exception:  # noqa: BLE001 - one broken item must not hold up the others; it comes back
+            log.exception("outbox item %s could not be handled", item.id)
+            run.report["errors"] = run.report.get("errors", 0) + 1
     return run.report
 
 
@@ -192,7 +196,10 @@ def deliver(item: OutboxItem, run: Run) -> None:
 
 
 def _compose(item: OutboxItem, appointment, run: Run) -> list[Message]:
-    catalog = run.catalog(item.business_id)
+    try:
+        catalog = run.catalog(item.business_id)
+    except NotFoundError:
+        return []  # the business is gone
     client = _client(item.business_id, item.client_id)
     service, staff = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
     if client is None or service is None or staff is None:
@@ -201,6 +208,14 @@ def _compose(item: OutboxItem, appointment, run: Run) -> list[Message]:
                    client=client, service=service, staff=staff, settings=run.settings(item.business_id),
                    manage_url=manage_url(catalog.business, appointment.reference),
                    previous_start=item.previous_start, sender=sender_address())
+
+
+def _timezone(business_id: str, run: Run):
+    """The business's time zone for the day counts; UTC if the business is gone."""
+    try:
+        return run.catalog(business_id).business.tz
+    except NotFoundError:
+        return UTC
 
 
 def _client(business_id: str, client_id: str) -> Client | None:
@@ -231,7 +246,7 @@ def _close(item: OutboxItem, token: str, deliveries: dict, run: Run) -> None:
         for d in waiting:
             d.update(status="failed", error=d.get("error") or "not sent")
     before = {c: d["status"] for c, d in (item.deliveries or {}).items()}
-    day = run.now.astimezone(run.catalog(item.business_id).business.tz).date()
+    day = run.now.astimezone(_timezone(item.business_id, run)).date()
     outcomes = [repo.Outcome(c, d["status"], d, day) for c, d in deliveries.items()
                 if d["status"] in repo.FINAL and before.get(c) != d["status"]]
     if not repo.finish(item, token, deliveries, run.now, retry, outcomes):

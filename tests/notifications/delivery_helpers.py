@@ -46,7 +46,8 @@ def atomic_moto(aws, monkeypatch):
                 return original(self, *args, **kwargs)
         return call
 
-    for name in ("transact_write_items", "batch_get_item", "update_item", "put_item", "delete_item", "query"):
+    for name in ("transact_write_items", "transact_get_items", "batch_get_item", "update_item", "put_item",
+                 "delete_item", "get_item", "query", "scan"):
         monkeypatch.setattr(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
 
 

@@ -138,3 +138,17 @@ def test_a_run_that_died_mid_send_is_not_sent_again_but_shown_as_failed(client, 
     failed = messages.client_log("biz_salon", client_id_of(store, made["reference"]), status="failed")
     assert sorted(e.channel for e in failed) == ["email", "sms"]
     assert all("interrupted" in e.error for e in failed)
+
+
+def test_an_item_whose_business_is_gone_does_not_hold_up_the_others(client, salon, store, clock, ses):
+    from chalicelib.repositories.tables import BusinessItem
+
+    book(client)
+    book(client, start="2026-03-24T12:00:00+01:00", email="otra@example.com", phone=None)
+    [first, second] = sorted(OutboxItem.scan(), key=lambda i: i.due_sk)
+    first.update(actions=[OutboxItem.business_id.set("biz_gone")])  # as if its business were deleted
+    report = deliver(client)
+    second_email = store.client("biz_salon", second.client_id).email
+    assert [m.to for m in emails()] == [second_email]
+    assert OutboxItem.get(first.pk, first.sk).status == "done"  # nobody to tell: done, nothing sent
+    assert report.get("errors", 0) == 0
