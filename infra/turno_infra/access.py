@@ -56,7 +56,6 @@ def logical_id(name: str) -> str:
 MAIN_TABLE_BY_API = TableAccess(
     actions=(
         "dynamodb:BatchGetItem",
-        "dynamodb:ConditionCheckItem",
         "dynamodb:DeleteItem",
         "dynamodb:GetItem",
         "dynamodb:PutItem",

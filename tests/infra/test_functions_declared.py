@@ -71,3 +71,11 @@ def test_every_aws_client_the_code_builds_is_one_infra_grants():
     needs its grants (and this list) first."""
     services = set(re.findall(r"""boto3\.client\(\s*["']([a-z0-9-]+)["']""", _code()))
     assert services <= {"cognito-idp", "sesv2", "sns", "dynamodb"}, services
+
+
+def test_condition_checks_in_transactions_are_granted_only_when_the_code_makes_them():
+    """A ConditionCheck inside TransactWriteItems needs dynamodb:ConditionCheckItem; conditional
+    Put/Update/Delete items need only their own action."""
+    checks = bool(re.search(r"\.condition_check\(", _code()))
+    granted = "dynamodb:ConditionCheckItem" in access.FUNCTIONS["api_handler"].tables["main"].actions
+    assert granted == checks

@@ -21,7 +21,7 @@ from .conftest import REPO, STAGES, access, stages
 
 pytestmark = pytest.mark.slow
 
-TABLE_ACTIONS_BY_API = {"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+TABLE_ACTIONS_BY_API = {"dynamodb:BatchGetItem", "dynamodb:DeleteItem",
                         "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"}
 TABLE_ACTIONS_BY_JOBS = {"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
                          "dynamodb:Query", "dynamodb:UpdateItem"}
