@@ -2,7 +2,8 @@
 
 1. availability engine CPU time (pure domain code),
 2. DynamoDB calls per public request (the app under moto),
-3. import time of `app` against a bare Chalice app importing boto3.
+3. import time of `app` against a bare Chalice app importing boto3,
+4. the reminder job: DynamoDB calls per due reminder (bench/reminders.py).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ os.environ.update({
 for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(name, None)
 
-from . import calls, engine, imports  # noqa: E402  (after the environment is set)
+from . import calls, engine, imports, reminders  # noqa: E402  (after the environment is set)
 from .report import table  # noqa: E402
 
 
@@ -84,7 +85,8 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Turno bench - Python {platform.python_version()} on {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {load:.2f}\n")
-    for section in (lambda: print_engine(args.repeats), print_calls, lambda: print_imports(args.import_runs)):
+    for section in (lambda: print_engine(args.repeats), print_calls, lambda: print_imports(args.import_runs),
+                    reminders.main):
         section()
         sys.stdout.flush()
     print(f"bench finished in {time.perf_counter() - began:.1f} s")

@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..errors import ConflictError, ForbiddenError
-from .model import Appointment, Business, ClientChanges
+from .model import Appointment, AppointmentStatus, Business, ClientChanges
+
+# A client who has checked in, or whose booking is over, talks to the front desk instead.
+CHANGEABLE = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 
 
 def change_deadline(business: Business, appointment: Appointment) -> datetime | None:
@@ -18,7 +21,7 @@ def change_deadline(business: Business, appointment: Appointment) -> datetime | 
 
 
 def check_client_may_change(business: Business, appointment: Appointment, now: datetime) -> None:
-    if not appointment.status.holds_time or appointment.start <= now:
+    if appointment.status not in CHANGEABLE or appointment.start <= now:
         raise ConflictError("this booking can no longer be changed", code="booking_closed")
     deadline = change_deadline(business, appointment)
     if deadline is None:

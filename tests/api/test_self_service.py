@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.model import BookingRules, ClientChanges
+from chalicelib.domain.model import AppointmentStatus, BookingRules, ClientChanges
 from chalicelib.repositories.tables import ActivityItem
 from tests import factories
 from tests.api.helpers import booking_body, error, post
@@ -48,6 +48,15 @@ def test_a_cancelled_booking_cannot_be_changed_again(client, salon):
     assert again.status_code == 409 and error(again)["code"] == "booking_closed"
     moved = manage(client, made, "reschedule", {"start": "2026-03-25T11:00:00+01:00"})
     assert moved.status_code == 409 and error(moved)["code"] == "booking_closed"
+
+
+def test_a_checked_in_booking_cannot_be_changed_online(client, salon, store, clock):
+    made = book(client)
+    booked = store.appointment(made["reference"])
+    store.change(booked, booked.with_status(AppointmentStatus.ARRIVED, clock["value"]))
+    response = manage(client, made, "cancel")
+    assert response.status_code == 409 and error(response)["code"] == "booking_closed"
+    assert store.appointment(made["reference"]).status is AppointmentStatus.ARRIVED
 
 
 def test_a_past_booking_cannot_be_changed(client, salon, clock):
