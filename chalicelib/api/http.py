@@ -9,6 +9,7 @@ from typing import Any, Callable
 from chalice import Blueprint, Response
 
 from ..config import settings
+from ..domain.fields import checked_text
 from ..errors import (
     ConflictError,
     ForbiddenError,
@@ -75,17 +76,7 @@ def json_body(request: Any) -> dict:
 
 
 def text(data: dict, name: str, *, prefix: str = "", required: bool = True, max_length: int = 200) -> str | None:
-    value = data.get(name)
-    field = f"{prefix}{name}"
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError("this field is required", field=field, code="required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationError("must be a string", field=field, code="wrong_type")
-    if len(value) > max_length:
-        raise ValidationError(f"at most {max_length} characters", field=field, code="too_long")
-    return value.strip()
+    return checked_text(data.get(name), f"{prefix}{name}", max_length, required=required)
 
 
 def query(request: Any, name: str, *, required: bool = True) -> str | None:

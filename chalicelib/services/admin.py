@@ -19,6 +19,7 @@ from ..config import Settings
 from ..domain.booking import LOCK_UNIT_MINUTES, check_service_shape
 from ..domain.calendar import UTC, WEEKDAYS, Interval, WeeklyHours, format_clock
 from ..domain.contact import normal_email, normal_phone
+from ..domain.fields import checked_text as _text
 from ..domain.model import Approval, BookingRules, Business, ClientChanges, Service, ServiceStatus, Staff, new_id
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..repositories import accounts, catalog_admin
@@ -469,18 +470,6 @@ def _known(data: dict, names: set[str], prefix: str = "") -> None:
     unknown = sorted(set(data) - names)
     if unknown:
         raise ValidationError("unknown field", field=f"{prefix}{unknown[0]}", code="unknown_field")
-
-
-def _text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationError("this field is required", field=field, code="required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationError("must be a string", field=field, code="wrong_type")
-    if len(value) > limit:
-        raise ValidationError(f"at most {limit} characters", field=field, code="too_long")
-    return value.strip()
 
 
 def _integer(value: Any, field: str, low: int, high: int) -> int:
