@@ -9,7 +9,7 @@ from typing import Any, Callable
 from chalice import Blueprint, Response
 
 from ..config import settings
-from ..domain.fields import checked_text
+from ..domain.fields import checked_instant, checked_text
 from ..errors import (
     ConflictError,
     ForbiddenError,
@@ -93,16 +93,7 @@ def parse_date(value: str, field: str) -> date:
         raise ValidationError("not a date like 2026-03-29", field=field, code="invalid_date") from None
 
 
-def parse_instant(value: Any, field: str) -> datetime:
-    """An ISO-8601 date-time that says its UTC offset: a booking must not guess a time zone."""
-    try:
-        instant = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError("not a date-time like 2026-03-29T10:00:00+02:00", field=field,
-                              code="invalid_datetime") from None
-    if instant.tzinfo is None:
-        raise ValidationError("the date-time must include its UTC offset", field=field, code="invalid_datetime")
-    return instant
+parse_instant = checked_instant
 
 
 def client_address(request: Any) -> str:

@@ -19,7 +19,7 @@ from ..config import Settings
 from ..domain.booking import LOCK_UNIT_MINUTES, check_service_shape
 from ..domain.calendar import UTC, WEEKDAYS, Interval, WeeklyHours, format_clock
 from ..domain.contact import normal_email, normal_phone
-from ..domain.fields import checked_text as _text
+from ..domain.fields import checked_instant, checked_text as _text
 from ..domain.model import Approval, BookingRules, Business, ClientChanges, Service, ServiceStatus, Staff, new_id
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..repositories import accounts, catalog_admin
@@ -538,14 +538,7 @@ def _level(value: Any) -> Level:
 
 
 def _instant(value: Any, field: str) -> datetime:
-    try:
-        instant = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError("not a date-time like 2026-03-29T10:00:00+02:00", field=field,
-                              code="invalid_datetime") from None
-    if instant.tzinfo is None:
-        raise ValidationError("the date-time must include its UTC offset", field=field, code="invalid_datetime")
-    return instant.astimezone(UTC)
+    return checked_instant(value, field).astimezone(UTC)
 
 
 def _iso(instant: datetime) -> str:
