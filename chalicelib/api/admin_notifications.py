@@ -15,7 +15,7 @@ from .http import error_response, json_body
 
 if TYPE_CHECKING:
     from ..notifications.compose import Message
-    from ..notifications.settings import NotificationSettings
+    from ..domain.notification_settings import NotificationSettings
 
 notifications = AdminApi(__name__)
 INVALID_TEMPLATE = "invalid_template"

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from ..domain.model import Appointment, Business, Client, Service, Staff
 from . import ics, render, sms
-from .kinds import Channel, MessageKind
-from .settings import CustomText, NotificationSettings
+from ..domain.messages import Channel, MessageKind
+from ..domain.notification_settings import CustomText, NotificationSettings
 
 log = logging.getLogger(__name__)
 

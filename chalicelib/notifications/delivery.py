@@ -34,8 +34,8 @@ from ..repositories.notification_settings import notification_settings
 from ..repositories.tables import OutboxItem
 from . import outbox
 from .compose import Message, compose
-from .kinds import MessageKind
-from .settings import NotificationSettings
+from ..domain.messages import MessageKind
+from ..domain.notification_settings import NotificationSettings
 
 log = logging.getLogger("turno.delivery")
 COMPOSE = "compose"  # the pseudo-channel of a message that could not even be rendered

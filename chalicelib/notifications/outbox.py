@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Sequence
 
 from ..domain.model import Appointment, AppointmentStatus as S
-from .kinds import MessageKind
+from ..domain.messages import MessageKind
 
 MAX_ATTEMPTS = 5  # sends tried before a message is marked failed
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 minutes: the last try is ~15 minutes after the first

@@ -21,8 +21,8 @@ from ..domain.changes import change_deadline
 from ..domain.model import Appointment, Business, Client, ClientChanges, Service, Staff
 from ..errors import ValidationError
 from ..templating import environment
-from .kinds import MessageKind
-from .settings import CustomText
+from ..domain.messages import MessageKind
+from ..domain.notification_settings import CustomText
 
 LOCALES = ("en", "es", "it", "cs", "et")
 DEFAULT_LOCALE = "en"

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from gsm0338.charset import BASIC_CHARACTER_SET, BASIC_CHARACTER_SET_EXTENSION
 
-from .settings import SmsMode
+from ..domain.notification_settings import SmsMode
 
 GSM7, UCS2 = "GSM-7", "UCS-2"
 SINGLE = {GSM7: 160, UCS2: 70}

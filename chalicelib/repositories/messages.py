@@ -21,7 +21,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.calendar import UTC, Interval
 from ..domain.model import Appointment, AppointmentStatus, Source
-from ..notifications.kinds import MessageKind
+from ..domain.messages import MessageKind
 from ..notifications.outbox import LEASE, kind_for, needs_outbox, reminder_due
 from .tables import (
     AppointmentItem,

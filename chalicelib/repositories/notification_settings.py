@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.calendar import UTC
-from ..notifications.kinds import Channel, MessageKind
-from ..notifications.settings import CustomText, NotificationSettings
+from ..domain.messages import Channel, MessageKind
+from ..domain.notification_settings import CustomText, NotificationSettings
 from .tables import CustomTextItem, Item, NotificationSettingsItem
 
 SETTINGS_SK = "SETTINGS"

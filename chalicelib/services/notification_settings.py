@@ -12,8 +12,8 @@ from ..domain.model import AppointmentStatus, Catalog, ServiceStatus
 from ..errors import ValidationError
 from ..notifications import render
 from ..notifications.compose import Message, compose
-from ..notifications.kinds import MessageKind
-from ..notifications.settings import CustomText, NotificationSettings, custom_text_from_json, kind_and_channel
+from ..domain.messages import MessageKind
+from ..domain.notification_settings import CustomText, NotificationSettings, custom_text_from_json, kind_and_channel
 from ..repositories import notification_settings as repository
 
 SAMPLE_STATUS = {MessageKind.PENDING: AppointmentStatus.PENDING, MessageKind.REJECTED: AppointmentStatus.REJECTED,

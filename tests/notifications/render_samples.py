@@ -8,7 +8,7 @@ from decimal import Decimal
 from chalicelib.domain.calendar import UTC, Interval
 from chalicelib.domain.model import Appointment, AppointmentStatus, Client, Source
 from chalicelib.notifications.compose import compose
-from chalicelib.notifications.settings import NotificationSettings
+from chalicelib.domain.notification_settings import NotificationSettings
 from tests import factories
 
 MANAGE_URL = "https://book.example.com/manage/ABCD2345EFGH?token=t0k3n"

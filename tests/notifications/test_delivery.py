@@ -6,8 +6,8 @@ from dataclasses import replace
 import pytest
 
 from chalicelib.domain.model import Approval, AppointmentStatus, BookingRules
-from chalicelib.notifications.kinds import MessageKind
-from chalicelib.notifications.settings import NotificationSettings
+from chalicelib.domain.messages import MessageKind
+from chalicelib.domain.notification_settings import NotificationSettings
 from chalicelib.repositories import messages
 from chalicelib.repositories.notification_settings import save_notification_settings
 from chalicelib.repositories.tables import OutboxItem

@@ -11,7 +11,7 @@ from bench.counting import counting_dynamodb_calls
 from chalicelib.domain.booking import MAX_BUSY_MINUTES
 from chalicelib.domain.calendar import UTC, Interval
 from chalicelib.domain.model import Appointment, AppointmentStatus as S, Service, Source
-from chalicelib.notifications.kinds import MessageKind as K
+from chalicelib.domain.messages import MessageKind as K
 from chalicelib.notifications.outbox import kind_for, needs_outbox
 from chalicelib.repositories.tables import OutboxItem
 from tests import factories

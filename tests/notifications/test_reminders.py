@@ -11,8 +11,8 @@ from bench.counting import counting_dynamodb_calls
 from chalicelib.domain.calendar import UTC
 from chalicelib.domain.model import AppointmentStatus
 from chalicelib.jobs import reminders
-from chalicelib.notifications.kinds import MessageKind
-from chalicelib.notifications.settings import NotificationSettings
+from chalicelib.domain.messages import MessageKind
+from chalicelib.domain.notification_settings import NotificationSettings
 from chalicelib.repositories import messages
 from chalicelib.repositories.notification_settings import save_notification_settings
 from chalicelib.repositories.tables import AppointmentItem

@@ -12,9 +12,9 @@ from chalicelib.domain.calendar import UTC
 from chalicelib.domain.model import AppointmentStatus, BookingRules, ClientChanges
 from chalicelib.errors import ValidationError
 from chalicelib.notifications import render
-from chalicelib.notifications.kinds import Channel, MessageKind
+from chalicelib.domain.messages import Channel, MessageKind
 from chalicelib.notifications.render import InvalidTemplateError, check_custom_text, format_price
-from chalicelib.notifications.settings import CustomText, NotificationSettings, SmsMode
+from chalicelib.domain.notification_settings import CustomText, NotificationSettings, SmsMode
 from chalicelib.notifications.sms import GSM7, UCS2
 from tests.notifications.render_samples import MANAGE_URL, SENDER, booking, by_channel, messages, with_client
 

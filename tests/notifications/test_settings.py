@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.errors import ValidationError
-from chalicelib.notifications.kinds import Channel, MessageKind
+from chalicelib.domain.messages import Channel, MessageKind
 from chalicelib.notifications.render import InvalidTemplateError
-from chalicelib.notifications.settings import (
+from chalicelib.domain.notification_settings import (
     CustomText,
     NotificationSettings,
     SmsMode,

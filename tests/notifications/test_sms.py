@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.notifications.settings import SmsMode
+from chalicelib.domain.notification_settings import SmsMode
 from chalicelib.notifications.sms import GSM7, UCS2, alphabet, encode, is_gsm7, measure, to_gsm7
 
 HERE = Path(__file__).resolve().parent

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 import pytest
 
 from chalicelib.domain.calendar import UTC
-from chalicelib.notifications.kinds import MessageKind
+from chalicelib.domain.messages import MessageKind
 from chalicelib.notifications.render import LOCALES, PARTS, message_locale
-from chalicelib.notifications.settings import NotificationSettings, SmsMode
+from chalicelib.domain.notification_settings import NotificationSettings, SmsMode
 from chalicelib.templating import TEMPLATES_DIR
 from tests.notifications.render_samples import MANAGE_URL, by_channel, messages
 

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any, Iterable
 
 from ..errors import ValidationError
-from .kinds import Channel, MessageKind
+from .messages import Channel, MessageKind
 
 
 class SmsMode(str, Enum):
