@@ -62,16 +62,16 @@ def run_once(due: int) -> dict:
                 start += timedelta(days=(i // (len(members) * 8)))
             end = start + timedelta(minutes=30)
             client = Client(f"cli_{i:05d}", "Eva", f"N{i}", email=f"c{i}@example.com", phone=None)
-            store.book(Appointment(
+            factories.book(store, Appointment(
                 reference=new_reference(), business_id=business.id, client_id=client.id, service_id="svc_cut",
                 staff_id=member, start=start, end=end, busy=Interval(start, end), status=AppointmentStatus.CONFIRMED,
                 source=Source.ONLINE, price=Decimal("25.00"), currency="EUR", created_at=NOW, updated_at=NOW,
                 exclusive=False), client)
-        delivery.drain(NOW)  # confirmations; schedules every reminder
+        delivery.drain(delivery.Run(NOW, store))  # confirmations; schedules every reminder
         at = datetime(2026, 3, 23, 10, 0, tzinfo=timezone.utc)
         with counting_dynamodb_calls() as calls:
             began = time.perf_counter()
-            report = reminders.send_due_reminders(at)
+            report = reminders.send_due_reminders(delivery.Run(at, store))
             took = time.perf_counter() - began
         return {"due": due, "stored": total, "sent": report["sent"], "seconds": took, "calls": len(calls),
                 "queries": calls.operations()["Query"], "scans": calls.operations()["Scan"]}

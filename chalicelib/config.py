@@ -22,6 +22,9 @@ class Settings:
     jwks_url: str = ""
     sender_email: str = "no-reply@turno.example"
     backoffice_url: str = "http://127.0.0.1:8000"
+    # The table's stream, for the function that reads it. Chalice writes it into the package; infra/
+    # replaces it with the stack's own table stream, so any placeholder of the right form does locally.
+    table_stream_arn: str = "arn:aws:dynamodb:eu-west-1:000000000000:table/turno-dev/stream/local"
 
     @property
     def token_issuer(self) -> str:
@@ -50,6 +53,7 @@ class Settings:
             jwks_url=env.get("TURNO_JWKS_URL", ""),
             sender_email=env.get("TURNO_SENDER_EMAIL", "no-reply@turno.example"),
             backoffice_url=env.get("TURNO_BACKOFFICE_URL", "http://127.0.0.1:8000"),
+            table_stream_arn=env.get("TURNO_TABLE_STREAM_ARN", cls.table_stream_arn),
         )
 
 

@@ -39,6 +39,12 @@ class SlotUnavailableError(ConflictError):
     code = "slot_unavailable"
 
 
+class ContactTakenError(ConflictError):
+    """A new client's email or phone was claimed by a concurrent booking: read again and retry."""
+
+    code = "contact_taken"
+
+
 class TooManyAttemptsError(TurnoError):
     """Too many wrong attempts; `retry_after` says in how many seconds to try again."""
 

@@ -50,3 +50,16 @@ def seed(store, business: Business | None = None, members=None, offered=None) ->
     for member in members if members is not None else staff():
         store.save_staff(business.id, member)
     return business
+
+
+def book(store, appointment, new_client=None):
+    """Store a new appointment the way every use case does (its messages, index and locks included)."""
+    from chalicelib.services import agenda_changes
+
+    return agenda_changes.book(store, appointment, by="system", new_client=new_client)
+
+
+def change(store, before, after):
+    from chalicelib.services import agenda_changes
+
+    return agenda_changes.change(store, before, after, by="system")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import wiring
 from ..auth.principal import Principal
 from ..errors import ValidationError
-from ..repositories.tables import MessageLogItem
+from ..domain.messages import LoggedMessage
 from ..services import message_log as service
 from .admin_http import AdminApi
 from .http import parse_date, query
@@ -32,12 +32,11 @@ def message_counts(principal: Principal) -> dict:
     return service.counts(principal, first, last)
 
 
-def message_json(item: MessageLogItem, principal: Principal) -> dict:
+def message_json(item: LoggedMessage, principal: Principal) -> dict:
     body = {
-        "kind": item.message_kind, "channel": item.channel, "status": item.status,
+        "kind": item.kind, "channel": item.channel, "status": item.status,
         "at": item.at.isoformat().replace("+00:00", "Z"), "reference": item.reference,
-        "attempts": int(item.attempts or 0),
-        "segments": int(item.segments) if item.segments is not None else None,
+        "attempts": item.attempts, "segments": item.segments,
         "encoding": item.encoding, "error": item.error,
     }
     if principal.sees_contacts:

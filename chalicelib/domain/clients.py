@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import ValidationError
+from .model import Client
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,17 @@ class ClientProfile:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     revision: int = 0
+
+    @classmethod
+    def new(cls, client: Client, now: datetime) -> "ClientProfile":
+        """A client first met through an online booking."""
+        return cls(id=client.id, first_name=client.first_name, last_name=client.last_name, email=client.email,
+                   phone=client.phone, notes=client.notes, created_at=now)
+
+    def as_client(self) -> Client:
+        """The booking core's view (what messages address); a mobile stands in for a missing phone."""
+        return Client(id=self.id, first_name=self.first_name, last_name=self.last_name, email=self.email,
+                      phone=self.phone or self.mobile, notes=self.notes)
 
     def contact_keys(self) -> list[str]:
         """The keys that make a client "returning": their email and every number they gave.
@@ -43,3 +55,12 @@ def contact_field(key: str, profile: ClientProfile) -> str:
     if key.startswith("email#"):
         return "email"
     return "phone" if key == f"phone#{profile.phone}" else "mobile"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One of a client's appointments, linked when it is booked: the client's history."""
+
+    business_id: str
+    client_id: str
+    reference: str

@@ -1,7 +1,11 @@
-"""The six messages a client receives about a booking."""
+"""The six messages a client receives about a booking, and the outbox entry that carries them."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import Enum
+
+from .model import Appointment
 
 
 class MessageKind(str, Enum):
@@ -16,3 +20,78 @@ class MessageKind(str, Enum):
 class Channel(str, Enum):
     EMAIL = "email"
     SMS = "sms"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """What one change (or one due reminder) has to tell the client, kept with the change until sent.
+
+    `appointment` is the appointment as the change left it, so a late retry still says what happened
+    then. `kind` None: nothing to say, only reminders to schedule. The delivery state (`status`,
+    `attempts`, `deliveries` with one entry per channel, `claim`) and `due_key` (the position in the due
+    index a job saw, which every conditional step checks) come back when it is read."""
+
+    id: str
+    appointment: Appointment
+    kind: MessageKind | None
+    due: datetime
+    previous_start: datetime | None = None  # rescheduled: the old time
+    status: str = "pending"  # pending | sending | done | failed
+    attempts: int = 0
+    deliveries: dict = field(default_factory=dict)
+    claim: str | None = None
+    due_key: str | None = None
+
+    @property
+    def business_id(self) -> str:
+        return self.appointment.business_id
+
+    @property
+    def client_id(self) -> str:
+        return self.appointment.client_id
+
+    @property
+    def reference(self) -> str:
+        return self.appointment.reference
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A confirmed appointment waiting in the due index for its next reminder."""
+
+    appointment: Appointment
+    leads: tuple[timedelta, ...]  # every lead time armed for this version, longest first
+    lead: timedelta  # the reminder now due
+    due_key: str
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    """One message to one client on one channel, as it finally went (the client's message log)."""
+
+    outbox_id: str
+    reference: str
+    client_id: str
+    kind: str
+    channel: str
+    status: str  # sent | failed | skipped
+    to: str | None
+    at: datetime
+    attempts: int = 0
+    segments: int | None = None
+    encoding: str | None = None
+    provider_id: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageCount:
+    """Messages of one kind on one channel on one local day of the business."""
+
+    day: str
+    kind: str
+    channel: str
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    segments: int = 0

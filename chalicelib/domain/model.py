@@ -64,6 +64,14 @@ class BookingRules:
 
 
 @dataclass(frozen=True)
+class ResourceRef:
+    """Something whose time an appointment holds: ("staff", id) today, ("desk", id) next."""
+
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True)
 class Business:
     id: str
     slug: str
@@ -146,6 +154,11 @@ class Appointment:
     updated_at: datetime
     notes: str = ""
     exclusive: bool = True  # False when booked on top of others (total availability, override)
+
+    @property
+    def resources(self) -> tuple[ResourceRef, ...]:
+        """Whose time it takes: its professional (a desk joins here, and the locks follow)."""
+        return (ResourceRef("staff", self.staff_id),)
 
     def with_status(self, status: AppointmentStatus, now: datetime) -> "Appointment":
         return replace(self, status=status, updated_at=now)

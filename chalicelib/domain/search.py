@@ -14,6 +14,7 @@ import binascii
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterable
 
 import phonenumbers
@@ -126,3 +127,33 @@ def decode_cursor(cursor: str | None) -> dict | None:
 
 def _capped(found: Iterable[str], limit: int) -> list[str]:
     return list(dict.fromkeys(found))[:limit]
+
+
+# -- the index: one row per word a client can be found by -------------------------------------------
+NAME, CONTACT, APPOINTMENT = "n", "k", "a"  # where a word comes from; contact words are hidden from level 6
+
+
+@dataclass(frozen=True, order=True)
+class ClientWord:
+    """`client_id` can be found by `word`; `origin` is NAME, CONTACT or APPOINTMENT + its reference."""
+
+    business_id: str
+    word: str
+    client_id: str
+    origin: str
+
+
+def client_index(business_id: str, client_id: str, first_name: str, last_name: str, fiscal_code: str | None,
+                 email: str | None, phone: str | None, mobile: str | None) -> set[ClientWord]:
+    """The words of a client's own details."""
+    found = {ClientWord(business_id, w, client_id, NAME) for w in client_words(first_name, last_name, fiscal_code)}
+    return found | {ClientWord(business_id, w, client_id, CONTACT) for w in contact_words(email, phone, mobile)}
+
+
+def appointment_index(appointment) -> set[ClientWord]:
+    """The words an appointment adds to its client (its notes and status); none for no appointment."""
+    if appointment is None:
+        return set()
+    origin = f"{APPOINTMENT}{appointment.reference}"
+    return {ClientWord(appointment.business_id, w, appointment.client_id, origin)
+            for w in appointment_words(appointment.notes, appointment.status.value)}

@@ -1,4 +1,4 @@
-"""The Lambda functions behind EventBridge schedules and the delivery-events SNS topic.
+"""The Lambda functions behind EventBridge schedules, the delivery-events SNS topic and the table's stream.
 
 `chalice local` runs none of them: `make dev` calls them on a timer (infra/local/devstack.py JOBS).
 """
@@ -11,7 +11,8 @@ from chalice import Blueprint, Rate
 
 from .. import wiring
 from ..notifications import delivery
-from . import delivery_events, reminders
+from ..config import settings
+from . import delivery_events, reminders, stream
 
 jobs = Blueprint(__name__)
 log = logging.getLogger("turno.jobs")
@@ -21,14 +22,14 @@ DELIVERY_TOPIC = os.environ.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events")
 @jobs.schedule(Rate(1, unit=Rate.MINUTES))
 def deliver_outbox(event) -> dict:
     """Sends new messages and retries failed ones (the outbox's due items)."""
-    report = delivery.drain(wiring.now())
+    report = delivery.drain(delivery.Run(wiring.now(), wiring.store()))
     log.info("outbox: %s", report)
     return report
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES))
 def send_reminders(event) -> dict:
-    report = reminders.send_due_reminders(wiring.now())
+    report = reminders.send_due_reminders(delivery.Run(wiring.now(), wiring.store()))
     log.info("reminders: %s", report)
     return report
 
@@ -38,3 +39,9 @@ def on_sns_message(event) -> dict:
     """SES bounces and complaints, SMS opt-outs: the address is not used again."""
     marked = delivery_events.handle(event.message, wiring.now())
     return {"marked": [{"channel": c, "address": a, "reason": r} for c, a, r in marked]}
+
+
+@jobs.on_dynamodb_record(stream_arn=settings().table_stream_arn, batch_size=100, starting_position="LATEST")
+def on_table_change(event) -> dict:
+    """Committed changes: new messages go out at once, domain events reach their subscribers."""
+    return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store()))

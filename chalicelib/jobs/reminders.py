@@ -9,35 +9,34 @@ found, and a moved one is reminded relative to its new time.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from ..domain.model import AppointmentStatus
-from ..notifications import delivery
+from ..notifications import delivery, outbox
 from ..repositories import messages as repo
 
 log = logging.getLogger("turno.reminders")
 
 
-def send_due_reminders(now: datetime, run: delivery.Run | None = None) -> dict[str, int]:
+def send_due_reminders(run: delivery.Run) -> dict[str, int]:
     """Take each due reminder (one conditional transaction each), then deliver what this run took.
 
     DynamoDB calls: LOOKBACK_DAYS + 1 queries, then per due reminder one transaction and the
-    delivery of one outbox item (see `make bench`).
+    delivery of one outbox message (see `make bench`).
     """
-    run = run or delivery.Run(now)
+    now = run.now
     taken = []
-    for item in repo.due_reminders(now):
-        appointment = repo.appointment_from_item(item)
+    for due in repo.due_reminders(now):
+        appointment = due.appointment
         if appointment.status is not AppointmentStatus.CONFIRMED or appointment.start <= now:
-            repo.drop_reminder(item)  # past, or no longer confirmed: nothing to remind
+            repo.drop_reminder(due)  # past, or no longer confirmed: nothing to remind
             continue
-        outbox_item = repo.take_reminder(item, appointment, now)
-        if outbox_item is not None:
-            taken.append(outbox_item)
+        reminder = repo.take_reminder(due, outbox.next_reminder(due, now), outbox.reminder_message(due, now))
+        if reminder is not None:
+            taken.append(reminder)
     run.report["reminders"] = len(taken)
-    for outbox_item in taken:
+    for reminder in taken:
         try:
-            delivery.deliver(outbox_item, run)
+            delivery.deliver(reminder, run)
         except Exception:  # noqa: BLE001 - the outbox job picks it up again; the other reminders go on
-            log.exception("reminder %s could not be delivered now", outbox_item.id)
+            log.exception("reminder %s could not be delivered now", reminder.id)
     return run.report

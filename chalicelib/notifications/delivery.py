@@ -29,12 +29,12 @@ from ..domain.access import manage_token
 from ..domain.calendar import UTC
 from ..domain.model import AppointmentStatus, Business, Catalog, Client
 from ..errors import NotFoundError
+from ..services.ports import AgendaStore
 from ..repositories import messages as repo
 from ..repositories.notification_settings import notification_settings
-from ..repositories.tables import OutboxItem
 from . import outbox
 from .compose import Message, compose
-from ..domain.messages import MessageKind
+from ..domain.messages import MessageKind, OutboxMessage
 from ..domain.notification_settings import NotificationSettings
 
 log = logging.getLogger("turno.delivery")
@@ -126,9 +126,10 @@ def manage_url(business: Business, reference: str) -> str:
 
 @dataclass
 class Run:
-    """One job run: the senders, the clock, and what it read once per business."""
+    """One job run: the clock, the store, the senders, and what it read once per business."""
 
     now: datetime
+    store: AgendaStore
     send: Senders = field(default_factory=senders)
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     preferences: dict[str, NotificationSettings] = field(default_factory=dict)
@@ -137,7 +138,7 @@ class Run:
 
     def catalog(self, business_id: str) -> Catalog:
         if business_id not in self.catalogs:
-            self.catalogs[business_id] = wiring.store().catalog(business_id)
+            self.catalogs[business_id] = self.store.catalog(business_id)
         return self.catalogs[business_id]
 
     def settings(self, business_id: str) -> NotificationSettings:
@@ -146,10 +147,9 @@ class Run:
         return self.preferences[business_id]
 
 
-def drain(now: datetime, run: Run | None = None) -> dict[str, int]:
-    """Send (or retry) every outbox item due by `now`; what the scheduled job calls every minute."""
-    run = run or Run(now)
-    for item in repo.due_outbox(now):
+def drain(run: Run) -> dict[str, int]:
+    """Send (or retry) every outbox item due by `run.now`; what the scheduled job calls every minute."""
+    for item in repo.due_outbox(run.now):
         try:
             deliver(item, run)
         except Exception:  # noqa: BLE001 - one broken item must not hold up the others; it comes back
@@ -158,20 +158,21 @@ def drain(now: datetime, run: Run | None = None) -> dict[str, int]:
     return run.report
 
 
-def deliver(item: OutboxItem, run: Run) -> None:
-    """Handle one outbox item this run found in the `due` index (see the module docstring)."""
-    appointment = repo.appointment_of(item.appointment)
-    if appointment.status is AppointmentStatus.CONFIRMED and item.message_kind != MessageKind.REMINDER.value:
+def deliver(item: OutboxMessage, run: Run) -> None:
+    """Handle one outbox message this run found in the `due` index (see the module docstring)."""
+    appointment = item.appointment
+    if appointment.status is AppointmentStatus.CONFIRMED and item.kind is not MessageKind.REMINDER:
         # Before the claim: arming is conditional and idempotent, and a failure here leaves the item due.
-        leads = run.settings(item.business_id).reminder_lead_times
-        repo.arm_reminders(appointment, list(leads))
-    if item.message_kind is None:
+        leads = list(run.settings(item.business_id).reminder_lead_times)
+        repo.arm_reminders(appointment, leads, outbox.reminder_due(appointment.start, leads, appointment.updated_at))
+    if item.kind is None:
         repo.forget(item)
         return
     interrupted = item.status == "sending"  # a run claimed it and never finished: its lease ran out
-    token = repo.claim(item, run.now)
-    if token is None:
+    claimed = repo.claim(item, run.now + outbox.LEASE)
+    if claimed is None:
         return
+    item = claimed
     deliveries = {channel: dict(d) for channel, d in (item.deliveries or {}).items()
                   if channel != COMPOSE or d["status"] in repo.FINAL}
     try:
@@ -192,19 +193,19 @@ def deliver(item: OutboxItem, run: Run) -> None:
             d.update(status="failed", error="interrupted while sending: not sent again")
         else:
             _send(message, d, run)
-    _close(item, token, deliveries, run)
+    _close(item, deliveries, run)
 
 
-def _compose(item: OutboxItem, appointment, run: Run) -> list[Message]:
+def _compose(item: OutboxMessage, appointment, run: Run) -> list[Message]:
     try:
         catalog = run.catalog(item.business_id)
     except NotFoundError:
         return []  # the business is gone
-    client = _client(item.business_id, item.client_id)
+    client = _client(run.store, item.business_id, item.client_id)
     service, staff = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
     if client is None or service is None or staff is None:
         return []  # the client, service or professional is gone: nobody to tell, nothing to say
-    return compose(MessageKind(item.message_kind), business=catalog.business, appointment=appointment,
+    return compose(item.kind, business=catalog.business, appointment=appointment,
                    client=client, service=service, staff=staff, settings=run.settings(item.business_id),
                    manage_url=manage_url(catalog.business, appointment.reference),
                    previous_start=item.previous_start, sender=sender_address())
@@ -218,9 +219,9 @@ def _timezone(business_id: str, run: Run):
         return UTC
 
 
-def _client(business_id: str, client_id: str) -> Client | None:
+def _client(store: AgendaStore, business_id: str, client_id: str) -> Client | None:
     try:
-        return wiring.store().client(business_id, client_id)
+        return store.client(business_id, client_id)
     except NotFoundError:
         return None
 
@@ -238,7 +239,7 @@ def _send(message: Message, d: dict, run: Run) -> None:
     d.update(status="sent", sent_at=run.now.isoformat(), error=None)
 
 
-def _close(item: OutboxItem, token: str, deliveries: dict, run: Run) -> None:
+def _close(item: OutboxMessage, deliveries: dict, run: Run) -> None:
     attempts = item.attempts  # the claim counted this try (and refreshed the item)
     waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
     retry = outbox.retry_at(run.now, attempts) if waiting else None
@@ -249,7 +250,7 @@ def _close(item: OutboxItem, token: str, deliveries: dict, run: Run) -> None:
     day = run.now.astimezone(_timezone(item.business_id, run)).date()
     outcomes = [repo.Outcome(c, d["status"], d, day) for c, d in deliveries.items()
                 if d["status"] in repo.FINAL and before.get(c) != d["status"]]
-    if not repo.finish(item, token, deliveries, run.now, retry, outcomes):
+    if not repo.finish(item, deliveries, run.now, retry, outcomes):
         run.report["lost"] += 1
         return
     for outcome in outcomes:

@@ -1,17 +1,18 @@
 """Which message a booking change causes, when reminders fall due, and when a failed send is retried.
 
-Pure: no I/O. The store writes one outbox item per change in the same transaction as the change
-itself (repositories/messages.py), using `kind_for(before, after)` here, so every caller that
-changes an appointment (public booking, self-service, backoffice) causes its messages without
-having to remember to.
+Pure: no I/O. Every change to an appointment is composed with `message_for` (services/agenda_changes.py),
+so its outbox message is written in the change's own transaction and every caller that changes an
+appointment (public booking, self-service, backoffice) causes its messages without having to remember to.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import secrets
+from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
+from ..domain.agenda_change import AgendaChange
 from ..domain.model import Appointment, AppointmentStatus as S
-from ..domain.messages import MessageKind
+from ..domain.messages import DueReminder, MessageKind, OutboxMessage
 
 MAX_ATTEMPTS = 5  # sends tried before a message is marked failed
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 minutes: the last try is ~15 minutes after the first
@@ -43,6 +44,18 @@ def kind_for(before: Appointment | None, after: Appointment) -> MessageKind | No
     return None
 
 
+def message_for(change: AgendaChange) -> OutboxMessage | None:
+    """The one outbox message (or none) a change writes in its own transaction: one whatever the
+    channels, so even the largest reschedule (96 lock units) stays within DynamoDB's 100 items."""
+    before, after = change.before, change.after
+    if not needs_outbox(before, after):
+        return None
+    kind = kind_for(before, after)
+    previous = before.start if kind is MessageKind.RESCHEDULED and before is not None else None
+    return OutboxMessage(id=f"msg_{secrets.token_hex(8)}", appointment=after, kind=kind, due=after.updated_at,
+                         previous_start=previous)
+
+
 def needs_outbox(before: Appointment | None, after: Appointment) -> bool:
     """A change gets an outbox item when it causes a message, or when it leaves a confirmed
     appointment whose reminders must be (re)scheduled from its new state."""
@@ -62,6 +75,21 @@ def reminder_due(start: datetime, leads: Sequence[timedelta], since: datetime) -
         if due > since:
             return due, lead
     return None
+
+
+def next_reminder(due: DueReminder, now: datetime) -> tuple[datetime, timedelta] | None:
+    """The reminder after the one now due, if any is still worth sending: a job that ran late skips
+    one that would arrive this close to the next anyway."""
+    sent_due = due.appointment.start - due.lead
+    upcoming = reminder_due(due.appointment.start, [lead for lead in due.leads if lead < due.lead], sent_due)
+    return None if upcoming is not None and upcoming[0] <= now else upcoming
+
+
+def reminder_message(due: DueReminder, now: datetime) -> OutboxMessage:
+    """The reminder now due, with an id made from its due instant: two runs cannot both queue it."""
+    sent_due = due.appointment.start - due.lead
+    ident = f"rem_{due.appointment.reference}_{sent_due.astimezone(timezone.utc):%Y%m%dT%H%M}"
+    return OutboxMessage(id=ident, appointment=due.appointment, kind=MessageKind.REMINDER, due=now)
 
 
 def retry_at(now: datetime, attempts: int) -> datetime | None:

@@ -11,7 +11,8 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.calendar import UTC
 from ..errors import ConflictError
-from .audit import AuditEntry, audit_item
+from ..domain.audit import AuditEntry
+from .codecs import audit_item
 from .tables import AccountItem, Item, StaffAccountItem, ThrottleItem
 
 

@@ -3,42 +3,16 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from ..domain.calendar import UTC
-from ..domain.model import new_id
+from ..domain.audit import AuditEntry
 from ..errors import ValidationError
+from .codecs import audit_entry, audit_item
 from .tables import AuditItem
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One backoffice change: who (staff id, email, level), what (action on a target), when, and the
-    changed fields before and after (None for a creation's before or a deletion's after)."""
-
-    business_id: str
-    at: datetime
-    actor_id: str
-    actor_email: str
-    actor_level: int
-    action: str
-    target_kind: str
-    target_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-def audit_item(entry: AuditEntry) -> AuditItem:
-    """The item to add to the change's own TransactWrite, so a change is never stored unaudited."""
-    at = entry.at.astimezone(UTC)
-    return AuditItem(
-        pk=f"BIZ#{entry.business_id}#AUDIT", sk=f"{at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{new_id('aud')}",
-        at=at, actor_id=entry.actor_id, actor_email=entry.actor_email, actor_level=entry.actor_level,
-        action=entry.action, target_kind=entry.target_kind, target_id=entry.target_id,
-        before=entry.before, after=entry.after,
-    )
+def save(entry: AuditEntry) -> None:
+    """An entry for a change that has no transaction of its own."""
+    audit_item(entry).save()
 
 
 def entries(business_id: str, *, limit: int, cursor: str | None = None) -> tuple[list[AuditEntry], str | None]:
@@ -46,15 +20,9 @@ def entries(business_id: str, *, limit: int, cursor: str | None = None) -> tuple
     start_key = _decode(cursor, business_id) if cursor else None
     result = AuditItem.query(f"BIZ#{business_id}#AUDIT", scan_index_forward=False, limit=limit,
                              last_evaluated_key=start_key)
-    found = [_entry(business_id, item) for item in result]
+    found = [audit_entry(business_id, item) for item in result]
     last = result.last_evaluated_key
     return found, _encode(last["sk"]["S"]) if last else None
-
-
-def _entry(business_id: str, item: AuditItem) -> AuditEntry:
-    return AuditEntry(business_id=business_id, at=item.at, actor_id=item.actor_id, actor_email=item.actor_email,
-                      actor_level=int(item.actor_level), action=item.action, target_kind=item.target_kind,
-                      target_id=item.target_id, before=item.before, after=item.after)
 
 
 def _encode(sk: str) -> str:

@@ -10,8 +10,9 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.model import Business, Service, Staff
 from ..errors import ConflictError, NotFoundError
-from .audit import AuditEntry, audit_item
-from .store import _business, _iso, _rules_json, _service, _staff
+from ..domain.audit import AuditEntry
+from .codecs import audit_item
+from . import codecs
 from .tables import BusinessItem, Item, ServiceItem, StaffItem
 
 T = TypeVar("T")
@@ -37,11 +38,11 @@ def snapshot(business_id: str) -> CatalogSnapshot:
     business, staff, services = None, {}, {}
     for item in Item.query(f"BIZ#{business_id}", consistent_read=True):
         if isinstance(item, BusinessItem):
-            business = Versioned(_business(item), int(item.revision or 0))
+            business = Versioned(codecs.business(item), int(item.revision or 0))
         elif isinstance(item, StaffItem):
-            staff[item.id] = Versioned(_staff(item), int(item.revision or 0))
+            staff[item.id] = Versioned(codecs.staff(item), int(item.revision or 0))
         elif isinstance(item, ServiceItem):
-            services[item.id] = Versioned(_service(item), int(item.revision or 0))
+            services[item.id] = Versioned(codecs.service(item), int(item.revision or 0))
     if business is None:
         raise NotFoundError("no such business", field="business")
     return CatalogSnapshot(business, staff, services)
@@ -52,7 +53,7 @@ def staff_member(business_id: str, staff_id: str) -> Versioned[Staff]:
         item = StaffItem.get(f"BIZ#{business_id}", f"STAFF#{staff_id}", consistent_read=True)
     except DoesNotExist:
         raise NotFoundError("no such staff member", field="staff") from None
-    return Versioned(_staff(item), int(item.revision or 0))
+    return Versioned(codecs.staff(item), int(item.revision or 0))
 
 
 def service(business_id: str, service_id: str) -> Versioned[Service]:
@@ -60,7 +61,7 @@ def service(business_id: str, service_id: str) -> Versioned[Service]:
         item = ServiceItem.get(f"BIZ#{business_id}", f"SERVICE#{service_id}", consistent_read=True)
     except DoesNotExist:
         raise NotFoundError("no such service", field="service") from None
-    return Versioned(_service(item), int(item.revision or 0))
+    return Versioned(codecs.service(item), int(item.revision or 0))
 
 
 def save(business_id: str, changed: list[Versioned], audit: AuditEntry) -> None:
@@ -79,26 +80,11 @@ def save(business_id: str, changed: list[Versioned], audit: AuditEntry) -> None:
 
 def _item(business_id: str, value, revision: int) -> Item:
     if isinstance(value, Business):
-        return BusinessItem(
-            pk=f"BIZ#{business_id}", sk="PROFILE", id=value.id, slug=value.slug, name=value.name,
-            timezone=value.timezone, locale=value.locale, currency=value.currency,
-            opening_hours=value.opening_hours.to_json(), rules=_rules_json(value.rules),
-            secret_code=value.secret_code, phone=value.phone, revision=revision,
-        )
+        return codecs.business_item(value, revision)
     if isinstance(value, Staff):
-        return StaffItem(
-            pk=f"BIZ#{business_id}", sk=f"STAFF#{value.id}", id=value.id, name=value.name,
-            service_ids=sorted(value.service_ids), hours=value.hours.to_json(),
-            time_off=[{"start": _iso(i.start), "end": _iso(i.end)} for i in value.time_off],
-            secret_code=value.secret_code, email=value.email, phone=value.phone, revision=revision,
-        )
+        return codecs.staff_item(business_id, value, revision)
     if isinstance(value, Service):
-        return ServiceItem(
-            pk=f"BIZ#{business_id}", sk=f"SERVICE#{value.id}", id=value.id, name=value.name,
-            description=value.description, category=value.category, duration_minutes=value.duration_minutes,
-            buffer_before_minutes=value.buffer_before_minutes, buffer_after_minutes=value.buffer_after_minutes,
-            price=str(value.price), status=value.status.value, revision=revision,
-        )
+        return codecs.service_item(business_id, value, revision)
     raise TypeError(type(value))
 
 

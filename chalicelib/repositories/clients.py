@@ -4,18 +4,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
 from ..domain.clients import ClientProfile, contact_field
 from ..domain.model import Appointment
+from ..domain.search import CONTACT, ClientWord, client_index
 from ..errors import ConflictError, NotFoundError
-from . import search_index
-from .search_index import CONTACT, history_pk, word_pk
-from .store import _appointment, _connection
+from . import codecs
+from .codecs import history_pk, word_pk
 from .tables import AppointmentItem, ClientAppointmentItem, ClientItem, ContactItem, Item, SearchWordItem
+from .transactions import Refusals, Transaction
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 HIGH = "~"  # sorts after every character of a client id or an origin (ASCII)
@@ -40,19 +40,19 @@ class ClientRepository:
         if not valid_id(client_id):
             raise NotFoundError("no such client", field="client")
         try:
-            return _profile(ClientItem.get(_client_pk(business_id), client_id))
+            return codecs.client_profile(ClientItem.get(_client_pk(business_id), client_id))
         except DoesNotExist:
             raise NotFoundError("no such client", field="client") from None
 
     def many(self, business_id: str, client_ids: Iterable[str]) -> dict[str, ClientProfile]:
         keys = [(_client_pk(business_id), cid) for cid in dict.fromkeys(client_ids)]
-        return {item.id: _profile(item) for item in ClientItem.batch_get(keys)} if keys else {}
+        return {item.id: codecs.client_profile(item) for item in ClientItem.batch_get(keys)} if keys else {}
 
     def page(self, business_id: str, after: str | None, limit: int) -> tuple[list[ClientProfile], str | None]:
         """Every client, in id order, `limit` at a time: one query."""
         condition = ClientItem.sk > after if after else None
         items = list(ClientItem.query(_client_pk(business_id), condition, limit=limit + 1))
-        found = [_profile(i) for i in items[:limit]]
+        found = [codecs.client_profile(i) for i in items[:limit]]
         return found, (found[-1].id if len(items) > limit else None)
 
     def holders(self, business_id: str, keys: list[str]) -> dict[str, str]:
@@ -62,16 +62,16 @@ class ClientRepository:
         found = ContactItem.batch_get([(_contact_pk(business_id), k) for k in keys], consistent_read=True)
         return {item.sk: item.client_id for item in found}
 
-    def create(self, business_id: str, profile: ClientProfile, also: Sequence[Item] = ()) -> ClientProfile:
+    def create(self, business_id: str, profile: ClientProfile, also: Sequence[Any] = ()) -> ClientProfile:
         """The client, their contact keys and search words (and `also`: the audit entry) in one transaction."""
         self._check_contacts(business_id, profile, profile.contact_keys())
-        words = _word_keys(profile)
+        words = _word_keys(business_id, profile)
         self._transact(business_id, profile, None, puts=profile.contact_keys(), deletes=[],
                        word_puts=words, word_deletes=set(), also=also)
         return profile
 
     def update(self, business_id: str, before: ClientProfile, after: ClientProfile,
-               also: Sequence[Item] = ()) -> ClientProfile:
+               also: Sequence[Any] = ()) -> ClientProfile:
         """Store an edit: contact keys and search words follow the fields that changed.
 
         A key another client holds is refused (`contact_in_use`, naming the field); an edit that lands
@@ -80,7 +80,7 @@ class ClientRepository:
         added = [k for k in new_keys if k not in old_keys]
         removed = [k for k in old_keys if k not in new_keys]
         self._check_contacts(business_id, after, added)
-        old_words, new_words = _word_keys(before), _word_keys(after)
+        old_words, new_words = _word_keys(business_id, before), _word_keys(business_id, after)
         after = replace(after, revision=before.revision + 1)
         self._transact(business_id, after, before, puts=added, deletes=removed,
                        word_puts=new_words - old_words, word_deletes=old_words - new_words, also=also)
@@ -93,9 +93,9 @@ class ClientRepository:
                 raise ContactInUseError(f"another client already has this {field}", field=field)
 
     def _transact(self, business_id: str, profile: ClientProfile, before: ClientProfile | None, *,
-                  puts: list[str], deletes: list[str], word_puts: set[str], word_deletes: set[str],
-                  also: Sequence[Item] = ()) -> None:
-        item = _item(business_id, profile)
+                  puts: list[str], deletes: list[str], word_puts: set[ClientWord], word_deletes: set[ClientWord],
+                  also: Sequence[Any] = ()) -> None:
+        item = codecs.client_item(business_id, profile)
         if before is None:
             condition = Item.pk.does_not_exist()
         elif before.revision:
@@ -103,29 +103,24 @@ class ClientRepository:
         else:
             condition = ClientItem.revision.does_not_exist() & Item.pk.exists()
         contact_pk = _contact_pk(business_id)
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                for key in deletes:
-                    tx.delete(ContactItem(pk=contact_pk, sk=key), condition=ContactItem.client_id == profile.id)
-                for word in search_index.word_items(business_id, word_deletes):
-                    tx.delete(word)
-                tx.save(item, condition=condition)
-                for key in puts:
-                    tx.save(ContactItem(pk=contact_pk, sk=key, client_id=profile.id),
-                            condition=Item.pk.does_not_exist())
-                for word in search_index.word_items(business_id, word_puts):
-                    tx.save(word)
-                for item in also:
-                    tx.save(item)
-        except TransactWriteError as error:
-            failed = [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
-            released, saved = failed[:len(deletes)], failed[len(deletes) + len(word_deletes):]  # deletes go first
-            if (saved[:1] == [True] and before is not None) or any(released):
-                raise ConflictError("the client was changed meanwhile; reload it", code="client_changed") from None
-            if any(saved):
-                raise ContactInUseError("another client has just been given these details",
-                                        field="email" if profile.email else "phone") from None
-            raise
+        refusals: Refusals = {
+            "changed": lambda: ConflictError("the client was changed meanwhile; reload it", code="client_changed"),
+            "contact": lambda: ContactInUseError("another client has just been given these details",
+                                                 field="email" if profile.email else "phone"),
+        }
+        with Transaction(refusals) as tx:
+            for key in deletes:
+                tx.delete(ContactItem(pk=contact_pk, sk=key), ContactItem.client_id == profile.id, refused="changed")
+            for word in sorted(word_deletes):
+                tx.delete(codecs.word_item(word))
+            tx.save(item, condition, refused="changed" if before is not None else "contact")
+            for key in puts:
+                tx.save(ContactItem(pk=contact_pk, sk=key, client_id=profile.id), Item.pk.does_not_exist(),
+                        refused="contact")
+            for word in sorted(word_puts):
+                tx.save(codecs.word_item(word))
+            for record in also:
+                tx.save(codecs.item_of(record))
 
     # -- history and search --------------------------------------------------------------------
     def history(self, business_id: str, client_id: str) -> list[Appointment]:
@@ -134,7 +129,7 @@ class ClientRepository:
         if not references:
             return []
         items = AppointmentItem.batch_get([(f"APPT#{r}", "APPT") for r in references])
-        found = [_appointment(i) for i in items if i.business_id == business_id]
+        found = [codecs.appointment(i) for i in items if i.business_id == business_id]
         return sorted(found, key=lambda a: (a.start, a.reference), reverse=True)
 
     def search(self, business_id: str, words: list[str], *, contacts: bool, after: str | None, limit: int,
@@ -181,22 +176,6 @@ def _client_and_origin(sk: str) -> tuple[str, str]:
     return client_id, origin
 
 
-def _word_keys(profile: ClientProfile) -> set[str]:
-    return search_index.client_keys(profile.id, profile.first_name, profile.last_name, profile.fiscal_code,
-                                    profile.email, profile.phone, profile.mobile)
-
-
-def _item(business_id: str, p: ClientProfile) -> ClientItem:
-    return ClientItem(
-        pk=_client_pk(business_id), sk=p.id, id=p.id, first_name=p.first_name, last_name=p.last_name,
-        email=p.email, phone=p.phone, mobile=p.mobile, fiscal_code=p.fiscal_code, notes=p.notes,
-        created_at=p.created_at, updated_at=p.updated_at, revision=p.revision or None,
-    )
-
-
-def _profile(item: ClientItem) -> ClientProfile:
-    return ClientProfile(
-        id=item.id, first_name=item.first_name, last_name=item.last_name, email=item.email, phone=item.phone,
-        mobile=item.mobile, fiscal_code=item.fiscal_code, notes=item.notes or "", created_at=item.created_at,
-        updated_at=item.updated_at, revision=int(item.revision or 0),
-    )
+def _word_keys(business_id: str, profile: ClientProfile) -> set[ClientWord]:
+    return client_index(business_id, profile.id, profile.first_name, profile.last_name, profile.fiscal_code,
+                        profile.email, profile.phone, profile.mobile)

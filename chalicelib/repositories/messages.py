@@ -11,18 +11,18 @@ saw, so two overlapping runs never both take the same work.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Iterable, Iterator
 
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from ..domain.calendar import UTC, Interval
-from ..domain.model import Appointment, AppointmentStatus, Source
-from ..domain.messages import MessageKind
-from ..notifications.outbox import LEASE, kind_for, needs_outbox, reminder_due
+from ..domain.calendar import UTC
+from ..domain.messages import DueReminder, LoggedMessage, MessageCount, OutboxMessage
+from ..domain.model import Appointment
+from . import codecs
+from .codecs import OUTBOX, due_key, iso
 from .tables import (
     AppointmentItem,
     Item,
@@ -31,19 +31,12 @@ from .tables import (
     OutboxItem,
     UndeliverableItem,
 )
+from .transactions import connection
 
-OUTBOX, REMIND = "OUTBOX", "REMIND"
+REMIND = "REMIND"
 LOOKBACK_DAYS = 2  # partitions before today still read: work a stopped job left behind is found for two days
 KEEP_DONE = timedelta(days=30)  # finished outbox items stay this long (the message log keeps the story)
 FINAL = frozenset({"sent", "failed", "skipped"})
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def due_key(queue: str, when: datetime, ident: str) -> tuple[str, str]:
-    return f"DUE#{queue}#{when.astimezone(UTC).date().isoformat()}", f"{_iso(when)}#{ident}"
 
 
 def _due(queue: str, now: datetime, model) -> Iterator:
@@ -51,68 +44,29 @@ def _due(queue: str, now: datetime, model) -> Iterator:
     today = now.astimezone(UTC).date()
     for back in range(LOOKBACK_DAYS, -1, -1):
         day = today - timedelta(days=back)
-        yield from model.due.query(f"DUE#{queue}#{day.isoformat()}", Item.due_sk <= f"{_iso(now)}~")
+        yield from model.due.query(f"DUE#{queue}#{day.isoformat()}", Item.due_sk <= f"{iso(now)}~")
 
 
 # -- the outbox, written with the change ---------------------------------------------------------
-def snapshot(a: Appointment) -> dict:
-    return {
-        "reference": a.reference, "business_id": a.business_id, "client_id": a.client_id,
-        "service_id": a.service_id, "staff_id": a.staff_id, "start": _iso(a.start), "end": _iso(a.end),
-        "busy_start": _iso(a.busy.start), "busy_end": _iso(a.busy.end), "status": a.status.value,
-        "source": a.source.value, "price": str(a.price), "currency": a.currency, "notes": a.notes,
-        "exclusive": a.exclusive, "created_at": a.created_at.isoformat(), "updated_at": a.updated_at.isoformat(),
-    }
+def due_outbox(now: datetime) -> Iterator[OutboxMessage]:
+    return map(codecs.outbox_message, _due(OUTBOX, now, OutboxItem))
 
 
-def appointment_of(data: dict) -> Appointment:
-    at = datetime.fromisoformat
-    return Appointment(
-        reference=data["reference"], business_id=data["business_id"], client_id=data["client_id"],
-        service_id=data["service_id"], staff_id=data["staff_id"], start=at(data["start"]), end=at(data["end"]),
-        busy=Interval(at(data["busy_start"]), at(data["busy_end"])), status=AppointmentStatus(data["status"]),
-        source=Source(data["source"]), price=Decimal(data["price"]), currency=data["currency"],
-        created_at=at(data["created_at"]), updated_at=at(data["updated_at"]), notes=data.get("notes", ""),
-        exclusive=data.get("exclusive", True),
-    )
-
-
-def outbox_items(before: Appointment | None, after: Appointment) -> list[OutboxItem]:
-    """The one outbox item (or none) a change writes in its own transaction: one item whatever the
-    channels, so even the largest reschedule (96 lock units) stays within DynamoDB's 100 items."""
-    if not needs_outbox(before, after):
-        return []
-    kind = kind_for(before, after)
-    previous = before.start if kind is MessageKind.RESCHEDULED and before is not None else None
-    return [_outbox_item(f"msg_{secrets.token_hex(8)}", after, kind, after.updated_at, previous)]
-
-
-def _outbox_item(ident: str, appointment: Appointment, kind: MessageKind | None, due: datetime,
-                 previous: datetime | None = None) -> OutboxItem:
-    due_pk, due_sk = due_key(OUTBOX, due, ident)
-    return OutboxItem(
-        pk=f"OUTBOX#{ident}", sk="OUTBOX", id=ident, business_id=appointment.business_id,
-        reference=appointment.reference, client_id=appointment.client_id,
-        message_kind=kind.value if kind else None, appointment=snapshot(appointment), previous_start=previous,
-        created_at=due, status="pending", attempts=0, deliveries={}, due_pk=due_pk, due_sk=due_sk,
-    )
-
-
-def due_outbox(now: datetime) -> Iterator[OutboxItem]:
-    return _due(OUTBOX, now, OutboxItem)
-
-
-def outbox_item(ident: str) -> OutboxItem | None:
+def outbox_message(ident: str) -> OutboxMessage | None:
     try:
-        return OutboxItem.get(f"OUTBOX#{ident}", "OUTBOX")
+        return codecs.outbox_message(OutboxItem.get(f"OUTBOX#{ident}", "OUTBOX"))
     except OutboxItem.DoesNotExist:
         return None
 
 
-def forget(item: OutboxItem) -> bool:
-    """Remove an outbox item that had nothing to send, if nobody took it meanwhile."""
+def _key(message: OutboxMessage) -> OutboxItem:
+    return OutboxItem(pk=f"OUTBOX#{message.id}", sk="OUTBOX")
+
+
+def forget(message: OutboxMessage) -> bool:
+    """Remove an outbox message that had nothing to send, if nobody took it meanwhile."""
     try:
-        item.delete(condition=OutboxItem.due_sk == item.due_sk)
+        _key(message).delete(condition=OutboxItem.due_sk == message.due_key)
         return True
     except DeleteError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
@@ -120,25 +74,26 @@ def forget(item: OutboxItem) -> bool:
         raise
 
 
-def claim(item: OutboxItem, now: datetime) -> str | None:
-    """Take an outbox item for sending; None when another run took it (or re-keyed it) first.
+def claim(message: OutboxMessage, lease_until: datetime) -> OutboxMessage | None:
+    """Take an outbox message for sending: the claimed message (its `claim` the token, this try
+    counted), or None when another run took it (or re-keyed it) first.
 
-    While claimed, its due key points at the lease's end: if this run dies mid-send, the item comes
+    While claimed, its due key points at the lease's end: if this run dies mid-send, the message comes
     back then, marked as interrupted, and is never sent a second time.
     """
     token = secrets.token_hex(8)
-    due_pk, due_sk = due_key(OUTBOX, now + LEASE, item.id)
+    due_pk, due_sk = due_key(OUTBOX, lease_until, message.id)
+    attempts = message.attempts + 1
     try:
-        item.update(actions=[
-            OutboxItem.status.set("sending"), OutboxItem.claim.set(token),
-            OutboxItem.attempts.set((item.attempts or 0) + 1),
+        _key(message).update(actions=[
+            OutboxItem.status.set("sending"), OutboxItem.claim.set(token), OutboxItem.attempts.set(attempts),
             OutboxItem.due_pk.set(due_pk), OutboxItem.due_sk.set(due_sk),
-        ], condition=OutboxItem.due_sk == item.due_sk)
+        ], condition=OutboxItem.due_sk == message.due_key)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return None
         raise
-    return token
+    return replace(message, status="sending", claim=token, attempts=attempts, due_key=due_sk)
 
 
 @dataclass(frozen=True)
@@ -151,12 +106,12 @@ class Outcome:
     day: date  # the business's local day it happened, for the counts
 
 
-def finish(item: OutboxItem, token: str, deliveries: dict, now: datetime, retry: datetime | None,
+def finish(item: OutboxMessage, deliveries: dict, now: datetime, retry: datetime | None,
            outcomes: Iterable[Outcome]) -> bool:
-    """Record what this run did, all at once: the outbox item (done, failed, or due again at `retry`),
+    """Record what this run did, all at once: the outbox message (done, failed, or due again at `retry`),
     a log entry per channel that reached its final state, and the day's counts. False if the claim was lost."""
     outcomes = list(outcomes)
-    kind = item.message_kind
+    kind = item.kind.value if item.kind else None
     if retry is not None:
         status = "pending"
     else:
@@ -169,11 +124,11 @@ def finish(item: OutboxItem, token: str, deliveries: dict, now: datetime, retry:
         actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove(), OutboxItem.finished_at.set(now),
                     OutboxItem.expires_at.set(now + KEEP_DONE)]
     try:
-        with TransactWrite(connection=Item._get_connection().connection) as tx:
-            tx.update(OutboxItem(pk=item.pk, sk=item.sk), actions, condition=OutboxItem.claim == token)
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(_key(item), actions, condition=OutboxItem.claim == item.claim)
             for outcome in outcomes:
                 d = outcome.delivery
-                sk = f"{_iso(now)}#{item.id}#{outcome.channel}"
+                sk = f"{iso(now)}#{item.id}#{outcome.channel}"
                 tx.save(MessageLogItem(
                     pk=f"BIZ#{item.business_id}#MSGLOG#{item.client_id}", sk=sk,
                     agenda_pk=f"BIZ#{item.business_id}#MSGS", agenda_sk=sk,
@@ -209,24 +164,25 @@ def _by_day_and_channel(outcomes: list[Outcome]) -> dict[tuple[str, str], dict[s
 
 
 # -- reminders: bookkeeping on the appointment item ----------------------------------------------
-def arm_reminders(appointment: Appointment, leads: list[timedelta]) -> bool:
-    """Schedule the first reminder of this version of a confirmed appointment, once.
+def arm_reminders(appointment: Appointment, leads: list[timedelta], first: tuple[datetime, timedelta] | None) -> bool:
+    """Schedule the first reminder (`first`: its due instant and lead, or None when none is still
+    ahead) of this version of a confirmed appointment, once.
 
     Conditional on the appointment being unchanged since (`updated_at`) and not armed yet: a later
-    change's own outbox item arms it from the newer state instead. Counts from the change's instant.
+    change's own outbox message arms it from the newer state instead.
     """
-    first = reminder_due(appointment.start, leads, appointment.updated_at)
     minutes = [int(lead.total_seconds() // 60) for lead in sorted(leads, reverse=True)]
-    actions = [AppointmentItem.reminders_armed.set(True), AppointmentItem.reminder_leads.set(minutes)]
+    actions = [AppointmentItem.reminders_armed.set(True), AppointmentItem.reminder_leads.set(minutes),
+               AppointmentItem.events.remove()]
     if first is not None:
         due, lead = first
         due_pk, due_sk = due_key(REMIND, due, appointment.reference)
         actions += [AppointmentItem.due_pk.set(due_pk), AppointmentItem.due_sk.set(due_sk),
                     AppointmentItem.reminder_lead.set(int(lead.total_seconds() // 60))]
-    item = AppointmentItem(pk=f"APPT#{appointment.reference}", sk="APPT")
     try:
-        item.update(actions=actions, condition=(AppointmentItem.updated_at == appointment.updated_at)
-                    & AppointmentItem.reminders_armed.does_not_exist())
+        _appointment_key(appointment).update(
+            actions=actions, condition=(AppointmentItem.updated_at == appointment.updated_at)
+            & AppointmentItem.reminders_armed.does_not_exist())
         return True
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
@@ -234,47 +190,46 @@ def arm_reminders(appointment: Appointment, leads: list[timedelta]) -> bool:
         raise
 
 
-def due_reminders(now: datetime) -> Iterator[AppointmentItem]:
-    return _due(REMIND, now, AppointmentItem)
+def _appointment_key(appointment: Appointment) -> AppointmentItem:
+    return AppointmentItem(pk=f"APPT#{appointment.reference}", sk="APPT")
 
 
-def take_reminder(item: AppointmentItem, appointment: Appointment, now: datetime) -> OutboxItem | None:
-    """Move the appointment on to its next reminder (or none) and put this reminder in the outbox,
-    in one transaction conditional on the due key this run saw: of two runs, one gets it."""
-    leads = [timedelta(minutes=int(m)) for m in item.reminder_leads or ()]
-    current = timedelta(minutes=int(item.reminder_lead or 0))
-    sent_due = appointment.start - current
-    upcoming = reminder_due(appointment.start, [lead for lead in leads if lead < current], sent_due)
-    if upcoming is not None and upcoming[0] <= now:
-        upcoming = None  # the job was late: a reminder this close to the next one would say the same
-    actions = []
+def due_reminders(now: datetime) -> Iterator[DueReminder]:
+    return map(codecs.due_reminder, _due(REMIND, now, AppointmentItem))
+
+
+def take_reminder(due: DueReminder, upcoming: tuple[datetime, timedelta] | None,
+                  reminder: OutboxMessage) -> OutboxMessage | None:
+    """Move the appointment on to its next reminder (`upcoming`, or none) and put this reminder in the
+    outbox, in one transaction conditional on the due key this run saw: of two runs, one gets it
+    (the reminder as stored), the other None."""
     if upcoming is not None:
-        due_pk, due_sk = due_key(REMIND, upcoming[0], appointment.reference)
-        actions += [AppointmentItem.due_pk.set(due_pk), AppointmentItem.due_sk.set(due_sk),
-                    AppointmentItem.reminder_lead.set(int(upcoming[1].total_seconds() // 60))]
+        due_pk, due_sk = due_key(REMIND, upcoming[0], due.appointment.reference)
+        actions = [AppointmentItem.due_pk.set(due_pk), AppointmentItem.due_sk.set(due_sk),
+                   AppointmentItem.reminder_lead.set(int(upcoming[1].total_seconds() // 60))]
     else:
-        actions += [AppointmentItem.due_pk.remove(), AppointmentItem.due_sk.remove(),
-                    AppointmentItem.reminder_lead.remove()]
-    ident = f"rem_{appointment.reference}_{sent_due.astimezone(UTC):%Y%m%dT%H%M}"
-    outbox = _outbox_item(ident, appointment, MessageKind.REMINDER, now)
+        actions = [AppointmentItem.due_pk.remove(), AppointmentItem.due_sk.remove(),
+                   AppointmentItem.reminder_lead.remove()]
+    actions.append(AppointmentItem.events.remove())
+    item = codecs.outbox_item(reminder)
     try:
-        with TransactWrite(connection=Item._get_connection().connection) as tx:
-            tx.update(AppointmentItem(pk=item.pk, sk=item.sk), actions,
-                      condition=AppointmentItem.due_sk == item.due_sk)
-            tx.save(outbox, condition=Item.pk.does_not_exist())
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(_appointment_key(due.appointment), actions, condition=AppointmentItem.due_sk == due.due_key)
+            tx.save(item, condition=Item.pk.does_not_exist())
     except TransactWriteError as error:
         if any(r and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []):
             return None
         raise
-    return outbox
+    return codecs.outbox_message(item)
 
 
-def drop_reminder(item: AppointmentItem) -> bool:
+def drop_reminder(due: DueReminder) -> bool:
     """Take an appointment that no longer wants reminders (past, or no longer confirmed) out of the index."""
     try:
-        item.update(actions=[AppointmentItem.due_pk.remove(), AppointmentItem.due_sk.remove(),
-                             AppointmentItem.reminder_lead.remove()],
-                    condition=AppointmentItem.due_sk == item.due_sk)
+        _appointment_key(due.appointment).update(
+            actions=[AppointmentItem.due_pk.remove(), AppointmentItem.due_sk.remove(),
+                     AppointmentItem.reminder_lead.remove(), AppointmentItem.events.remove()],
+            condition=AppointmentItem.due_sk == due.due_key)
         return True
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
@@ -301,27 +256,18 @@ def mark_undeliverable(channel: str, address: str, reason: str, detail: str, now
                       detail=detail[:500]).save()
 
 
-def clear_undeliverable(channel: str, address: str) -> None:
-    pk, sk = _mark_key(channel, address)
-    UndeliverableItem(pk=pk, sk=sk).delete()
-
-
 # -- reading the log -----------------------------------------------------------------------------
 def client_log(business_id: str, client_id: str, limit: int = 100,
-               status: str | None = None) -> list[MessageLogItem]:
+               status: str | None = None) -> list[LoggedMessage]:
     """A client's messages, newest first (one query; `status` filters, e.g. the failed ones)."""
     condition = MessageLogItem.status == status if status else None
-    return list(MessageLogItem.query(f"BIZ#{business_id}#MSGLOG#{client_id}", scan_index_forward=False,
-                                     filter_condition=condition, limit=limit if not status else None))[:limit]
+    items = MessageLogItem.query(f"BIZ#{business_id}#MSGLOG#{client_id}", scan_index_forward=False,
+                                 filter_condition=condition, limit=limit if not status else None)
+    return [codecs.logged_message(item) for item in items][:limit]
 
 
-def counts(business_id: str, first: date, last: date) -> list[MessageCountItem]:
+def counts(business_id: str, first: date, last: date) -> list[MessageCount]:
     """Per day, kind and channel between two local days (inclusive): one query, days x kinds x channels items."""
-    return list(MessageCountItem.query(f"BIZ#{business_id}#MSGCOUNT",
-                                       MessageCountItem.sk.between(first.isoformat(), f"{last.isoformat()}~")))
-
-
-def appointment_from_item(item: AppointmentItem) -> Appointment:
-    from .store import _appointment  # the store owns the item <-> appointment mapping
-
-    return _appointment(item)
+    items = MessageCountItem.query(f"BIZ#{business_id}#MSGCOUNT",
+                                   MessageCountItem.sk.between(first.isoformat(), f"{last.isoformat()}~"))
+    return [codecs.message_count(item) for item in items]

@@ -37,6 +37,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.constants import STREAM_NEW_AND_OLD_IMAGE
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -69,6 +70,7 @@ class Item(Model):
     class Meta:
         table_name = settings().table_name
         billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = STREAM_NEW_AND_OLD_IMAGE  # jobs/stream.py reads what each change did
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -166,6 +168,8 @@ class AppointmentItem(Item, discriminator="appointment"):
     reminders_armed = BooleanAttribute(null=True)
     reminder_leads = ListAttribute(of=NumberAttribute, null=True)  # minutes, longest first
     reminder_lead = NumberAttribute(null=True)  # minutes: the reminder now waiting in the `due` index
+    events = JSONAttribute(null=True)  # what the change that wrote this version did (domain/events.py);
+    # reminder bookkeeping removes them, so the stream sees them once, on the change's own record
 
 
 class LockItem(Item, discriminator="lock"):

@@ -1,8 +1,7 @@
 """The audit log: who changed what in the backoffice, when, and the changed fields before and after.
 
-Changes write their entry in their own transaction (`entry()` here, then `repositories.audit.audit_item`
-inside the change's TransactWrite), so a change is never stored without its entry; `record()` is for a
-change that has no transaction of its own.
+Changes write their entry in their own transaction (`entry()` here, handed to the change's write), so a
+change is never stored without its entry; `record()` is for a change that has no transaction of its own.
 """
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from typing import Any
 from ..auth.principal import Principal
 from ..errors import ValidationError
 from ..repositories import audit as repository
-from ..repositories.audit import AuditEntry
+from ..domain.audit import AuditEntry
 
 MAX_PAGE = 100
 
@@ -35,7 +34,7 @@ def entry(principal: Principal, action: str, target_kind: str, target_id: str, b
 
 
 def record(audit_entry: AuditEntry) -> None:
-    repository.audit_item(audit_entry).save()
+    repository.save(audit_entry)
 
 
 def listing(principal: Principal, limit: int = 50, cursor: str | None = None) -> tuple[list[AuditEntry], str | None]:

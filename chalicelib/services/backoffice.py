@@ -1,7 +1,6 @@
 """What the team does with the agenda: book, move, hand over, cancel, approve, check in, and look at it.
 
-Every write goes through the store's `book` / `change`, the same transaction writer as online
-bookings: lock units move with the appointment, so two staff can never put two appointments in one
+Every write is composed by `agenda_changes`, the same as online bookings: lock units move with the appointment, so two staff can never put two appointments in one
 professional's time unless one of them states a reason to override (the appointment is then booked
 on top, `exclusive=False`, and the override is in the audit log).
 """
@@ -14,14 +13,14 @@ from datetime import date, datetime, timedelta
 from ..auth.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
+from ..domain.audit import AuditEntry
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
 from ..domain.transitions import Action, next_status
 from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
-from ..repositories.audit import audit_item
 from ..repositories.clients import ClientRepository, valid_id
-from ..repositories.store import DynamoStore
-from . import audit
+from . import agenda_changes, audit
+from .ports import AgendaStore
 
 VIEWS = {"day", "week", "month"}
 HIDDEN_BY_DEFAULT = {AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED}
@@ -64,13 +63,13 @@ class Agenda:
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def appointment(store: DynamoStore, clients: ClientRepository, principal: Principal, reference: str) -> AppointmentView:
+def appointment(store: AgendaStore, clients: ClientRepository, principal: Principal, reference: str) -> AppointmentView:
     found = _readable(store, principal, reference)
     catalog = store.catalog(principal.business_id)
     return AppointmentView(found, catalog, clients.many(principal.business_id, [found.client_id]).get(found.client_id))
 
 
-def agenda(store: DynamoStore, clients: ClientRepository, principal: Principal, view: str, day: date,
+def agenda(store: AgendaStore, clients: ClientRepository, principal: Principal, view: str, day: date,
            staff_ids: list[str] | None, *, include_cancelled: bool = False) -> Agenda:
     """A day, the week (Monday to Sunday) or the month around `day`, in the business's time zone,
     for the staff named (default: everyone the caller may see): one catalog and one agenda query."""
@@ -99,7 +98,7 @@ def agenda(store: DynamoStore, clients: ClientRepository, principal: Principal, 
 
 
 # -- writing ----------------------------------------------------------------------------------------
-def create(store: DynamoStore, clients: ClientRepository, principal: Principal, request: NewAppointment,
+def create(store: AgendaStore, clients: ClientRepository, principal: Principal, request: NewAppointment,
            now: datetime) -> AppointmentView:
     """Book from the backoffice: internal services too, any time inside the professional's hours
     (no online notice or horizon), confirmed at once."""
@@ -120,11 +119,12 @@ def create(store: DynamoStore, clients: ClientRepository, principal: Principal, 
     after = audit_view(booked)
     if request.override_reason:
         after["override_reason"] = request.override_reason
-    store.book(booked, also=[_audit(principal, "appointment.create", None, after, booked, now)])
+    agenda_changes.book(store, booked, by=principal.staff_id,
+                        audit=_audit(principal, "appointment.create", None, after, booked, now))
     return AppointmentView(booked, catalog, client)
 
 
-def reschedule(store: DynamoStore, clients: ClientRepository, principal: Principal, reference: str,
+def reschedule(store: AgendaStore, clients: ClientRepository, principal: Principal, reference: str,
                start: datetime | None, staff_id: str | None, override_reason: str | None,
                now: datetime) -> tuple[Appointment, AppointmentView]:
     """Move to another time, another professional, or both; the old time is freed in the same
@@ -148,13 +148,13 @@ def reschedule(store: DynamoStore, clients: ClientRepository, principal: Princip
     moved = audit_view(after)
     if override_reason:
         moved["override_reason"] = override_reason
-    store.change(before, after, also=[_audit(principal, "appointment.reschedule", audit_view(before), moved,
-                                             after, now)])
+    agenda_changes.change(store, before, after, by=principal.staff_id,
+                          audit=_audit(principal, "appointment.reschedule", audit_view(before), moved, after, now))
     client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
     return before, AppointmentView(after, catalog, client)
 
 
-def transition(store: DynamoStore, clients: ClientRepository, principal: Principal, reference: str,
+def transition(store: AgendaStore, clients: ClientRepository, principal: Principal, reference: str,
                action: Action, reason: str | None, now: datetime) -> tuple[Appointment, AppointmentView]:
     """Approve, reject, cancel, check in, complete or mark a no-show, as the transition table allows.
     Returns (before, after)."""
@@ -163,8 +163,9 @@ def transition(store: DynamoStore, clients: ClientRepository, principal: Princip
     changed = audit_view(after)
     if reason:
         changed["reason"] = reason
-    store.change(before, after, also=[_audit(principal, f"appointment.{action.value}", audit_view(before), changed,
-                                             after, now)])
+    agenda_changes.change(store, before, after, by=principal.staff_id,
+                          audit=_audit(principal, f"appointment.{action.value}", audit_view(before), changed,
+                                       after, now))
     catalog = store.catalog(principal.business_id)
     client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
     return before, AppointmentView(after, catalog, client)
@@ -181,11 +182,11 @@ def audit_view(appointment: Appointment) -> dict:
 
 
 def _audit(principal: Principal, action: str, before: dict | None, after: dict, appointment: Appointment,
-           now: datetime):
-    return audit_item(audit.entry(principal, action, "appointment", appointment.reference, before, after, now))
+           now: datetime) -> AuditEntry:
+    return audit.entry(principal, action, "appointment", appointment.reference, before, after, now)
 
 
-def _readable(store: DynamoStore, principal: Principal, reference: str) -> Appointment:
+def _readable(store: AgendaStore, principal: Principal, reference: str) -> Appointment:
     """The appointment, if it belongs to the caller's business and agenda scope; else 404."""
     try:
         if not valid_id(reference):
@@ -198,7 +199,7 @@ def _readable(store: DynamoStore, principal: Principal, reference: str) -> Appoi
     return found
 
 
-def _writable(store: DynamoStore, principal: Principal, reference: str) -> Appointment:
+def _writable(store: AgendaStore, principal: Principal, reference: str) -> Appointment:
     found = _readable(store, principal, reference)
     _may_write(principal, found.staff_id)
     return found
@@ -238,7 +239,7 @@ class MonitorSlot:
     bookings: list[AppointmentView]
 
 
-def monitor(store: DynamoStore, clients: ClientRepository, principal: Principal, day: date,
+def monitor(store: AgendaStore, clients: ClientRepository, principal: Principal, day: date,
             staff_ids: list[str] | None) -> tuple[Agenda, int, list[MonitorSlot]]:
     """The day as the front desk plans it: every slot of the opening hours (and any slot a booking
     starts in outside them), each with the bookings that start in it."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from ..domain import access
+from ..domain.agenda_change import LockUnit
 from ..domain.booking import ANY, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
 from ..domain.availability import Slot
 from ..domain.changes import check_client_may_change
@@ -22,11 +23,20 @@ from ..domain.model import (
     new_id,
     new_reference,
 )
-from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, TooManyAttemptsError, ValidationError
-from ..repositories.store import ContactTakenError, DynamoStore
+from ..errors import (
+    ContactTakenError,
+    ForbiddenError,
+    NotFoundError,
+    SlotUnavailableError,
+    TooManyAttemptsError,
+    ValidationError,
+)
+from . import agenda_changes
+from .ports import AgendaStore
 
 ATTEMPTS = 3  # transactions tried before a booking gives up on a contended slot
 PEEK_KEYS = 98  # one BatchGetItem reads 100 keys: two contact keys and the rest lock units
+CLIENT = "client"  # who made a change, in its events, when it was the client online
 
 
 @dataclass(frozen=True)
@@ -57,23 +67,23 @@ class Booking:
     staff: Staff
 
 
-def business(store: DynamoStore, slug: str) -> Business:
+def business(store: AgendaStore, slug: str) -> Business:
     return store.catalog(store.business_id(slug)).business
 
 
-def public_services(store: DynamoStore, slug: str) -> tuple[Business, list[Service]]:
+def public_services(store: AgendaStore, slug: str) -> tuple[Business, list[Service]]:
     catalog = store.catalog(store.business_id(slug))
     return catalog.business, [s for s in catalog.services if s.status.value == "active"]
 
 
-def staff_for(store: DynamoStore, slug: str, service_id: str, code: str | None, address: str,
+def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, address: str,
               now: datetime) -> list[Staff]:
     catalog = store.catalog(store.business_id(slug))
     service = bookable_service(catalog, service_id)
     return list(_open_candidates(store, catalog, service, ANY, code, address, now))
 
 
-def availability(store: DynamoStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
+def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
                  code: str | None, address: str, now: datetime) -> tuple[Business, list[Slot]]:
     """Free slots over at most 31 local days: one catalog query and one agenda query."""
     if last < first:
@@ -89,7 +99,7 @@ def availability(store: DynamoStore, slug: str, service_id: str, staff_id: str, 
     return catalog.business, slots(catalog, service, staff, appointments, first, last, now)
 
 
-def book(store: DynamoStore, slug: str, request: BookingRequest, address: str, now: datetime) -> Booking:
+def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime) -> Booking:
     """Book online. The database refuses a taken slot, so the checks here only pick a good candidate.
 
     Reads: the catalog, then one consistent batch of the client's contact keys and the candidate
@@ -103,9 +113,10 @@ def book(store: DynamoStore, slug: str, request: BookingRequest, address: str, n
     appointment_span, busy = service.occupies(request.start)
     exclusive = not business.rules.total_availability
     for _ in range(ATTEMPTS):
-        peek = _peek(offer.staff_ids, lock_units(busy)) if exclusive else {}
+        peek = _peek(offer.staff_ids, lock_units(busy)) if exclusive else []
         client_id, held = store.contacts_and_locks(business.id, request.client.email, request.client.phone, peek)
-        free = [member for member in offer.staff_ids if member not in held]
+        busy_staff = {unit.resource_id for unit in held}
+        free = [member for member in offer.staff_ids if member not in busy_staff]
         if not free:
             raise SlotUnavailableError("that time is no longer available", field="start")
         new_client = None if client_id else _new_client(request.client)
@@ -118,7 +129,7 @@ def book(store: DynamoStore, slug: str, request: BookingRequest, address: str, n
                 created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
             )
             try:
-                store.book(appointment, new_client)
+                agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client)
             except SlotUnavailableError:
                 continue
             except ContactTakenError:
@@ -129,7 +140,7 @@ def book(store: DynamoStore, slug: str, request: BookingRequest, address: str, n
     raise SlotUnavailableError("that time is no longer available", field="start")
 
 
-def booking_for_holder(store: DynamoStore, reference: str, token: str | None, key: bytes) -> Booking:
+def booking_for_holder(store: AgendaStore, reference: str, token: str | None, key: bytes) -> Booking:
     """The booking behind a manage link; anyone without the right token learns nothing."""
     if not access.holds_token(key, reference, token):
         raise NotFoundError("no such booking", field="reference")
@@ -139,16 +150,16 @@ def booking_for_holder(store: DynamoStore, reference: str, token: str | None, ke
     return Booking(appointment, catalog.business, service, member)
 
 
-def cancel_by_client(store: DynamoStore, reference: str, token: str | None, key: bytes, now: datetime) -> Booking:
+def cancel_by_client(store: AgendaStore, reference: str, token: str | None, key: bytes, now: datetime) -> Booking:
     """Cancel from the manage link, within the business's policy; the time is free at once."""
     booking = booking_for_holder(store, reference, token, key)
     check_client_may_change(booking.business, booking.appointment, now)
     cancelled = booking.appointment.with_status(AppointmentStatus.CANCELLED, now)
-    store.change(booking.appointment, cancelled, {"what": "cancelled", "by": "client"})
+    agenda_changes.change(store, booking.appointment, cancelled, by=CLIENT)
     return replace(booking, appointment=cancelled)
 
 
-def reschedule_by_client(store: DynamoStore, reference: str, token: str | None, key: bytes, start: datetime,
+def reschedule_by_client(store: AgendaStore, reference: str, token: str | None, key: bytes, start: datetime,
                          staff_id: str | None, now: datetime) -> Booking:
     """Move a booking to another free slot, with the same availability rules and locks as a new one.
 
@@ -168,15 +179,14 @@ def reschedule_by_client(store: DynamoStore, reference: str, token: str | None, 
     for member in offer.staff_ids[:ATTEMPTS]:
         after = replace(before, staff_id=member, start=span.start, end=span.end, busy=busy, updated_at=now)
         try:
-            store.change(before, after, {"what": "rescheduled", "by": "client", "from": before.start.isoformat(),
-                                         "to": after.start.isoformat(), "staff": member})
+            agenda_changes.change(store, before, after, by=CLIENT)
         except SlotUnavailableError:
             continue
         return Booking(after, catalog.business, service, catalog.member(member))
     raise SlotUnavailableError("that time is no longer available", field="start")
 
 
-def _open_candidates(store: DynamoStore, catalog: Catalog, service: Service, staff_id: str,
+def _open_candidates(store: AgendaStore, catalog: Catalog, service: Service, staff_id: str,
                      code: str | None, address: str, now: datetime) -> tuple[Staff, ...]:
     """Candidates for the service that the client's code (if any) lets them book, with the throttle
     on wrong codes: five within fifteen minutes from one address, and the next answer is 429."""
@@ -197,10 +207,10 @@ def _open_candidates(store: DynamoStore, catalog: Catalog, service: Service, sta
         raise
 
 
-def _peek(staff_ids: tuple[str, ...], units: list) -> dict[str, list]:
+def _peek(staff_ids: tuple[str, ...], units: list) -> list[LockUnit]:
     """The lock units worth reading before booking: as many candidates as one batch read holds."""
     room = PEEK_KEYS // max(len(units), 1)
-    return {member: units for member in staff_ids[:room]}
+    return [LockUnit("staff", member, unit) for member in staff_ids[:room] for unit in units]
 
 
 def _new_client(details: ClientDetails) -> Client:

@@ -9,7 +9,6 @@ from ..domain import search
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id
 from ..errors import NotFoundError, ValidationError
-from ..repositories.audit import audit_item
 from ..repositories.clients import ClientRepository, valid_id
 from . import audit
 
@@ -30,7 +29,7 @@ def create(repo: ClientRepository, principal: Principal, fields: dict, now: date
                             **{"first_name": "", "last_name": "", **fields})
     _check_complete(profile)
     entry = audit.entry(principal, "client.create", "client", profile.id, None, audit_view(profile), now)
-    return repo.create(principal.business_id, profile, also=[audit_item(entry)])
+    return repo.create(principal.business_id, profile, also=[entry])
 
 
 def update(repo: ClientRepository, principal: Principal, client_id: str, changes: dict,
@@ -42,7 +41,7 @@ def update(repo: ClientRepository, principal: Principal, client_id: str, changes
     if all(getattr(after, f) == getattr(before, f) for f in FIELDS):
         return before, before
     entry = audit.entry(principal, "client.update", "client", client_id, audit_view(before), audit_view(after), now)
-    return before, repo.update(principal.business_id, before, after, also=[audit_item(entry)])
+    return before, repo.update(principal.business_id, before, after, also=[entry])
 
 
 def audit_view(profile: ClientProfile) -> dict:

@@ -8,7 +8,7 @@ from ..auth.principal import Principal
 from ..errors import ValidationError
 from ..repositories import messages
 from ..repositories.clients import ClientRepository
-from ..repositories.tables import MessageLogItem
+from ..domain.messages import LoggedMessage
 from . import clients
 
 MAX_REPORT_DAYS = 366
@@ -16,7 +16,7 @@ STATUSES = ("sent", "failed", "skipped")
 
 
 def client_messages(repo: ClientRepository, principal: Principal, client_id: str, status: str | None,
-                    limit: int) -> list[MessageLogItem]:
+                    limit: int) -> list[LoggedMessage]:
     """The client's messages, newest first, if the caller may see the client (else the same 404)."""
     if status is not None and status not in STATUSES:
         raise ValidationError(f"one of {', '.join(STATUSES)}", field="status", code="invalid_status")
@@ -33,12 +33,11 @@ def counts(principal: Principal, first: date, last: date) -> dict:
     totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
         ("sent", "failed", "skipped", "segments"), 0))
     days = []
-    for item in messages.counts(principal.business_id, first, last):
-        figures = {"sent": int(item.sent or 0), "failed": int(item.failed or 0), "skipped": int(item.skipped or 0),
-                   "segments": int(item.segments or 0)}
-        days.append({"day": item.day, "kind": item.message_kind, "channel": item.channel, **figures})
+    for count in messages.counts(principal.business_id, first, last):
+        figures = {"sent": count.sent, "failed": count.failed, "skipped": count.skipped, "segments": count.segments}
+        days.append({"day": count.day, "kind": count.kind, "channel": count.channel, **figures})
         for name, value in figures.items():
-            totals[(item.message_kind, item.channel)][name] += value
+            totals[(count.kind, count.channel)][name] += value
     return {
         "from": first.isoformat(), "to": last.isoformat(),
         "totals": [{"kind": k, "channel": c, **v} for (k, c), v in sorted(totals.items())],

@@ -24,6 +24,8 @@ Extension points (other features plug in here; keep each one idempotent, it runs
     so this process invokes each one on its timer (first run one period after start) through
     `chalice.test.Client(app).lambda_.invoke` with a scheduled event; a failure is printed and the next tick
     runs anyway.
+  * The table's stream: `chalice local` runs no stream functions either, so a StreamPump (infra/local/stream.py)
+    reads DynamoDB Local's stream every second and invokes `on_table_change` with the records, as Lambda would.
 
 Python API for tests (tests/integration, tests/e2e):
     with running_stack(port=None, data_dir=None) as stack:   # in-memory DynamoDB when data_dir is None
@@ -373,6 +375,20 @@ class _Jobs:
                 self.stopped.wait(1.0)
 
 
+def stream_pump(app=None, every: float = 1.0):
+    """Hands the table's stream to the app's stream function (infra/local/stream.py), in this process."""
+    from chalice.test import Client
+
+    from chalicelib.config import settings
+    from infra.local.stream import StreamPump
+
+    if app is None:
+        from app import app
+    client = Client(app, stage_name="dev", project_dir=str(ROOT))
+    return StreamPump(settings().table_name, lambda event: client.lambda_.invoke("on_table_change", event),
+                      region=REGION, every=every)
+
+
 # -- the stack ---------------------------------------------------------------------------------
 class _Stop(Exception):
     pass
@@ -388,7 +404,7 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
     signal.signal(signal.SIGINT, _raise_stop)
     began = time.monotonic()
     deadline = began + START_TIMEOUT
-    dynamodb = chalice = moto = jobs = None
+    dynamodb = chalice = moto = jobs = stream = None
     try:
         port = port or free_port()
         dynamodb = start_dynamodb(data_dir=data_dir, wait=False)
@@ -425,6 +441,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         _wait_http(f"{api_url}/public/{DEMO_SLUG}", deadline, chalice, "chalice local")
         jobs = _Jobs(JOBS)
         jobs.start()
+        stream = stream_pump()
+        stream.start()
         took = time.monotonic() - began
         phases["api"] = took - phases["servers"] - phases["steps"]
         _print_urls(api_url, env, dynamodb, data_dir, took, phases)
@@ -445,6 +463,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if stream:
+            stream.stop()
         if jobs:
             jobs.stop()
         _stop(chalice)

@@ -106,6 +106,7 @@ def _fresh_appointment(s: dict, status: str = "confirmed", staff: str | None = N
     """Book an appointment straight through the store (as an online booking would be) and return its reference."""
     from chalicelib import wiring
     from chalicelib.domain.model import Appointment, AppointmentStatus, Source, new_reference
+    from tests import factories
 
     store = wiring.store()
     catalog = store.catalog(s["business"])
@@ -117,7 +118,7 @@ def _fresh_appointment(s: dict, status: str = "confirmed", staff: str | None = N
         staff_id=staff or s["staff"], start=span.start, end=span.end, busy=busy, status=AppointmentStatus(status),
         source=Source.ONLINE, price=service.price, currency="EUR", created_at=now, updated_at=now,
     )
-    store.book(appointment)
+    factories.book(store, appointment)
     return appointment.reference
 
 

@@ -24,6 +24,7 @@ def error(response) -> dict:
 def cancel(store, reference: str, now):
     """Cancel as staff will (backoffice routes come later): straight through the store."""
     from chalicelib.domain.model import AppointmentStatus
+    from tests import factories
 
     before = store.appointment(reference)
-    return store.change(before, before.with_status(AppointmentStatus.CANCELLED, now))
+    return factories.change(store, before, before.with_status(AppointmentStatus.CANCELLED, now))

@@ -1,12 +1,13 @@
 """Clients cancel and reschedule from the link in their messages, within the business's policy."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from chalicelib.domain.model import AppointmentStatus, BookingRules, ClientChanges
-from chalicelib.repositories.tables import ActivityItem
+from chalicelib.repositories import codecs
+from chalicelib.repositories.tables import AppointmentItem
 from tests import factories
 from tests.api.helpers import booking_body, error, post
 
@@ -37,8 +38,12 @@ def test_a_client_cancels_and_the_time_is_free_again(client, salon, store):
     assert cancelled.status_code == 200 and cancelled.json_body["status"] == "cancelled"
     assert cancelled.json_body["change_until"] is None
     assert book(client, email="next@example.com")["staff"] == "stf_ana"
-    activity = list(ActivityItem.query("BIZ#biz_salon#ACTIVITY"))
-    assert [(a.reference, a.details) for a in activity] == [(made["reference"], {"what": "cancelled", "by": "client"})]
+    events = codecs.events(AppointmentItem.get(f"APPT#{made['reference']}", "APPT"))
+    assert [(e.name.value, e.by) for e in events] == [("appointment_cancelled", "client"), ("time_freed", "client")]
+    freed = events[1]
+    assert (freed.resource.kind, freed.resource.id) == ("staff", "stf_ana")
+    assert freed.interval.start == datetime.fromisoformat(made["start"])  # a cut has no buffers
+    assert freed.interval.end == datetime.fromisoformat(made["end"])
 
 
 def test_a_cancelled_booking_cannot_be_changed_again(client, salon):
@@ -53,7 +58,7 @@ def test_a_cancelled_booking_cannot_be_changed_again(client, salon):
 def test_a_checked_in_booking_cannot_be_changed_online(client, salon, store, clock):
     made = book(client)
     booked = store.appointment(made["reference"])
-    store.change(booked, booked.with_status(AppointmentStatus.ARRIVED, clock["value"]))
+    factories.change(store, booked, booked.with_status(AppointmentStatus.ARRIVED, clock["value"]))
     response = manage(client, made, "cancel")
     assert response.status_code == 409 and error(response)["code"] == "booking_closed"
     assert store.appointment(made["reference"]).status is AppointmentStatus.ARRIVED

@@ -12,8 +12,9 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.model import Appointment, AppointmentStatus, Client, Source, new_id, new_reference
 from chalicelib.errors import ConflictError, NotFoundError, SlotUnavailableError
-from chalicelib.repositories import search_index
-from chalicelib.repositories.store import ContactTakenError, _connection
+from chalicelib.errors import ContactTakenError
+from chalicelib.repositories.transactions import connection as _connection
+from chalicelib.services import agenda_changes
 from chalicelib.repositories.tables import ClientItem, ContactItem, Item, LockItem
 from tests import factories
 from tests.api.conftest import NOW
@@ -49,7 +50,7 @@ def absent(reference: str) -> bool:
 
 
 def test_pynamodb_sends_puts_before_updates_and_reasons_follow_that_order(store, salon):
-    """The assumption `_write` rests on: whatever the call order, puts come back before updates."""
+    """Why `Transaction` reads keys back from the request: whatever the call order, puts come back before updates."""
     held = LockItem(pk=f"LOCK#{salon.id}#staff#stf_ana", sk="2026-03-24T10:00:00Z")
     with TransactWrite(connection=_connection()) as tx:
         tx.update(held, [LockItem.owners.add({"someone"}), LockItem.kind.set(LockItem)])
@@ -66,11 +67,11 @@ def test_pynamodb_sends_puts_before_updates_and_reasons_follow_that_order(store,
 
 def test_a_held_slot_is_slot_unavailable_and_writes_nothing(store, salon):
     first = appointment(salon, "2026-03-24T11:00:00+01:00", "cli_first")
-    store.book(first, new_client("first@example.com"))
+    factories.book(store, first, new_client("first@example.com"))
     late_client = new_client("late@example.com")
     late = appointment(salon, "2026-03-24T11:15:00+01:00", late_client.id)
     with pytest.raises(SlotUnavailableError):
-        store.book(late, late_client)
+        factories.book(store, late, late_client)
     assert absent(late.reference)
     with pytest.raises(DoesNotExist):
         ClientItem.get(f"BIZ#{salon.id}#CLIENT", late_client.id)
@@ -80,31 +81,31 @@ def test_a_held_slot_is_slot_unavailable_and_writes_nothing(store, salon):
 
 
 def test_a_contact_registered_meanwhile_is_contact_taken_and_writes_nothing(store, salon):
-    store.book(appointment(salon, "2026-03-24T11:00:00+01:00", "cli_a"), new_client("same@example.com"))
+    factories.book(store, appointment(salon, "2026-03-24T11:00:00+01:00", "cli_a"), new_client("same@example.com"))
     twin = new_client("same@example.com")
     second = appointment(salon, "2026-03-24T15:00:00+01:00", twin.id)
     with pytest.raises(ContactTakenError):
-        store.book(second, twin)
+        factories.book(store, second, twin)
     assert absent(second.reference)
     assert not [sk for sk in lock_owners(salon) if sk.startswith("2026-03-24T14:")]  # 15:00 Madrid is 14:00Z
 
 
 def test_held_slot_and_taken_contact_together_report_the_slot(store, salon):
-    store.book(appointment(salon, "2026-03-24T11:00:00+01:00", "cli_a"), new_client("both@example.com"))
+    factories.book(store, appointment(salon, "2026-03-24T11:00:00+01:00", "cli_a"), new_client("both@example.com"))
     twin = new_client("both@example.com")
     with pytest.raises(SlotUnavailableError):
-        store.book(appointment(salon, "2026-03-24T11:00:00+01:00", twin.id), twin)
+        factories.book(store, appointment(salon, "2026-03-24T11:00:00+01:00", twin.id), twin)
 
 
 def test_a_stale_change_is_booking_changed_and_changes_nothing(store, salon):
     booked = appointment(salon, "2026-03-24T11:00:00+01:00", "cli_a")
-    store.book(booked, new_client("stale@example.com"))
+    factories.book(store, booked, new_client("stale@example.com"))
     moved = replace(booked, start=booked.start + timedelta(hours=1), end=booked.end + timedelta(hours=1),
                     busy=CUT.occupies(booked.start + timedelta(hours=1))[1], updated_at=NOW + timedelta(minutes=1))
-    store.change(booked, moved)
+    factories.change(store, booked, moved)
     again = replace(booked, status=AppointmentStatus.CANCELLED, updated_at=NOW + timedelta(minutes=2))
     with pytest.raises(ConflictError) as caught:
-        store.change(booked, again)  # `booked` is what it was before the move: stale
+        factories.change(store, booked, again)  # `booked` is what it was before the move: stale
     assert caught.value.code == "booking_changed"
     assert store.appointment(booked.reference).start == moved.start
     assert all(o == {booked.reference} for o in lock_owners(salon).values()) and len(lock_owners(salon)) == 6
@@ -114,16 +115,16 @@ def test_a_stale_change_is_booking_changed_and_changes_nothing(store, salon):
 def test_reasons_after_deleted_search_words_are_mapped_too(store, salon, stale):
     """A change that drops search words sends their deletes first: the offset must be skipped."""
     noted = appointment(salon, "2026-03-24T11:00:00+01:00", "cli_a", notes="mechas rubio ceniza")
-    store.book(noted, new_client("words@example.com"))
+    factories.book(store, noted, new_client("words@example.com"))
     other = appointment(salon, "2026-03-24T16:00:00+01:00", "cli_b")
-    store.book(other, new_client("other@example.com"))
+    factories.book(store, other, new_client("other@example.com"))
     target = other.start if not stale else noted.start + timedelta(hours=2)
     span, busy = CUT.occupies(target)
     after = replace(noted, notes="", start=span.start, end=span.end, busy=busy, updated_at=NOW + timedelta(minutes=1))
-    assert search_index.on_change(noted, after)[1], "the change must drop words for this test to mean anything"
+    assert agenda_changes.compose(noted, after, by="system").removals, "the change must drop words for this test to mean anything"
     before = replace(noted, updated_at=NOW - timedelta(minutes=1)) if stale else noted
     with pytest.raises(ConflictError) as caught:
-        store.change(before, after)
+        factories.change(store, before, after)
     assert caught.value.code == ("booking_changed" if stale else "slot_unavailable")
     kept = store.appointment(noted.reference)
     assert (kept.start, kept.notes) == (noted.start, noted.notes)

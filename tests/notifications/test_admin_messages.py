@@ -83,7 +83,7 @@ def test_counts_need_a_valid_period_and_the_reports_level(client, login, message
 def backoffice_kinds(store, reference):
     from tests.notifications.delivery_helpers import log_of
 
-    return sorted((e.message_kind, e.channel) for e in log_of("biz_salon", store.appointment(reference).client_id))
+    return sorted((e.kind, e.channel) for e in log_of("biz_salon", store.appointment(reference).client_id))
 
 
 def test_backoffice_actions_cause_their_messages_through_the_same_outbox(client, login, seeded, store, clock):

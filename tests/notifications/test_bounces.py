@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from chalicelib.domain.model import AppointmentStatus
 from chalicelib.repositories import messages
+from tests import factories
 from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
     aws, book, client, client_id_of, clock, deliver, emails, later, log_of, salon, ses, sms, store,
 )
@@ -27,14 +28,14 @@ def test_a_permanent_bounce_stops_email_but_not_sms(client, salon, store, ses, c
     answer = notify(client, bounce("Eva@Example.com"))
     assert answer["marked"] == [{"channel": "email", "address": "Eva@Example.com", "reason": "bounce"}]
     later(clock, minutes=1)
-    store.change(store.appointment(made["reference"]),
+    factories.change(store, store.appointment(made["reference"]),
                  store.appointment(made["reference"]).with_status(AppointmentStatus.CANCELLED, clock["value"]))
     deliver(client)
     assert len(emails()) == 1 and len(sms()) == 2
     skipped = [e for e in log_of("biz_salon", client_id_of(store, made["reference"])) if e.status == "skipped"]
-    assert [(e.message_kind, e.channel, e.error) for e in skipped] == [
+    assert [(e.kind, e.channel, e.error) for e in skipped] == [
         ("cancelled", "email", "undeliverable (bounce)")]
-    counts = {(c.message_kind, c.channel): c.skipped for c in messages.counts(
+    counts = {(c.kind, c.channel): c.skipped for c in messages.counts(
         "biz_salon", clock["value"].date(), clock["value"].date())}
     assert counts[("cancelled", "email")] == 1
 
@@ -82,7 +83,7 @@ def test_when_staff_give_the_client_another_address_messages_flow_again(client, 
     item.update(actions=[ClientItem.email.set("eva.ruiz@example.com")])  # as the backoffice edit does
     later(clock, minutes=1)
     before = store.appointment(made["reference"])
-    store.change(before, replace(before, start=before.start.replace(hour=11), end=before.end.replace(hour=11),
+    factories.change(store, before, replace(before, start=before.start.replace(hour=11), end=before.end.replace(hour=11),
                                  busy=replace(before.busy, start=before.busy.start.replace(hour=11),
                                               end=before.busy.end.replace(hour=11)),
                                  updated_at=clock["value"]))

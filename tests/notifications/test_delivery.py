@@ -50,7 +50,7 @@ def test_an_automatically_confirmed_booking_sends_email_with_invitation_and_sms(
     assert phone == "+34612345678" and text
     assert report["sent"] == 2
     log = log_of("biz_salon", client_id_of(store, made["reference"]))
-    assert sorted((e.message_kind, e.channel, e.status) for e in log) == [
+    assert sorted((e.kind, e.channel, e.status) for e in log) == [
         ("confirmed", "email", "sent"), ("confirmed", "sms", "sent")]
     [sms_entry] = [e for e in log if e.channel == "sms"]
     assert sms_entry.segments >= 1 and sms_entry.encoding in ("GSM-7", "UCS-2") and sms_entry.provider_id
@@ -72,10 +72,10 @@ def test_manual_approval_sends_pending_then_confirmed_when_staff_approve(client,
     assert [m.subject for m in emails()] and len(sms()) == 0  # pending goes by email only by default
     before = store.appointment(made["reference"])
     later(clock, minutes=5)
-    store.change(before, before.with_status(AppointmentStatus.CONFIRMED, clock["value"]))
+    factories.change(store, before, before.with_status(AppointmentStatus.CONFIRMED, clock["value"]))
     deliver(client)
     log = log_of("biz_salon", before.client_id)
-    assert sorted((e.message_kind, e.channel) for e in log) == [
+    assert sorted((e.kind, e.channel) for e in log) == [
         ("confirmed", "email"), ("confirmed", "sms"), ("pending", "email")]
 
 
@@ -83,9 +83,9 @@ def test_staff_reject_a_pending_booking(client, store, ses, clock):
     factories.seed(store, factories.salon(rules=BookingRules(approval=Approval.MANUAL)))
     made = book(client)
     before = store.appointment(made["reference"])
-    store.change(before, before.with_status(AppointmentStatus.REJECTED, clock["value"]))
+    factories.change(store, before, before.with_status(AppointmentStatus.REJECTED, clock["value"]))
     deliver(client)
-    kinds = sorted((e.message_kind, e.channel) for e in log_of("biz_salon", before.client_id))
+    kinds = sorted((e.kind, e.channel) for e in log_of("biz_salon", before.client_id))
     assert kinds == [("pending", "email"), ("rejected", "email"), ("rejected", "sms")]
 
 
@@ -99,11 +99,11 @@ def test_a_cancellation_is_told_whoever_cancels(client, salon, store, ses, clock
         assert response.status_code == 200
     else:
         before = store.appointment(made["reference"])
-        store.change(before, before.with_status(AppointmentStatus.CANCELLED, clock["value"]))
+        factories.change(store, before, before.with_status(AppointmentStatus.CANCELLED, clock["value"]))
     deliver(client)
     assert len(emails()) == 2 and "METHOD:CANCEL" in emails()[1].ics
     assert len(sms()) == 2
-    kinds = [e.message_kind for e in log_of("biz_salon", client_id_of(store, made["reference"]))]
+    kinds = [e.kind for e in log_of("biz_salon", client_id_of(store, made["reference"]))]
     assert kinds.count("cancelled") == 2
 
 
@@ -124,7 +124,7 @@ def test_a_reschedule_says_the_new_time(client, salon, store, ses, clock):
 def test_staff_moving_a_booking_to_another_professional_tells_the_client(client, salon, store, ses, clock):
     made = book(client, start="2026-03-24T11:00:00+01:00")
     before = store.appointment(made["reference"])
-    store.change(before, replace(before, staff_id="stf_bea", updated_at=clock["value"]))
+    factories.change(store, before, replace(before, staff_id="stf_bea", updated_at=clock["value"]))
     [item] = [i for i in outbox() if i.message_kind == "rescheduled"]
     assert item.reference == made["reference"]
 
@@ -162,7 +162,7 @@ def test_counts_per_kind_and_channel_over_a_period(client, salon, ses, store, cl
     deliver(client)
     from datetime import date
 
-    found = {(c.message_kind, c.channel): (c.sent, c.failed) for c in
+    found = {(c.kind, c.channel): (c.sent, c.failed) for c in
              messages.counts("biz_salon", date(2026, 3, 23), date(2026, 3, 23))}
     assert found == {("confirmed", "email"): (2, 0), ("confirmed", "sms"): (1, 0),
                      ("cancelled", "email"): (1, 0), ("cancelled", "sms"): (1, 0)}

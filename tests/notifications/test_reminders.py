@@ -11,6 +11,7 @@ from bench.counting import counting_dynamodb_calls
 from chalicelib.domain.calendar import UTC
 from chalicelib.domain.model import AppointmentStatus
 from chalicelib.jobs import reminders
+from chalicelib.notifications import delivery, outbox
 from chalicelib.domain.messages import MessageKind
 from chalicelib.domain.notification_settings import NotificationSettings
 from chalicelib.repositories import messages
@@ -35,7 +36,7 @@ def leads(*hours: float) -> None:
 
 def reminders_sent(store, reference) -> list[tuple[str, str]]:
     return sorted((e.channel, e.at.isoformat()) for e in log_of("biz_salon", client_id_of(store, reference))
-                  if e.message_kind == "reminder")
+                  if e.kind == "reminder")
 
 
 def test_a_reminder_goes_24_hours_before_once(client, salon, store, ses, clock):
@@ -131,8 +132,9 @@ def test_a_run_that_saw_a_reminder_late_sends_nothing_twice(client, salon, store
     at(clock, MON_10Z)
     seen = list(messages.due_reminders(clock["value"]))
     remind(client)
-    for item in seen:
-        assert messages.take_reminder(item, messages.appointment_from_item(item), clock["value"]) is None
+    for due in seen:
+        reminder = outbox.reminder_message(due, clock["value"])
+        assert messages.take_reminder(due, outbox.next_reminder(due, clock["value"]), reminder) is None
     assert len(reminders_sent(store, made["reference"])) == 2
 
 
@@ -145,7 +147,7 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(client, salon, store,
 
     def run():
         barrier.wait()
-        reports.append(reminders.send_due_reminders(clock["value"]))
+        reports.append(reminders.send_due_reminders(delivery.Run(clock["value"], store)))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     [t.start() for t in threads]
@@ -190,7 +192,7 @@ def test_a_run_reads_the_index_not_the_table_and_its_cost_grows_with_what_is_due
     # when the job runs with them due
     at(clock, datetime(2026, 3, 23, 14, 0, tzinfo=UTC))
     with counting_dynamodb_calls() as calls:
-        report = reminders.send_due_reminders(clock["value"])
+        report = reminders.send_due_reminders(delivery.Run(clock["value"], store))
     # then it queried the index (one query per day partition), never scanned, and paid per due reminder
     assert report["reminders"] == due and len(emails()) == 8 + 2 * due
     ops = calls.operations()

@@ -88,7 +88,7 @@ def test_after_the_last_try_the_message_is_failed_and_listed_for_the_client(clie
     [item] = OutboxItem.scan()
     assert item.status == "failed" and item.due_pk is None
     failed = messages.client_log("biz_salon", client_id_of(store, made["reference"]), status="failed")
-    assert [(e.channel, e.message_kind, e.attempts) for e in failed] == [("email", "confirmed", outbox.MAX_ATTEMPTS)]
+    assert [(e.channel, e.kind, e.attempts) for e in failed] == [("email", "confirmed", outbox.MAX_ATTEMPTS)]
     assert "Rate exceeded" in failed[0].error
 
 
@@ -98,17 +98,17 @@ def test_the_backoff_doubles(clock):
     assert waits == [1, 2, 4, 8] and outbox.retry_at(now, outbox.MAX_ATTEMPTS) is None
 
 
-def test_a_run_that_saw_the_item_late_sends_nothing_twice(client, salon, clock, ses):
+def test_a_run_that_saw_the_item_late_sends_nothing_twice(client, salon, store, clock, ses):
     book(client)
     seen_by_slow_run = list(messages.due_outbox(clock["value"]))
     deliver(client)  # a second run overtakes it and sends everything
-    slow = delivery.Run(clock["value"])
+    slow = delivery.Run(clock["value"], store)
     for item in seen_by_slow_run:
         delivery.deliver(item, slow)
     assert len(emails()) == 1 and len(sms()) == 1 and slow.report["sent"] == 0
 
 
-def test_two_runs_at_the_same_time_send_each_message_once(client, salon, clock, ses, atomic_moto):
+def test_two_runs_at_the_same_time_send_each_message_once(client, salon, store, clock, ses, atomic_moto):
     for hour in ("10", "11", "12"):
         book(client, start=f"2026-03-24T{hour}:00:00+01:00", email=f"c{hour}@example.com", phone=None)
     barrier = threading.Barrier(2)
@@ -116,7 +116,7 @@ def test_two_runs_at_the_same_time_send_each_message_once(client, salon, clock, 
 
     def run():
         barrier.wait()
-        reports.append(delivery.drain(clock["value"]))
+        reports.append(delivery.drain(delivery.Run(clock["value"], store)))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:
@@ -130,7 +130,7 @@ def test_two_runs_at_the_same_time_send_each_message_once(client, salon, clock, 
 def test_a_run_that_died_mid_send_is_not_sent_again_but_shown_as_failed(client, salon, store, clock, ses):
     made = book(client)
     [item] = messages.due_outbox(clock["value"])
-    assert messages.claim(item, clock["value"])  # claimed, then the Lambda died before recording anything
+    assert messages.claim(item, clock["value"] + outbox.LEASE)  # claimed, then the Lambda died before recording anything
     assert deliver(client)["sent"] == 0  # the claim still holds
     later(clock, minutes=outbox.LEASE.seconds // 60)
     deliver(client)
@@ -146,7 +146,7 @@ def test_an_item_whose_business_is_gone_does_not_hold_up_the_others(client, salo
     book(client)
     book(client, start="2026-03-24T12:00:00+01:00", email="otra@example.com", phone=None)
     [first, second] = sorted(OutboxItem.scan(), key=lambda i: i.due_sk)
-    first.update(actions=[OutboxItem.business_id.set("biz_gone")])  # as if its business were deleted
+    first.update(actions=[OutboxItem.appointment.set({**first.appointment, "business_id": "biz_gone"})])  # as if its business were deleted
     report = deliver(client)
     second_email = store.client("biz_salon", second.client_id).email
     assert [m.to for m in emails()] == [second_email]

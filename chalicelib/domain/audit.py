@@ -1,0 +1,23 @@
+"""The audit log's entry: who changed what in the backoffice, when, and the changed fields."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One backoffice change: who (staff id, email, level), what (action on a target), when, and the
+    changed fields before and after (None for a creation's before or a deletion's after)."""
+
+    business_id: str
+    at: datetime
+    actor_id: str
+    actor_email: str
+    actor_level: int
+    action: str
+    target_kind: str
+    target_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

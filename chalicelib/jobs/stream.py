@@ -1,0 +1,46 @@
+"""What happens after a change commits: the table's stream hands its records to the features that react.
+
+Lambda reads the DynamoDB stream (infra/) and `make dev` polls DynamoDB Local's (infra/local/devstack.py);
+both call `handle` with the stream's records. Delivery is at least once and in order per item, so every
+subscriber must be idempotent.
+
+- A new outbox message is sent at once, instead of waiting for the minute's outbox job (which stays as the
+  safety net: the claim makes sure the two never both send it).
+- Each domain event goes to the subscribers of its name (`SUBSCRIBERS`): a feature that reacts to bookings,
+  cancellations or freed time adds itself there, in its own module, without touching the write path.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from ..domain.events import Event, EventName
+from ..notifications import delivery
+from ..repositories import stream
+
+Subscriber = Callable[[Event], None]
+SUBSCRIBERS: dict[EventName, list[Subscriber]] = {}
+
+
+def subscribe(*names: EventName) -> Callable[[Subscriber], Subscriber]:
+    """Register a function to call with every committed event of these names."""
+    def register(function: Subscriber) -> Subscriber:
+        for name in names:
+            SUBSCRIBERS.setdefault(name, []).append(function)
+        return function
+    return register
+
+
+def handle(records: Iterable[dict], run: delivery.Run) -> dict[str, int]:
+    """Deliver the batch's new messages, then dispatch its events; returns what was done."""
+    batch = stream.read(records)
+    for message in batch.new_messages:
+        if message.due <= run.now:  # a reminder queued ahead waits for the outbox job
+            delivery.deliver(message, run)
+    dispatched = 0
+    for event in batch.events:
+        for subscriber in SUBSCRIBERS.get(event.name, ()):
+            subscriber(event)
+            dispatched += 1
+    run.report["events"] = len(batch.events)
+    run.report["dispatched"] = dispatched
+    return run.report

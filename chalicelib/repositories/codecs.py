@@ -1,0 +1,282 @@
+"""One codec per entity: domain value <-> DynamoDB item, and nowhere else.
+
+A field added to an entity is added here once (and to its model in tables.py); every reader and
+writer of that entity goes through these functions, so nothing can silently drop it.
+`item_of` turns the rows a change carries (outbox messages, audit entries, search words, history
+links) into items: a new kind of row is one more encoder in `ENCODERS`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Callable
+
+from ..domain.audit import AuditEntry
+from ..domain.calendar import UTC, Interval, WeeklyHours
+from ..domain.clients import ClientProfile, HistoryEntry
+from ..domain.events import Event
+from ..domain.messages import DueReminder, LoggedMessage, MessageCount, MessageKind, OutboxMessage
+from ..domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Approval,
+    BookingRules,
+    Business,
+    Client,
+    ClientChanges,
+    Service,
+    ServiceStatus,
+    Source,
+    Staff,
+    new_id,
+)
+from ..domain.search import ClientWord
+from .tables import (
+    AppointmentItem,
+    AuditItem,
+    BusinessItem,
+    ClientAppointmentItem,
+    ClientItem,
+    Item,
+    MessageCountItem,
+    MessageLogItem,
+    OutboxItem,
+    SearchWordItem,
+    ServiceItem,
+    StaffItem,
+)
+
+
+def iso(instant: datetime) -> str:
+    """The UTC second an instant falls in, as sort keys spell it."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def due_key(queue: str, when: datetime, ident: str) -> tuple[str, str]:
+    """Where work waits in the sparse `due` index: one partition per UTC day, sorted by due instant."""
+    return f"DUE#{queue}#{when.astimezone(UTC).date().isoformat()}", f"{iso(when)}#{ident}"
+
+
+# -- the catalog ---------------------------------------------------------------------------------------
+def business_item(b: Business, revision: int | None = None) -> BusinessItem:
+    rules = {name: value.value if isinstance(value, Enum) else value for name, value in asdict(b.rules).items()}
+    return BusinessItem(
+        pk=f"BIZ#{b.id}", sk="PROFILE", id=b.id, slug=b.slug, name=b.name, timezone=b.timezone, locale=b.locale,
+        currency=b.currency, opening_hours=b.opening_hours.to_json(), rules=rules, secret_code=b.secret_code,
+        phone=b.phone, revision=revision,
+    )
+
+
+def business(item: BusinessItem) -> Business:
+    rules = dict(item.rules or {})
+    for name, kind in (("approval", Approval), ("client_changes", ClientChanges)):
+        if name in rules:
+            rules[name] = kind(rules[name])
+    return Business(
+        id=item.id, slug=item.slug, name=item.name, timezone=item.timezone, locale=item.locale,
+        currency=item.currency, opening_hours=WeeklyHours.from_json(item.opening_hours),
+        rules=BookingRules(**rules), secret_code=item.secret_code, phone=item.phone,
+    )
+
+
+def staff_item(business_id: str, s: Staff, revision: int | None = None) -> StaffItem:
+    return StaffItem(
+        pk=f"BIZ#{business_id}", sk=f"STAFF#{s.id}", id=s.id, name=s.name, service_ids=sorted(s.service_ids),
+        hours=s.hours.to_json(), time_off=[{"start": iso(i.start), "end": iso(i.end)} for i in s.time_off],
+        secret_code=s.secret_code, email=s.email, phone=s.phone, revision=revision,
+    )
+
+
+def staff(item: StaffItem) -> Staff:
+    return Staff(
+        id=item.id, name=item.name, service_ids=frozenset(item.service_ids or ()),
+        hours=WeeklyHours.from_json(item.hours),
+        time_off=tuple(Interval(datetime.fromisoformat(t["start"]), datetime.fromisoformat(t["end"]))
+                       for t in item.time_off or ()),
+        secret_code=item.secret_code, email=item.email, phone=item.phone,
+    )
+
+
+def service_item(business_id: str, s: Service, revision: int | None = None) -> ServiceItem:
+    return ServiceItem(
+        pk=f"BIZ#{business_id}", sk=f"SERVICE#{s.id}", id=s.id, name=s.name, description=s.description,
+        category=s.category, duration_minutes=s.duration_minutes, buffer_before_minutes=s.buffer_before_minutes,
+        buffer_after_minutes=s.buffer_after_minutes, price=str(s.price), status=s.status.value, revision=revision,
+    )
+
+
+def service(item: ServiceItem) -> Service:
+    return Service(
+        id=item.id, name=item.name, description=item.description, category=item.category,
+        duration_minutes=int(item.duration_minutes), buffer_before_minutes=int(item.buffer_before_minutes),
+        buffer_after_minutes=int(item.buffer_after_minutes), price=Decimal(item.price),
+        status=ServiceStatus(item.status),
+    )
+
+
+# -- clients -------------------------------------------------------------------------------------------
+def client_item(business_id: str, p: ClientProfile) -> ClientItem:
+    return ClientItem(
+        pk=f"BIZ#{business_id}#CLIENT", sk=p.id, id=p.id, first_name=p.first_name, last_name=p.last_name,
+        email=p.email, phone=p.phone, mobile=p.mobile, fiscal_code=p.fiscal_code, notes=p.notes,
+        created_at=p.created_at, updated_at=p.updated_at, revision=p.revision or None,
+    )
+
+
+def client_profile(item: ClientItem) -> ClientProfile:
+    return ClientProfile(
+        id=item.id, first_name=item.first_name, last_name=item.last_name, email=item.email, phone=item.phone,
+        mobile=item.mobile, fiscal_code=item.fiscal_code, notes=item.notes or "", created_at=item.created_at,
+        updated_at=item.updated_at, revision=int(item.revision or 0),
+    )
+
+
+def client(item: ClientItem) -> Client:
+    """The booking core's view of a client (what messages address)."""
+    return client_profile(item).as_client()
+
+
+# -- appointments --------------------------------------------------------------------------------------
+def appointment_item(a: Appointment, events: tuple[Event, ...] = ()) -> AppointmentItem:
+    """The item, with the events of the change that wrote it (the stream carries them on)."""
+    return AppointmentItem(
+        pk=f"APPT#{a.reference}", sk="APPT", agenda_pk=f"BIZ#{a.business_id}",
+        agenda_sk=f"{iso(a.start)}#{a.reference}", reference=a.reference, business_id=a.business_id,
+        client_id=a.client_id, service_id=a.service_id, staff_id=a.staff_id, start=a.start, end=a.end,
+        busy_start=a.busy.start, busy_end=a.busy.end, status=a.status.value, source=a.source.value,
+        price=str(a.price), currency=a.currency, notes=a.notes, exclusive=a.exclusive,
+        created_at=a.created_at, updated_at=a.updated_at, events=[e.to_json() for e in events] or None,
+    )
+
+
+def appointment(item: AppointmentItem) -> Appointment:
+    return Appointment(
+        reference=item.reference, business_id=item.business_id, client_id=item.client_id,
+        service_id=item.service_id, staff_id=item.staff_id, start=item.start, end=item.end,
+        busy=Interval(item.busy_start, item.busy_end), status=AppointmentStatus(item.status),
+        source=Source(item.source), price=Decimal(item.price), currency=item.currency, notes=item.notes,
+        exclusive=item.exclusive, created_at=item.created_at, updated_at=item.updated_at,
+    )
+
+
+def events(item: AppointmentItem) -> tuple[Event, ...]:
+    return tuple(Event.from_json(e) for e in item.events or ())
+
+
+def appointment_json(a: Appointment) -> dict:
+    """The appointment as JSON, for an outbox message's snapshot of it."""
+    item = appointment_item(a)
+    return {name: _json_value(getattr(item, name)) for name in _SNAPSHOT}
+
+
+def appointment_from_json(data: dict) -> Appointment:
+    values = {name: data.get(name) for name in _SNAPSHOT}
+    for name in ("start", "end", "busy_start", "busy_end", "created_at", "updated_at"):
+        values[name] = datetime.fromisoformat(values[name])
+    values["notes"] = values["notes"] or ""
+    values["exclusive"] = True if values["exclusive"] is None else values["exclusive"]
+    return appointment(AppointmentItem(**values))
+
+
+_SNAPSHOT = ("reference", "business_id", "client_id", "service_id", "staff_id", "start", "end", "busy_start",
+             "busy_end", "status", "source", "price", "currency", "notes", "exclusive", "created_at", "updated_at")
+
+
+def _json_value(value: Any) -> Any:
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+
+
+def due_reminder(item: AppointmentItem) -> DueReminder:
+    return DueReminder(appointment=appointment(item),
+                       leads=tuple(timedelta(minutes=int(m)) for m in item.reminder_leads or ()),
+                       lead=timedelta(minutes=int(item.reminder_lead or 0)), due_key=item.due_sk)
+
+
+# -- rows a change carries -----------------------------------------------------------------------------
+OUTBOX = "OUTBOX"
+
+
+def outbox_item(m: OutboxMessage) -> OutboxItem:
+    due_pk, due_sk = due_key(OUTBOX, m.due, m.id)
+    return OutboxItem(
+        pk=f"OUTBOX#{m.id}", sk="OUTBOX", id=m.id, business_id=m.business_id, reference=m.reference,
+        client_id=m.client_id, message_kind=m.kind.value if m.kind else None,
+        appointment=appointment_json(m.appointment), previous_start=m.previous_start, created_at=m.due,
+        status=m.status, attempts=m.attempts, deliveries=m.deliveries, due_pk=due_pk, due_sk=due_sk,
+    )
+
+
+def outbox_message(item: OutboxItem) -> OutboxMessage:
+    return OutboxMessage(
+        id=item.id, appointment=appointment_from_json(item.appointment),
+        kind=MessageKind(item.message_kind) if item.message_kind else None, due=item.created_at,
+        previous_start=item.previous_start, status=item.status, attempts=int(item.attempts or 0),
+        deliveries=dict(item.deliveries or {}), claim=item.claim, due_key=item.due_sk,
+    )
+
+
+def logged_message(item: MessageLogItem) -> LoggedMessage:
+    return LoggedMessage(
+        outbox_id=item.outbox_id, reference=item.reference, client_id=item.client_id, kind=item.message_kind,
+        channel=item.channel, status=item.status, to=item.to, at=item.at, attempts=int(item.attempts or 0),
+        segments=int(item.segments) if item.segments is not None else None, encoding=item.encoding,
+        provider_id=item.provider_id, error=item.error,
+    )
+
+
+def message_count(item: MessageCountItem) -> MessageCount:
+    return MessageCount(day=item.day, kind=item.message_kind, channel=item.channel, sent=int(item.sent or 0),
+                        failed=int(item.failed or 0), skipped=int(item.skipped or 0),
+                        segments=int(item.segments or 0))
+
+
+def audit_item(entry: AuditEntry) -> AuditItem:
+    at = entry.at.astimezone(UTC)
+    return AuditItem(
+        pk=f"BIZ#{entry.business_id}#AUDIT", sk=f"{at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{new_id('aud')}",
+        at=at, actor_id=entry.actor_id, actor_email=entry.actor_email, actor_level=entry.actor_level,
+        action=entry.action, target_kind=entry.target_kind, target_id=entry.target_id,
+        before=entry.before, after=entry.after,
+    )
+
+
+def audit_entry(business_id: str, item: AuditItem) -> AuditEntry:
+    return AuditEntry(business_id=business_id, at=item.at, actor_id=item.actor_id, actor_email=item.actor_email,
+                      actor_level=int(item.actor_level), action=item.action, target_kind=item.target_kind,
+                      target_id=item.target_id, before=item.before, after=item.after)
+
+
+def word_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#WORD"
+
+
+def word_item(w: ClientWord) -> SearchWordItem:
+    """Sort key <word>#<client id>#<origin>: one client's rows for a word are contiguous."""
+    return SearchWordItem(pk=word_pk(w.business_id), sk=f"{w.word}#{w.client_id}#{w.origin}", client_id=w.client_id)
+
+
+def history_pk(business_id: str, client_id: str) -> str:
+    return f"BIZ#{business_id}#HISTORY#{client_id}"
+
+
+def history_item(h: HistoryEntry) -> ClientAppointmentItem:
+    return ClientAppointmentItem(pk=history_pk(h.business_id, h.client_id), sk=h.reference, client_id=h.client_id,
+                                 reference=h.reference)
+
+
+ENCODERS: dict[type, Callable[[Any], Item]] = {
+    OutboxMessage: outbox_item,
+    AuditEntry: audit_item,
+    ClientWord: word_item,
+    HistoryEntry: history_item,
+}
+
+
+def item_of(record: Any) -> Item:
+    try:
+        encode = ENCODERS[type(record)]
+    except KeyError:
+        raise TypeError(f"no item for a {type(record).__name__}: add its encoder to codecs.ENCODERS") from None
+    return encode(record)

@@ -1,0 +1,44 @@
+"""The table's stream in domain terms: which events a committed change recorded, which outbox
+messages were just written. Records are DynamoDB-JSON images, as Lambda and DynamoDB Local give them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..domain.events import Event
+from ..domain.messages import OutboxMessage
+from . import codecs
+from .tables import AppointmentItem, Item, OutboxItem
+
+
+@dataclass
+class StreamBatch:
+    events: list[Event] = field(default_factory=list)
+    new_messages: list[OutboxMessage] = field(default_factory=list)
+
+
+def read(records: Iterable[dict]) -> StreamBatch:
+    """Each record is {"eventName", "dynamodb": {"NewImage", ...}} as the stream gives it.
+
+    A change puts the appointment afresh with its events; reminder bookkeeping updates the same item
+    and removes them (repositories/messages.py), so only the change's own record carries them."""
+    batch = StreamBatch()
+    for record in records:
+        if record.get("eventName") not in ("INSERT", "MODIFY"):
+            continue
+        images = record.get("dynamodb") or {}
+        new = _item(images.get("NewImage"))
+        if isinstance(new, AppointmentItem):
+            batch.events.extend(codecs.events(new))
+        elif isinstance(new, OutboxItem) and record["eventName"] == "INSERT":
+            batch.new_messages.append(codecs.outbox_message(new))
+    return batch
+
+
+def _item(image: dict | None) -> Item | None:
+    if not image or "kind" not in image:
+        return None
+    try:
+        return Item.from_raw_data(image)
+    except ValueError:  # a kind this version does not know (written by a newer one): not ours to read
+        return None

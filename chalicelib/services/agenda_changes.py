@@ -1,0 +1,72 @@
+"""Every change to an appointment is composed here: the change itself, then what each feature adds.
+
+A feature that must happen with the change, or not at all, contributes rows to the change's own
+transaction (`CONTRIBUTIONS`: the client's message, the search index, the client's history); a
+feature that reacts afterwards subscribes to the change's events on the table's stream
+(jobs/stream.py). Neither needs the store to know about it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..domain.agenda_change import AgendaChange, agenda_change
+from ..domain.audit import AuditEntry
+from ..domain.clients import HistoryEntry
+from ..domain.model import Appointment, Client
+from ..domain.search import appointment_index, client_index
+from ..notifications.outbox import message_for
+from .ports import AgendaStore
+
+
+def _history(change: AgendaChange) -> AgendaChange:
+    """A new appointment joins its client's history."""
+    if not change.is_new:
+        return change
+    a = change.after
+    return change.adding(HistoryEntry(a.business_id, a.client_id, a.reference))
+
+
+def _search(change: AgendaChange) -> AgendaChange:
+    """The client is found by the words of their appointments (notes, status) and, when new, their own."""
+    old, new = appointment_index(change.before), appointment_index(change.after)
+    client = change.new_client
+    if client is not None:
+        new |= client_index(change.after.business_id, client.id, client.first_name, client.last_name, None,
+                            client.email, client.phone, None)
+    return change.adding(*sorted(new - old)).removing(*sorted(old - new))
+
+
+def _message(change: AgendaChange) -> AgendaChange:
+    return change.adding(message_for(change))
+
+
+CONTRIBUTIONS: tuple[Callable[[AgendaChange], AgendaChange], ...] = (_message, _search, _history)
+
+
+def compose(before: Appointment | None, after: Appointment, *, by: str, new_client: Client | None = None,
+            audit: AuditEntry | None = None) -> AgendaChange:
+    """The whole change, with every feature's rows: what `store.write` writes, all or nothing."""
+    change = agenda_change(before, after, by=by, new_client=new_client).adding(audit)
+    for contribute in CONTRIBUTIONS:
+        change = contribute(change)
+    return change
+
+
+def book(store: AgendaStore, appointment: Appointment, *, by: str, new_client: Client | None = None,
+         audit: AuditEntry | None = None) -> AgendaChange:
+    """Store a new appointment and claim its resources' time (SlotUnavailableError when taken,
+    ContactTakenError when the new client's email or phone was registered meanwhile)."""
+    change = compose(None, appointment, by=by, new_client=new_client, audit=audit)
+    store.write(change)
+    return change
+
+
+def change(store: AgendaStore, before: Appointment, after: Appointment, *, by: str,
+           audit: AuditEntry | None = None) -> AgendaChange:
+    """Store a changed appointment; its time moves with it. `before` must be what was read: of two
+    concurrent changes one lands, the other gets ConflictError `booking_changed`."""
+    composed = compose(before, after, by=by, audit=audit)
+    store.write(composed)
+    return composed
+
+

@@ -1,0 +1,109 @@
+"""An in-memory AgendaStore for use-case tests: the same answers and refusals as DynamoDB's, no I/O.
+
+tests/store_contract.py runs one suite against this, moto and DynamoDB Local, so it cannot drift.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from chalicelib.domain.agenda_change import AgendaChange, LockUnit
+from chalicelib.domain.model import Appointment, Business, Catalog, Client, Service, Staff
+from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
+
+
+@dataclass
+class FakeAgendaStore:
+    businesses: dict[str, Business] = field(default_factory=dict)
+    staff: dict[str, dict[str, Staff]] = field(default_factory=dict)
+    services: dict[str, dict[str, Service]] = field(default_factory=dict)
+    clients: dict[tuple[str, str], Client] = field(default_factory=dict)
+    contacts: dict[tuple[str, str], str] = field(default_factory=dict)  # (business, "email#..") -> client id
+    appointments: dict[str, Appointment] = field(default_factory=dict)
+    locks: dict[tuple[str, LockUnit], set[str]] = field(default_factory=dict)
+    rows: list[Any] = field(default_factory=list)  # what changes carried: outbox messages, audit entries...
+    failures: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    writes: int = 0
+
+    # -- catalog -------------------------------------------------------------------------------
+    def business_id(self, slug: str) -> str:
+        found = next((b.id for b in self.businesses.values() if b.slug == slug), None)
+        if found is None:
+            raise NotFoundError("no such business", field="business")
+        return found
+
+    def catalog(self, business_id: str) -> Catalog:
+        if business_id not in self.businesses:
+            raise NotFoundError("no such business", field="business")
+        return Catalog(self.businesses[business_id],
+                       tuple(sorted(self.staff.get(business_id, {}).values(), key=lambda s: s.name)),
+                       tuple(sorted(self.services.get(business_id, {}).values(), key=lambda s: (s.category, s.name))))
+
+    def save_business(self, business: Business) -> None:
+        self.businesses[business.id] = business
+
+    def save_staff(self, business_id: str, staff: Staff) -> None:
+        self.staff.setdefault(business_id, {})[staff.id] = staff
+
+    def save_service(self, business_id: str, service: Service) -> None:
+        self.services.setdefault(business_id, {})[service.id] = service
+
+    # -- clients and appointments ----------------------------------------------------------------
+    def contacts_and_locks(self, business_id: str, email: str | None, phone: str | None,
+                           units: Iterable[LockUnit]) -> tuple[str | None, set[LockUnit]]:
+        keys = [k for k in (email and f"email#{email}", phone and f"phone#{phone}") if k]
+        client_id = next((self.contacts[(business_id, k)] for k in keys if (business_id, k) in self.contacts), None)
+        return client_id, {u for u in units if self.locks.get((business_id, u))}
+
+    def client(self, business_id: str, client_id: str) -> Client:
+        try:
+            return self.clients[(business_id, client_id)]
+        except KeyError:
+            raise NotFoundError("no such client", field="client") from None
+
+    def appointments_between(self, business_id: str, start: datetime, end: datetime) -> list[Appointment]:
+        return sorted((a for a in self.appointments.values()
+                       if a.business_id == business_id and a.busy.start < end and start < a.busy.end),
+                      key=lambda a: (a.start, a.reference))
+
+    def appointment(self, reference: str) -> Appointment:
+        try:
+            return self.appointments[reference]
+        except KeyError:
+            raise NotFoundError("no such booking", field="reference") from None
+
+    def write(self, change: AgendaChange) -> None:
+        """Check every condition first, then apply everything: all or nothing, refusals in the store's order."""
+        after, business_id = change.after, change.after.business_id
+        if after.exclusive and any(self.locks.get((business_id, u)) for u in change.claims):
+            raise SlotUnavailableError("that time is no longer available", field="start")
+        client = change.new_client
+        if client is not None:
+            keys = [k for k in (client.email and f"email#{client.email}", client.phone and f"phone#{client.phone}") if k]
+            if (business_id, client.id) in self.clients or any((business_id, k) in self.contacts for k in keys):
+                raise ContactTakenError("a client with these details was just created")
+        stored = self.appointments.get(after.reference)
+        if (stored is not None) if change.before is None else (stored is None or stored.updated_at != change.before.updated_at):
+            raise ConflictError("the booking was changed meanwhile; reload it", code="booking_changed")
+        self.writes += 1
+        self.appointments[after.reference] = after
+        if client is not None:
+            self.clients[(business_id, client.id)] = client
+            for key in keys:
+                self.contacts[(business_id, key)] = client.id
+        self.rows.extend(change.records)
+        for row in change.removals:
+            if row in self.rows:
+                self.rows.remove(row)
+        for unit in change.releases:
+            self.locks.get((business_id, unit), set()).discard(after.reference)
+        for unit in change.claims:
+            self.locks.setdefault((business_id, unit), set()).add(after.reference)
+
+    # -- wrong secret codes --------------------------------------------------------------------
+    def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:
+        return [f for f in self.failures.get((business_id, address), []) if f >= since]
+
+    def save_code_failures(self, business_id: str, address: str, failures: list[float], keep: int) -> None:
+        self.failures[(business_id, address)] = list(failures)
