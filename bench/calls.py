@@ -61,7 +61,7 @@ def _seed(store, slug: str, staff_count: int, appointment_count: int, now: datet
     from chalicelib.domain.model import (
         Appointment, AppointmentStatus, BookingRules, Business, Service, Source, Staff,
     )
-    from chalicelib.repositories.store import _appointment_item
+    from chalicelib.repositories.codecs import appointment_item
     from chalicelib.repositories.tables import AppointmentItem
 
     business = Business(
@@ -87,7 +87,7 @@ def _seed(store, slug: str, staff_count: int, appointment_count: int, now: datet
     with AppointmentItem.batch_write() as batch:
         for n, (staff_id, start) in enumerate(random.Random(11).sample(cells, appointment_count)):
             span, busy = service.occupies(start)
-            batch.save(_appointment_item(Appointment(
+            batch.save(appointment_item(Appointment(
                 reference=f"SEED{n:08d}", business_id=business.id, client_id=f"cli_seed{n}", service_id=service.id,
                 staff_id=staff_id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
                 source=Source.ONLINE, price=service.price, currency="EUR", created_at=now, updated_at=now,
