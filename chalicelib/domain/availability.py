@@ -146,17 +146,6 @@ def _subtract(windows: list[Interval], holes: Sequence[Interval]) -> list[Interv
     for window in windows:
         pieces = [window]
         for hole in holes:
-            pieces = [p for piece in pieces for p in _cut(piece, hole)]
+            pieces = [p for piece in pieces for p in piece.minus(hole)]
         out.extend(pieces)
     return sorted(out)
-
-
-def _cut(piece: Interval, hole: Interval) -> list[Interval]:
-    if not piece.overlaps(hole):
-        return [piece]
-    parts = []
-    if piece.start < hole.start:
-        parts.append(Interval(piece.start, hole.start))
-    if hole.end < piece.end:
-        parts.append(Interval(hole.end, piece.end))
-    return parts

@@ -36,6 +36,17 @@ class Interval:
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
 
+    def minus(self, hole: "Interval") -> list["Interval"]:
+        """The parts of this interval outside `hole` (none, one or two)."""
+        if not self.overlaps(hole):
+            return [self]
+        parts = []
+        if self.start < hole.start:
+            parts.append(Interval(self.start, hole.start))
+        if hole.end < self.end:
+            parts.append(Interval(hole.end, self.end))
+        return parts
+
 
 def local_instant(day: date, minute_of_day: int, tz: ZoneInfo) -> datetime:
     """The UTC instant of a wall-clock minute on a local date (1440 is the next midnight).

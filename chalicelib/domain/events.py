@@ -94,19 +94,6 @@ def events_of(before: Appointment | None, after: Appointment, by: str) -> tuple[
         found.append(event(EventName.MOVED))
     now_held = held_time(after)
     for resource, busy in held_time(before).items():
-        for freed in _minus(busy, now_held.get(resource)):
+        for freed in busy.minus(now_held[resource]) if resource in now_held else [busy]:
             found.append(event(EventName.TIME_FREED, resource=resource, interval=freed))
     return tuple(found)
-
-
-def _minus(interval: Interval, other: Interval | None) -> list[Interval]:
-    """The parts of `interval` outside `other`."""
-    if other is None or not interval.overlaps(other):
-        return [interval]
-    parts = []
-    if interval.start < other.start:
-        parts.append(Interval(interval.start, other.start))
-    if other.end < interval.end:
-        parts.append(Interval(other.end, interval.end))
-    return parts
-

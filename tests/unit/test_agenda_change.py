@@ -1,7 +1,7 @@
 """What one change to the agenda writes and says, decided before anything is written (pure)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -9,6 +9,7 @@ from chalicelib.domain.agenda_change import LockUnit, agenda_change
 from chalicelib.domain.calendar import UTC, Interval
 from chalicelib.domain.events import Event, EventName
 from chalicelib.domain.model import Appointment, AppointmentStatus as S, ResourceRef, Source
+from tests.store_contract import WithDesk
 
 T9 = datetime(2026, 3, 24, 9, tzinfo=UTC)
 
@@ -79,17 +80,6 @@ def test_completing_ends_the_hold_on_the_time():
     assert names(change.events) == [EventName.COMPLETED, EventName.TIME_FREED]
     rejected = agenda_change(appointment(status=S.PENDING), appointment(status=S.REJECTED), by="stf_manager")
     assert names(rejected.events) == [EventName.REJECTED, EventName.TIME_FREED]
-
-
-@dataclass(frozen=True)
-class WithDesk(Appointment):
-    """An appointment that also needs a desk: a second resource kind is one more entry in `resources`."""
-
-    desk_id: str = "dsk_1"
-
-    @property
-    def resources(self) -> tuple[ResourceRef, ...]:
-        return super().resources + (ResourceRef("desk", self.desk_id),)
 
 
 def test_a_second_resource_kind_is_claimed_beside_the_professional():
