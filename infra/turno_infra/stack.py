@@ -37,8 +37,8 @@ API_GATEWAY_STAGE = "api"
 ASYNC_RETRY_ATTEMPTS = 2
 # A table's stream, read by Lambda's event source mapping. Records wait in the stream (24 hours) and a
 # shard is read in order, so a batch that keeps failing would hold back every change after it: it is
-# split in two on each error (down to the failing record; splitting is not a retry), retried this many
-# times, and then only its place in the stream (shard, sequence numbers) goes to the failure queue.
+# split in two on each error (narrowing down to the failing records), retried at most this many times,
+# and then only its place in the stream (shard, sequence numbers) goes to the failure queue.
 # The outbox job still sends its messages; the events in it can be read again from the stream within
 # the day. LATEST: a new mapping starts with the changes made after it, never replays the table's day.
 STREAM_RETRY_ATTEMPTS = 3
@@ -98,7 +98,7 @@ class TurnoStack(Stack):
             "TURNO_STAGE": config.name,
             "TURNO_SIGNING_KEY": signing_key.secret_value.unsafe_unwrap(),
             **{spec.env_var: self.tables[spec.key].ref for spec in TABLES},
-            # The stream function's decorator names it; the stack's own stream replaces it (_wire_function).
+            # The stream function's decorator names it; the stack's own stream replaces it (_wire_stream).
             "TURNO_TABLE_STREAM_ARN": self.tables["main"].get_att("StreamArn").to_string(),
             "TURNO_USER_POOL_ID": self.user_pool.user_pool_id,
             "TURNO_USER_POOL_CLIENT_ID": self.user_pool_client.user_pool_client_id,
