@@ -2,7 +2,7 @@
 
 Keys are Chalice's names for the functions: `api_handler` for the one function behind every route,
 otherwise the decorated Python function's name (`@app.authorizer`, `@app.schedule`,
-`@app.on_sns_message`, `@app.on_sqs_message`, `@app.lambda_function`).
+`@app.on_sns_message`, `@app.on_dynamodb_record`, `@app.lambda_function`).
 
 Chalice's automatic policy cannot see PynamoDB, Powertools or lazily built boto3 clients
 (autogen_policy is off), so the grants are written here, listing the calls each function's code makes.
@@ -23,8 +23,15 @@ from typing import Mapping
 
 
 class Invocation(Enum):
-    SYNC = "sync"    # API Gateway (routes, the authorizer): the caller sees the error, nothing to retry
-    ASYNC = "async"  # EventBridge schedules, SNS: failed events go to the function's failure queue
+    SYNC = "sync"      # API Gateway (routes, the authorizer): the caller sees the error, nothing to retry
+    ASYNC = "async"    # EventBridge schedules, SNS: failed events go to the function's failure queue
+    STREAM = "stream"  # a table's DynamoDB stream, polled by Lambda's event source mapping: a failing batch
+    #                    is split and retried a bounded number of times, then its place in the stream goes
+    #                    to the function's failure queue and the shard moves on
+
+    @property
+    def has_failure_queue(self) -> bool:
+        return self is not Invocation.SYNC
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,8 @@ class Grants:
     send_sms: bool = False                        # SNS Publish to phone numbers
     user_pool: tuple[str, ...] = ()               # cognito-idp admin actions on the stage's user pool
     sns_topic: str | None = None                  # for @on_sns_message: the stack's topic it is subscribed to
+    stream: str | None = None                     # for @on_dynamodb_record: the table (TableSpec.key) whose
+    #                                               stream it reads, whatever ARN the decorator names
 
 
 def logical_id(name: str) -> str:
@@ -108,6 +117,16 @@ _FUNCTIONS: dict[str, Grants] = {
         tables={"main": MAIN_TABLE_BY_JOBS},
         send_email=True,
         send_sms=True,
+    ),
+    # The main table's stream (chalicelib/jobs/stream.py): new outbox messages are sent at once, as the
+    # outbox job would send them (same reads and writes, email and SMS), and domain events reach their
+    # subscribers. Reading the stream itself is granted from `stream`.
+    "on_table_change": Grants(
+        invocation=Invocation.STREAM,
+        tables={"main": MAIN_TABLE_BY_JOBS},
+        send_email=True,
+        send_sms=True,
+        stream="main",
     ),
     # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem).
     "on_sns_message": Grants(

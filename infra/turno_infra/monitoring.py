@@ -29,10 +29,17 @@ class Alarms(Construct):
                      _metric("AWS/Lambda", metric_name, {"FunctionName": function_name}))
 
     def failed_deliveries(self, id: str, function_name: str) -> None:
-        """Failed events an async function could not even hand to its failure queue: they are lost."""
+        """Failed events (or a stream's failed batch) that could not even reach the failure queue: lost."""
         self.any(f"{id}DestinationDeliveryFailures",
                  f"{function_name} could not send failed events to its failure queue",
                  _metric("AWS/Lambda", "DestinationDeliveryFailures", {"FunctionName": function_name}))
+
+    def stream_lag(self, id: str, function_name: str, threshold: Duration) -> None:
+        """A stream function falling behind: the age of the newest record it was handed (IteratorAge)."""
+        self.above(f"{id}IteratorAge",
+                   f"{function_name} is {threshold.to_human_string()} or more behind its stream",
+                   _metric("AWS/Lambda", "IteratorAge", {"FunctionName": function_name}, statistic="Maximum"),
+                   threshold.to_milliseconds())
 
     def queue_depth(self, id: str, queue_name: str) -> None:
         """Messages waiting in a dead-letter / failure queue: each is an event that was not handled."""

@@ -1,6 +1,6 @@
 """One stage of Turno: tables, the staff user pool, the SES configuration set and its event topic, the
 signing-key secret, the Chalice app with a role per function, log groups, failure queues for
-asynchronous functions and the alarms. Stages differ only by their `StageConfig`."""
+asynchronous and stream functions and the alarms. Stages differ only by their `StageConfig`."""
 from __future__ import annotations
 
 import json
@@ -35,6 +35,19 @@ from .tables import TABLES, load_module, sandboxed_environ, shapes
 UNASSIGNED_ROLE = "arn:aws:iam::000000000000:role/turno-role-not-assigned-by-infra"
 API_GATEWAY_STAGE = "api"
 ASYNC_RETRY_ATTEMPTS = 2
+# A table's stream, read by Lambda's event source mapping. Records wait in the stream (24 hours) and a
+# shard is read in order, so a batch that keeps failing would hold back every change after it: it is
+# split in two on each error (narrowing down to the failing records), retried at most this many times,
+# and then only its place in the stream (shard, sequence numbers) goes to the failure queue.
+# The outbox job still sends its messages; the events in it can be read again from the stream within
+# the day. LATEST: a new mapping starts with the changes made after it, never replays the table's day.
+STREAM_RETRY_ATTEMPTS = 3
+STREAM_MAX_RECORD_AGE = Duration.hours(1)   # later than this, an event is news to nobody; lag alarms first
+STREAM_LAG_ALARM = Duration.minutes(5)      # IteratorAge: the outbox job would have sent the messages by then
+STREAM_STARTING_POSITION = "LATEST"
+# Reading a stream. dynamodb:ListStreams is not granted: it has no resource to name (only "*", every
+# stream of the account), and the event source mapping is given the stream's ARN and only describes it.
+STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 # SES events that make an address undeliverable; the SNS handler marks it so nothing is sent to it again.
 SES_EVENTS = ("bounce", "complaint")
 # The topics the stack creates, by the name `Grants.sns_topic` uses.
@@ -58,6 +71,7 @@ class TurnoStack(Stack):
         self.alarms = Alarms(self, "Alarms", topic=alarm_topic)
 
         self.indexes: dict[str, set[str]] = {}
+        self.streams: set[str] = set()  # keys of the tables with a stream
         self.tables = self._tables(shapes(load_module(project_dir)))
         self.configuration_set, self.topics = self._messaging()
         self.user_pool, self.user_pool_client = self._user_pool()
@@ -76,7 +90,7 @@ class TurnoStack(Stack):
         specs = {logical_id(name): (name, grants) for name, grants in functions.items()}
         self.log_groups = {lid: self._log_group(name) for lid, (name, _) in specs.items()}
         self.failure_queues = {lid: self._failure_queue(name) for lid, (name, grants) in specs.items()
-                               if grants.invocation is Invocation.ASYNC}
+                               if grants.invocation.has_failure_queue}
         self.roles = {lid: self._role(lid, name, grants) for lid, (name, grants) in specs.items()}
 
         # Every name reaches the code as an environment variable (chalicelib/config.py reads them).
@@ -84,6 +98,8 @@ class TurnoStack(Stack):
             "TURNO_STAGE": config.name,
             "TURNO_SIGNING_KEY": signing_key.secret_value.unsafe_unwrap(),
             **{spec.env_var: self.tables[spec.key].ref for spec in TABLES},
+            # The stream function's decorator names it; the stack's own stream replaces it (_wire_stream).
+            "TURNO_TABLE_STREAM_ARN": self.tables["main"].get_att("StreamArn").to_string(),
             "TURNO_USER_POOL_ID": self.user_pool.user_pool_id,
             "TURNO_USER_POOL_CLIENT_ID": self.user_pool_client.user_pool_client_id,
             "TURNO_JWKS_URL": f"https://cognito-idp.{Aws.REGION}.{Aws.URL_SUFFIX}/"
@@ -156,8 +172,8 @@ class TurnoStack(Stack):
             if shape.get("TimeToLiveAttribute"):
                 properties["TimeToLiveSpecification"] = {
                     "AttributeName": shape["TimeToLiveAttribute"], "Enabled": True}
-            if spec.stream:
-                properties["StreamSpecification"] = {"StreamViewType": spec.stream}
+            if shape.get("StreamViewType"):  # the model's Meta.stream_view_type (tables.py checks TableSpec.stream)
+                properties["StreamSpecification"] = {"StreamViewType": shape["StreamViewType"]}
             lid = f"{spec.key.title()}Table"
             table = CfnResource(self, lid, type="AWS::DynamoDB::Table", properties=properties)
             table.apply_removal_policy(self.removal)
@@ -166,6 +182,8 @@ class TurnoStack(Stack):
                 self.alarms.table_throttles(f"{lid}{index['IndexName'].title()}Index", name, index["IndexName"])
             tables[spec.key] = table
             self.indexes[spec.key] = {i["IndexName"] for i in shape.get("GlobalSecondaryIndexes") or []}
+            if spec.stream:
+                self.streams.add(spec.key)
         return tables
 
     # -- staff identity -----------------------------------------------------------------------
@@ -290,6 +308,14 @@ class TurnoStack(Stack):
                 statements.append(iam.PolicyStatement(
                     sid=f"{key.title()}Table{index.title()}Index", actions=sorted(actions),
                     resources=[f"{table_arn}/index/{index}"]))
+        if grants.stream is not None:
+            if grants.stream not in self.streams:
+                raise RuntimeError(f"{name} reads the stream of table {grants.stream!r}, which has none "
+                                   f"(tables with a stream: {sorted(self.streams)})")
+            # Its one current stream, not `<table arn>/stream/*`: a new stream is a new ARN, updated here too.
+            statements.append(iam.PolicyStatement(
+                sid=f"{grants.stream.title()}TableStream", actions=sorted(STREAM_READ_ACTIONS),
+                resources=[self.stream_arn(grants.stream)]))
         if grants.send_email:
             # SES v2 authorizes SendEmail (raw MIME included) against the identity and the configuration set.
             statements.append(iam.PolicyStatement(
@@ -314,6 +340,9 @@ class TurnoStack(Stack):
             inline_policies={"access": iam.PolicyDocument(statements=statements)},
         )
 
+    def stream_arn(self, table_key: str) -> str:
+        return self.tables[table_key].get_att("StreamArn").to_string()
+
     def _wire_function(self, lid: str, name: str, grants: Grants, packaged: dict[str, Any]) -> None:
         function = self.chalice.get_resource(lid)
         function_name = self.function_name(name)
@@ -327,9 +356,12 @@ class TurnoStack(Stack):
             if kinds - {"Api"}:
                 raise RuntimeError(f"{name} is declared synchronous but has events {sorted(kinds)}")
             return
+        function.add_property_override("Timeout", self.config.job_timeout_s)
+        if grants.invocation is Invocation.STREAM:
+            self._wire_stream(lid, name, grants, function, events)
+            return
         if not kinds <= {"Schedule", "SNS"}:
             raise RuntimeError(f"{name} has events {sorted(kinds)}: infra handles schedules and SNS topics")
-        function.add_property_override("Timeout", self.config.job_timeout_s)
         for event_id, event in events.items():
             if event["Type"] == "SNS":
                 if grants.sns_topic not in self.topics:
@@ -346,6 +378,29 @@ class TurnoStack(Stack):
                 on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(
                     destination=self.failure_queues[lid].queue_arn)),
         )
+        self.alarms.failed_deliveries(lid, function_name)
+
+    def _wire_stream(self, lid: str, name: str, grants: Grants, function: CfnResource,
+                     events: dict[str, Any]) -> None:
+        """The event source mapping (SAM's DynamoDB event) of a function that reads a table's stream."""
+        if [event["Type"] for event in events.values()] != ["DynamoDB"] or grants.stream is None:
+            raise RuntimeError(f"{name} is declared a stream function: it needs exactly one "
+                               f"@on_dynamodb_record event and Grants.stream, has {sorted(events)}")
+        (event_id,) = events
+        properties = f"Events.{event_id}.Properties"
+        # Whatever ARN the decorator wrote (a placeholder from chalicelib/config.py), the mapping reads
+        # this stage's table. The batch size stays the decorator's.
+        for key, value in {
+            "Stream": self.stream_arn(grants.stream),
+            "StartingPosition": STREAM_STARTING_POSITION,
+            "MaximumRetryAttempts": STREAM_RETRY_ATTEMPTS,
+            "BisectBatchOnFunctionError": True,
+            "MaximumRecordAgeInSeconds": STREAM_MAX_RECORD_AGE.to_seconds(),
+            "DestinationConfig": {"OnFailure": {"Destination": self.failure_queues[lid].queue_arn}},
+        }.items():
+            function.add_property_override(f"{properties}.{key}", value)
+        function_name = self.function_name(name)
+        self.alarms.stream_lag(lid, function_name, STREAM_LAG_ALARM)
         self.alarms.failed_deliveries(lid, function_name)
 
 

@@ -4,6 +4,11 @@ The main table's keys, indexes and TTL come from its `table_definition()`; the i
 from its PynamoDB model (PynamoDB's own `_get_schema()`, the one it uses for CreateTable). The main
 table's `table_definition()` is also checked against its model here, so the stack, the definition and
 the models cannot drift; `tests/infra` checks the synthesized template against both.
+
+A table's stream is its model's `Meta.stream_view_type` (what PynamoDB's `create_table` turns on locally
+and in tests). `table_definition()` need not repeat it; if it does, it must agree. `TableSpec.stream`
+says that a function reads the stream, and synthesis stops if it and the model disagree: a stream the
+code relies on cannot silently be missing from the stack, nor one appear that nothing reads.
 """
 from __future__ import annotations
 
@@ -23,11 +28,11 @@ class TableSpec:
     env_var: str                   # how the functions learn its name (chalicelib/config.py)
     suffix: str = ""               # table name: turno-<stage>[-suffix]
     definition: str | None = None  # a function of the module returning the table's CloudFormation shape
-    stream: str | None = None      # a StreamViewType, only for tables a function consumes
+    stream: bool = False           # a function reads its stream (view type: the model's Meta.stream_view_type)
 
 
 TABLES = (
-    TableSpec("main", "Item", "TURNO_TABLE", definition="table_definition"),
+    TableSpec("main", "Item", "TURNO_TABLE", definition="table_definition", stream=True),
     TableSpec("idempotency", "IdempotencyRecord", "TURNO_IDEMPOTENCY_TABLE", suffix="idempotency"),
 )
 MODELS_MODULE = "chalicelib.repositories.tables"
@@ -61,14 +66,20 @@ def load_module(project_dir: Path) -> Any:
 
 
 def shapes(module: Any) -> dict[str, dict[str, Any]]:
-    """Each table's keys, indexes and TTL as CloudFormation spells them, checked against its model."""
+    """Each table's keys, indexes, TTL and stream as CloudFormation spells them, checked against its model."""
     result = {}
     for spec in TABLES:
         from_model = cfn_definition(getattr(module, spec.model))
+        if spec.stream != bool(from_model["StreamViewType"]):
+            raise RuntimeError(
+                f"TableSpec {spec.key!r} says a function reads its stream: {spec.stream}, but the "
+                f"{spec.model} model's Meta.stream_view_type is {from_model['StreamViewType']!r}: "
+                "change both together")
         if spec.definition is None:
             result[spec.key] = from_model
             continue
         declared = {"LocalSecondaryIndexes": [], "GlobalSecondaryIndexes": [], "TimeToLiveAttribute": None,
+                    "StreamViewType": from_model["StreamViewType"],  # the model's, unless the definition says
                     **getattr(module, spec.definition)()}
         if normalized(declared) != normalized(from_model):
             raise RuntimeError(
@@ -91,11 +102,13 @@ def normalized(shape: dict[str, Any]) -> dict[str, Any]:
         "global_indexes": index_set("GlobalSecondaryIndexes"),
         "local_indexes": index_set("LocalSecondaryIndexes"),
         "ttl": shape.get("TimeToLiveAttribute"),
+        "stream": shape.get("StreamViewType"),
     }
 
 
 def cfn_definition(model: Any) -> dict[str, Any]:
-    """Keys, indexes and TTL of a PynamoDB model, spelled as AWS::DynamoDB::Table properties."""
+    """Keys, indexes, TTL and stream of a PynamoDB model, spelled as AWS::DynamoDB::Table properties
+    (`StreamViewType` is StreamSpecification's; None when the model has no stream)."""
     schema = model._get_schema()
     definitions: dict[str, str] = {}
     for attribute in schema["attribute_definitions"]:
@@ -124,4 +137,5 @@ def cfn_definition(model: Any) -> dict[str, Any]:
         "GlobalSecondaryIndexes": indexes("global_secondary_indexes"),
         "LocalSecondaryIndexes": indexes("local_secondary_indexes"),
         "TimeToLiveAttribute": ttl.attr_name if ttl is not None else None,
+        "StreamViewType": getattr(model.Meta, "stream_view_type", None),
     }

@@ -27,7 +27,7 @@ STAGES = ("dev", "prod")
 
 
 def load_infra_module(name: str, path: Path) -> ModuleType:
-    """A stdlib-only module of infra/ (access.py, stages.py, report.py), loaded without aws_cdk."""
+    """A stdlib-only module of infra/ (access.py, tables.py, stages.py, report.py), loaded without aws_cdk."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -36,6 +36,7 @@ def load_infra_module(name: str, path: Path) -> ModuleType:
 
 
 access = load_infra_module("turno_infra_access", INFRA / "turno_infra" / "access.py")
+tables = load_infra_module("turno_infra_tables", INFRA / "turno_infra" / "tables.py")
 stages = load_infra_module("turno_infra_stages", INFRA / "turno_infra" / "stages.py")
 report = load_infra_module("turno_infra_report", INFRA / "report.py")
 

@@ -3,10 +3,16 @@ infra/turno_infra/access.py (fast: reads the app in the main venv, no synthesis)
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from types import SimpleNamespace
 
-from chalice.app import ScheduledEventConfig, SNSEventConfig
+import pytest
 
-from .conftest import REPO, access
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig
+
+from chalicelib.repositories import tables as models
+
+from .conftest import REPO, access, tables
 
 
 def defined_functions() -> dict[str, str]:
@@ -31,18 +37,65 @@ def test_every_function_the_app_defines_has_grants():
     assert not stale, f"infra/turno_infra/access.py grants {stale}, which the app no longer defines"
 
 
-def test_event_driven_functions_are_asynchronous_and_routes_synchronous():
+def test_event_driven_functions_are_asynchronous_or_read_a_stream_and_routes_synchronous():
     from app import app
 
+    streamed = {spec.key for spec in tables.TABLES if spec.stream}
     for source in app.event_sources:
         grants = access.FUNCTIONS[source.name]
+        if isinstance(source, DynamoDBEventConfig):
+            assert grants.invocation is access.Invocation.STREAM, source.name
+            assert grants.stream in streamed, f"{source.name} must name a table with a stream ({streamed})"
+            continue
         assert grants.invocation is access.Invocation.ASYNC, source.name
+        assert grants.stream is None, source.name
         if isinstance(source, SNSEventConfig):
             assert grants.sns_topic, f"{source.name} must name the stack's topic it reads"
         else:
-            assert isinstance(source, ScheduledEventConfig), f"infra handles schedules and SNS, not {source}"
+            assert isinstance(source, ScheduledEventConfig), \
+                f"infra handles schedules, SNS and table streams, not {source}"
     for name in ["api_handler", *(auth.name for auth in app.builtin_auth_handlers)]:
         assert access.FUNCTIONS[name].invocation is access.Invocation.SYNC, name
+
+
+def test_the_table_change_function_reads_the_main_tables_stream_with_the_outbox_jobs_grants():
+    """It sends new outbox messages as the outbox job does: the same table, email and SMS grants."""
+    grants = access.FUNCTIONS["on_table_change"]
+    outbox = access.FUNCTIONS["deliver_outbox"]
+    assert (grants.invocation, grants.stream) == (access.Invocation.STREAM, "main")
+    assert (grants.tables, grants.send_email, grants.send_sms) == (outbox.tables, outbox.send_email, outbox.send_sms)
+    assert grants.invocation.has_failure_queue and not access.Invocation.SYNC.has_failure_queue
+
+
+# -- tables: the stream is the model's, and the drift check sees it ---------------------------------
+def test_the_main_tables_stream_is_its_models_view_type():
+    shapes = tables.shapes(models)
+    assert shapes["main"]["StreamViewType"] == models.Item.Meta.stream_view_type == "NEW_AND_OLD_IMAGES"
+    assert shapes["idempotency"]["StreamViewType"] is None
+    assert [spec.key for spec in tables.TABLES if spec.stream] == ["main"]
+
+
+def test_a_definition_that_spells_another_stream_than_its_model_stops_synthesis():
+    module = SimpleNamespace(Item=models.Item, IdempotencyRecord=models.IdempotencyRecord,
+                             table_definition=lambda: {**models.table_definition(), "StreamViewType": "KEYS_ONLY"})
+    with pytest.raises(RuntimeError, match="disagree"):
+        tables.shapes(module)
+    agreeing = SimpleNamespace(Item=models.Item, IdempotencyRecord=models.IdempotencyRecord,
+                               table_definition=lambda: {**models.table_definition(),
+                                                         "StreamViewType": models.Item.Meta.stream_view_type})
+    assert tables.shapes(agreeing)["main"] == tables.shapes(models)["main"]
+
+
+def test_a_read_stream_the_model_does_not_turn_on_stops_synthesis(monkeypatch):
+    monkeypatch.delattr(models.Item.Meta, "stream_view_type")
+    with pytest.raises(RuntimeError, match="stream_view_type"):
+        tables.shapes(models)
+
+
+def test_a_model_stream_that_no_function_reads_stops_synthesis(monkeypatch):
+    monkeypatch.setattr(tables, "TABLES", tuple(replace(spec, stream=False) for spec in tables.TABLES))
+    with pytest.raises(RuntimeError, match="stream_view_type"):
+        tables.shapes(models)
 
 
 def test_logical_ids_are_the_ones_chalice_gives_its_functions():

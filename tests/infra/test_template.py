@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chalice.app import ScheduledEventConfig, SNSEventConfig
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig
 
 from chalicelib.repositories import tables as models
 
@@ -27,6 +27,7 @@ TABLE_ACTIONS_BY_JOBS = {"dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamo
                          "dynamodb:Query", "dynamodb:UpdateItem"}
 IDEMPOTENCY_ACTIONS = {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+STREAM_READ = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 # Function -> {statement sid: actions}. Every statement of every role, nothing more.
 EXPECTED_GRANTS = {
     "APIHandler": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_API,
@@ -40,6 +41,10 @@ EXPECTED_GRANTS = {
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "SendReminders": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                      "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
+                      "SendFailedEvents": {"sqs:SendMessage"}},
+    "OnTableChange": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                      "MainTableStream": STREAM_READ,
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:PutItem"}, "SendFailedEvents": {"sqs:SendMessage"}},
@@ -128,12 +133,17 @@ def test_sns_handlers_read_the_stacks_delivery_events_topic(template, stage):
         assert [e["Properties"]["Topic"] for e in events.values() if e["Type"] == "SNS"] == [{"Ref": topic_id}]
 
 
+def stream_functions() -> dict[str, DynamoDBEventConfig]:
+    """Logical id -> the decorator's configuration, of every function that reads a table's stream."""
+    return {access.logical_id(e.name): e for e in app_handlers().event_sources if isinstance(e, DynamoDBEventConfig)}
+
+
 def test_every_asynchronous_function_sends_failed_events_to_its_own_queue(template, stage):
     configs = {c["Properties"]["FunctionName"]["Ref"]: c["Properties"]
                for c in resources(template, "AWS::Lambda::EventInvokeConfig").values()}
     asynchronous = {access.logical_id(n) for n, g in access.FUNCTIONS.items() if g.invocation is access.Invocation.ASYNC}
     events = {e.name for e in app_handlers().event_sources}
-    assert {access.logical_id(n) for n in events} <= asynchronous
+    assert {access.logical_id(n) for n in events} <= asynchronous | set(stream_functions())
     assert set(configs) == asynchronous
     queues = resources(template, "AWS::SQS::Queue")
     for lid, props in configs.items():
@@ -144,6 +154,53 @@ def test_every_asynchronous_function_sends_failed_events_to_its_own_queue(templa
         assert props["MaximumRetryAttempts"] == 2
         assert statements(role_of(template, lid))["SendFailedEvents"]["Resource"] == {"Fn::GetAtt": [queue_id, "Arn"]}
         assert template["Resources"][lid]["Properties"]["Timeout"] == stages.STAGES[stage].job_timeout_s
+
+
+def test_the_stream_function_reads_exactly_the_main_tables_stream_and_parks_failed_batches(template, stage):
+    """Lambda's event source mapping (SAM's DynamoDB event) polls this stage's table stream, never the
+    decorator's placeholder; a failing batch is split, retried a bounded number of times and then its
+    place in the stream goes to the function's own failure queue, so one bad record cannot stop the shard."""
+    streamed = stream_functions()
+    assert set(streamed) == {"OnTableChange"}
+    queues = resources(template, "AWS::SQS::Queue")
+    for lid, source in streamed.items():
+        assert source.stream_arn not in json.dumps(template), "the decorator's placeholder ARN was deployed"
+        function = template["Resources"][lid]["Properties"]
+        (event,) = function["Events"].values()
+        assert event["Type"] == "DynamoDB"
+        props = event["Properties"]
+        assert props["Stream"] == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
+        assert props["StartingPosition"] == "LATEST"
+        assert props["BatchSize"] == source.batch_size == 100
+        assert props["BisectBatchOnFunctionError"] is True
+        assert 0 <= props["MaximumRetryAttempts"] <= 5, "retries are bounded (-1 would retry for the stream's 24 h)"
+        assert 60 <= props["MaximumRecordAgeInSeconds"] < 24 * 3600, "records are dropped before the stream forgets them"
+        assert set(props) <= {"Stream", "StartingPosition", "BatchSize", "BisectBatchOnFunctionError",
+                              "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "MaximumBatchingWindowInSeconds",
+                              "DestinationConfig"}, "no filter, parallelization or tumbling window unless reviewed"
+        queue_id = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue_id, "Arn"]}}}
+        assert queues[queue_id]["Properties"]["QueueName"] == function["FunctionName"] + "-failures"
+        assert queues[queue_id]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+        granted = statements(role_of(template, lid))
+        assert granted["SendFailedEvents"]["Resource"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+        assert granted["MainTableStream"]["Resource"] == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
+        assert function["Timeout"] == stages.STAGES[stage].job_timeout_s
+        (lag,) = [a["Properties"] for a in resources(template, "AWS::CloudWatch::Alarm").values()
+                  if a["Properties"].get("MetricName") == "IteratorAge"
+                  and a["Properties"]["Dimensions"] == [{"Name": "FunctionName", "Value": function["FunctionName"]}]]
+        assert lag["Statistic"] == "Maximum"
+        assert lag["Threshold"] < props["MaximumRecordAgeInSeconds"] * 1000, "the lag alarms before records are dropped"
+    invoke_configs = {c["Properties"]["FunctionName"]["Ref"] for c in resources(template, "AWS::Lambda::EventInvokeConfig").values()}
+    assert not invoke_configs & set(streamed), "a stream function's failures are the mapping's, not async invocation's"
+
+
+def test_only_stream_functions_may_read_a_stream_and_none_may_list_streams(template):
+    streamed = set(stream_functions())
+    for lid in resources(template, "AWS::Serverless::Function"):
+        actions = {action for s in statements(role_of(template, lid)).values() for action in as_list(s["Action"])}
+        assert "dynamodb:ListStreams" not in actions, f"{lid}: ListStreams can only be granted on every stream"
+        assert bool(actions & STREAM_READ) == (lid in streamed), lid
 
 
 def test_functions_get_every_setting_the_code_reads_from_the_stack(template, stage):
@@ -161,6 +218,7 @@ def test_functions_get_every_setting_the_code_reads_from_the_stack(template, sta
         assert variables["TURNO_STAGE"] == stage
         assert variables["TURNO_TABLE"] == {"Ref": "MainTable"}
         assert variables["TURNO_IDEMPOTENCY_TABLE"] == {"Ref": "IdempotencyTable"}
+        assert variables["TURNO_TABLE_STREAM_ARN"] == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
         assert variables["TURNO_USER_POOL_ID"] == {"Ref": pool_id}
         assert variables["TURNO_USER_POOL_CLIENT_ID"] == {"Ref": client_id}
         assert {"Ref": pool_id} in variables["TURNO_JWKS_URL"]["Fn::Join"][1]
@@ -185,6 +243,14 @@ def test_the_main_table_is_exactly_table_definition(template, stage):
     assert normalized(table) == normalized(definition)
     assert table["TimeToLiveSpecification"] == {"AttributeName": definition["TimeToLiveAttribute"], "Enabled": True}
     assert {"agenda", "due"} <= {i["IndexName"] for i in table["GlobalSecondaryIndexes"]}
+
+
+def test_the_main_table_streams_new_and_old_images_as_its_model_says(template):
+    """jobs/stream.py reads each change's new image; the view type is the model's Meta, written once."""
+    table = template["Resources"]["MainTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert models.Item.Meta.stream_view_type == "NEW_AND_OLD_IMAGES"
+    assert "StreamSpecification" not in template["Resources"]["IdempotencyTable"]["Properties"]
 
 
 def test_the_idempotency_table_is_its_pynamodb_model(template, stage):
@@ -269,6 +335,8 @@ def test_resources_are_named_and_star_only_for_sms(template, stage):
             assert "*" not in targets, f"{lid} {sid} grants on every resource"
             if sid.endswith("Table"):
                 assert targets == [{"Fn::GetAtt": [sid, "Arn"]}]
+            if sid.endswith("TableStream"):
+                assert targets == [{"Fn::GetAtt": [sid.removesuffix("Stream"), "StreamArn"]}]
             if sid.endswith("Index"):
                 (join,) = targets
                 index = sid.removeprefix("MainTable").removesuffix("Index").lower()
@@ -306,7 +374,7 @@ def alarm_subjects(template: dict) -> set[tuple[str, str, str]]:
     return found
 
 
-def test_alarms_on_errors_throttles_failure_queues_and_failed_messages(template, stage):
+def test_alarms_on_errors_throttles_failure_queues_stream_lag_and_failed_messages(template, stage):
     subjects = alarm_subjects(template)
     functions = resources(template, "AWS::Serverless::Function")
     for lid, function in functions.items():
@@ -316,6 +384,10 @@ def test_alarms_on_errors_throttles_failure_queues_and_failed_messages(template,
     for props in resources(template, "AWS::Lambda::EventInvokeConfig").values():
         name = functions[props["Properties"]["FunctionName"]["Ref"]]["Properties"]["FunctionName"]
         assert ("AWS/Lambda", "DestinationDeliveryFailures", name) in subjects
+    for lid in stream_functions():
+        name = functions[lid]["Properties"]["FunctionName"]
+        assert ("AWS/Lambda", "DestinationDeliveryFailures", name) in subjects
+        assert ("AWS/Lambda", "IteratorAge", name) in subjects
     for queue in resources(template, "AWS::SQS::Queue").values():
         assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", queue["Properties"]["QueueName"]) in subjects
     for table in ("MainTable", "IdempotencyTable"):
