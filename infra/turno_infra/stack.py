@@ -45,9 +45,11 @@ STREAM_RETRY_ATTEMPTS = 3
 STREAM_MAX_RECORD_AGE = Duration.hours(1)   # later than this, an event is news to nobody; lag alarms first
 STREAM_LAG_ALARM = Duration.minutes(5)      # IteratorAge: the outbox job would have sent the messages by then
 STREAM_STARTING_POSITION = "LATEST"
-# Reading a stream. dynamodb:ListStreams is not granted: it has no resource to name (only "*", every
-# stream of the account), and the event source mapping is given the stream's ARN and only describes it.
+# Reading a stream: the three record actions on the table's stream ARN only. Lambda also requires
+# dynamodb:ListStreams of an event source mapping's role (it refuses to create the mapping without it);
+# that action names no stream and IAM takes only "*" for it, and it lists stream ARNs, no data.
 STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+STREAM_LIST_ACTIONS = ("dynamodb:ListStreams",)
 # SES events that make an address undeliverable; the SNS handler marks it so nothing is sent to it again.
 SES_EVENTS = ("bounce", "complaint")
 # The topics the stack creates, by the name `Grants.sns_topic` uses.
@@ -316,6 +318,8 @@ class TurnoStack(Stack):
             statements.append(iam.PolicyStatement(
                 sid=f"{grants.stream.title()}TableStream", actions=sorted(STREAM_READ_ACTIONS),
                 resources=[self.stream_arn(grants.stream)]))
+            statements.append(iam.PolicyStatement(sid="ListStreams", actions=list(STREAM_LIST_ACTIONS),
+                                                  resources=["*"]))
         if grants.send_email:
             # SES v2 authorizes SendEmail (raw MIME included) against the identity and the configuration set.
             statements.append(iam.PolicyStatement(
