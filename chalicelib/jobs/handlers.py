@@ -4,33 +4,30 @@
 """
 from __future__ import annotations
 
-import logging
 import os
 
 from chalice import Blueprint, Rate
 
 from .. import wiring
 from ..notifications import delivery
+from ..observability import job
 from . import delivery_events, reminders
 
 jobs = Blueprint(__name__)
-log = logging.getLogger("turno.jobs")
 DELIVERY_TOPIC = os.environ.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events")
 
 
 @jobs.schedule(Rate(1, unit=Rate.MINUTES))
+@job  # its report's counts become metrics (MessagesSent, ...) and its summary line
 def deliver_outbox(event) -> dict:
     """Sends new messages and retries failed ones (the outbox's due items)."""
-    report = delivery.drain(wiring.now())
-    log.info("outbox: %s", report)
-    return report
+    return delivery.drain(wiring.now())
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES))
+@job
 def send_reminders(event) -> dict:
-    report = reminders.send_due_reminders(wiring.now())
-    log.info("reminders: %s", report)
-    return report
+    return reminders.send_due_reminders(wiring.now())
 
 
 @jobs.on_sns_message(topic=DELIVERY_TOPIC)

@@ -8,14 +8,12 @@ found, and a moved one is reminded relative to its new time.
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from ..domain.model import AppointmentStatus
 from ..notifications import delivery
+from ..observability import logger as log
 from ..repositories import messages as repo
-
-log = logging.getLogger("turno.reminders")
 
 
 def send_due_reminders(now: datetime, run: delivery.Run | None = None) -> dict[str, int]:
