@@ -34,7 +34,7 @@ logger = Logger(service=SERVICE, utc=True, use_rfc3339=True)
 _MASKS = [
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "<email>"),
     (re.compile(r"\+[1-9][0-9]{6,14}"), "<phone>"),
-    (re.compile(r"((?:^|[?&\s])token=)[^&\s\"\\]+"), r"\1<token>"),
+    (re.compile(r"((?:^|[?&\s\"])token=)[^&\s\"\\]+"), r"\1<token>"),
     (re.compile(r"(\"(?:manage_)?token\":\s*\")[^\"]+"), r"\1<token>"),
     (re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1<token>"),
 ]
