@@ -1,6 +1,7 @@
-"""Turno's API: the Chalice app, its blueprints, and nothing else."""
+"""Turno's API: the Chalice app, its middleware, its blueprints, and nothing else."""
 from chalice import Chalice
 
+from chalicelib import observability
 from chalicelib.api.admin_agenda import admin_agenda
 from chalicelib.api.admin_business import admin
 from chalicelib.api.admin_notifications import notifications
@@ -12,7 +13,8 @@ from chalicelib.auth.authorizer import gate
 from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
 
-app = Chalice(app_name="turno")
+app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
+app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
 app.register_blueprint(public)
 app.register_blueprint(pages)
 app.register_blueprint(gate)

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Response
 
-from .. import wiring
+from .. import observability, wiring
 from ..auth.principal import Principal
 from ..domain.transitions import Action, check_in_state
 from ..errors import ValidationError
@@ -31,6 +31,7 @@ def create_appointment(principal: Principal) -> Response:
         override_reason=text(body, "override_reason", required=False, max_length=500),
     )
     view = service.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
+    observability.booked("backoffice", view.appointment.reference, principal.business_id)
     return Response(body=appointment_json(view, principal), status_code=201)
 
 

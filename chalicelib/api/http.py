@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from chalice import Blueprint, Response
 
+from .. import observability
 from ..config import settings
 from ..domain.fields import checked_instant, checked_text
 from ..errors import (
@@ -35,6 +36,8 @@ def error_response(error: TurnoError) -> Response:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     if error.code in UNPROCESSABLE:
         status = 422
+    if status == 409:
+        observability.answered_conflict(error.code)
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.field:
         body["field"] = error.field

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalice import Response
 
-from .. import wiring
+from .. import observability, wiring
 from ..config import settings
 from ..domain.access import manage_token
 from ..domain.booking import ANY
@@ -91,6 +91,7 @@ def create_booking(business: str) -> Response:
 def _book(request: dict) -> dict:
     booking = service.book(wiring.store(), request["business"], parse_booking(request["body"]),
                            request["address"], wiring.now())
+    observability.booked("public", booking.appointment.reference, booking.business.id)  # not on a replay
     return booking_json(booking, with_token=True)
 
 

@@ -9,12 +9,11 @@ again, for any business, until staff give the client another address.
 from __future__ import annotations
 
 import json
-import logging
 from datetime import datetime
 
+from ..observability import logger as log
 from ..repositories import messages as repo
 
-log = logging.getLogger("turno.delivery_events")
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT",
                            "ARRET", "BAJA", "ALTO", "BASTA", "STOPP", "KONEC"})
 
@@ -31,7 +30,7 @@ def handle(message: str, now: datetime) -> list[tuple[str, str, str]]:
     marks = _ses(data) or _sms_reply(data)
     for channel, address, reason in marks:
         repo.mark_undeliverable(channel, address, reason, message, now)
-        log.info("marked %s %s undeliverable (%s)", channel, address, reason)
+        log.info("marked a client %s address undeliverable (%s)", channel, reason)  # never the address
     return marks
 
 

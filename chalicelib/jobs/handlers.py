@@ -4,34 +4,31 @@
 """
 from __future__ import annotations
 
-import logging
 import os
 
 from chalice import Blueprint, Rate
 
 from .. import wiring
-from ..notifications import delivery
 from ..config import settings
+from ..notifications import delivery
+from ..observability import job
 from . import delivery_events, reminders, stream
 
 jobs = Blueprint(__name__)
-log = logging.getLogger("turno.jobs")
 DELIVERY_TOPIC = os.environ.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events")
 
 
 @jobs.schedule(Rate(1, unit=Rate.MINUTES))
+@job  # its report's counts become metrics (MessagesSent, ...) and its summary line
 def deliver_outbox(event) -> dict:
     """Sends new messages and retries failed ones (the outbox's due items)."""
-    report = delivery.drain(delivery.Run(wiring.now(), wiring.store()))
-    log.info("outbox: %s", report)
-    return report
+    return delivery.drain(delivery.Run(wiring.now(), wiring.store()))
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES))
+@job
 def send_reminders(event) -> dict:
-    report = reminders.send_due_reminders(delivery.Run(wiring.now(), wiring.store()))
-    log.info("reminders: %s", report)
-    return report
+    return reminders.send_due_reminders(delivery.Run(wiring.now(), wiring.store()))
 
 
 @jobs.on_sns_message(topic=DELIVERY_TOPIC)
@@ -42,6 +39,7 @@ def on_sns_message(event) -> dict:
 
 
 @jobs.on_dynamodb_record(stream_arn=settings().table_stream_arn, batch_size=100, starting_position="LATEST")
+@job
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store()))

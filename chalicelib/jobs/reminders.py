@@ -8,13 +8,10 @@ found, and a moved one is reminded relative to its new time.
 """
 from __future__ import annotations
 
-import logging
-
 from ..domain.model import AppointmentStatus
 from ..notifications import delivery, outbox
+from ..observability import logger as log
 from ..repositories import messages as repo
-
-log = logging.getLogger("turno.reminders")
 
 
 def send_due_reminders(run: delivery.Run) -> dict[str, int]:

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 from ..domain.events import Event, EventName
 from ..notifications import delivery
+from ..observability import count
 from ..repositories import stream
 
 Subscriber = Callable[[Event], None]
@@ -44,3 +45,10 @@ def handle(records: Iterable[dict], run: delivery.Run) -> dict[str, int]:
     run.report["events"] = len(batch.events)
     run.report["dispatched"] = dispatched
     return run.report
+
+
+@subscribe(*EventName)
+def count_event(event: Event) -> None:
+    """Every committed event is a metric (AppointmentEvents by event name): bookings, cancellations,
+    moves and freed time as the database saw them, whichever way they were made."""
+    count("AppointmentEvents", event=event.name.value)

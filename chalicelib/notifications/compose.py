@@ -7,16 +7,14 @@ money); SMS goes only to valid E.164 numbers.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.model import Appointment, Business, Client, Service, Staff
+from ..observability import logger as log
 from . import ics, render, sms
 from ..domain.messages import Channel, MessageKind
 from ..domain.notification_settings import CustomText, NotificationSettings
-
-log = logging.getLogger(__name__)
 
 # The .ics that goes with each kind's email: an invitation, a cancellation, or none.
 CLOSED = frozenset({MessageKind.CANCELLED, MessageKind.REJECTED})

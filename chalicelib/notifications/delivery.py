@@ -13,7 +13,6 @@ we prefer a message a person can see as failed to a message a client gets twice.
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ..domain.access import manage_token
 from ..domain.calendar import UTC
 from ..domain.model import AppointmentStatus, Business, Catalog, Client
 from ..errors import NotFoundError
+from ..observability import logger as log
 from ..services.ports import AgendaStore
 from ..repositories import messages as repo
 from ..repositories.notification_settings import notification_settings
@@ -37,7 +37,6 @@ from .compose import Message, compose
 from ..domain.messages import MessageKind, OutboxMessage
 from ..domain.notification_settings import NotificationSettings
 
-log = logging.getLogger("turno.delivery")
 COMPOSE = "compose"  # the pseudo-channel of a message that could not even be rendered
 
 
@@ -233,7 +232,8 @@ def _send(message: Message, d: dict, run: Run) -> None:
         else:
             d["provider_id"] = run.send.sms(message)
     except Exception as error:  # noqa: BLE001 - SES/SNS refused or failed: keep it for the retry
-        log.warning("%s to %s failed: %s", message.channel, message.to, error)
+        log.warning("%s %s not sent, kept for a retry: %s", message.channel, message.kind.value,  # no address:
+                    getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__)  # nor text
         d.update(status="retry", error=str(error)[:300])
         return
     d.update(status="sent", sent_at=run.now.isoformat(), error=None)

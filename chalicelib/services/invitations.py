@@ -1,7 +1,6 @@
 """Turno's own invitation email (Cognito sends nothing: users are created with MessageAction SUPPRESS)."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -9,6 +8,7 @@ from botocore.exceptions import ClientError
 from ..auth.principal import Level
 from ..config import Settings
 from ..domain.model import Business, Staff
+from ..observability import logger as log
 from ..templating import environment
 
 LEVEL_NAMES = {
@@ -17,7 +17,6 @@ LEVEL_NAMES = {
     Level.PROFESSIONAL_NO_CONTACTS: "professional (without client contacts)",
     Level.PROFESSIONAL_OWN: "professional (own agenda only)",
 }
-log = logging.getLogger(__name__)
 
 
 def render(business: Business, member: Staff, email: str, password: str, level: Level, settings: Settings,

@@ -218,6 +218,10 @@ def stack_env(dynamodb_url: str, moto_url: str, stage: str = "dev") -> dict[str,
         "TURNO_STAGE": stage,
         "TURNO_TABLE": f"turno-{stage}",
         "TURNO_IDEMPOTENCY_TABLE": f"turno-{stage}-idempotency",
+        # The JSON logs (chalicelib/observability.py) only from warnings up, so the console stays readable
+        # (`POWERTOOLS_LOG_LEVEL=INFO make dev` shows a line per request and job); EMF metrics are for CloudWatch.
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL") or "WARNING",
+        "POWERTOOLS_METRICS_DISABLED": "true",
     }
 
 

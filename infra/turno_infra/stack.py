@@ -113,7 +113,9 @@ class TurnoStack(Stack):
             "TURNO_PUBLIC_URL": config.public_url,
             # A plain name, not a token: chalicelib/jobs reads it when the app is imported for packaging.
             "TURNO_DELIVERY_TOPIC": config.resource_name(DELIVERY_EVENTS_TOPIC),
+            # Logs and metrics (chalicelib/observability.py): one service, EMF metrics under "Turno".
             "POWERTOOLS_SERVICE_NAME": "turno",
+            "POWERTOOLS_METRICS_NAMESPACE": "Turno",
         }
         workdir = build_dir / config.name
         with _chalice_workdir(workdir), sandboxed_environ(AWS_DEFAULT_REGION=_packaging_region()):
