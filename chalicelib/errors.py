@@ -39,6 +39,12 @@ class SlotUnavailableError(ConflictError):
     code = "slot_unavailable"
 
 
+class UnauthenticatedError(TurnoError):
+    """Wrong credentials, or no valid session: answered 401 without saying which part was wrong."""
+
+    code = "unauthenticated"
+
+
 class TooManyAttemptsError(TurnoError):
     """Too many wrong attempts; `retry_after` says in how many seconds to try again."""
 

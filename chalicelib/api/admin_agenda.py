@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Response
 
 from .. import wiring
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.transitions import Action, check_in_state
 from ..errors import ValidationError
 from ..services import backoffice as service

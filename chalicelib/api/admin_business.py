@@ -6,7 +6,7 @@ from chalice import Response
 
 from .. import wiring
 from ..auth.permissions import PERMISSIONS, can
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..config import settings
 from ..domain.model import Business, Service
 from ..errors import ValidationError

@@ -6,7 +6,7 @@ from typing import Any
 from chalice import Response
 
 from .. import wiring
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.clients import normal_fiscal_code
 from ..domain.contact import normal_email, normal_phone
 from ..errors import ValidationError

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import wiring
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..repositories.tables import MessageLogItem
 from ..services import message_log as service

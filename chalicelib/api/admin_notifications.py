@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Response
 
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..errors import TurnoError
 from .admin_http import AdminApi
 from .http import error_response, json_body

@@ -9,9 +9,9 @@ from chalice import Response
 
 from .. import wiring
 from ..auth.authorizer import bearer, staff as staff_authorizer
-from ..auth.principal import UnauthenticatedError
 from ..auth.tokens import InvalidTokenError
 from ..config import settings
+from ..errors import UnauthenticatedError
 from ..services import identity
 from ..services.identity import NewPasswordChallenge, Tokens
 from .admin_http import principal_of, unauthenticated

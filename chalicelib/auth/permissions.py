@@ -8,7 +8,7 @@ contacts for level 6) live with the Principal and the services, and are listed i
 """
 from __future__ import annotations
 
-from .principal import Level, Principal
+from ..domain.principal import Level, Principal
 from ..errors import ForbiddenError
 
 L = Level

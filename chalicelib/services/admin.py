@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..auth.principal import Level, Principal
+from ..domain.principal import Level, Principal
 from ..config import Settings
 from ..domain.booking import LOCK_UNIT_MINUTES, check_service_shape
 from ..domain.calendar import UTC, WEEKDAYS, Interval, WeeklyHours, format_clock

@@ -11,7 +11,7 @@ import calendar as month_calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
 from ..domain.clients import ClientProfile

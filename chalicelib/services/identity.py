@@ -12,11 +12,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError, ParamValidationError
 
-from ..auth.principal import Level, Principal, UnauthenticatedError
+from ..domain.principal import Level, Principal
 from ..auth.tokens import InvalidTokenError, verify_access_token
 from ..config import Settings
 from ..domain.contact import normal_email
-from ..errors import TooManyAttemptsError, ValidationError
+from ..errors import TooManyAttemptsError, UnauthenticatedError, ValidationError
 from ..repositories import accounts
 
 LOGIN_WINDOW_SECONDS = 15 * 60

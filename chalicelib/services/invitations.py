@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..auth.principal import Level
+from ..domain.principal import Level
 from ..config import Settings
 from ..domain.model import Business, Staff
 from ..templating import environment

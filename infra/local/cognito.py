@@ -24,7 +24,7 @@ def provision(env: dict[str, str]) -> list[str]:
     import boto3
 
     from chalicelib import wiring
-    from chalicelib.auth.principal import Level
+    from chalicelib.domain.principal import Level
     from chalicelib.config import Settings
     from chalicelib.domain.calendar import WeeklyHours
     from chalicelib.domain.model import Staff

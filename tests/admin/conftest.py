@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib import config, wiring
 from chalicelib.auth import tokens
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from chalicelib.domain.calendar import WeeklyHours
 from chalicelib.domain.model import Staff
 from chalicelib.services import identity

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from chalicelib import wiring
-from chalicelib.auth.principal import Level, Principal
+from chalicelib.domain.principal import Level, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.repositories.tables import ContactItem
 from chalicelib.services import clients as service
