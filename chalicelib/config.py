@@ -1,5 +1,6 @@
-"""Typed settings, read once from the environment. Endpoints are never set here: botocore and
-PynamoDB follow AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB, which `make dev` and the tests set."""
+"""Typed settings, read once from the environment (no other module of chalicelib reads it; a test in
+tests/unit/test_import_graph.py checks). Endpoints are never set here: botocore and PynamoDB follow
+AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB, which `make dev` and the tests set."""
 from __future__ import annotations
 
 import os
@@ -22,6 +23,16 @@ class Settings:
     jwks_url: str = ""
     sender_email: str = "no-reply@turno.example"
     backoffice_url: str = "http://127.0.0.1:8000"
+    # Clients' messages: the public site's base URL for manage links (empty: the backoffice URL), SES's
+    # configuration set (its event destination publishes bounces and complaints), SMS sender id, and
+    # locally (`make dev`) a folder that keeps a copy of every message sent.
+    public_url: str = ""
+    ses_configuration_set: str = ""
+    sms_sender_id: str = ""
+    local_outbox: str = ""
+    # The SNS topic of SES/SNS delivery events. Chalice needs it while the app is imported (a decorator's
+    # argument, chalicelib/jobs/handlers.py), so it is fixed when the app is packaged.
+    delivery_topic: str = "turno-delivery-events"
 
     @property
     def token_issuer(self) -> str:
@@ -50,6 +61,11 @@ class Settings:
             jwks_url=env.get("TURNO_JWKS_URL", ""),
             sender_email=env.get("TURNO_SENDER_EMAIL", "no-reply@turno.example"),
             backoffice_url=env.get("TURNO_BACKOFFICE_URL", "http://127.0.0.1:8000"),
+            public_url=env.get("TURNO_PUBLIC_URL", ""),
+            ses_configuration_set=env.get("TURNO_SES_CONFIGURATION_SET", ""),
+            sms_sender_id=env.get("TURNO_SMS_SENDER_ID", ""),
+            local_outbox=env.get("TURNO_LOCAL_OUTBOX", ""),
+            delivery_topic=env.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events"),
         )
 
 

@@ -5,30 +5,32 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from chalice import Blueprint, Rate
 
 from .. import wiring
+from ..config import Settings
 from ..notifications import delivery
 from . import delivery_events, reminders
 
 jobs = Blueprint(__name__)
 log = logging.getLogger("turno.jobs")
-DELIVERY_TOPIC = os.environ.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events")
+# Read at import, and afresh (not the cached settings): Chalice takes the decorator's argument when it
+# imports the app to package each stage, with that stage's environment.
+DELIVERY_TOPIC = Settings.from_env().delivery_topic
 
 
 @jobs.schedule(Rate(1, unit=Rate.MINUTES))
 def deliver_outbox(event) -> dict:
     """Sends new messages and retries failed ones (the outbox's due items)."""
-    report = delivery.drain(wiring.now())
+    report = delivery.drain(wiring.now(), wiring.senders())
     log.info("outbox: %s", report)
     return report
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES))
 def send_reminders(event) -> dict:
-    report = reminders.send_due_reminders(wiring.now())
+    report = reminders.send_due_reminders(wiring.now(), wiring.senders())
     log.info("reminders: %s", report)
     return report
 

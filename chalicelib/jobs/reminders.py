@@ -18,13 +18,13 @@ from ..repositories import messages as repo
 log = logging.getLogger("turno.reminders")
 
 
-def send_due_reminders(now: datetime, run: delivery.Run | None = None) -> dict[str, int]:
+def send_due_reminders(now: datetime, send: delivery.Senders) -> dict[str, int]:
     """Take each due reminder (one conditional transaction each), then deliver what this run took.
 
     DynamoDB calls: LOOKBACK_DAYS + 1 queries, then per due reminder one transaction and the
     delivery of one outbox item (see `make bench`).
     """
-    run = run or delivery.Run(now)
+    run = delivery.Run(now, send)
     taken = []
     for item in repo.due_reminders(now):
         appointment = repo.appointment_from_item(item)
