@@ -301,11 +301,6 @@ def mark_undeliverable(channel: str, address: str, reason: str, detail: str, now
                       detail=detail[:500]).save()
 
 
-def clear_undeliverable(channel: str, address: str) -> None:
-    pk, sk = _mark_key(channel, address)
-    UndeliverableItem(pk=pk, sk=sk).delete()
-
-
 # -- reading the log -----------------------------------------------------------------------------
 def client_log(business_id: str, client_id: str, limit: int = 100,
                status: str | None = None) -> list[MessageLogItem]:
