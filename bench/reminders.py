@@ -67,11 +67,11 @@ def run_once(due: int) -> dict:
                 staff_id=member, start=start, end=end, busy=Interval(start, end), status=AppointmentStatus.CONFIRMED,
                 source=Source.ONLINE, price=Decimal("25.00"), currency="EUR", created_at=NOW, updated_at=NOW,
                 exclusive=False), client)
-        delivery.drain(delivery.Run(NOW, store))  # confirmations; schedules every reminder
+        delivery.drain(delivery.Run(NOW, store, wiring.senders()))  # confirmations; schedules every reminder
         at = datetime(2026, 3, 23, 10, 0, tzinfo=timezone.utc)
         with counting_dynamodb_calls() as calls:
             began = time.perf_counter()
-            report = reminders.send_due_reminders(delivery.Run(at, store))
+            report = reminders.send_due_reminders(delivery.Run(at, store, wiring.senders()))
             took = time.perf_counter() - began
         return {"due": due, "stored": total, "sent": report["sent"], "seconds": took, "calls": len(calls),
                 "queries": calls.operations()["Query"], "scans": calls.operations()["Scan"]}

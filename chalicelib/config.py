@@ -1,5 +1,6 @@
-"""Typed settings, read once from the environment. Endpoints are never set here: botocore and
-PynamoDB follow AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB, which `make dev` and the tests set."""
+"""Typed settings, read once from the environment (no other module of chalicelib reads it; a test in
+tests/unit/test_import_graph.py checks). Endpoints are never set here: botocore and PynamoDB follow
+AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB, which `make dev` and the tests set."""
 from __future__ import annotations
 
 import os
@@ -25,6 +26,19 @@ class Settings:
     # The table's stream, for the function that reads it. Chalice writes it into the package; infra/
     # replaces it with the stack's own table stream, so any placeholder of the right form does locally.
     table_stream_arn: str = "arn:aws:dynamodb:eu-west-1:000000000000:table/turno-dev/stream/local"
+    # Logs and metrics (observability.py): Powertools' own variables, so its defaults agree.
+    service_name: str = "turno"
+    metrics_namespace: str = "Turno"
+    # Clients' messages: the public site's base URL for manage links (empty: the backoffice URL), SES's
+    # configuration set (its event destination publishes bounces and complaints), SMS sender id, and
+    # locally (`make dev`) a folder that keeps a copy of every message sent.
+    public_url: str = ""
+    ses_configuration_set: str = ""
+    sms_sender_id: str = ""
+    local_outbox: str = ""
+    # The SNS topic of SES/SNS delivery events. Chalice needs it while the app is imported (a decorator's
+    # argument, chalicelib/jobs/handlers.py), so it is fixed when the app is packaged.
+    delivery_topic: str = "turno-delivery-events"
 
     @property
     def token_issuer(self) -> str:
@@ -54,6 +68,13 @@ class Settings:
             sender_email=env.get("TURNO_SENDER_EMAIL", "no-reply@turno.example"),
             backoffice_url=env.get("TURNO_BACKOFFICE_URL", "http://127.0.0.1:8000"),
             table_stream_arn=env.get("TURNO_TABLE_STREAM_ARN", cls.table_stream_arn),
+            service_name=env.get("POWERTOOLS_SERVICE_NAME") or cls.service_name,
+            metrics_namespace=env.get("POWERTOOLS_METRICS_NAMESPACE") or cls.metrics_namespace,
+            public_url=env.get("TURNO_PUBLIC_URL", ""),
+            ses_configuration_set=env.get("TURNO_SES_CONFIGURATION_SET", ""),
+            sms_sender_id=env.get("TURNO_SMS_SENDER_ID", ""),
+            local_outbox=env.get("TURNO_LOCAL_OUTBOX", ""),
+            delivery_topic=env.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events"),
         )
 
 

@@ -43,6 +43,10 @@ class ContactTakenError(ConflictError):
     """A new client's email or phone was claimed by a concurrent booking: read again and retry."""
 
     code = "contact_taken"
+class UnauthenticatedError(TurnoError):
+    """Wrong credentials, or no valid session: answered 401 without saying which part was wrong."""
+
+    code = "unauthenticated"
 
 
 class TooManyAttemptsError(TurnoError):

@@ -14,7 +14,6 @@ Tracer is left out on purpose: aws-xray-sdk costs ~0.36 s of cold start (README,
 from __future__ import annotations
 
 import functools
-import os
 import re
 import time
 from contextvars import ContextVar
@@ -24,10 +23,12 @@ from typing import Any, Callable
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
-# Powertools' own variables (infra/ sets both for every function); these defaults keep tests and
-# `make dev` under the same names. The logger's name is the service: Chalice's app log ("turno") is it.
-SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME") or "turno"
-NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "Turno"
+from .config import settings
+
+# Powertools' own variables, read in config.py (infra/ sets both for every function). The logger's name
+# is the service: Chalice's app log ("turno") is it.
+SERVICE = settings().service_name
+NAMESPACE = settings().metrics_namespace
 
 logger = Logger(service=SERVICE, utc=True, use_rfc3339=True)
 
@@ -138,9 +139,7 @@ def answered_conflict(code: str) -> None:
 def middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
     """Chalice middleware for every function: keys for its lines, one line per API request, and the
     invocation's metrics flushed at its end."""
-    from chalice.app import Request  # the edge's own type; imported here, after chalice is loaded
-
-    if isinstance(event, Request):
+    if hasattr(event, "method") and hasattr(event, "uri_params"):  # an HTTP request (chalice.app.Request)
         return _http(event, get_response)
     return _event(event, get_response)
 

@@ -1,11 +1,22 @@
-"""The one place that picks concrete implementations, created lazily and kept while warm."""
+"""The one place that picks concrete implementations, created lazily and kept while warm.
+
+The edges (api/, auth/, jobs/) call these and hand the result to the use cases; nothing below them
+imports this module. Ports and adapters are built per call (cheap: the boto3 clients behind them are
+cached) so that they always follow the current settings."""
 from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .config import settings
 from .domain.calendar import UTC
 from .repositories.store import DynamoStore
+
+if TYPE_CHECKING:
+    from .notifications.delivery import Senders
+    from .ports import Directory, Mailer
 
 
 @lru_cache(maxsize=1)
@@ -23,17 +34,13 @@ def cognito():
     """Cognito (staff sign-in); botocore follows AWS_ENDPOINT_URL to moto's server locally."""
     import boto3
 
-    from .config import settings
-
     return boto3.client("cognito-idp", region_name=settings().region)
 
 
 @lru_cache(maxsize=1)
 def sesv2():
-    """SES v2, for Turno's own emails (staff invitations)."""
+    """SES v2, for every email (clients' messages and Turno's own)."""
     import boto3
-
-    from .config import settings
 
     return boto3.client("sesv2", region_name=settings().region)
 
@@ -51,6 +58,29 @@ def sns():
     """SNS, for clients' SMS (transactional)."""
     import boto3
 
-    from .config import settings
-
     return boto3.client("sns", region_name=settings().region)
+
+
+def directory() -> "Directory":
+    """The staff directory: the stage's Cognito user pool and the backoffice's app client."""
+    from .adapters.cognito import CognitoDirectory
+
+    return CognitoDirectory(lambda: cognito(), settings().user_pool_id, settings().user_pool_client_id)
+
+
+def mailer() -> "Mailer":
+    """Turno's own emails (staff invitations), through SES from the stage's sender address."""
+    from .adapters.aws_senders import SesMailer
+
+    return SesMailer(lambda: sesv2(), settings().sender_email)
+
+
+def senders() -> "Senders":
+    """Clients' messages: SES and SNS, and locally (TURNO_LOCAL_OUTBOX) a copy of each in a folder."""
+    from .adapters.aws_senders import AwsSenders
+    from .notifications.senders import LocalCopy
+
+    config = settings()
+    aws = AwsSenders(lambda: sesv2(), lambda: sns(), configuration_set=config.ses_configuration_set,
+                     sms_sender_id=config.sms_sender_id)
+    return LocalCopy(aws, Path(config.local_outbox), clock=lambda: now()) if config.local_outbox else aws

@@ -7,10 +7,10 @@ from typing import Any
 from chalice import Response
 
 from .. import observability, wiring
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.transitions import Action, check_in_state
 from ..errors import ValidationError
-from ..services import backoffice as service
+from ..services import backoffice
 from ..services.backoffice import NewAppointment
 from .admin_http import AdminApi
 from .admin_views import appointment_json
@@ -30,14 +30,14 @@ def create_appointment(principal: Principal) -> Response:
         notes=text(body, "notes", required=False, max_length=1000) or "",
         override_reason=text(body, "override_reason", required=False, max_length=500),
     )
-    view = service.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
+    view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
     return Response(body=appointment_json(view, principal), status_code=201)
 
 
 @admin_agenda.route("/admin/appointments/{reference}", methods=["GET"], action="agenda.read")
 def view_appointment(principal: Principal, reference: str) -> dict:
-    return appointment_json(service.appointment(wiring.store(), wiring.clients(), principal, reference), principal)
+    return appointment_json(backoffice.appointment(wiring.store(), wiring.clients(), principal, reference), principal)
 
 
 @admin_agenda.route("/admin/appointments/{reference}/reschedule", methods=["POST"], action="appointments.write")
@@ -47,7 +47,7 @@ def reschedule_appointment(principal: Principal, reference: str) -> dict:
     staff_id = text(body, "staff", required=False, max_length=64)
     if start is None and staff_id is None:
         raise ValidationError("give a new start, a new professional, or both", field="start", code="required")
-    _, view = service.reschedule(wiring.store(), wiring.clients(), principal, reference, start, staff_id,
+    _, view = backoffice.reschedule(wiring.store(), wiring.clients(), principal, reference, start, staff_id,
                                  text(body, "override_reason", required=False, max_length=500), wiring.now())
     return appointment_json(view, principal)
 
@@ -57,7 +57,7 @@ def _transition_route(path_action: str, action: Action, permission: str) -> None
 
     def transition(principal: Principal, reference: str) -> dict:
         reason = text(_body(required=False), "reason", required=False, max_length=500)
-        _, view = service.transition(wiring.store(), wiring.clients(), principal, reference, action, reason,
+        _, view = backoffice.transition(wiring.store(), wiring.clients(), principal, reference, action, reason,
                                      wiring.now())
         return appointment_json(view, principal)
 
@@ -80,7 +80,7 @@ for _path, _action, _permission in (
 @admin_agenda.route("/admin/agenda", methods=["GET"], action="agenda.read")
 def agenda(principal: Principal) -> dict:
     request = admin_agenda.current_request
-    found = service.agenda(
+    found = backoffice.agenda(
         wiring.store(), wiring.clients(), principal, query(request, "view", required=False) or "day",
         _day(query(request, "date", required=False), principal), _staff(query(request, "staff", required=False)),
         include_cancelled=_flag(query(request, "include_cancelled", required=False), "include_cancelled"),
@@ -100,7 +100,7 @@ def agenda(principal: Principal) -> dict:
 def monitor(principal: Principal) -> dict:
     request = admin_agenda.current_request
     day = _day(query(request, "date", required=False), principal)
-    found, step, slots = service.monitor(wiring.store(), wiring.clients(), principal, day,
+    found, step, slots = backoffice.monitor(wiring.store(), wiring.clients(), principal, day,
                                          _staff(query(request, "staff", required=False)))
     tz = found.catalog.business.tz
     views = found.appointments

@@ -1,19 +1,21 @@
 """Running the business from the backoffice: settings, services, staff, access, the audit log.
-Thin: parse the request, call chalicelib/services/admin.py with the caller's Principal, shape the JSON."""
+Thin: parse the request, call the use case (services/business_settings.py, catalog.py, team.py,
+staff_access.py, invitations.py) with the caller's Principal, shape the JSON."""
 from __future__ import annotations
 
 from chalice import Response
 
 from .. import wiring
 from ..auth.permissions import PERMISSIONS, can
-from ..auth.principal import Principal
 from ..config import settings
+from ..domain.calendar import breaks_of
 from ..domain.model import Business, Service
+from ..domain.principal import Principal
+from ..domain.views import business_view, service_view, staff_view
 from ..errors import ValidationError
-from ..services import admin as service
-from ..services import audit
-from ..services.admin import INVITATION_VALID_DAYS, Invitation, Member, breaks_of
-from ..services.invitations import sender
+from ..services import audit, business_settings, catalog, invitations, staff_access, team
+from ..services.invitations import Invitation
+from ..services.team import Member
 from .admin_http import AdminApi
 from .http import json_body, query
 
@@ -38,60 +40,60 @@ def me(principal: Principal) -> dict:
 # -- business settings ----------------------------------------------------------------------------
 @admin.route("/admin/business", methods=["GET"], action="business.read")
 def business(principal: Principal) -> dict:
-    return business_json(principal, service.business(principal))
+    return business_json(principal, business_settings.read(principal))
 
 
 @admin.route("/admin/business", methods=["PATCH"], action="settings.write")
 def update_business(principal: Principal) -> dict:
     body = json_body(admin.current_request)
-    return business_json(principal, service.update_business(principal, body, wiring.now()))
+    return business_json(principal, business_settings.update(principal, body, wiring.now()))
 
 
 # -- services -----------------------------------------------------------------------------------------
 @admin.route("/admin/services", methods=["GET"], action="services.read")
 def services(principal: Principal) -> dict:
-    found, performers = service.services(principal)
+    found, performers = catalog.services(principal)
     return {"services": [service_json(s, performers.get(s.id, [])) for s in found]}
 
 
 @admin.route("/admin/services", methods=["POST"], action="services.write")
 def create_service(principal: Principal) -> Response:
-    created, performers = service.create_service(principal, json_body(admin.current_request), wiring.now())
+    created, performers = catalog.create_service(principal, json_body(admin.current_request), wiring.now())
     return Response(body=service_json(created, performers), status_code=201)
 
 
 @admin.route("/admin/services/{service_id}", methods=["GET"], action="services.read")
 def one_service(principal: Principal, service_id: str) -> dict:
-    return service_json(*service.service(principal, service_id))
+    return service_json(*catalog.service(principal, service_id))
 
 
 @admin.route("/admin/services/{service_id}", methods=["PATCH"], action="services.write")
 def update_service(principal: Principal, service_id: str) -> dict:
     body = json_body(admin.current_request)
-    return service_json(*service.update_service(principal, service_id, body, wiring.now()))
+    return service_json(*catalog.update_service(principal, service_id, body, wiring.now()))
 
 
 # -- staff ----------------------------------------------------------------------------------------------
 @admin.route("/admin/staff", methods=["GET"], action="staff.read")
 def staff(principal: Principal) -> dict:
-    return {"staff": [member_json(principal, m) for m in service.staff(principal)]}
+    return {"staff": [member_json(principal, m) for m in team.members(principal)]}
 
 
 @admin.route("/admin/staff", methods=["POST"], action="staff.write")
 def create_staff(principal: Principal) -> Response:
-    created = service.create_staff(principal, json_body(admin.current_request), wiring.now())
+    created = team.add_member(principal, json_body(admin.current_request), wiring.now())
     return Response(body=member_json(principal, created), status_code=201)
 
 
 @admin.route("/admin/staff/{staff_id}", methods=["GET"], action="staff.read")
 def one_staff(principal: Principal, staff_id: str) -> dict:
-    return member_json(principal, service.member(principal, staff_id))
+    return member_json(principal, team.member(principal, staff_id))
 
 
 @admin.route("/admin/staff/{staff_id}", methods=["PATCH"], action="staff.write")
 def update_staff(principal: Principal, staff_id: str) -> dict:
     body = json_body(admin.current_request)
-    return member_json(principal, service.update_staff(principal, staff_id, body, wiring.now()))
+    return member_json(principal, team.update_member(principal, staff_id, body, wiring.now()))
 
 
 @admin.route("/admin/staff/{staff_id}/access", methods=["PUT"], action="access.write")
@@ -99,31 +101,26 @@ def change_access(principal: Principal, staff_id: str) -> dict:
     body = json_body(admin.current_request)
     if "level" not in body:
         raise ValidationError("this field is required", field="level", code="required")
-    return member_json(principal, service.change_level(principal, staff_id, body["level"], wiring.now()))
+    return member_json(principal, staff_access.change_level(principal, staff_id, body["level"], wiring.now()))
 
 
 @admin.route("/admin/staff/{staff_id}/access", methods=["DELETE"], action="access.write")
 def revoke_access(principal: Principal, staff_id: str) -> dict:
-    return member_json(principal, service.revoke_access(principal, wiring.cognito(), settings(), staff_id,
-                                                        wiring.now()))
+    return member_json(principal, staff_access.revoke(principal, wiring.directory(), staff_id, wiring.now()))
 
 
 @admin.route("/admin/staff/invitations", methods=["POST"], action="access.write")
 def invite(principal: Principal) -> Response:
-    invitation = service.invite(principal, wiring.cognito(), _mailer(), settings(),
-                                json_body(admin.current_request), wiring.now())
+    invitation = invitations.invite(principal, wiring.directory(), wiring.mailer(), json_body(admin.current_request),
+                                    wiring.now(), sign_in_url=settings().backoffice_url)
     return Response(body=invitation_json(principal, invitation), status_code=201)
 
 
 @admin.route("/admin/staff/{staff_id}/invitation", methods=["POST"], action="access.write")
 def resend_invitation(principal: Principal, staff_id: str) -> dict:
-    invitation = service.resend_invitation(principal, wiring.cognito(), _mailer(), settings(), staff_id,
-                                           wiring.now())
+    invitation = invitations.resend(principal, wiring.directory(), wiring.mailer(), staff_id, wiring.now(),
+                                    sign_in_url=settings().backoffice_url)
     return invitation_json(principal, invitation)
-
-
-def _mailer():
-    return sender(wiring.sesv2(), settings(), INVITATION_VALID_DAYS)
 
 
 # -- audit log ------------------------------------------------------------------------------------------
@@ -145,7 +142,7 @@ def audit_log(principal: Principal) -> dict:
 
 # -- JSON shapes ----------------------------------------------------------------------------------------
 def business_json(principal: Principal, found: Business) -> dict:
-    view = service.business_view(found)
+    view = business_view(found)
     body = {"id": found.id, "slug": found.slug, "timezone": found.timezone, "locale": found.locale,
             "currency": found.currency, **view, "requires_code": bool(found.secret_code)}
     if not can(principal, "codes.read"):
@@ -154,15 +151,11 @@ def business_json(principal: Principal, found: Business) -> dict:
 
 
 def service_json(found: Service, performers: list[str]) -> dict:
-    return {"id": found.id, **service_view_of(found), "staff": sorted(performers)}
-
-
-def service_view_of(found: Service) -> dict:
-    return service.service_view(found)
+    return {"id": found.id, **service_view(found), "staff": sorted(performers)}
 
 
 def member_json(principal: Principal, member: Member) -> dict:
-    view = service.staff_view(member.staff)
+    view = staff_view(member.staff)
     body = {"id": member.staff.id, **view, "breaks": breaks_of(member.staff.hours),
             "has_code": bool(member.staff.secret_code)}
     if not can(principal, "codes.read"):
@@ -176,4 +169,4 @@ def member_json(principal: Principal, member: Member) -> dict:
 def invitation_json(principal: Principal, invitation: Invitation) -> dict:
     return {**member_json(principal, invitation.member), "invitation": {
         "email": invitation.member.account.email if invitation.member.account else None,
-        "sent": invitation.sent, "valid_days": INVITATION_VALID_DAYS}}
+        "sent": invitation.sent, "valid_days": invitations.VALID_DAYS}}

@@ -6,11 +6,11 @@ from typing import Any
 from chalice import Response
 
 from .. import wiring
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.clients import normal_fiscal_code
 from ..domain.contact import normal_email, normal_phone
 from ..errors import ValidationError
-from ..services import clients as service
+from ..services import clients
 from .admin_http import AdminApi
 from .admin_views import appointment_summary, client_json
 from .http import json_body, query, text
@@ -24,7 +24,7 @@ ALLOWED = {"first_name", *OPTIONAL}
 @admin_clients.route("/admin/clients", methods=["POST"], action="clients.write")
 def create_client(principal: Principal) -> Response:
     fields = parse_client(json_body(admin_clients.current_request), partial=False)
-    profile = service.create(wiring.clients(), principal, fields, wiring.now())
+    profile = clients.create(wiring.clients(), principal, fields, wiring.now())
     return Response(body=client_json(profile, principal), status_code=201)
 
 
@@ -34,14 +34,14 @@ def search_clients(principal: Principal) -> dict:
     limit = query(request, "limit", required=False)
     if limit is not None and not limit.isdigit():
         raise ValidationError("a whole number", field="limit", code="invalid_number")
-    page = service.find(wiring.clients(), principal, query(request, "q", required=False),
+    page = clients.find(wiring.clients(), principal, query(request, "q", required=False),
                         query(request, "cursor", required=False), int(limit) if limit else None)
     return {"clients": [client_json(c, principal) for c in page.clients], "cursor": page.cursor}
 
 
 @admin_clients.route("/admin/clients/{client_id}", methods=["GET"], action="clients.read")
 def view_client(principal: Principal, client_id: str) -> dict:
-    profile, history = service.with_history(wiring.clients(), principal, client_id)
+    profile, history = clients.with_history(wiring.clients(), principal, client_id)
     catalog = wiring.store().catalog(principal.business_id)
     body = client_json(profile, principal)
     body["history"] = [appointment_summary(a, catalog) for a in history]
@@ -51,7 +51,7 @@ def view_client(principal: Principal, client_id: str) -> dict:
 @admin_clients.route("/admin/clients/{client_id}", methods=["PATCH"], action="clients.write")
 def edit_client(principal: Principal, client_id: str) -> dict:
     changes = parse_client(json_body(admin_clients.current_request), partial=True)
-    _, after = service.update(wiring.clients(), principal, client_id, changes, wiring.now())
+    _, after = clients.update(wiring.clients(), principal, client_id, changes, wiring.now())
     return client_json(after, principal)
 
 

@@ -11,7 +11,8 @@ from chalice import Response
 
 from ..auth.authorizer import staff as staff_authorizer
 from ..auth.permissions import PERMISSIONS, require
-from ..auth.principal import Principal, UnauthenticatedError
+from ..domain.principal import Principal
+from ..errors import UnauthenticatedError
 from .http import Api, error_response
 
 

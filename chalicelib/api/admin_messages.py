@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from .. import wiring
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..domain.messages import LoggedMessage
-from ..services import message_log as service
+from ..services import message_log
 from .admin_http import AdminApi
 from .http import parse_date, query
 
@@ -19,7 +19,7 @@ def client_messages(principal: Principal, client_id: str) -> dict:
     limit = query(request, "limit", required=False) or "50"
     if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
         raise ValidationError(f"a whole number from 1 to {MAX_LIMIT}", field="limit", code="invalid_number")
-    found = service.client_messages(wiring.clients(), principal, client_id,
+    found = message_log.client_messages(wiring.clients(), principal, client_id,
                                     query(request, "status", required=False), int(limit))
     return {"messages": [message_json(m, principal) for m in found]}
 
@@ -29,7 +29,7 @@ def message_counts(principal: Principal) -> dict:
     request = admin_messages.current_request
     first = parse_date(query(request, "from"), "from")
     last = parse_date(query(request, "to"), "to")
-    return service.counts(principal, first, last)
+    return message_log.counts(principal, first, last)
 
 
 def message_json(item: LoggedMessage, principal: Principal) -> dict:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Response
 
-from ..auth.principal import Principal
+from .. import wiring
+from ..domain.principal import Principal
 from ..errors import TurnoError
 from .admin_http import AdminApi
 from .http import error_response, json_body
@@ -49,14 +50,14 @@ def read_settings(principal: Principal) -> dict:
 @notifications.route("/admin/notifications", methods=["PUT"], action="settings.write")
 def save_settings(principal: Principal) -> dict:
     body = json_body(notifications.current_request)
-    return _settings_json(_service().save_preferences(principal.business_id, body))
+    return _settings_json(_service().save_preferences(principal.business_id, body, wiring.now()))
 
 
 @notifications.route("/admin/notifications/texts/{kind}/{channel}", methods=["PUT"], action="settings.write")
 def save_text(principal: Principal, kind: str, channel: str) -> Any:
     body = json_body(notifications.current_request)
     try:
-        return _service().save_text(principal.business_id, kind, channel, body).to_json()
+        return _service().save_text(wiring.store(), principal.business_id, kind, channel, body, wiring.now()).to_json()
     except TurnoError as error:
         return _unprocessable(error)
 
@@ -71,7 +72,7 @@ def delete_text(principal: Principal, kind: str, channel: str) -> Response:
 def preview(principal: Principal) -> Any:
     body = json_body(notifications.current_request)
     try:
-        return _message_json(_service().preview(principal.business_id, body))
+        return _message_json(_service().preview(wiring.store(), principal.business_id, body, wiring.now()))
     except TurnoError as error:
         return _unprocessable(error)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..auth.permissions import can
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, Catalog
 from ..domain.transitions import allowed_actions, check_in_state

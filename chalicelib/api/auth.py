@@ -1,4 +1,4 @@
-"""Staff sign-in: tokens from Cognito for the backoffice app. No route here says whether an email exists."""
+"""Staff sign-in: tokens from the staff directory (Cognito) for the backoffice app. No route here says whether an email exists."""
 from __future__ import annotations
 
 import functools
@@ -9,11 +9,11 @@ from chalice import Response
 
 from .. import wiring
 from ..auth.authorizer import bearer, staff as staff_authorizer
-from ..auth.principal import UnauthenticatedError
-from ..auth.tokens import InvalidTokenError
+from ..auth.tokens import InvalidTokenError, verify
 from ..config import settings
+from ..errors import UnauthenticatedError
+from ..ports import NewPasswordChallenge, Tokens
 from ..services import identity
-from ..services.identity import NewPasswordChallenge, Tokens
 from .admin_http import principal_of, unauthenticated
 from .http import Api, json_body, text
 
@@ -37,7 +37,7 @@ def signs_in(view: Callable) -> Callable:
 @signs_in
 def login() -> Response:
     body = json_body(auth.current_request)
-    result = identity.login(wiring.cognito(), settings(), text(body, "email", max_length=254),
+    result = identity.login(wiring.directory(), text(body, "email", max_length=254),
                             text(body, "password", max_length=256), wiring.now())
     if isinstance(result, NewPasswordChallenge):
         return Response(body={"challenge": "new_password_required", "session": result.session,
@@ -49,7 +49,7 @@ def login() -> Response:
 @signs_in
 def new_password() -> Response:
     body = json_body(auth.current_request)
-    tokens = identity.set_new_password(wiring.cognito(), settings(), text(body, "email", max_length=254),
+    tokens = identity.set_new_password(wiring.directory(), text(body, "email", max_length=254),
                                        text(body, "session", max_length=4096),
                                        text(body, "new_password", max_length=256))
     return Response(body=_tokens_json(tokens), status_code=200)
@@ -59,7 +59,7 @@ def new_password() -> Response:
 @signs_in
 def refresh() -> Response:
     body = json_body(auth.current_request)
-    tokens = identity.refresh(wiring.cognito(), settings(), text(body, "refresh_token", max_length=4096))
+    tokens = identity.refresh(wiring.directory(), text(body, "refresh_token", max_length=4096))
     return Response(body=_tokens_json(tokens), status_code=200)
 
 
@@ -71,24 +71,24 @@ def logout() -> Response:
     principal = principal_of(request)  # the authorizer let a live session through
     token = bearer((request.headers or {}).get("authorization"))
     try:
-        sub = identity.sub_of(settings(), token)
+        sub = verify(token, settings()).sub
     except InvalidTokenError:
         raise UnauthenticatedError("sign in first") from None
-    identity.logout(wiring.cognito(), settings(), sub, principal.email, time.time())
+    identity.logout(wiring.directory(), sub, principal.email, time.time())
     return Response(body="", status_code=204)
 
 
 @auth.route("/auth/password/forgot", methods=["POST"])
 def forgot_password() -> Response:
     body = json_body(auth.current_request)
-    identity.forgot_password(wiring.cognito(), settings(), text(body, "email", max_length=254))
+    identity.forgot_password(wiring.directory(), text(body, "email", max_length=254))
     return Response(body={"status": "if this email has a login, a code is on its way"}, status_code=202)
 
 
 @auth.route("/auth/password/confirm", methods=["POST"])
 def confirm_password() -> Response:
     body = json_body(auth.current_request)
-    identity.confirm_password(wiring.cognito(), settings(), text(body, "email", max_length=254),
+    identity.confirm_password(wiring.directory(), text(body, "email", max_length=254),
                               text(body, "code", max_length=64), text(body, "new_password", max_length=256))
     return Response(body="", status_code=204)
 

@@ -19,7 +19,7 @@ from chalice import Blueprint, Response
 from .. import wiring
 from ..config import settings
 from ..errors import NotFoundError, TurnoError
-from ..services import booking as service
+from ..services import booking as online_booking
 from ..templating import TEMPLATES_DIR, environment
 from .public import booking_json
 
@@ -87,7 +87,7 @@ def choose_locale(request: Any, default: str | None) -> tuple[str, bool]:
 def booking_page(business: str) -> Response:
     request = pages.current_request
     try:
-        found, offered = service.public_services(wiring.store(), business)
+        found, offered = online_booking.public_services(wiring.store(), business)
     except NotFoundError:
         return _not_found(request, "")
     locale, chosen = choose_locale(request, found.locale)
@@ -117,7 +117,7 @@ def manage_page(business: str, reference: str) -> Response:
     request = pages.current_request
     token = (request.query_params or {}).get("token")
     try:
-        found = service.booking_for_holder(wiring.store(), reference, token, settings().signing_key)
+        found = online_booking.booking_for_holder(wiring.store(), reference, token, settings().signing_key)
     except TurnoError:
         return _not_found(request, "../../")
     if found.business.slug != business:

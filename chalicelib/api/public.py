@@ -10,7 +10,7 @@ from ..domain.booking import ANY
 from ..domain.changes import change_deadline
 from ..domain.contact import normal_email, normal_phone
 from ..errors import ValidationError
-from ..services import booking as service
+from ..services import booking as online_booking
 from ..services.booking import Booking, BookingRequest, ClientDetails
 from ..services.idempotency import once
 from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
@@ -20,7 +20,7 @@ public = Api(__name__)
 
 @public.route("/public/{business}", methods=["GET"])
 def business_profile(business: str) -> dict:
-    found = service.business(wiring.store(), business)
+    found = online_booking.business(wiring.store(), business)
     rules = found.rules
     return {
         "slug": found.slug,
@@ -40,7 +40,7 @@ def business_profile(business: str) -> dict:
 
 @public.route("/public/{business}/services", methods=["GET"])
 def services(business: str) -> dict:
-    found, offered = service.public_services(wiring.store(), business)
+    found, offered = online_booking.public_services(wiring.store(), business)
     return {"services": [
         {
             "id": s.id, "name": s.name, "description": s.description, "category": s.category,
@@ -53,7 +53,7 @@ def services(business: str) -> dict:
 @public.route("/public/{business}/staff", methods=["GET"])
 def staff(business: str) -> dict:
     request = public.current_request
-    members = service.staff_for(wiring.store(), business, query(request, "service"),
+    members = online_booking.staff_for(wiring.store(), business, query(request, "service"),
                                 query(request, "code", required=False), client_address(request), wiring.now())
     return {"staff": [{"id": m.id, "name": m.name} for m in members]}
 
@@ -61,7 +61,7 @@ def staff(business: str) -> dict:
 @public.route("/public/{business}/availability", methods=["GET"])
 def availability(business: str) -> dict:
     request = public.current_request
-    found, slots = service.availability(
+    found, slots = online_booking.availability(
         wiring.store(), business, query(request, "service"), query(request, "staff", required=False) or ANY,
         parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to"),
         query(request, "code", required=False), client_address(request), wiring.now(),
@@ -89,7 +89,7 @@ def create_booking(business: str) -> Response:
 
 
 def _book(request: dict) -> dict:
-    booking = service.book(wiring.store(), request["business"], parse_booking(request["body"]),
+    booking = online_booking.book(wiring.store(), request["business"], parse_booking(request["body"]),
                            request["address"], wiring.now())
     observability.booked("public", booking.appointment.reference, booking.business.id)  # not on a replay
     return booking_json(booking, with_token=True)
@@ -98,13 +98,13 @@ def _book(request: dict) -> dict:
 @public.route("/public/bookings/{reference}", methods=["GET"])
 def booking(reference: str) -> dict:
     token = query(public.current_request, "token", required=False)
-    return booking_json(service.booking_for_holder(wiring.store(), reference, token, settings().signing_key))
+    return booking_json(online_booking.booking_for_holder(wiring.store(), reference, token, settings().signing_key))
 
 
 @public.route("/public/bookings/{reference}/cancel", methods=["POST"])
 def cancel_booking(reference: str) -> dict:
     token = _manage_token(json_body(public.current_request))
-    return booking_json(service.cancel_by_client(wiring.store(), reference, token, settings().signing_key,
+    return booking_json(online_booking.cancel_by_client(wiring.store(), reference, token, settings().signing_key,
                                                  wiring.now()))
 
 
@@ -114,7 +114,7 @@ def reschedule_booking(reference: str) -> dict:
     staff_id = body.get("staff")
     if staff_id is not None and not isinstance(staff_id, str):
         raise ValidationError("must be a string", field="staff", code="wrong_type")
-    moved = service.reschedule_by_client(wiring.store(), reference, _manage_token(body), settings().signing_key,
+    moved = online_booking.reschedule_by_client(wiring.store(), reference, _manage_token(body), settings().signing_key,
                                          parse_instant(body.get("start"), "start"), staff_id, wiring.now())
     return booking_json(moved)
 

@@ -12,7 +12,7 @@ from chalice import AuthResponse, Blueprint
 from .. import wiring
 from ..config import settings
 from ..services import identity
-from .tokens import InvalidTokenError
+from .tokens import InvalidTokenError, verify
 
 gate = Blueprint(__name__)
 
@@ -26,8 +26,11 @@ def bearer(header: str | None) -> str:
 def staff(auth_request) -> AuthResponse:
     token = bearer(auth_request.token)
     try:
-        principal = identity.principal_for_token(wiring.cognito(), settings(), token)
+        claims = verify(token, settings())
     except InvalidTokenError:
+        return AuthResponse(routes=[], principal_id="anonymous")
+    principal = identity.principal_for(wiring.directory(), claims.sub, claims.issued_at, token)
+    if principal is None:  # no staff login for this subject, or signed out since the token was issued
         return AuthResponse(routes=[], principal_id="anonymous")
     context = principal.context()
     return AuthResponse(routes=["*"], principal_id=principal.staff_id, context=context)

@@ -8,7 +8,7 @@ contacts for level 6) live with the Principal and the services, and are listed i
 """
 from __future__ import annotations
 
-from .principal import Level, Principal
+from ..domain.principal import Level, Principal
 from ..errors import ForbiddenError
 
 L = Level
@@ -38,8 +38,6 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
-    "waitlist.read": (FRONT_DESK, "the waiting list"),
-    "waitlist.write": (FRONT_DESK, "add to and remove from the waiting list"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -14,6 +14,8 @@ from typing import Any
 
 import jwt
 
+from ..config import Settings
+
 LEEWAY_SECONDS = 30
 KEYS_REFRESH_SECONDS = 3600  # keys are refetched at most this often, or at once for an unknown kid...
 UNKNOWN_KID_BACKOFF_SECONDS = 60  # ...but at most once a minute, so forged kids cannot make us hammer the URL
@@ -93,3 +95,9 @@ def verify_access_token(token: str, *, keys_url: str, issuer: str, client_id: st
     if claims.get("client_id") != client_id:
         raise InvalidTokenError("issued to another app client")
     return AccessClaims(sub=str(claims["sub"]), issued_at=int(claims["iat"]), claims=claims)
+
+
+def verify(token: str, settings: Settings) -> AccessClaims:
+    """The claims of a valid access token of this stage's user pool and backoffice app client."""
+    return verify_access_token(token, keys_url=settings.token_keys_url, issuer=settings.token_issuer,
+                               client_id=settings.user_pool_client_id)

@@ -18,10 +18,6 @@ CODE_WINDOW_SECONDS = 15 * 60
 MAX_WRONG_CODES = 5
 
 
-def requires_code(business: Business) -> bool:
-    return bool(business.secret_code)
-
-
 def is_locked(business: Business, member: Staff) -> bool:
     return bool(business.secret_code or member.secret_code)
 

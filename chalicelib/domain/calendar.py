@@ -134,3 +134,23 @@ def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def subtract(hours: WeeklyHours, breaks: WeeklyHours) -> WeeklyHours:
+    """Working hours with the breaks taken out (a break may also lie outside the hours: then it is moot)."""
+    days = []
+    for spans, gaps in zip(hours.days, breaks.days):
+        pieces = list(spans)
+        for gap_start, gap_end in gaps:
+            pieces = [part for start, end in pieces for part in ((start, min(end, gap_start)), (max(start, gap_end), end))
+                      if part[0] < part[1]]
+        days.append(tuple(sorted(pieces)))
+    return WeeklyHours(tuple(days))
+
+
+def breaks_of(hours: WeeklyHours) -> dict[str, list[list[str]]]:
+    """The gaps between a day's working intervals: the breaks, as the backoffice shows them."""
+    return {
+        WEEKDAYS[i]: [[format_clock(a[1]), format_clock(b[0])] for a, b in zip(spans, spans[1:])]
+        for i, spans in enumerate(hours.days) if len(spans) > 1
+    }

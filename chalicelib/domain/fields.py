@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
 
 from ..errors import ValidationError
+from .contact import normal_phone
+from .principal import Level
+
+MAX_CODE = 32  # a secret code's length, at most
+E = TypeVar("E", bound=Enum)
 
 
 def checked_text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
@@ -30,3 +37,77 @@ def checked_instant(value: Any, field: str) -> datetime:
     if instant.tzinfo is None:
         raise ValidationError("the date-time must include its UTC offset", field=field, code="invalid_datetime")
     return instant
+
+
+def reject_unknown(data: dict, names: set[str], prefix: str = "") -> None:
+    """A body may only name the fields a use case knows (a typo must not be ignored silently)."""
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ValidationError("unknown field", field=f"{prefix}{unknown[0]}", code="unknown_field")
+
+
+def checked_integer(value: Any, field: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError("must be a whole number", field=field, code="wrong_type")
+    if not low <= value <= high:
+        raise ValidationError(f"must be between {low} and {high}", field=field, code="out_of_range")
+    return value
+
+
+def checked_choice(kind: type[E], value: Any, field: str) -> E:
+    """One of an Enum's values, e.g. a service's status."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValidationError(f"must be one of: {allowed}", field=field, code="invalid_choice") from None
+
+
+def checked_price(value: Any, field: str = "price") -> Decimal:
+    """Prices are strings like "25.00" (or whole numbers): never floats, at most two decimals."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValidationError('a price is a string like "25.00"', field=field, code="wrong_type")
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError('a price is a string like "25.00"', field=field, code="invalid_price") from None
+    if not price.is_finite() or price < 0 or price >= 100000 or price != price.quantize(Decimal("0.01")):
+        raise ValidationError("a price is between 0 and 99999.99, with at most two decimals", field=field,
+                              code="invalid_price")
+    return price.quantize(Decimal("0.01"))
+
+
+def checked_phone(value: Any, field: str) -> str | None:
+    """An optional phone number in E.164 (empty clears it)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, code="wrong_type")
+    return normal_phone(value, field=field)
+
+
+def checked_code(value: Any, field: str) -> str | None:
+    """A secret code (null clears it): 4 to 32 letters, digits or dashes, compared case-insensitively."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=field, code="wrong_type")
+    code = value.strip()
+    if not 4 <= len(code) <= MAX_CODE or not all(c.isalnum() or c in "-_" for c in code):
+        raise ValidationError(f"a code has 4 to {MAX_CODE} letters, digits, '-' or '_'", field=field,
+                              code="invalid_code_format")
+    return code
+
+
+def checked_ids(value: Any, field: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 200:
+        raise ValidationError("must be a list of ids", field=field, code="wrong_type")
+    return value
+
+
+def checked_level(value: Any, field: str = "level") -> Level:
+    try:
+        return Level.parse(value)
+    except ValueError:
+        raise ValidationError("an access level is 1 to 7 (1 administrator ... 7 own agenda only)", field=field,
+                              code="invalid_level") from None

@@ -4,42 +4,42 @@
 """
 from __future__ import annotations
 
-import os
-
 from chalice import Blueprint, Rate
 
 from .. import wiring
-from ..config import settings
+from ..config import Settings
 from ..notifications import delivery
 from ..observability import job
 from . import delivery_events, reminders, stream
 
 jobs = Blueprint(__name__)
-DELIVERY_TOPIC = os.environ.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events")
+# Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
+# topic, the stream) when it imports the app to package each stage, with that stage's environment.
+PACKAGED = Settings.from_env()
 
 
 @jobs.schedule(Rate(1, unit=Rate.MINUTES))
 @job  # its report's counts become metrics (MessagesSent, ...) and its summary line
 def deliver_outbox(event) -> dict:
     """Sends new messages and retries failed ones (the outbox's due items)."""
-    return delivery.drain(delivery.Run(wiring.now(), wiring.store()))
+    return delivery.drain(delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
 
 
 @jobs.schedule(Rate(5, unit=Rate.MINUTES))
 @job
 def send_reminders(event) -> dict:
-    return reminders.send_due_reminders(delivery.Run(wiring.now(), wiring.store()))
+    return reminders.send_due_reminders(delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
 
 
-@jobs.on_sns_message(topic=DELIVERY_TOPIC)
+@jobs.on_sns_message(topic=PACKAGED.delivery_topic)
 def on_sns_message(event) -> dict:
     """SES bounces and complaints, SMS opt-outs: the address is not used again."""
     marked = delivery_events.handle(event.message, wiring.now())
     return {"marked": [{"channel": c, "address": a, "reason": r} for c, a, r in marked]}
 
 
-@jobs.on_dynamodb_record(stream_arn=settings().table_stream_arn, batch_size=100, starting_position="LATEST")
+@jobs.on_dynamodb_record(stream_arn=PACKAGED.table_stream_arn, batch_size=100, starting_position="LATEST")
 @job
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
-    return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store()))
+    return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))

@@ -13,23 +13,17 @@ we prefer a message a person can see as failed to a message a client gets twice.
 """
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import make_msgid
-from pathlib import Path
 from typing import Protocol
 
-from .. import wiring
 from ..config import settings
 from ..domain.access import manage_token
 from ..domain.calendar import UTC
 from ..domain.model import AppointmentStatus, Business, Catalog, Client
 from ..errors import NotFoundError
 from ..observability import logger as log
-from ..services.ports import AgendaStore
+from ..ports import AgendaStore
 from ..repositories import messages as repo
 from ..repositories.notification_settings import notification_settings
 from . import outbox
@@ -41,74 +35,11 @@ COMPOSE = "compose"  # the pseudo-channel of a message that could not even be re
 
 
 class Senders(Protocol):
+    """SES and SNS on AWS (chalicelib/adapters/aws_senders.py), a fake in tests; the edge picks (wiring.py).
+    A send that fails raises (chalicelib.ports.NotSentError from the adapters): the channel is retried."""
+
     def email(self, message: Message, sender: str) -> str: ...  # returns the provider's message id
     def sms(self, message: Message) -> str: ...
-
-
-class AwsSenders:
-    """SES v2 (a raw MIME message: text, HTML and the .ics) and SNS (transactional SMS)."""
-
-    def email(self, message: Message, sender: str) -> str:
-        request = {"FromEmailAddress": sender, "Destination": {"ToAddresses": [message.to]},
-                   "Content": {"Raw": {"Data": mime(message, sender)}}}
-        configuration_set = os.environ.get("TURNO_SES_CONFIGURATION_SET")
-        if configuration_set:  # its event destination publishes bounces and complaints to our topic
-            request["ConfigurationSetName"] = configuration_set
-        return wiring.sesv2().send_email(**request)["MessageId"]
-
-    def sms(self, message: Message) -> str:
-        attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
-        sender_id = os.environ.get("TURNO_SMS_SENDER_ID")
-        if sender_id:
-            attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
-        return wiring.sns().publish(PhoneNumber=message.to, Message=message.text,
-                                    MessageAttributes=attributes)["MessageId"]
-
-
-class LocalCopy:
-    """Locally (`make dev`), every sent message is also written to a folder and the console, so a
-    person sees exactly what a client would receive. Set by TURNO_LOCAL_OUTBOX."""
-
-    def __init__(self, inner: Senders, folder: Path) -> None:
-        self.inner, self.folder = inner, folder
-
-    def email(self, message: Message, sender: str) -> str:
-        ident = self.inner.email(message, sender)
-        self._keep(message, ident, "eml", mime(message, sender))
-        return ident
-
-    def sms(self, message: Message) -> str:
-        ident = self.inner.sms(message)
-        header = f"To: {message.to}\nEncoding: {message.encoding}, {message.segments} segment(s)\n\n"
-        self._keep(message, ident, "txt", (header + message.text).encode())
-        return ident
-
-    def _keep(self, message: Message, ident: str, suffix: str, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = wiring.now().strftime("%Y%m%dT%H%M%S")
-        name = f"{stamp}-{message.kind.value}-{message.channel}-{re.sub(r'[^A-Za-z0-9@.+-]', '_', message.to)}"
-        path = self.folder / f"{name}-{ident[:8]}.{suffix}"
-        path.write_bytes(data)
-        print(f"[turno] {message.channel} {message.kind.value} to {message.to}: {path}", flush=True)
-
-
-def senders() -> Senders:
-    folder = os.environ.get("TURNO_LOCAL_OUTBOX")
-    return LocalCopy(AwsSenders(), Path(folder)) if folder else AwsSenders()
-
-
-def mime(message: Message, sender: str) -> bytes:
-    """The email as MIME: plain text and HTML alternatives, and the .ics as a text/calendar part."""
-    mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = sender, message.to, message.subject or ""
-    mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    mail.set_content(message.text, cte="quoted-printable")
-    if message.html:
-        mail.add_alternative(message.html, subtype="html", cte="quoted-printable")
-    if message.ics:
-        mail.add_attachment(message.ics, maintype="text", subtype="calendar", filename="invite.ics",
-                            params={"method": message.ics_method or "PUBLISH"})
-    return mail.as_bytes()
 
 
 def sender_address() -> str:
@@ -117,7 +48,7 @@ def sender_address() -> str:
 
 def manage_url(business: Business, reference: str) -> str:
     """The manage page for this booking, with its token (an HMAC: the link can always be rebuilt)."""
-    base = os.environ.get("TURNO_PUBLIC_URL") or settings().backoffice_url
+    base = settings().public_url or settings().backoffice_url
     base = base.rstrip("/")
     token = manage_token(settings().signing_key, reference)
     return f"{base}/b/{business.slug}/manage/{reference}?token={token}"
@@ -129,7 +60,7 @@ class Run:
 
     now: datetime
     store: AgendaStore
-    send: Senders = field(default_factory=senders)
+    send: Senders
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     preferences: dict[str, NotificationSettings] = field(default_factory=dict)
     report: dict[str, int] = field(default_factory=lambda: {"sent": 0, "failed": 0, "skipped": 0, "retry": 0,

@@ -15,7 +15,7 @@ from ..domain.clients import HistoryEntry
 from ..domain.model import Appointment, Client
 from ..domain.search import appointment_index, client_index
 from ..notifications.outbox import message_for
-from .ports import AgendaStore
+from ..ports import AgendaStore
 
 
 def _history(change: AgendaChange) -> AgendaChange:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..repositories import audit as repository
 from ..domain.audit import AuditEntry

@@ -10,7 +10,7 @@ import calendar as month_calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
 from ..domain.audit import AuditEntry
@@ -20,7 +20,7 @@ from ..domain.transitions import Action, next_status
 from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
 from ..repositories.clients import ClientRepository, valid_id
 from . import agenda_changes, audit
-from .ports import AgendaStore
+from ..ports import AgendaStore
 
 VIEWS = {"day", "week", "month"}
 HIDDEN_BY_DEFAULT = {AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED}

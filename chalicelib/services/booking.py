@@ -32,7 +32,7 @@ from ..errors import (
     ValidationError,
 )
 from . import agenda_changes
-from .ports import AgendaStore
+from ..ports import AgendaStore
 
 ATTEMPTS = 3  # transactions tried before a booking gives up on a contended slot
 PEEK_KEYS = 98  # one BatchGetItem reads 100 keys: two contact keys and the rest lock units

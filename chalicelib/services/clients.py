@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..auth.principal import Level, Principal
+from ..domain.principal import Level, Principal
 from ..domain import search
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id

@@ -1,70 +1,51 @@
-"""Staff sign-in through Cognito, and turning a verified access token into a Principal.
+"""Staff sign-in through the staff directory (Cognito), and who a verified access token belongs to.
 
-Cognito holds passwords and issues tokens; our table holds who a login is (business, staff member,
-access level) and when it last signed out everywhere.
+The directory holds passwords and issues tokens; our table holds who a login is (business, staff member,
+access level) and when it last signed out everywhere. The directory is a port (chalicelib/ports.py):
+Cognito on AWS, a fake in tests.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from botocore.exceptions import ClientError, ParamValidationError
-
-from ..auth.principal import Level, Principal, UnauthenticatedError
-from ..auth.tokens import InvalidTokenError, verify_access_token
-from ..config import Settings
 from ..domain.contact import normal_email
-from ..errors import TooManyAttemptsError, ValidationError
+from ..domain.principal import Level, Principal
+from ..errors import TooManyAttemptsError, UnauthenticatedError, ValidationError
+from ..ports import (
+    Directory, NewPasswordChallenge, NotAuthorizedError, ThrottledError, Tokens, WeakPasswordError,
+)
 from ..repositories import accounts
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 MAX_FAILED_LOGINS = 5  # per email in the window; then 429 until the oldest failure leaves it
 WRONG = "the email or the password is not right"
+WEAK = ("the new password is too weak: use at least 12 characters with upper and lower case letters, a digit "
+        "and a symbol")
 
 
-@dataclass(frozen=True)
-class Tokens:
-    access_token: str
-    id_token: str
-    refresh_token: str | None
-    expires_in: int
-
-
-@dataclass(frozen=True)
-class NewPasswordChallenge:
-    """First sign-in with a temporary password: the caller must choose a new one with this session."""
-
-    session: str
-
-
-def principal_for_token(cognito: Any, settings: Settings, token: str) -> Principal:
-    """The Principal behind a bearer access token, or InvalidTokenError for any reason at all.
+def principal_for(directory: Directory, subject: str, issued_at: int, access_token: str) -> Principal | None:
+    """The Principal behind an access token the authorizer has verified (`subject`, `issued_at` are its
+    claims), or None when it must be refused: no staff login for it, or signed out since.
 
     One GetItem per request (the login keyed by the token's subject). After a global sign-out, tokens
     issued in an earlier second are refused from our table alone; for a token issued in the very second
-    of the sign-out, the `iat` claim cannot tell, so Cognito itself is asked (GetUser refuses revoked tokens).
+    of the sign-out, the `iat` claim cannot tell, so the directory itself is asked (it refuses revoked tokens).
     """
-    claims = verify_access_token(token, keys_url=settings.token_keys_url, issuer=settings.token_issuer,
-                                 client_id=settings.user_pool_client_id)
-    account = accounts.by_sub(claims.sub)
+    account = accounts.by_sub(subject)
     if account is None:
-        raise InvalidTokenError("no staff login for this subject")
+        return None
     if account.signed_out_at is not None:
         signed_out_second = math.floor(account.signed_out_at)
-        if claims.issued_at < signed_out_second:
-            raise InvalidTokenError("signed out")
-        if claims.issued_at == signed_out_second:
-            try:
-                cognito.get_user(AccessToken=token)
-            except ClientError:
-                raise InvalidTokenError("signed out") from None
+        if issued_at < signed_out_second:
+            return None
+        if issued_at == signed_out_second and not directory.accepts(access_token):
+            return None
     return Principal(business_id=account.business_id, staff_id=account.staff_id, level=Level(account.level),
                      email=account.email)
 
 
-def login(cognito: Any, settings: Settings, email: str, password: str, now: datetime) -> Tokens | NewPasswordChallenge:
+def login(directory: Directory, email: str, password: str, now: datetime) -> Tokens | NewPasswordChallenge:
     """Sign in with email and password. Every failure looks the same to the caller, whether the email
     exists or not; five failures for one email in 15 minutes answer 429 until the window passes."""
     email = _email(email)
@@ -74,147 +55,86 @@ def login(cognito: Any, settings: Settings, email: str, password: str, now: date
         retry = int(min(recent) + LOGIN_WINDOW_SECONDS - at) + 1
         raise TooManyAttemptsError("too many failed sign-ins; try again later", retry_after=retry)
     try:
-        result = cognito.initiate_auth(ClientId=settings.user_pool_client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                       AuthParameters={"USERNAME": email, "PASSWORD": password})
-    except (ClientError, ParamValidationError) as error:
-        _cognito_limits(error)
+        result = directory.sign_in(email, password)
+    except ThrottledError:
+        raise _too_many() from None
+    except NotAuthorizedError:
         accounts.save_failures(email, recent + [at], LOGIN_WINDOW_SECONDS)
         raise UnauthenticatedError(WRONG, code="invalid_credentials") from None
-    if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
-        return NewPasswordChallenge(session=result["Session"])
-    tokens = _tokens(result)
-    _check_has_login(settings, tokens)
+    if isinstance(result, NewPasswordChallenge):
+        return result
+    _check_has_login(result)
     if recent:
         accounts.clear_failures(email)
-    return tokens
+    return result
 
 
-def set_new_password(cognito: Any, settings: Settings, email: str, session: str, new_password: str) -> Tokens:
-    """Answer the first sign-in's NEW_PASSWORD_REQUIRED challenge; returns the session's tokens."""
+def set_new_password(directory: Directory, email: str, session: str, new_password: str) -> Tokens:
+    """Answer the first sign-in's new-password challenge; returns the session's tokens."""
     email = _email(email)
     try:
-        result = cognito.respond_to_auth_challenge(
-            ClientId=settings.user_pool_client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session,
-            ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password})
-    except (ClientError, ParamValidationError) as error:
-        _cognito_limits(error)
-        _password_policy(error)
+        tokens = directory.set_new_password(email, session, new_password)
+    except ThrottledError:
+        raise _too_many() from None
+    except WeakPasswordError:
+        raise ValidationError(WEAK, field="new_password", code="weak_password") from None
+    except NotAuthorizedError:
         raise UnauthenticatedError("the sign-in session is not valid any more; sign in again",
                                    code="invalid_session") from None
-    tokens = _tokens(result)
-    _check_has_login(settings, tokens)
+    _check_has_login(tokens)
     return tokens
 
 
-def refresh(cognito: Any, settings: Settings, refresh_token: str) -> Tokens:
+def refresh(directory: Directory, refresh_token: str) -> Tokens:
     try:
-        result = cognito.initiate_auth(ClientId=settings.user_pool_client_id, AuthFlow="REFRESH_TOKEN_AUTH",
-                                       AuthParameters={"REFRESH_TOKEN": refresh_token})
-    except (ClientError, ParamValidationError) as error:
-        _cognito_limits(error)
+        tokens = directory.refresh(refresh_token)
+    except ThrottledError:
+        raise _too_many() from None
+    except NotAuthorizedError:
         raise UnauthenticatedError("the session has ended; sign in again", code="session_ended") from None
-    tokens = _tokens(result)
-    _check_has_login(settings, tokens)
+    _check_has_login(tokens)
     return tokens
 
 
-def logout(cognito: Any, settings: Settings, principal_sub: str, username: str, at: float) -> None:
-    """Global sign-out: Cognito revokes every refresh token of this login, and our marker stops the access
-    tokens already handed out (they would otherwise stay valid until they expire).
-
-    AdminUserGlobalSignOut (by pool and username) rather than GlobalSignOut (by token): the same effect,
-    and moto's server routes it to the right pool, where its token-only GlobalSignOut finds none.
-    """
+def logout(directory: Directory, principal_sub: str, username: str, at: float) -> None:
+    """Global sign-out: the directory revokes every refresh token of this login, and our marker stops the
+    access tokens already handed out (they would otherwise stay valid until they expire)."""
     accounts.mark_signed_out(principal_sub, at)
-    cognito.admin_user_global_sign_out(UserPoolId=settings.user_pool_id, Username=username)
+    directory.sign_out_everywhere(username)
 
 
-def forgot_password(cognito: Any, settings: Settings, email: str) -> None:
-    """Cognito emails a code. Unknown emails are answered exactly like known ones."""
+def forgot_password(directory: Directory, email: str) -> None:
+    """The directory emails a code. Unknown emails are answered exactly like known ones."""
     email = _email(email)
     try:
-        cognito.forgot_password(ClientId=settings.user_pool_client_id, Username=email)
-    except (ClientError, ParamValidationError) as error:
-        _cognito_limits(error)  # anything else (unknown user, ...) must not be told apart
+        directory.forgot_password(email)
+    except ThrottledError:
+        raise _too_many() from None
+    except NotAuthorizedError:
+        pass  # an unknown user, or any other refusal: must not be told apart
 
 
-def confirm_password(cognito: Any, settings: Settings, email: str, code: str, new_password: str) -> None:
+def confirm_password(directory: Directory, email: str, code: str, new_password: str) -> None:
     email = _email(email)
     try:
-        cognito.confirm_forgot_password(ClientId=settings.user_pool_client_id, Username=email,
-                                        ConfirmationCode=code, Password=new_password)
-    except (ClientError, ParamValidationError) as error:
-        _cognito_limits(error)
-        _password_policy(error)
+        directory.confirm_password(email, code, new_password)
+    except ThrottledError:
+        raise _too_many() from None
+    except WeakPasswordError:
+        raise ValidationError(WEAK, field="new_password", code="weak_password") from None
+    except NotAuthorizedError:
         raise ValidationError("the code is not valid or has expired", field="code", code="invalid_code") from None
 
 
-def sub_of(settings: Settings, access_token: str) -> str:
-    claims = verify_access_token(access_token, keys_url=settings.token_keys_url, issuer=settings.token_issuer,
-                                 client_id=settings.user_pool_client_id)
-    return claims.sub
-
-
-# -- helpers --------------------------------------------------------------------------------------
-def _email(value: str) -> str:
-    return normal_email(value, field="email")
-
-
-def _code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
-
-
-def _cognito_limits(error: ClientError | ParamValidationError) -> None:
-    """Cognito's own throttling and lockout ("Password attempts exceeded") become our 429."""
-    if not isinstance(error, ClientError):
-        return  # input botocore refused before sending (a too-short session...): the caller's usual failure
-    code, message = _code(error), error.response.get("Error", {}).get("Message", "")
-    if code in ("TooManyRequestsException", "LimitExceededException", "TooManyFailedAttemptsException") or (
-            code == "NotAuthorizedException" and "attempts exceeded" in message.lower()):
-        raise TooManyAttemptsError("too many attempts; try again later", retry_after=60) from None
-
-
-def _password_policy(error: ClientError | ParamValidationError) -> None:
-    if not isinstance(error, ClientError):
-        return
-    if _code(error) in ("InvalidPasswordException", "InvalidParameterException"):
-        raise ValidationError("the new password is too weak: use at least 12 characters with upper and lower "
-                              "case letters, a digit and a symbol", field="new_password",
-                              code="weak_password") from None
-
-
-def _tokens(result: dict) -> Tokens:
-    auth = result.get("AuthenticationResult") or {}
-    if not auth.get("AccessToken"):
-        raise UnauthenticatedError(WRONG, code="invalid_credentials")
-    return Tokens(access_token=auth["AccessToken"], id_token=auth.get("IdToken", ""),
-                  refresh_token=auth.get("RefreshToken"), expires_in=int(auth.get("ExpiresIn", 3600)))
-
-
-def _check_has_login(settings: Settings, tokens: Tokens) -> None:
-    """A Cognito user whose staff login was removed must not get a session that looks valid."""
-    try:
-        sub = sub_of(settings, tokens.access_token)
-    except InvalidTokenError:
-        raise UnauthenticatedError(WRONG, code="invalid_credentials") from None
-    if accounts.by_sub(sub) is None:
-        raise UnauthenticatedError(WRONG, code="invalid_credentials")
-
-
-def provision_login(cognito: Any, settings: Settings, business_id: str, staff_id: str, email: str, level: Level,
+def provision_login(directory: Directory, business_id: str, staff_id: str, email: str, level: Level,
                     password: str, now: datetime, *, temporary: bool = False, replace: bool = False) -> str:
-    """A login for the local demo and tests (invitations are the product's way: services/admin.py):
+    """A login for the local demo and tests (invitations are the product's way: services/invitations.py):
     a permanent password, or with `temporary` one that must be changed at first sign-in; `replace` takes
-    the staff member's login over from an older Cognito user. Returns the Cognito subject."""
+    the staff member's login over from an older directory user. Returns the directory's subject."""
     email = _email(email)
-    created = cognito.admin_create_user(
-        UserPoolId=settings.user_pool_id, Username=email, MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
-        **({"TemporaryPassword": password} if temporary else {}))
+    sub = directory.create_user(email, temporary_password=password if temporary else None)
     if not temporary:
-        cognito.admin_set_user_password(UserPoolId=settings.user_pool_id, Username=email, Password=password,
-                                        Permanent=True)
-    sub = _sub_attribute(created["User"])
+        directory.set_password(email, password, permanent=True)
     account = accounts.Account(sub=sub, business_id=business_id, staff_id=staff_id, email=email, level=int(level))
     if replace:
         accounts.replace_login(account, now)
@@ -223,5 +143,17 @@ def provision_login(cognito: Any, settings: Settings, business_id: str, staff_id
     return sub
 
 
-def _sub_attribute(user: dict) -> str:
-    return next(a["Value"] for a in user.get("Attributes", ()) if a["Name"] == "sub")
+# -- helpers --------------------------------------------------------------------------------------
+def _email(value: str) -> str:
+    return normal_email(value, field="email")
+
+
+def _too_many() -> TooManyAttemptsError:
+    """The directory's own throttling and lockout ("Password attempts exceeded") become our 429."""
+    return TooManyAttemptsError("too many attempts; try again later", retry_after=60)
+
+
+def _check_has_login(tokens: Tokens) -> None:
+    """A directory user whose staff login was removed must not get a session that looks valid."""
+    if accounts.by_sub(tokens.subject) is None:
+        raise UnauthenticatedError(WRONG, code="invalid_credentials")

@@ -1,16 +1,32 @@
-"""Turno's own invitation email (Cognito sends nothing: users are created with MessageAction SUPPRESS)."""
+"""Inviting staff to the backoffice: a directory user with a temporary password, the login stored with the
+staff profile (new or existing), and Turno's own invitation email. The directory sends nothing itself.
+
+One email is one login across Turno (directory usernames are emails)."""
 from __future__ import annotations
 
-from typing import Any
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime
 
-from botocore.exceptions import ClientError
-
-from ..auth.principal import Level
-from ..config import Settings
-from ..domain.model import Business, Staff
+from ..domain.calendar import WeeklyHours
+from ..domain.contact import normal_email
+from ..domain.fields import checked_level, checked_text, reject_unknown
+from ..domain.model import Business, Staff, new_id
+from ..domain.principal import Level, Principal
+from ..domain.views import staff_view
+from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..observability import logger as log
+from ..ports import Directory, Mailer, NotSentError, UserExistsError
+from ..repositories import accounts, catalog_admin
+from ..repositories.accounts import Account
+from ..repositories.catalog_admin import Versioned
 from ..templating import environment
+from . import audit
+from .team import FIELDS as PROFILE_FIELDS
+from .team import Member, apply_profile, check_email_free, check_may_manage
 
+VALID_DAYS = 7  # the temporary password's life: the pool's TemporaryPasswordValidityDays (infra/)
 LEVEL_NAMES = {
     Level.ADMIN: "administrator", Level.MANAGER: "manager", Level.RECEPTION_FULL: "reception",
     Level.RECEPTION_CALENDAR: "reception (calendar and clients)", Level.PROFESSIONAL: "professional",
@@ -19,32 +35,108 @@ LEVEL_NAMES = {
 }
 
 
-def render(business: Business, member: Staff, email: str, password: str, level: Level, settings: Settings,
-           valid_days: int) -> dict[str, str]:
+@dataclass(frozen=True)
+class Invitation:
+    member: Member
+    sent: bool  # whether the email went out; the login exists either way, and it can be sent again
+
+
+def invite(principal: Principal, directory: Directory, mailer: Mailer, data: dict, now: datetime, *,
+           sign_in_url: str) -> Invitation:
+    """Create the directory user, store the login with the staff profile (new or existing) and send
+    Turno's own invitation."""
+    reject_unknown(data, {"email", "level", "staff_id", "staff"})
+    email = normal_email(checked_text(data.get("email"), "email", 254), field="email")
+    level = checked_level(data.get("level"))
+    if level == Level.ADMIN and not principal.is_admin:
+        raise ForbiddenError("only an administrator can invite an administrator", field="level",
+                             code="administrators_only")
+    snap = catalog_admin.snapshot(principal.business_id)
+    if data.get("staff_id") is not None:
+        staff_id = checked_text(data["staff_id"], "staff_id", 64)
+        if staff_id not in snap.staff:
+            raise NotFoundError("no such staff member", field="staff_id")
+        if accounts.of_staff(principal.business_id, staff_id) is not None:
+            raise ConflictError("this staff member already has a login", field="staff_id", code="already_invited")
+        record = snap.staff[staff_id]
+        profile = apply_profile(snap, record.value, {**(data.get("staff") or {}), "email": email})
+        record = Versioned(profile, record.revision)
+    else:
+        profile_data = data.get("staff")
+        if not isinstance(profile_data, dict):
+            raise ValidationError("give staff_id, or a staff profile with at least a name", field="staff",
+                                  code="required")
+        reject_unknown(profile_data, PROFILE_FIELDS - {"email"}, prefix="staff.")
+        if "name" not in profile_data:
+            raise ValidationError("this field is required", field="staff.name", code="required")
+        draft = Staff(id=new_id("stf"), name="", service_ids=frozenset(), hours=WeeklyHours())
+        record = Versioned(apply_profile(snap, draft, {**profile_data, "email": email}), None)
+    check_email_free(principal.business_id, snap, email,
+                     except_staff=record.value.id if record.revision is not None else None)
+    temporary = temporary_password()
+    try:
+        sub = directory.create_user(email, temporary_password=temporary)
+    except UserExistsError:
+        raise ConflictError("this email already has a Turno login", field="email", code="email_taken") from None
+    account = Account(sub=sub, business_id=principal.business_id, staff_id=record.value.id, email=email,
+                      level=int(level))
+    entry = audit.entry(principal, "access.invite", "staff", record.value.id,
+                        None if record.revision is None else staff_view(snap.staff[record.value.id].value),
+                        {**staff_view(record.value), "level": int(level)}, now)
+    try:
+        accounts.create(account, now, [catalog_admin.item_for(principal.business_id, record)], entry)
+    except ConflictError:
+        directory.delete_user(email)  # nothing half-made stays
+        raise
+    sent = _send(mailer, snap.business.value, record.value, email, temporary, level, sign_in_url)
+    return Invitation(Member(record.value, account), sent)
+
+
+def resend(principal: Principal, directory: Directory, mailer: Mailer, staff_id: str, now: datetime, *,
+           sign_in_url: str) -> Invitation:
+    """A fresh temporary password and a new email, for someone who has not signed in yet."""
+    found = catalog_admin.staff_member(principal.business_id, staff_id).value
+    login = accounts.of_staff(principal.business_id, staff_id)
+    if login is None:
+        raise NotFoundError("this staff member has no login yet: invite them first", field="staff", code="no_login")
+    check_may_manage(principal, login)
+    if not directory.must_change_password(login.email):
+        raise ConflictError("this staff member has already signed in", code="already_signed_in")
+    temporary = temporary_password()
+    directory.set_password(login.email, temporary, permanent=False)
+    audit.record(audit.entry(principal, "access.reinvite", "staff", staff_id, None, {"email": login.email}, now))
+    sent = _send(mailer, catalog_admin.snapshot(principal.business_id).business.value, found, login.email,
+                 temporary, Level(login.level), sign_in_url)
+    return Invitation(Member(found, login), sent)
+
+
+def temporary_password(length: int = 16) -> str:
+    """Meets the pool's policy: upper and lower case, digits and a symbol, 12+ characters."""
+    alphabet = string.ascii_letters + string.digits
+    core = [secrets.choice(alphabet) for _ in range(length - 4)]
+    core += [secrets.choice(string.ascii_uppercase), secrets.choice(string.ascii_lowercase),
+             secrets.choice(string.digits), secrets.choice("!#%+-=?@")]
+    secrets.SystemRandom().shuffle(core)
+    return "".join(core)
+
+
+def render(business: Business, member: Staff, email: str, password: str, level: Level,
+           sign_in_url: str) -> dict[str, str]:
+    """The invitation's subject, text and HTML (templates/email/invitation.*)."""
     values = {"business": business.name, "name": member.name, "email": email, "password": password,
-              "level": LEVEL_NAMES[level], "sign_in_url": settings.backoffice_url, "valid_days": valid_days}
+              "level": LEVEL_NAMES[level], "sign_in_url": sign_in_url, "valid_days": VALID_DAYS}
     env = environment()
     return {part: env.get_template(f"email/invitation.{suffix}").render(values).strip()
             for part, suffix in (("subject", "subject.txt"), ("text", "txt"), ("html", "html"))}
 
 
-def sender(ses: Any, settings: Settings, valid_days: int):
-    """A mailer for services.admin.invite: sends through SES v2, answers whether it went out."""
-
-    def send(business: Business, member: Staff, email: str, password: str, level: Level) -> bool:
-        message = render(business, member, email, password, level, settings, valid_days)
-        try:
-            ses.send_email(
-                FromEmailAddress=settings.sender_email, Destination={"ToAddresses": [email]},
-                Content={"Simple": {
-                    "Subject": {"Data": message["subject"], "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": message["text"], "Charset": "UTF-8"},
-                             "Html": {"Data": message["html"], "Charset": "UTF-8"}},
-                }},
-            )
-        except ClientError as error:  # the login exists; the invitation can be sent again
-            log.warning("invitation to staff %s not sent: %s", member.id, error.response.get("Error", {}).get("Code"))
-            return False
-        return True
-
-    return send
+def _send(mailer: Mailer, business: Business, member: Staff, email: str, password: str, level: Level,
+          sign_in_url: str) -> bool:
+    """Whether the invitation went out: if not, the login exists and the invitation can be sent again."""
+    message = render(business, member, email, password, level, sign_in_url)
+    try:
+        mailer.send(email, message["subject"], message["text"], message["html"])
+    except NotSentError as error:
+        log.warning("invitation to staff %s not sent: %s", member.id, error.code)
+        return False
+    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from ..auth.principal import Principal
+from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..repositories import messages
 from ..repositories.clients import ClientRepository

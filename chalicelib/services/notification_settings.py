@@ -1,13 +1,13 @@
 """Use cases behind the backoffice's notification settings: read, change, custom texts, preview.
 
-They take the business id from the caller's Principal (never from the request body)."""
+They take the business id from the caller's Principal (never from the request body), and the store and
+the clock from the edge (api/admin_notifications.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from .. import wiring
 from ..domain.model import AppointmentStatus, Catalog, ServiceStatus
 from ..errors import ValidationError
 from ..notifications import render
@@ -20,11 +20,17 @@ SAMPLE_STATUS = {MessageKind.PENDING: AppointmentStatus.PENDING, MessageKind.REJ
                  MessageKind.CANCELLED: AppointmentStatus.CANCELLED}
 
 
+class Catalogs(Protocol):
+    """Where the sample booking's business, service and professional come from (the store)."""
+
+    def catalog(self, business_id: str) -> Catalog: ...
+
+
 def read(business_id: str) -> NotificationSettings:
     return repository.notification_settings(business_id)
 
 
-def save_preferences(business_id: str, data: Any) -> NotificationSettings:
+def save_preferences(business_id: str, data: Any, now: datetime) -> NotificationSettings:
     """Replace toggles, reminder lead times and SMS mode; fields left out keep their defaults.
     Custom texts are not part of this body (they have their own route) and stay as they are."""
     if isinstance(data, dict) and "custom_texts" in data:
@@ -32,15 +38,16 @@ def save_preferences(business_id: str, data: Any) -> NotificationSettings:
                               field="custom_texts", code="unknown_field")
     current = repository.notification_settings(business_id)
     updated = NotificationSettings.from_json(data, current.custom_texts)
-    repository.save_notification_settings(business_id, updated, now=wiring.now())
+    repository.save_notification_settings(business_id, updated, now=now)
     return updated
 
 
-def save_text(business_id: str, kind: str, channel: str, data: Any) -> CustomText:
+def save_text(catalogs: Catalogs, business_id: str, kind: str, channel: str, data: Any,
+              now: datetime) -> CustomText:
     """Check the text on a sample booking of this business, then store it (422 when it cannot render)."""
     text = custom_text_from_json(kind, channel, data)
-    render.check_custom_text(text, render.sample_context(**_sample_parts(_catalog(business_id)), now=wiring.now()))
-    repository.save_custom_text(business_id, text, now=wiring.now())
+    render.check_custom_text(text, render.sample_context(**_sample_parts(catalogs.catalog(business_id)), now=now))
+    repository.save_custom_text(business_id, text, now=now)
     return text
 
 
@@ -48,7 +55,7 @@ def delete_text(business_id: str, kind: str, channel: str) -> None:
     repository.delete_custom_text(business_id, *kind_and_channel(kind, channel))
 
 
-def preview(business_id: str, data: Any) -> Message:
+def preview(catalogs: Catalogs, business_id: str, data: Any, now: datetime) -> Message:
     """The message a client would receive for a sample booking: the text in the body if one is
     given (checked like a save), else the business's saved text, else the default."""
     if not isinstance(data, dict):
@@ -58,26 +65,22 @@ def preview(business_id: str, data: Any) -> Message:
         raise ValidationError("this field is required", field="kind", code="required")
     if not isinstance(channel, str) or not channel:
         raise ValidationError("this field is required", field="channel", code="required")
-    catalog = _catalog(business_id)
+    catalog = catalogs.catalog(business_id)
     parts = _sample_parts(catalog)
     settings = repository.notification_settings(business_id)
     text_fields = {k: v for k, v in data.items() if k not in ("kind", "channel")}
     kind_, channel_ = kind_and_channel(kind, channel)
     if text_fields:
         text = custom_text_from_json(kind, channel, text_fields)
-        render.check_custom_text(text, render.sample_context(**parts, now=wiring.now()))
+        render.check_custom_text(text, render.sample_context(**parts, now=now))
         settings = settings.with_custom(text)
     # Show the chosen channel whatever the toggles say: the preview is for writing the text.
     settings = replace(settings, email=settings.email | {kind_}, sms=settings.sms | {kind_})
     sample = render.sample_booking(catalog.business, service=parts["service"], staff=parts["staff"],
-                                   now=wiring.now(), status=SAMPLE_STATUS.get(kind_, AppointmentStatus.CONFIRMED))
+                                   now=now, status=SAMPLE_STATUS.get(kind_, AppointmentStatus.CONFIRMED))
     found = compose(kind_, settings=settings, manage_url=render.SAMPLE_MANAGE_URL,
                     previous_start=sample["appointment"].start - timedelta(days=1), **sample)
     return next(m for m in found if m.channel == channel_.value)
-
-
-def _catalog(business_id: str) -> Catalog:
-    return wiring.store().catalog(business_id)
 
 
 def _sample_parts(catalog: Catalog) -> dict:

@@ -24,8 +24,8 @@ def provision(env: dict[str, str]) -> list[str]:
     import boto3
 
     from chalicelib import wiring
-    from chalicelib.auth.principal import Level
-    from chalicelib.config import Settings
+    from chalicelib.adapters.cognito import CognitoDirectory
+    from chalicelib.domain.principal import Level
     from chalicelib.domain.calendar import WeeklyHours
     from chalicelib.domain.model import Staff
     from chalicelib.services import identity
@@ -54,13 +54,13 @@ def provision(env: dict[str, str]) -> list[str]:
     for staff_id, name, _ in DEMO_LOGINS.values():
         if staff_id not in present:  # the front-office people: no services, no hours of their own
             store.save_staff(DEMO_BUSINESS, Staff(staff_id, name, frozenset(), WeeklyHours()))
-    settings = Settings.from_env(env)
+    directory = CognitoDirectory(lambda: cognito, pool_id, client_id)
     existing = {u["Username"] for u in cognito.list_users(UserPoolId=pool_id)["Users"]}
     lines = [f"cognito: pool {pool_id}, app client {client_id}; sign in with POST /auth/login",
              f"demo logins (password {DEMO_PASSWORD}):"]
     for level, (staff_id, _, email) in DEMO_LOGINS.items():
         if email not in existing:
-            identity.provision_login(cognito, settings, DEMO_BUSINESS, staff_id, email, Level(level), DEMO_PASSWORD,
+            identity.provision_login(directory, DEMO_BUSINESS, staff_id, email, Level(level), DEMO_PASSWORD,
                                      datetime.now(timezone.utc), replace=True)
         lines.append(f"  {level} {Level(level).label:<25} {email}")
     return lines

@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib import config, wiring
 from chalicelib.auth import tokens
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from chalicelib.domain.calendar import WeeklyHours
 from chalicelib.domain.model import Staff
 from chalicelib.services import identity
@@ -118,7 +118,7 @@ class Login:
         key = (business, Level(level))
         if key not in self._tokens:
             email = self.email(level, business)
-            identity.provision_login(wiring.cognito(), config.settings(), business, self.staff_id(level, business),
+            identity.provision_login(wiring.directory(), business, self.staff_id(level, business),
                                      email, Level(level), PASSWORD, wiring.now())
             response = post(self.client, "/auth/login", {"email": email, "password": PASSWORD})
             assert response.status_code == 200, response.body
@@ -143,10 +143,10 @@ def seeded(backoffice, cognito_pool, client, clock, store):
     client who has an email and a phone (level 6 must never see them), a trainee (level 5) who was
     invited but has not signed in yet (temporary password), and a leaver (level 7) with a login."""
     store.save_staff(SALON, Staff(TRAINEE, "Tomás", frozenset({"svc_cut"}), WORKDAYS))
-    identity.provision_login(wiring.cognito(), config.settings(), SALON, TRAINEE, TRAINEE_EMAIL,
+    identity.provision_login(wiring.directory(), SALON, TRAINEE, TRAINEE_EMAIL,
                              Level.PROFESSIONAL, TEMPORARY_PASSWORD, clock["value"], temporary=True)
     store.save_staff(SALON, Staff(LEAVER, "Leo", frozenset(), WeeklyHours()))
-    identity.provision_login(wiring.cognito(), config.settings(), SALON, LEAVER, "leaver@biz-salon.example",
+    identity.provision_login(wiring.directory(), SALON, LEAVER, "leaver@biz-salon.example",
                              Level.PROFESSIONAL_OWN, PASSWORD, clock["value"])
     start = (clock["value"] + timedelta(days=1)).replace(hour=9, minute=0)  # Tuesday 10:00 in Madrid
     response = post(client, "/public/salon/bookings",

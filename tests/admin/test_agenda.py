@@ -2,7 +2,7 @@
 business's time zone, with only what the caller's level may see."""
 from __future__ import annotations
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.api.helpers import error, post
 
 DESK = Level.RECEPTION_FULL

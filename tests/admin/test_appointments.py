@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib import wiring
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from chalicelib.domain.model import Approval, BookingRules
 from tests import factories
 from tests.api.helpers import booking_body, error, post

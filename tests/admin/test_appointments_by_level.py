@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import wiring
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.admin import route_examples
 from tests.api.helpers import error, post
 

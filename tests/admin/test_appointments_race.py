@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib import wiring
-from chalicelib.auth.principal import Level, Principal
+from chalicelib.domain.principal import Level, Principal
 from chalicelib.domain.transitions import Action
 from chalicelib.errors import ConflictError, SlotUnavailableError
 from chalicelib.services import backoffice

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.api.helpers import error
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.api.helpers import booking_body, error, post
 
 DESK = Level.RECEPTION_FULL

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from chalicelib import wiring
-from chalicelib.auth.principal import Level, Principal
+from chalicelib.domain.principal import Level, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.repositories.tables import ContactItem
-from chalicelib.services import clients as service
+from chalicelib.services import clients
 from tests.api.conftest import NOW
 from tests.api.test_race import atomic_moto  # noqa: F401  (fixture)
 
@@ -25,7 +25,7 @@ def test_staff_registering_the_same_email_at_once_make_one_client(atomic_moto, s
     def attempt(n: int):
         barrier.wait(timeout=30)
         try:
-            return service.create(wiring.clients(), DESK, {"first_name": f"Eva {n}", "email": "eva@example.com"}, NOW)
+            return clients.create(wiring.clients(), DESK, {"first_name": f"Eva {n}", "email": "eva@example.com"}, NOW)
         except Exception as error:  # every outcome is reported
             return error
 
@@ -40,7 +40,7 @@ def test_staff_registering_the_same_email_at_once_make_one_client(atomic_moto, s
 
 def test_an_edit_made_from_a_stale_read_is_refused(aws, salon):
     repo = wiring.clients()
-    created = service.create(repo, DESK, {"first_name": "Eva", "email": "eva@example.com"}, NOW)
+    created = clients.create(repo, DESK, {"first_name": "Eva", "email": "eva@example.com"}, NOW)
     stale = repo.get("biz_salon", created.id)
     repo.update("biz_salon", stale, replace(stale, notes="primera"))
     with pytest.raises(ConflictError) as raised:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.api.helpers import booking_body, error, post
 
 DESK = Level.RECEPTION_FULL

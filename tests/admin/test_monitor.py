@@ -1,7 +1,7 @@
 """The monitor: the day's bookings as a planning by time slot, with reference and check-in state."""
 from __future__ import annotations
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.api.helpers import error, post
 
 DESK = Level.RECEPTION_FULL

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from chalicelib.auth.permissions import MATRIX, PERMISSIONS, markdown
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.api.admin_http import ADMIN_ROUTES
 from chalicelib.auth.permissions import PERMISSIONS
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.admin.route_examples import EXAMPLES, Example
 
 

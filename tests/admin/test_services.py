@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.api.helpers import error
 
 
@@ -98,7 +98,7 @@ def test_a_service_edit_is_audited(client, login):
 
 def test_two_edits_from_the_same_reading_cannot_both_land(login, seeded):
     """Optimistic concurrency: a record written meanwhile makes the later write fail whole."""
-    from chalicelib.auth.principal import Principal
+    from chalicelib.domain.principal import Principal
     from chalicelib.errors import ConflictError
     from chalicelib.repositories import catalog_admin
     from chalicelib.services import audit

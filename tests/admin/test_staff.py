@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from chalicelib.auth.principal import Level
-from tests.admin.conftest import TRAINEE, sent_emails
+from chalicelib.domain.principal import Level
+from tests.admin.conftest import sent_emails
 from tests.api.helpers import error, post
 
 
@@ -96,44 +96,7 @@ def test_an_email_used_by_another_staff_member_is_refused(client, login):
     assert response.status_code == 409 and error(response)["code"] == "email_taken"
 
 
-# -- access levels -------------------------------------------------------------------------------------
-def test_a_manager_cannot_touch_an_administrator_nor_make_one(client, login, seeded):
-    login.tokens(Level.ADMIN)
-    manager = login(Level.MANAGER)
-    owner = login.staff_id(Level.ADMIN)
-    assert send(client, "PATCH", f"/admin/staff/{owner}", {"name": "X"}, manager).status_code == 403
-    assert send(client, "PUT", f"/admin/staff/{owner}/access", {"level": 2}, manager).status_code == 403
-    response = send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": 1}, manager)
-    assert response.status_code == 403 and error(response)["code"] == "administrators_only"
-    assert send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": 3}, manager).status_code == 200
-
-
-def test_seeded_trainee_level_changes_are_audited(client, login, seeded):
-    admin = login(Level.ADMIN)
-    response = send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": "reception_full"}, admin)
-    assert response.status_code == 200 and response.json_body["access"]["level"] == 3
-    entry = client.http.get("/admin/audit", headers=admin).json_body["entries"][0]
-    assert entry["action"] == "access.change" and entry["before"] == {"level": 5} and entry["after"] == {"level": 3}
-
-
-@pytest.mark.parametrize("level", [0, 8, "boss", True, None])
-def test_levels_are_one_to_seven(client, login, seeded, level):
-    response = send(client, "PUT", f"/admin/staff/{TRAINEE}/access", {"level": level}, login(Level.ADMIN))
-    assert response.status_code == 400 and error(response)["field"] == "level"
-
-
-def test_the_last_administrator_cannot_step_down(client, login):
-    admin = login(Level.ADMIN)
-    response = send(client, "PUT", f"/admin/staff/{login.staff_id(Level.ADMIN)}/access", {"level": 2}, admin)
-    assert response.status_code == 409 and error(response)["code"] == "last_administrator"
-
-
-def test_a_staff_member_without_a_login_has_no_level_to_change(client, login):
-    response = send(client, "PUT", "/admin/staff/stf_cris/access", {"level": 3}, login(Level.ADMIN))
-    assert response.status_code == 404 and error(response)["code"] == "no_login"
-
-
-# -- invitations -------------------------------------------------------------------------------------------
+# -- invitations and access, end to end (the use cases' rules: test_access_use_cases.py) ------------------
 def invitation_password(message) -> str:
     return re.search(r"temporary password</td><td><code>([^<]+)</code>", message.body).group(1)
 
@@ -159,67 +122,6 @@ def test_an_invited_professional_gets_turnos_email_and_signs_in_with_it(client, 
     assert entry["action"] == "access.invite" and entry["after"]["level"] == 6 and entry["before"] is None
 
 
-def test_inviting_an_existing_staff_member_gives_them_a_login(client, login):
-    response = send(client, "POST", "/admin/staff/invitations", {"email": "cris@salon.example", "level": 7,
-                                                                 "staff_id": "stf_cris"}, login(Level.ADMIN))
-    assert response.status_code == 201, response.body
-    assert response.json_body["id"] == "stf_cris" and response.json_body["email"] == "cris@salon.example"
-    again = send(client, "POST", "/admin/staff/invitations", {"email": "cris2@salon.example", "level": 7,
-                                                              "staff_id": "stf_cris"}, login(Level.ADMIN))
-    assert again.status_code == 409 and error(again)["code"] == "already_invited"
-
-
-def test_an_email_already_used_in_the_business_is_refused_and_nothing_is_created(client, login, cognito_pool):
-    admin = login(Level.ADMIN)
-    taken = login.email(Level.PROFESSIONAL)
-    login.tokens(Level.PROFESSIONAL)  # Ana has a login with this email
-    before = len(client.http.get("/admin/staff", headers=admin).json_body["staff"])
-    response = send(client, "POST", "/admin/staff/invitations",
-                    {"email": taken, "level": 5, "staff": {"name": "Twin"}}, admin)
-    assert response.status_code == 409 and error(response)["code"] == "email_taken"
-    assert len(client.http.get("/admin/staff", headers=admin).json_body["staff"]) == before
-    assert not [m for m in sent_emails() if taken in m.destinations["ToAddresses"]]
-
-
-def test_an_email_with_a_login_in_another_business_is_refused_too(client, login):
-    other = login.email(Level.PROFESSIONAL, business="biz_other")
-    login.tokens(Level.PROFESSIONAL, business="biz_other")
-    response = send(client, "POST", "/admin/staff/invitations",
-                    {"email": other, "level": 5, "staff": {"name": "Olga"}}, login(Level.ADMIN))
-    assert response.status_code == 409 and error(response)["code"] == "email_taken"
-
-
-def test_only_administrators_invite_administrators(client, login):
-    response = send(client, "POST", "/admin/staff/invitations",
-                    {"email": "boss@example.com", "level": 1, "staff": {"name": "Boss"}}, login(Level.MANAGER))
-    assert response.status_code == 403 and error(response)["code"] == "administrators_only"
-
-
-@pytest.mark.parametrize("body, field", [
-    ({"level": 5, "staff": {"name": "N"}}, "email"),
-    ({"email": "n@example.com", "staff": {"name": "N"}}, "level"),
-    ({"email": "n@example.com", "level": 5}, "staff"),
-    ({"email": "n@example.com", "level": 5, "staff": {}}, "staff.name"),
-    ({"email": "n@example.com", "level": 5, "staff": {"name": "N", "wage": 1}}, "staff.wage"),
-])
-def test_invitation_input_is_checked(client, login, body, field):
-    response = send(client, "POST", "/admin/staff/invitations", body, login(Level.ADMIN))
-    assert response.status_code == 400 and error(response)["field"] == field
-
-
-def test_an_invitation_can_be_sent_again_until_the_first_sign_in(client, login, seeded):
-    admin = login(Level.ADMIN)
-    response = client.http.post(f"/admin/staff/{TRAINEE}/invitation", headers=admin)
-    assert response.status_code == 200 and response.json_body["invitation"]["sent"] is True
-    [message] = [m for m in sent_emails() if "trainee@biz-salon.example" in m.destinations["ToAddresses"]]
-    first = post(client, "/auth/login", {"email": "trainee@biz-salon.example", "password": invitation_password(message)})
-    done = post(client, "/auth/password/new", {"email": "trainee@biz-salon.example",
-                                               "session": first.json_body["session"], "new_password": "Tomas-Pass-12"})
-    assert done.status_code == 200
-    again = client.http.post(f"/admin/staff/{TRAINEE}/invitation", headers=admin)
-    assert again.status_code == 409 and error(again)["code"] == "already_signed_in"
-
-
 def test_taking_a_login_away_refuses_its_token_at_once_and_frees_the_email(client, login, seeded, cognito_pool):
     admin = login(Level.ADMIN)
     signed_in = post(client, "/auth/login", {"email": "leaver@biz-salon.example", "password": "Turno-Test-Pass-1!"})
@@ -237,14 +139,6 @@ def test_taking_a_login_away_refuses_its_token_at_once_and_frees_the_email(clien
     entry = client.http.get("/admin/audit", headers=admin).json_body["entries"]
     assert "access.revoke" in [e["action"] for e in entry]
     assert client.http.delete("/admin/staff/stf_cris/access", headers=admin).status_code == 404
-
-
-def test_managers_cannot_take_an_administrators_login_away_and_the_last_one_stays(client, login):
-    owner = login.staff_id(Level.ADMIN)
-    admin = login(Level.ADMIN)
-    assert client.http.delete(f"/admin/staff/{owner}/access", headers=login(Level.MANAGER)).status_code == 403
-    response = client.http.delete(f"/admin/staff/{owner}/access", headers=admin)
-    assert response.status_code == 409 and error(response)["code"] == "last_administrator"
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(client, login):

@@ -31,6 +31,22 @@ def ses(aws):
 
 
 @pytest.fixture
+def settings_env(monkeypatch):
+    """settings_env(TURNO_X="...") for one test: settings are read once (chalicelib/config.py), so they are
+    read again after the change and after the test."""
+    from chalicelib import config
+
+    def change(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        config.settings.cache_clear()
+
+    yield change
+    monkeypatch.undo()
+    config.settings.cache_clear()
+
+
+@pytest.fixture
 def atomic_moto(aws, monkeypatch):
     """moto's DynamoDB is not thread-safe (tests/api/test_race.py says why): its writes are serialised
     here, as DynamoDB's own are per item, so overlapping job runs interleave only between calls."""

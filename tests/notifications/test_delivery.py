@@ -15,7 +15,7 @@ from tests import factories
 from tests.api.helpers import post
 from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
     NOW, TUESDAY_11, aws, book, client, client_id_of, clock, deliver, emails, later, log_of, salon, ses, sms,
-    store,
+    settings_env, store,
 )
 
 
@@ -169,7 +169,7 @@ def test_counts_per_kind_and_channel_over_a_period(client, salon, ses, store, cl
     assert messages.counts("biz_salon", date(2026, 3, 24), date(2026, 3, 30)) == []
 
 
-def test_the_ses_configuration_set_and_sms_sender_id_go_with_each_send(client, salon, ses, monkeypatch):
+def test_the_ses_configuration_set_and_sms_sender_id_go_with_each_send(client, salon, ses, monkeypatch, settings_env):
     from chalicelib import wiring
 
     seen = {}
@@ -177,8 +177,7 @@ def test_the_ses_configuration_set_and_sms_sender_id_go_with_each_send(client, s
     monkeypatch.setattr(wiring.sesv2(), "send_email", lambda **kw: seen.setdefault("email", kw) and real_email(
         **{k: v for k, v in kw.items() if k != "ConfigurationSetName"}))
     monkeypatch.setattr(wiring.sns(), "publish", lambda **kw: seen.setdefault("sms", kw) and real_sms(**kw))
-    monkeypatch.setenv("TURNO_SES_CONFIGURATION_SET", "turno-test-events")
-    monkeypatch.setenv("TURNO_SMS_SENDER_ID", "Turno")
+    settings_env(TURNO_SES_CONFIGURATION_SET="turno-test-events", TURNO_SMS_SENDER_ID="Turno")
     book(client)
     deliver(client)
     assert seen["email"]["ConfigurationSetName"] == "turno-test-events"  # bounces reach our topic through it

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import boto3
 
-from chalicelib.notifications import delivery
+from chalicelib import wiring
+from chalicelib.notifications.senders import LocalCopy
 from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    REGION, aws, book, client, clock, deliver, emails, salon, sms, store,
+    REGION, aws, book, client, clock, deliver, emails, salon, settings_env, sms, store,
 )
 
 
@@ -21,14 +22,15 @@ def test_the_local_step_verifies_the_sender_and_names_the_folder(aws, tmp_path, 
     assert env["TURNO_LOCAL_OUTBOX"] == str(tmp_path / "outbox") and lines == again
 
 
-def test_sent_messages_land_in_the_local_folder_and_the_console(client, salon, aws, tmp_path, monkeypatch, capsys):
+def test_sent_messages_land_in_the_local_folder_and_the_console(client, salon, aws, tmp_path, monkeypatch, capsys,
+                                                              settings_env):
     from infra.local import ses
 
     monkeypatch.setattr(ses, "OUTBOX_DIR", tmp_path / "outbox")
     env = {"AWS_REGION": REGION}
     ses.provision(env)
-    monkeypatch.setenv("TURNO_LOCAL_OUTBOX", env["TURNO_LOCAL_OUTBOX"])
-    assert isinstance(delivery.senders(), delivery.LocalCopy)
+    settings_env(TURNO_LOCAL_OUTBOX=env["TURNO_LOCAL_OUTBOX"])
+    assert isinstance(wiring.senders(), LocalCopy)
     made = book(client)
     deliver(client)
     files = sorted(p.name for p in (tmp_path / "outbox").iterdir())

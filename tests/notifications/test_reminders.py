@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bench.counting import counting_dynamodb_calls
+from chalicelib import wiring
 from chalicelib.domain.calendar import UTC
 from chalicelib.domain.model import AppointmentStatus
 from chalicelib.jobs import reminders
@@ -147,7 +148,7 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(client, salon, store,
 
     def run():
         barrier.wait()
-        reports.append(reminders.send_due_reminders(delivery.Run(clock["value"], store)))
+        reports.append(reminders.send_due_reminders(delivery.Run(clock["value"], store, wiring.senders())))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     [t.start() for t in threads]
@@ -192,7 +193,7 @@ def test_a_run_reads_the_index_not_the_table_and_its_cost_grows_with_what_is_due
     # when the job runs with them due
     at(clock, datetime(2026, 3, 23, 14, 0, tzinfo=UTC))
     with counting_dynamodb_calls() as calls:
-        report = reminders.send_due_reminders(delivery.Run(clock["value"], store))
+        report = reminders.send_due_reminders(delivery.Run(clock["value"], store, wiring.senders()))
     # then it queried the index (one query per day partition), never scanned, and paid per due reminder
     assert report["reminders"] == due and len(emails()) == 8 + 2 * due
     ops = calls.operations()

@@ -102,7 +102,7 @@ def test_a_run_that_saw_the_item_late_sends_nothing_twice(client, salon, store, 
     book(client)
     seen_by_slow_run = list(messages.due_outbox(clock["value"]))
     deliver(client)  # a second run overtakes it and sends everything
-    slow = delivery.Run(clock["value"], store)
+    slow = delivery.Run(clock["value"], store, wiring.senders())
     for item in seen_by_slow_run:
         delivery.deliver(item, slow)
     assert len(emails()) == 1 and len(sms()) == 1 and slow.report["sent"] == 0
@@ -116,7 +116,7 @@ def test_two_runs_at_the_same_time_send_each_message_once(client, salon, store, 
 
     def run():
         barrier.wait()
-        reports.append(delivery.drain(delivery.Run(clock["value"], store)))
+        reports.append(delivery.drain(delivery.Run(clock["value"], store, wiring.senders())))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:

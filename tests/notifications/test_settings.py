@@ -1,7 +1,7 @@
 """Notification settings: defaults, parsing with a field per problem, and storage per business."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -15,8 +15,10 @@ from chalicelib.domain.notification_settings import (
     custom_text_from_json,
 )
 from chalicelib.repositories import notification_settings as repository
-from chalicelib.services import notification_settings as service
+from chalicelib.services import notification_settings
 from tests.api.conftest import aws, clock, salon, store  # noqa: F401  (fixtures)
+
+NOW = datetime(2026, 3, 23, 7, 0, tzinfo=timezone.utc)  # a Monday; the sample booking is the next day
 
 
 def test_defaults_are_documented_ones():
@@ -92,25 +94,27 @@ def test_settings_and_texts_are_stored_per_business(aws):
     assert repository.notification_settings("biz_a").custom_texts == ()
 
 
-def test_saving_preferences_keeps_the_custom_texts_and_two_texts_never_overwrite_each_other(salon, clock):
-    service.save_text(salon.id, "confirmed", "sms", {"body": "A {{ appointment.time }}"})
-    service.save_text(salon.id, "confirmed", "email", {"subject": "S", "body": "B {{ client.first_name }}"})
-    service.save_preferences(salon.id, {"sms_mode": "gsm7"})
-    stored = service.read(salon.id)
+def test_saving_preferences_keeps_the_custom_texts_and_two_texts_never_overwrite_each_other(salon, store):
+    notification_settings.save_text(store, salon.id, "confirmed", "sms", {"body": "A {{ appointment.time }}"}, NOW)
+    notification_settings.save_text(store, salon.id, "confirmed", "email",
+                                    {"subject": "S", "body": "B {{ client.first_name }}"}, NOW)
+    notification_settings.save_preferences(salon.id, {"sms_mode": "gsm7"}, NOW)
+    stored = notification_settings.read(salon.id)
     assert stored.sms_mode is SmsMode.GSM7
     assert [(t.kind.value, t.channel.value) for t in stored.custom_texts] == [("confirmed", "email"),
                                                                              ("confirmed", "sms")]
 
 
-def test_a_text_that_does_not_render_is_not_saved(salon, clock):
+def test_a_text_that_does_not_render_is_not_saved(salon, store):
     with pytest.raises(InvalidTemplateError) as refused:
-        service.save_text(salon.id, "confirmed", "sms", {"body": "Hi {{ client.phone }}"})
+        notification_settings.save_text(store, salon.id, "confirmed", "sms", {"body": "Hi {{ client.phone }}"}, NOW)
     assert refused.value.field == "body"
-    assert service.read(salon.id).custom_texts == ()
+    assert notification_settings.read(salon.id).custom_texts == ()
 
 
-def test_the_preview_renders_the_businesss_own_service_in_its_language(salon, clock):
-    email = service.preview(salon.id, {"kind": "confirmed", "channel": "email"})
+def test_the_preview_renders_the_businesss_own_service_in_its_language(salon, store):
+    email = notification_settings.preview(store, salon.id, {"kind": "confirmed", "channel": "email"}, NOW)
     assert "Cita confirmada: Color, mar, 24 mar a las 10:00" == email.subject and "Salón Lucía" in email.html
-    sms = service.preview(salon.id, {"kind": "pending", "channel": "sms", "body": "{{ business.name }} ✂️"})
+    sms = notification_settings.preview(store, salon.id, {"kind": "pending", "channel": "sms",
+                                                          "body": "{{ business.name }} ✂️"}, NOW)
     assert sms.text == "Salón Lucía ✂️" and (sms.encoding, sms.segments) == ("UCS-2", 1)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from tests.admin.conftest import (  # noqa: F401  (fixtures)
     OTHER,
     aws,

@@ -1,10 +1,10 @@
-"""Who is calling a backoffice route: a staff member of one business, at one of seven access levels."""
+"""Who is calling a backoffice route: a staff member of one business, at one of seven access levels.
+
+Pure data and rules (chalicelib/auth/ resolves it from a token; the services decide with it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, IntEnum
-
-from ..errors import TurnoError
 
 
 class Level(IntEnum):
@@ -81,9 +81,3 @@ class Principal:
     def from_context(cls, context: dict) -> "Principal":
         return cls(business_id=context["business_id"], staff_id=context["staff_id"],
                    level=Level(int(context["level"])), email=context.get("email") or "")
-
-
-class UnauthenticatedError(TurnoError):
-    """Wrong credentials, or no valid session: answered 401 without saying which part was wrong."""
-
-    code = "unauthenticated"

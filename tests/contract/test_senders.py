@@ -1,0 +1,97 @@
+"""One test class, two back ends: the fake senders and mailer (tests/fakes.py) and the AWS adapters on moto's
+SES and SNS. What is sent is recorded (moto keeps it too), and an unverified sender is refused with our
+own NotSentError, never a botocore exception."""
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+
+from chalicelib.adapters.aws_senders import AwsSenders, SesMailer
+from chalicelib.notifications.compose import Message
+from chalicelib.notifications.delivery import Senders
+from chalicelib.notifications.kinds import MessageKind
+from chalicelib.ports import Mailer, NotSentError
+from tests.fakes import FakeMailer, FakeSenders
+
+REGION = "eu-west-1"
+SENDER = "no-reply@turno.example"
+UNVERIFIED = "someone-else@turno.example"
+EMAIL = Message(MessageKind.CONFIRMED, "email", "eva@example.com", "Cita confirmada", "Hasta el martes",
+                html="<p>Hasta el martes</p>", ics=b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", ics_method="REQUEST")
+SMS = Message(MessageKind.CONFIRMED, "sms", "+34612345678", None, "Cita confirmada: mar 10:00",
+              encoding="GSM-7", segments=1)
+
+
+@dataclass
+class Backend:
+    senders: Senders
+    mailer: Callable[[str], Mailer]  # a mailer sending from this address
+    emails: Callable[[], list[tuple[str, str, str]]]  # (from, to, subject) of what went out
+    sms: Callable[[], list[tuple[str, str]]]  # (phone, text)
+
+
+@pytest.fixture(params=["fake", "moto"])
+def backend(request):
+    if request.param == "fake":
+        senders = FakeSenders(verified={SENDER})
+        mailers: list[FakeMailer] = []
+
+        def mailer(sender: str) -> FakeMailer:
+            mailers.append(FakeMailer(sender, verified={SENDER}))
+            return mailers[-1]
+
+        def emails() -> list[tuple[str, str, str]]:
+            return ([(s, m.to, m.subject) for s, m in senders.emails]
+                    + [(m.sender, m.to, m.subject) for each in mailers for m in each.sent])
+
+        yield Backend(senders, mailer, emails, lambda: [(m.to, m.text) for m in senders.sms_sent])
+        return
+    import boto3
+    from moto import mock_aws
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    with mock_aws():
+        ses, sns = boto3.client("sesv2", region_name=REGION), boto3.client("sns", region_name=REGION)
+        ses.create_email_identity(EmailIdentity=SENDER)
+
+        def emails() -> list[tuple[str, str, str]]:
+            found = []
+            for sent in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+                if hasattr(sent, "raw_data"):
+                    parsed = email.message_from_string(sent.raw_data, policy=email.policy.default)
+                    found.append((parsed["From"], parsed["To"], str(parsed["Subject"])))
+                else:
+                    found.append((sent.source, sent.destinations["ToAddresses"][0], sent.subject))
+            return found
+
+        yield Backend(AwsSenders(lambda: ses, lambda: sns), lambda sender: SesMailer(lambda: ses, sender), emails,
+                      lambda: list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()))
+
+
+class TestSenders:
+    def test_a_clients_email_and_sms_go_out_and_are_recorded(self, backend):
+        assert backend.senders.email(EMAIL, SENDER) and backend.senders.sms(SMS)
+        assert backend.emails() == [(SENDER, "eva@example.com", "Cita confirmada")]
+        assert backend.sms() == [("+34612345678", "Cita confirmada: mar 10:00")]
+
+    def test_an_email_from_an_unverified_sender_is_not_sent(self, backend):
+        with pytest.raises(NotSentError):
+            backend.senders.email(EMAIL, UNVERIFIED)
+        assert backend.emails() == []
+
+
+class TestMailer:
+    def test_turnos_own_email_goes_out_from_its_sender(self, backend):
+        assert backend.mailer(SENDER).send("nora@example.com", "Bienvenida", "Hola", "<p>Hola</p>")
+        assert backend.emails() == [(SENDER, "nora@example.com", "Bienvenida")]
+
+    def test_an_unverified_sender_is_refused_with_our_own_error(self, backend):
+        with pytest.raises(NotSentError) as refused:
+            backend.mailer(UNVERIFIED).send("nora@example.com", "Bienvenida", "Hola", "<p>Hola</p>")
+        assert refused.value.code == "MessageRejected" and backend.emails() == []
