@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 
 from chalicelib import observability, wiring
-from chalicelib.auth.principal import Level
+from chalicelib.domain.principal import Level
 from chalicelib.domain.calendar import UTC
 from tests.api.helpers import booking_body, post
 

@@ -13,7 +13,7 @@ import pytest
 from chalicelib.adapters.aws_senders import AwsSenders, SesMailer
 from chalicelib.notifications.compose import Message
 from chalicelib.notifications.delivery import Senders
-from chalicelib.notifications.kinds import MessageKind
+from chalicelib.domain.messages import MessageKind
 from chalicelib.ports import Mailer, NotSentError
 from tests.fakes import FakeMailer, FakeSenders
 
