@@ -16,7 +16,7 @@ from chalicelib.repositories import search_index
 from chalicelib.repositories.store import ContactTakenError, _connection
 from chalicelib.repositories.tables import ClientItem, ContactItem, Item, LockItem
 from tests import factories
-from tests.api.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.slow
 

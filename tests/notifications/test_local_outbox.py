@@ -4,9 +4,7 @@ from __future__ import annotations
 import boto3
 
 from chalicelib.notifications import delivery
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    REGION, aws, book, client, clock, deliver, emails, salon, sms, store,
-)
+from tests.notifications.delivery_helpers import REGION, book, deliver, emails, sms
 
 
 def test_the_local_step_verifies_the_sender_and_names_the_folder(aws, tmp_path, monkeypatch):

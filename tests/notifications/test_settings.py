@@ -16,7 +16,6 @@ from chalicelib.notifications.settings import (
 )
 from chalicelib.repositories import notification_settings as repository
 from chalicelib.services import notification_settings as service
-from tests.api.conftest import aws, clock, salon, store  # noqa: F401  (fixtures)
 
 
 def test_defaults_are_documented_ones():
