@@ -10,8 +10,10 @@ every test starts from a known state and never sees another test's data, sent ma
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import pickle
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -54,6 +56,50 @@ def forget_settings() -> None:
     config.settings()  # read here, outside any request (chalice.test.Client patches the environment)
 
 
+class _TableBackups:
+    """moto's transact_write_items backs up a table before a transaction by deep-copying it once per item
+    of the transaction, before writing anything: identical copies of every item in the table, ten times for
+    a ten-item booking. Here the first copy of each table is kept and handed out again within the same
+    transaction (per thread), so a transaction costs one copy per table, and moto behaves exactly as before.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def install(self) -> None:
+        from moto.dynamodb import models
+        from moto.dynamodb.models import DynamoDBBackend
+
+        if getattr(DynamoDBBackend.transact_write_items, "one_backup_per_table", False):
+            return
+        original = DynamoDBBackend.transact_write_items
+
+        @functools.wraps(original)
+        def transact_write_items(backend, *args, **kwargs):
+            self._local.copies = {}
+            try:
+                return original(backend, *args, **kwargs)
+            finally:
+                self._local.copies = None
+
+        transact_write_items.one_backup_per_table = True
+        DynamoDBBackend.transact_write_items = transact_write_items
+        models.copy = self  # the module's `copy.deepcopy(...)` calls come here; all else is the copy module
+
+    def deepcopy(self, value: Any, memo: dict | None = None) -> Any:
+        from moto.dynamodb.models.table import Table
+
+        copies = getattr(self._local, "copies", None)
+        if copies is None or memo is not None or not isinstance(value, Table):
+            return copy.deepcopy(value, memo)
+        if id(value) not in copies:
+            copies[id(value)] = copy.deepcopy(value)
+        return copies[id(value)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
 class MotoSession:
     """mock_aws for the session: the tables, a Cognito user pool and its app client, made once."""
 
@@ -68,6 +114,7 @@ class MotoSession:
 
         self._mock = mock_aws()
         self._mock.start()
+        _TableBackups().install()
         forget_connections()  # anything made before the mock (tests/integration) goes
         create_tables()
         self.cognito = boto3.client("cognito-idp", region_name=REGION)
