@@ -43,6 +43,25 @@ NEEDS = {"salon": "salon", "second_business": "backoffice", "backoffice": "backo
 ORDER = ("empty", "salon", "backoffice", "seeded")
 
 
+# Folders whose tests share one expensive session fixture (a CDK synthesis, DynamoDB Local, the local stack,
+# a browser): under pytest-xdist (`make test`) each runs whole on one worker, so it is made only once, and
+# first (xdist sends the largest units first); every other test is a unit of its own, for the best balance.
+# (A scheduler rather than xdist_group marks: with pytest 9's node ids, xdist 3.8 cannot group by mark.)
+ONE_WORKER = ("infra", "integration", "e2e")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FolderOrTest(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            parts = nodeid.split("::", 1)[0].split("/")
+            return parts[1] if len(parts) > 2 and parts[0] == "tests" and parts[1] in ONE_WORKER else nodeid
+
+    return FolderOrTest(config, log)
+
+
 @contextmanager
 def _as_the_app(session: MotoSession, *, pool: bool):
     """The app at the frozen NOW (and with the session's Cognito pool), for building a world through it."""
