@@ -14,6 +14,7 @@ import functools
 import json
 import pickle
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -21,6 +22,9 @@ from typing import Any, Callable, TypeVar
 T = TypeVar("T")
 
 REGION = "eu-west-1"
+# Worlds hold real Cognito tokens, which expire an hour after the sign-in that made them: older worlds are
+# built again (a session rarely lasts this long, but one paused in a debugger may).
+WORLD_MAX_AGE_SECONDS = 30 * 60
 # Every AWS service the app calls; another one must be added here, or its state would leak between tests.
 SERVICES = ("dynamodb", "cognito-idp", "ses", "sesv2", "sns")
 POOL_POLICY = {"PasswordPolicy": {
@@ -130,6 +134,7 @@ class MotoSession:
         self.jwks_url = keys.as_uri()
         self._backends = [get_backend(service)[DEFAULT_ACCOUNT_ID][REGION] for service in SERVICES]
         self._worlds: dict[str, tuple[list[dict], Any]] = {"empty": (self._snapshot(), None)}
+        self._built_at = time.monotonic()
 
     def stop(self) -> None:
         self._mock.stop()
@@ -137,19 +142,24 @@ class MotoSession:
     def reset(self, world: str = "empty", build: Callable[[], Any] | None = None, parent: str = "empty") -> Any:
         """Put moto back to `world` and return what its builder returned. The first time, `world` is built
         by calling `build` on top of `parent` (already built) and kept; the app's caches are dropped."""
-        if world not in self._worlds:
+        if not self.built(world):
             if build is None:
                 raise KeyError(f"no world {world!r} and nothing to build it with")
             self._restore(self._worlds[parent][0])
             forget_settings()
             value = build()
             self._worlds[world] = (self._snapshot(), value)
+            if len(self._worlds) == 2:
+                self._built_at = time.monotonic()
         snapshot, value = self._worlds[world]
         self._restore(snapshot)
         forget_settings()
         return value
 
     def built(self, world: str) -> bool:
+        if time.monotonic() - self._built_at > WORLD_MAX_AGE_SECONDS:
+            self._worlds = {"empty": self._worlds["empty"]}  # built one on another: all go together
+            self._built_at = time.monotonic()
         return world in self._worlds
 
     def rehearse(self, action: Callable[[], T]) -> tuple[T, "Changes"]:
