@@ -13,7 +13,9 @@ Each test starts from a *world* restored from a snapshot, the richest one its fi
 
 A world is built the first time a test needs it, from its parent, through the app itself; later tests
 get a copy of it. Tests never see each other's data: the whole of moto's state for the services the app
-uses (tables, users and tokens, sent mail and SMS) is put back before every test.
+uses (tables, users and tokens, sent mail and SMS) is put back before every test. (Rather than a fresh
+business id per test: the tests name the salon's ids and slug, and a restore also isolates what no
+business id scopes - Cognito users, sign-in throttles by email, sent mail and SMS, idempotency records.)
 """
 import os
 
