@@ -26,11 +26,16 @@ $(INFRA_VENV)/.installed: infra/requirements.txt requirements.txt
 	$(INFRA_PY) -m pip install -q --disable-pip-version-check -r infra/requirements.txt
 	touch $@
 
-test: $(VENV)/.installed
-	$(PY) -m pytest
+# Tests run on $(TEST_WORKERS) pytest-xdist workers (one per CPU): each has its own moto session, and the
+# folders that share a server or a synthesis (infra, integration, e2e) run whole on one worker, first
+# (tests/conftest.py). TEST_WORKERS=0 runs them in this process. tests/infra needs infra/.venv: `make test`
+# builds it beside the main venv (`make -j` builds them at once), test-quick when its tests ask for it.
+TEST_WORKERS ?= auto
+test: $(VENV)/.installed $(INFRA_VENV)/.installed
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 test-quick: $(VENV)/.installed
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow"
 
 # The independent SMS segment calculator the notification tests compare against (npm, lock file).
 SMS_CALC := tests/notifications/node_modules/.installed

@@ -7,6 +7,9 @@ from decimal import Decimal
 from chalicelib.domain.calendar import UTC, Interval, WeeklyHours
 from chalicelib.domain.model import BookingRules, Business, Service, ServiceStatus, Staff
 
+# Monday 23 March 2026, 08:00 in Madrid (CET, UTC+1): the frozen clock of the tests.
+NOW = datetime(2026, 3, 23, 7, 0, tzinfo=UTC)
+
 WEEKDAYS_9_TO_8 = {d: [["09:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
 
 

@@ -1,7 +1,7 @@
 """A sample valid request for every backoffice route, used by the matrix, isolation and level-6 sweeps.
 
 Add one entry per (METHOD, path template) that AdminApi declares; tests/admin/test_permissions_matrix.py
-fails for a route without one. `seeded` is tests/admin/conftest.py's `seeded` fixture (salon ids).
+fails for a route without one. `seeded` is tests/conftest.py's `seeded` fixture (salon ids).
 
     EXAMPLES[("GET", "/admin/clients/{client_id}")] = lambda s: Example(f"/admin/clients/{s['client']}")
 

@@ -14,7 +14,7 @@ from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, Unau
 from chalicelib.ports import NewPasswordChallenge
 from chalicelib.repositories import accounts
 from chalicelib.services import audit, identity, invitations, staff_access, team
-from tests.admin.conftest import OTHER, SALON, STAFF
+from tests.backoffice_world import OTHER, SALON, STAFF
 from tests.fakes import FakeDirectory, FakeMailer
 
 NOW = datetime(2026, 3, 23, 7, 0, tzinfo=timezone.utc)

@@ -14,8 +14,7 @@ from chalicelib.domain.transitions import Action
 from chalicelib.errors import ConflictError, SlotUnavailableError
 from chalicelib.services import backoffice
 from chalicelib.services.backoffice import NewAppointment
-from tests.api.conftest import NOW
-from tests.api.test_race import atomic_moto  # noqa: F401  (fixture)
+from tests.factories import NOW
 
 SLOT = datetime.fromisoformat("2026-03-24T16:00:00+01:00")
 DESK = Principal("biz_salon", "stf_desk", Level.RECEPTION_FULL)

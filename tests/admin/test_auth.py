@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from chalicelib import config
 from chalicelib.domain.principal import Level
 from chalicelib.repositories import accounts
-from tests.admin.conftest import PASSWORD, TEMPORARY_PASSWORD, TRAINEE, TRAINEE_EMAIL
+from tests.backoffice_world import PASSWORD, TEMPORARY_PASSWORD, TRAINEE, TRAINEE_EMAIL
 from tests.api.helpers import error, post
 
 

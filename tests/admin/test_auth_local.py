@@ -10,7 +10,6 @@ import pytest
 from chalicelib import config, wiring
 from chalicelib.auth import tokens
 from chalicelib.domain.principal import Level
-from tests.api.conftest import aws, client, clock  # noqa: F401
 from tests.api.helpers import post
 
 

@@ -12,8 +12,7 @@ from chalicelib.domain.principal import Level, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.repositories.tables import ContactItem
 from chalicelib.services import clients
-from tests.api.conftest import NOW
-from tests.api.test_race import atomic_moto  # noqa: F401  (fixture)
+from tests.factories import NOW
 
 DESK = Principal("biz_salon", "stf_desk", Level.RECEPTION_FULL)
 RACERS = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from chalicelib.domain.principal import Level
-from tests.admin.conftest import OTHER
+from tests.backoffice_world import OTHER
 from tests.admin.route_examples import EXAMPLES
 from tests.admin.test_permissions_matrix import admin_routes, call
 

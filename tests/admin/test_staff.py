@@ -8,7 +8,7 @@ import re
 import pytest
 
 from chalicelib.domain.principal import Level
-from tests.admin.conftest import sent_emails
+from tests.backoffice_world import TRAINEE, sent_emails
 from tests.api.helpers import error, post
 
 

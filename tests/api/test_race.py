@@ -2,7 +2,8 @@
 
 moto's in-memory DynamoDB is not thread-safe (a failed transaction restores a snapshot of the whole
 table, wiping a concurrent winner, and reads see half-applied transactions), so its transactions and
-batch reads are serialised here, isolated from each other as DynamoDB's are.
+batch reads are serialised (the `atomic_moto` fixture, tests/conftest.py), isolated from each other as
+DynamoDB's are.
 Everything else - reads, the availability check, the choice of professional - interleaves freely.
 The same races run against DynamoDB Local in tests/integration.
 """
@@ -18,25 +19,9 @@ from chalicelib.domain.calendar import UTC
 from chalicelib.errors import SlotUnavailableError
 from chalicelib.services import booking
 from chalicelib.services.booking import BookingRequest, ClientDetails
-from tests.api.conftest import NOW
+from tests.factories import NOW
 
 RACERS = 50
-
-
-@pytest.fixture
-def atomic_moto(aws, monkeypatch):
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.Lock()
-
-    def serialised(original):
-        def call(self, *args, **kwargs):
-            with lock:
-                return original(self, *args, **kwargs)
-        return call
-
-    for name in ("transact_write_items", "batch_get_item"):
-        monkeypatch.setattr(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
 
 
 def race(store, starts: list[str], staff: str = "stf_ana") -> list:

@@ -1,5 +1,4 @@
 """DynamoDB through moto keeps the AgendaStore contract (tests/store_contract.py)."""
-from tests.api.conftest import aws, store  # noqa: F401 - fixtures
 from tests.store_contract import AgendaStoreContract
 
 

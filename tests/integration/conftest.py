@@ -10,27 +10,11 @@ import os
 import uuid
 
 import pytest
-from pynamodb.models import Model
 
 from chalicelib import wiring
-from chalicelib.services import idempotency
 from infra.local.devstack import start_dynamodb
 from tests import factories
-
-
-
-def _all_models(base=Model):
-    for sub in base.__subclasses__():
-        yield sub
-        yield from _all_models(sub)
-
-
-def forget_clients() -> None:
-    """Drop every cached client, so the next call follows the current environment."""
-    for model in _all_models():
-        model._connection = None
-    idempotency._wrapped.cache_clear()
-    wiring.store.cache_clear()
+from tests.moto_session import forget_connections
 
 
 @pytest.fixture(scope="package")
@@ -48,14 +32,14 @@ def dynamodb(dynamodb_local):
 
     saved = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb_local.url
-    forget_clients()
+    forget_connections()
     create_tables()
     yield dynamodb_local
     if saved is None:
         os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     else:
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = saved
-    forget_clients()
+    forget_connections()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from chalicelib.errors import SlotUnavailableError
 from chalicelib.repositories.tables import LockItem
 from chalicelib.services import booking
 from chalicelib.services.booking import BookingRequest, ClientDetails
-from tests.api.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from chalicelib.repositories.tables import Item
 from chalicelib.services import booking
 from chalicelib.services.booking import BookingRequest, ClientDetails
 from infra.local.stream import StreamPump
-from tests.api.conftest import NOW
+from tests.factories import NOW
 
 KEY = b"turno-test-insecure-signing-key"
 

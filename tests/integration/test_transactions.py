@@ -17,7 +17,7 @@ from chalicelib.repositories.transactions import connection as _connection
 from chalicelib.services import agenda_changes
 from chalicelib.repositories.tables import ClientItem, ContactItem, Item, LockItem
 from tests import factories
-from tests.api.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.slow
 

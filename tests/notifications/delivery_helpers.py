@@ -1,4 +1,4 @@
-"""Driving delivery in tests: the API fixtures, SES and SNS as moto records them, and the jobs
+"""Driving delivery in tests (fixtures in tests/conftest.py): SES and SNS as moto records them, and the jobs
 invoked the way Lambda would (chalice.test.Client's lambda_.invoke)."""
 from __future__ import annotations
 
@@ -7,64 +7,12 @@ import email.policy
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pytest
-
-from tests.api.conftest import NOW, aws, client, clock, salon, store  # noqa: F401 - fixtures used by tests
 from tests.api.helpers import booking_body, post
+from tests.factories import NOW  # noqa: F401  (tests import it from here)
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 SENDER = "no-reply@turno.example"
 TUESDAY_11 = "2026-03-24T11:00:00+01:00"  # 10:00 UTC
-
-
-@pytest.fixture
-def ses(aws):
-    """SES with the sender verified (as infra/ and the local stack do)."""
-    import boto3
-
-    boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=SENDER)
-    from chalicelib import wiring
-
-    wiring.sesv2.cache_clear()
-    wiring.sns.cache_clear()
-    return boto3
-
-
-@pytest.fixture
-def settings_env(monkeypatch):
-    """settings_env(TURNO_X="...") for one test: settings are read once (chalicelib/config.py), so they are
-    read again after the change and after the test."""
-    from chalicelib import config
-
-    def change(**values: str) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(name, value)
-        config.settings.cache_clear()
-
-    yield change
-    monkeypatch.undo()
-    config.settings.cache_clear()
-
-
-@pytest.fixture
-def atomic_moto(aws, monkeypatch):
-    """moto's DynamoDB is not thread-safe (tests/api/test_race.py says why): its writes are serialised
-    here, as DynamoDB's own are per item, so overlapping job runs interleave only between calls."""
-    import threading
-
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-
-    def serialised(original):
-        def call(self, *args, **kwargs):
-            with lock:
-                return original(self, *args, **kwargs)
-        return call
-
-    for name in ("transact_write_items", "transact_get_items", "batch_get_item", "update_item", "put_item",
-                 "delete_item", "get_item", "query", "scan"):
-        monkeypatch.setattr(DynamoDBBackend, name, serialised(getattr(DynamoDBBackend, name)))
 
 
 @dataclass

@@ -7,9 +7,7 @@ from botocore.exceptions import ClientError
 from chalicelib import wiring
 from chalicelib.domain.principal import Level
 from chalicelib.notifications import outbox
-from tests.admin.conftest import (  # noqa: F401 - fixtures
-    OTHER, aws, backoffice, client, clock, cognito_pool, login, salon, second_business, seeded, store,
-)
+from tests.backoffice_world import OTHER
 from tests.notifications.delivery_helpers import deliver, later
 
 

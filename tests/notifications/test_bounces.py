@@ -7,9 +7,7 @@ from dataclasses import replace
 from chalicelib.domain.model import AppointmentStatus
 from chalicelib.repositories import messages
 from tests import factories
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    aws, book, client, client_id_of, clock, deliver, emails, later, log_of, salon, ses, sms, store,
-)
+from tests.notifications.delivery_helpers import book, client_id_of, deliver, emails, later, log_of, sms
 
 
 def notify(client, payload) -> dict:

@@ -13,9 +13,8 @@ from chalicelib.repositories.notification_settings import save_notification_sett
 from chalicelib.repositories.tables import OutboxItem
 from tests import factories
 from tests.api.helpers import post
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    NOW, TUESDAY_11, aws, book, client, client_id_of, clock, deliver, emails, later, log_of, salon, ses, sms,
-    settings_env, store,
+from tests.notifications.delivery_helpers import (
+    NOW, TUESDAY_11, book, client_id_of, deliver, emails, later, log_of, sms,
 )
 
 

@@ -5,9 +5,7 @@ import boto3
 
 from chalicelib import wiring
 from chalicelib.notifications.senders import LocalCopy
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    REGION, aws, book, client, clock, deliver, emails, salon, settings_env, sms, store,
-)
+from tests.notifications.delivery_helpers import REGION, book, deliver, emails, sms
 
 
 def test_the_local_step_verifies_the_sender_and_names_the_folder(aws, tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from chalicelib.notifications.outbox import kind_for, needs_outbox
 from chalicelib.repositories.tables import OutboxItem
 from tests import factories
 from tests.api.helpers import post
-from tests.notifications.delivery_helpers import aws, book, client, clock, salon, store  # noqa: F401
+from tests.notifications.delivery_helpers import book
 
 T0 = datetime(2026, 3, 24, 10, tzinfo=UTC)
 

@@ -19,9 +19,7 @@ from chalicelib.repositories import messages
 from chalicelib.repositories.notification_settings import save_notification_settings
 from chalicelib.repositories.tables import AppointmentItem
 from tests.api.helpers import post
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    atomic_moto, aws, book, client, client_id_of, clock, deliver, emails, later, log_of, remind, salon, ses, sms, store,
-)
+from tests.notifications.delivery_helpers import book, client_id_of, deliver, emails, later, log_of, remind, sms
 
 MON_10Z = datetime(2026, 3, 23, 10, 0, tzinfo=UTC)  # 24 hours before Tuesday 11:00 in Madrid
 
@@ -139,7 +137,7 @@ def test_a_run_that_saw_a_reminder_late_sends_nothing_twice(client, salon, store
     assert len(reminders_sent(store, made["reference"])) == 2
 
 
-def test_two_reminder_runs_at_once_send_each_reminder_once(client, salon, store, ses, clock, atomic_moto):
+def test_two_reminder_runs_at_once_send_each_reminder_once(client, salon, store, ses, clock, serialised_moto):
     for hour in ("10", "11", "12"):
         book(client, start=f"2026-03-24T{hour}:00:00+01:00", email=f"c{hour}@example.com", phone=None)
     deliver(client)

@@ -10,9 +10,7 @@ from chalicelib import wiring
 from chalicelib.notifications import delivery, outbox
 from chalicelib.repositories import messages
 from chalicelib.repositories.tables import OutboxItem
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    atomic_moto, aws, book, client, client_id_of, clock, deliver, emails, later, log_of, salon, ses, sms, store,
-)
+from tests.notifications.delivery_helpers import book, client_id_of, deliver, emails, later, log_of, sms
 
 
 class Flaky:
@@ -108,7 +106,7 @@ def test_a_run_that_saw_the_item_late_sends_nothing_twice(client, salon, store, 
     assert len(emails()) == 1 and len(sms()) == 1 and slow.report["sent"] == 0
 
 
-def test_two_runs_at_the_same_time_send_each_message_once(client, salon, store, clock, ses, atomic_moto):
+def test_two_runs_at_the_same_time_send_each_message_once(client, salon, store, clock, ses, serialised_moto):
     for hour in ("10", "11", "12"):
         book(client, start=f"2026-03-24T{hour}:00:00+01:00", email=f"c{hour}@example.com", phone=None)
     barrier = threading.Barrier(2)

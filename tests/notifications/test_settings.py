@@ -16,7 +16,6 @@ from chalicelib.domain.notification_settings import (
 )
 from chalicelib.repositories import notification_settings as repository
 from chalicelib.services import notification_settings
-from tests.api.conftest import aws, clock, salon, store  # noqa: F401  (fixtures)
 
 NOW = datetime(2026, 3, 23, 7, 0, tzinfo=timezone.utc)  # a Monday; the sample booking is the next day
 

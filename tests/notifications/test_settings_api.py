@@ -7,18 +7,7 @@ import json
 import pytest
 
 from chalicelib.domain.principal import Level
-from tests.admin.conftest import (  # noqa: F401  (fixtures)
-    OTHER,
-    aws,
-    backoffice,
-    client,
-    clock,
-    cognito_pool,
-    login,
-    salon,
-    second_business,
-    store,
-)
+from tests.backoffice_world import OTHER
 
 BASE = "/admin/notifications"
 

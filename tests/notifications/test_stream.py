@@ -11,9 +11,7 @@ import pytest
 from chalicelib.domain.events import EventName
 from chalicelib.jobs import stream
 from chalicelib.repositories.tables import AppointmentItem, OutboxItem
-from tests.notifications.delivery_helpers import (  # noqa: F401 - fixtures
-    aws, book, client, clock, deliver, emails, later, salon, ses, sms, store,
-)
+from tests.notifications.delivery_helpers import book, deliver, emails, later, sms
 
 
 def record(item, old=None, name: str = "INSERT") -> dict:
