@@ -8,7 +8,7 @@ import pytest
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.repositories.store import _connection
+from chalicelib.repositories.transactions import connection as _connection
 from chalicelib.repositories.tables import SlugItem
 from tests.moto_session import sent_messages, sms_messages
 

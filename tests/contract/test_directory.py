@@ -39,19 +39,18 @@ def backend(request):
         yield Backend("fake", fake, lambda email: fake.codes[email])
         return
     import boto3
-    from moto import mock_aws
     from moto.cognitoidp.models import cognitoidp_backends
     from moto.core import DEFAULT_ACCOUNT_ID
 
-    with mock_aws():
-        cognito = boto3.client("cognito-idp", region_name=REGION)
-        pool = cognito.create_user_pool(PoolName="turno-contract", Policies={"PasswordPolicy": POLICY})["UserPool"]
-        client_id = cognito.create_user_pool_client(
-            UserPoolId=pool["Id"], ClientName="backoffice", GenerateSecret=False,
-            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
-        users = cognitoidp_backends[DEFAULT_ACCOUNT_ID][REGION].user_pools[pool["Id"]]
-        yield Backend("moto", CognitoDirectory(lambda: cognito, pool["Id"], client_id),
-                      lambda email: users._get_user(email).confirmation_code)
+    request.getfixturevalue("aws")  # the session's moto, reset before each test
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool = cognito.create_user_pool(PoolName="turno-contract", Policies={"PasswordPolicy": POLICY})["UserPool"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"], ClientName="backoffice", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    users = cognitoidp_backends[DEFAULT_ACCOUNT_ID][REGION].user_pools[pool["Id"]]
+    yield Backend("moto", CognitoDirectory(lambda: cognito, pool["Id"], client_id),
+                  lambda email: users._get_user(email).confirmation_code)
 
 
 def signed_in(directory: Directory, email: str = EMAIL, password: str = PASSWORD) -> Tokens:

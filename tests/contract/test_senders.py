@@ -51,27 +51,26 @@ def backend(request):
         yield Backend(senders, mailer, emails, lambda: [(m.to, m.text) for m in senders.sms_sent])
         return
     import boto3
-    from moto import mock_aws
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
     from moto.sns.models import sns_backends
 
-    with mock_aws():
-        ses, sns = boto3.client("sesv2", region_name=REGION), boto3.client("sns", region_name=REGION)
-        ses.create_email_identity(EmailIdentity=SENDER)
+    request.getfixturevalue("aws")  # the session's moto, reset before each test
+    ses, sns = boto3.client("sesv2", region_name=REGION), boto3.client("sns", region_name=REGION)
+    ses.create_email_identity(EmailIdentity=SENDER)
 
-        def emails() -> list[tuple[str, str, str]]:
-            found = []
-            for sent in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
-                if hasattr(sent, "raw_data"):
-                    parsed = email.message_from_string(sent.raw_data, policy=email.policy.default)
-                    found.append((parsed["From"], parsed["To"], str(parsed["Subject"])))
-                else:
-                    found.append((sent.source, sent.destinations["ToAddresses"][0], sent.subject))
-            return found
+    def emails() -> list[tuple[str, str, str]]:
+        found = []
+        for sent in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+            if hasattr(sent, "raw_data"):
+                parsed = email.message_from_string(sent.raw_data, policy=email.policy.default)
+                found.append((parsed["From"], parsed["To"], str(parsed["Subject"])))
+            else:
+                found.append((sent.source, sent.destinations["ToAddresses"][0], sent.subject))
+        return found
 
-        yield Backend(AwsSenders(lambda: ses, lambda: sns), lambda sender: SesMailer(lambda: ses, sender), emails,
-                      lambda: list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()))
+    yield Backend(AwsSenders(lambda: ses, lambda: sns), lambda sender: SesMailer(lambda: ses, sender), emails,
+                  lambda: list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()))
 
 
 class TestSenders:
