@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from ..domain.events import Event, EventName
 from ..notifications import delivery
-from ..observability import count
+from ..observability import count, logger
 from ..repositories import stream
 
 Subscriber = Callable[[Event], None]
@@ -35,8 +35,13 @@ def handle(records: Iterable[dict], run: delivery.Run) -> dict[str, int]:
     """Deliver the batch's new messages, then dispatch its events; returns what was done."""
     batch = stream.read(records)
     for message in batch.new_messages:
-        if message.due <= run.now:  # a reminder queued ahead waits for the outbox job
+        if message.due > run.now:  # a reminder queued ahead waits for the outbox job
+            continue
+        try:
             delivery.deliver(message, run)
+        except Exception:  # noqa: BLE001 - the outbox job sends it; the batch's events must not wait
+            logger.exception("outbox message %s could not be sent from the stream", message.id)
+            run.report["errors"] = run.report.get("errors", 0) + 1
     dispatched = 0
     for event in batch.events:
         for subscriber in SUBSCRIBERS.get(event.name, ()):

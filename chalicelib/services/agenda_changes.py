@@ -68,5 +68,3 @@ def change(store: AgendaStore, before: Appointment, after: Appointment, *, by: s
     composed = compose(before, after, by=by, audit=audit)
     store.write(composed)
     return composed
-
-

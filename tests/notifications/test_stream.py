@@ -85,3 +85,20 @@ def test_a_message_queued_for_later_waits_for_its_time(client, salon, clock, ses
     assert on_table_change(client, [record(message)])["sent"] == 0 and emails() == []
     message.created_at = due
     assert on_table_change(client, [record(message)])["sent"] == 2
+
+
+def test_a_message_that_cannot_be_sent_now_does_not_hold_up_the_events(client, salon, clock, ses, heard):
+    from chalicelib.notifications import delivery
+
+    made = book(client)
+    [message] = OutboxItem.scan()
+    appointment = AppointmentItem.get(f"APPT#{made['reference']}", "APPT")
+
+    def broken(*_):
+        raise RuntimeError("the catalog could not be read")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delivery, "deliver", broken)
+        report = on_table_change(client, [record(message), record(appointment)])
+    assert report["errors"] == 1 and [e.name for e in heard] == [EventName.BOOKED]
+    assert deliver(client)["sent"] == 2  # the outbox job is the safety net
