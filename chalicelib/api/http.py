@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date, datetime
 from typing import Any, Callable
 
 from chalice import Blueprint, Response
 
 from .. import observability
 from ..config import settings
-from ..domain.fields import checked_instant, checked_text
+from ..domain.fields import checked_date, checked_instant, checked_text
 from ..errors import (
     ConflictError,
     ForbiddenError,
@@ -89,13 +88,7 @@ def query(request: Any, name: str, *, required: bool = True) -> str | None:
     return value
 
 
-def parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError("not a date like 2026-03-29", field=field, code="invalid_date") from None
-
-
+parse_date = checked_date
 parse_instant = checked_instant
 
 

@@ -1,7 +1,7 @@
 """Checks of one submitted value, shared by the HTTP edge and the use cases, each naming its field."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -11,6 +11,9 @@ from .contact import normal_phone
 from .principal import Level
 
 MAX_CODE = 32  # a secret code's length, at most
+# The calendar Turno keeps: every date and date-time a request names falls in it (README, "Input").
+# Far outside it, time zones answer local mean time (offsets like -00:14:44) and arithmetic overflows.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 E = TypeVar("E", bound=Enum)
 
 
@@ -34,9 +37,28 @@ def checked_instant(value: Any, field: str) -> datetime:
     except (TypeError, ValueError):
         raise ValidationError("not a date-time like 2026-03-29T10:00:00+02:00", field=field,
                               code="invalid_datetime") from None
+    _in_window(instant.date(), field)
     if instant.tzinfo is None:
         raise ValidationError("the date-time must include its UTC offset", field=field, code="invalid_datetime")
     return instant
+
+
+def checked_date(value: Any, field: str) -> date:
+    """An ISO-8601 calendar date (2026-03-29) inside the calendar Turno keeps."""
+    if value is None:
+        raise ValidationError("this field is required", field=field, code="required")
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("not a date like 2026-03-29", field=field, code="invalid_date") from None
+    return _in_window(day, field)
+
+
+def _in_window(day: date, field: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"dates go from {EARLIEST.isoformat()} to {LATEST.isoformat()}", field=field,
+                              code="date_out_of_range")
+    return day
 
 
 def reject_unknown(data: dict, names: set[str], prefix: str = "") -> None:
