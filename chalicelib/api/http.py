@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from chalice import Blueprint, Response
 
 from .. import observability
 from ..config import settings
-from ..domain.fields import checked_date, checked_instant, checked_text
+from ..domain.fields import checked_date, checked_instant, checked_text, reject_unknown
 from ..errors import (
     ConflictError,
     ForbiddenError,
@@ -63,8 +63,17 @@ class Api(Blueprint):
         return decorator
 
 
-def json_body(request: Any) -> dict:
-    """The request's JSON object, or a 400/413 that names what is wrong."""
+BY_USE_CASE = None
+"""`json_body(request, BY_USE_CASE)`: the use case given the whole body refuses the fields it does not know
+(with `fields.reject_unknown`, the same rule and error)."""
+
+
+def json_body(request: Any, known: Collection[str] | None) -> dict:
+    """The request's JSON object, or a 400/413 that names what is wrong.
+
+    Every route names the fields it `known`s (or hands the body to a use case that checks them, BY_USE_CASE):
+    a field nobody reads is refused, 400 `unknown_field`, never ignored - a typo must not book something else.
+    """
     raw = request.raw_body or b""
     if len(raw) > settings().max_body_bytes:
         raise PayloadTooLargeError(f"the body may be at most {settings().max_body_bytes} bytes")
@@ -74,6 +83,8 @@ def json_body(request: Any) -> dict:
         raise ValidationError("the body is not valid JSON", code="malformed_json") from None
     if not isinstance(body, dict):
         raise ValidationError("the body must be a JSON object", code="malformed_json")
+    if known is not BY_USE_CASE:
+        reject_unknown(body, set(known))
     return body
 
 

@@ -32,6 +32,8 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True) -
 
 def checked_instant(value: Any, field: str) -> datetime:
     """An ISO-8601 date-time that says its UTC offset: a booking must not guess a time zone."""
+    if value is None:
+        raise ValidationError("this field is required", field=field, code="required")
     try:
         instant = datetime.fromisoformat(value)
     except (TypeError, ValueError):
