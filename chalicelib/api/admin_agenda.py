@@ -27,8 +27,8 @@ def create_appointment(principal: Principal) -> Response:
         service_id=text(body, "service", max_length=64),
         staff_id=text(body, "staff", max_length=64),
         start=parse_instant(body.get("start"), "start"),
-        notes=text(body, "notes", required=False, max_length=1000) or "",
-        override_reason=text(body, "override_reason", required=False, max_length=500),
+        notes=text(body, "notes", required=False, max_length=1000, multiline=True) or "",
+        override_reason=text(body, "override_reason", required=False, max_length=500, multiline=True),
     )
     view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
@@ -47,8 +47,9 @@ def reschedule_appointment(principal: Principal, reference: str) -> dict:
     staff_id = text(body, "staff", required=False, max_length=64)
     if start is None and staff_id is None:
         raise ValidationError("give a new start, a new professional, or both", field="start", code="required")
+    reason = text(body, "override_reason", required=False, max_length=500, multiline=True)
     _, view = backoffice.reschedule(wiring.store(), wiring.clients(), principal, reference, start, staff_id,
-                                 text(body, "override_reason", required=False, max_length=500), wiring.now())
+                                 reason, wiring.now())
     return appointment_json(view, principal)
 
 
@@ -56,7 +57,7 @@ def _transition_route(path_action: str, action: Action, permission: str) -> None
     """POST /admin/appointments/{reference}/<path_action>, body optional: {"reason": "..."}."""
 
     def transition(principal: Principal, reference: str) -> dict:
-        reason = text(_body({"reason"}, required=False), "reason", required=False, max_length=500)
+        reason = text(_body({"reason"}, required=False), "reason", required=False, max_length=500, multiline=True)
         _, view = backoffice.transition(wiring.store(), wiring.clients(), principal, reference, action, reason,
                                      wiring.now())
         return appointment_json(view, principal)

@@ -19,6 +19,7 @@ admin_clients = AdminApi(__name__)
 
 OPTIONAL = ("email", "phone", "mobile", "fiscal_code", "notes", "last_name")
 ALLOWED = {"first_name", *OPTIONAL}
+MAX_QUERY = 100  # characters in a search: longer is no name, phone or fiscal code
 
 
 @admin_clients.route("/admin/clients", methods=["POST"], action="clients.write")
@@ -34,7 +35,8 @@ def search_clients(principal: Principal) -> dict:
     limit = query(request, "limit", required=False)
     if limit is not None and not limit.isdigit():
         raise ValidationError("a whole number", field="limit", code="invalid_number")
-    page = clients.find(wiring.clients(), principal, query(request, "q", required=False),
+    page = clients.find(wiring.clients(), principal,
+                        text(request.query_params or {}, "q", required=False, max_length=MAX_QUERY),
                         query(request, "cursor", required=False), int(limit) if limit else None)
     return {"clients": [client_json(c, principal) for c in page.clients], "cursor": page.cursor}
 
@@ -65,7 +67,7 @@ def parse_client(body: dict, *, partial: bool) -> dict[str, Any]:
     for name in OPTIONAL:
         if partial and name not in body:
             continue
-        value = text(body, name, required=False, max_length=limits[name])
+        value = text(body, name, required=False, max_length=limits[name], multiline=name == "notes")
         if value and name == "email":
             value = normal_email(value)
         elif value and name in ("phone", "mobile"):

@@ -88,8 +88,9 @@ def json_body(request: Any, known: Collection[str] | None) -> dict:
     return body
 
 
-def text(data: dict, name: str, *, prefix: str = "", required: bool = True, max_length: int = 200) -> str | None:
-    return checked_text(data.get(name), f"{prefix}{name}", max_length, required=required)
+def text(data: dict, name: str, *, prefix: str = "", required: bool = True, max_length: int = 200,
+         multiline: bool = False) -> str | None:
+    return checked_text(data.get(name), f"{prefix}{name}", max_length, required=required, multiline=multiline)
 
 
 def query(request: Any, name: str, *, required: bool = True) -> str | None:

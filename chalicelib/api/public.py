@@ -149,7 +149,7 @@ def parse_booking(body: dict) -> BookingRequest:
             last_name=text(client, "last_name", prefix="client.", max_length=100),
             email=normal_email(email, field="client.email") if email else None,
             phone=normal_phone(phone, field="client.phone") if phone else None,
-            notes=text(client, "notes", prefix="client.", required=False, max_length=1000) or "",
+            notes=text(client, "notes", prefix="client.", required=False, max_length=1000, multiline=True) or "",
         ),
         code=text(body, "code", required=False, max_length=64),
     )

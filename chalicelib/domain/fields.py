@@ -1,6 +1,7 @@
 """Checks of one submitted value, shared by the HTTP edge and the use cases, each naming its field."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -17,8 +18,15 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 E = TypeVar("E", bound=Enum)
 
 
-def checked_text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
-    """A trimmed string of at most `limit` characters; blank counts as missing."""
+LINE_BREAKS = frozenset("\n\r\t")  # what free text (notes, descriptions) may hold besides printable text
+
+
+def checked_text(value: Any, field: str, limit: int, *, required: bool = True, multiline: bool = False) -> str | None:
+    """A trimmed string of at most `limit` characters, in Unicode NFC; blank counts as missing.
+
+    Control characters are refused (a NUL or a bell in a name would greet the client in an email), and so
+    are lone surrogates (not text at all); `multiline` free text keeps its line breaks and tabs.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError("this field is required", field=field, code="required")
@@ -27,7 +35,10 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True) -
         raise ValidationError("must be a string", field=field, code="wrong_type")
     if len(value) > limit:
         raise ValidationError(f"at most {limit} characters", field=field, code="too_long")
-    return value.strip()
+    allowed = LINE_BREAKS if multiline else frozenset()
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
+        raise ValidationError("must not contain control characters", field=field, code="control_character")
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def checked_instant(value: Any, field: str) -> datetime:
