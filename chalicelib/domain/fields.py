@@ -12,13 +12,11 @@ from .contact import normal_phone
 from .principal import Level
 
 MAX_CODE = 32  # a secret code's length, at most
-# The calendar Turno keeps: every date and date-time a request names falls in it (README, "Input").
+# The calendar Turno keeps: every date and date-time a request names falls in it (README, "The public API").
 # Far outside it, time zones answer local mean time (offsets like -00:14:44) and arithmetic overflows.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-E = TypeVar("E", bound=Enum)
-
-
 LINE_BREAKS = frozenset("\n\r\t")  # what free text (notes, descriptions) may hold besides printable text
+E = TypeVar("E", bound=Enum)
 
 
 def checked_text(value: Any, field: str, limit: int, *, required: bool = True, multiline: bool = False) -> str | None:
