@@ -21,14 +21,14 @@ admin_agenda = AdminApi(__name__)
 
 @admin_agenda.route("/admin/appointments", methods=["POST"], action="appointments.write")
 def create_appointment(principal: Principal) -> Response:
-    body = _body(required=True)
+    body = _body({"client", "service", "staff", "start", "notes", "override_reason"}, required=True)
     request = NewAppointment(
         client_id=text(body, "client", max_length=64),
         service_id=text(body, "service", max_length=64),
         staff_id=text(body, "staff", max_length=64),
         start=parse_instant(body.get("start"), "start"),
-        notes=text(body, "notes", required=False, max_length=1000) or "",
-        override_reason=text(body, "override_reason", required=False, max_length=500),
+        notes=text(body, "notes", required=False, max_length=1000, multiline=True) or "",
+        override_reason=text(body, "override_reason", required=False, max_length=500, multiline=True),
     )
     view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
@@ -42,13 +42,14 @@ def view_appointment(principal: Principal, reference: str) -> dict:
 
 @admin_agenda.route("/admin/appointments/{reference}/reschedule", methods=["POST"], action="appointments.write")
 def reschedule_appointment(principal: Principal, reference: str) -> dict:
-    body = _body(required=True)
+    body = _body({"start", "staff", "override_reason"}, required=True)
     start = parse_instant(body["start"], "start") if body.get("start") is not None else None
     staff_id = text(body, "staff", required=False, max_length=64)
     if start is None and staff_id is None:
         raise ValidationError("give a new start, a new professional, or both", field="start", code="required")
+    reason = text(body, "override_reason", required=False, max_length=500, multiline=True)
     _, view = backoffice.reschedule(wiring.store(), wiring.clients(), principal, reference, start, staff_id,
-                                 text(body, "override_reason", required=False, max_length=500), wiring.now())
+                                 reason, wiring.now())
     return appointment_json(view, principal)
 
 
@@ -56,7 +57,7 @@ def _transition_route(path_action: str, action: Action, permission: str) -> None
     """POST /admin/appointments/{reference}/<path_action>, body optional: {"reason": "..."}."""
 
     def transition(principal: Principal, reference: str) -> dict:
-        reason = text(_body(required=False), "reason", required=False, max_length=500)
+        reason = text(_body({"reason"}, required=False), "reason", required=False, max_length=500, multiline=True)
         _, view = backoffice.transition(wiring.store(), wiring.clients(), principal, reference, action, reason,
                                      wiring.now())
         return appointment_json(view, principal)
@@ -119,11 +120,11 @@ def monitor(principal: Principal) -> dict:
     }
 
 
-def _body(*, required: bool) -> dict[str, Any]:
+def _body(known: set[str], *, required: bool) -> dict[str, Any]:
     request = admin_agenda.current_request
     if not required and not (request.raw_body or b"").strip():
         return {}
-    return json_body(request)
+    return json_body(request, known)
 
 
 def _day(value: str | None, principal: Principal) -> date:

@@ -17,7 +17,7 @@ from ..services import audit, business_settings, catalog, invitations, staff_acc
 from ..services.invitations import Invitation
 from ..services.team import Member
 from .admin_http import AdminApi
-from .http import json_body, query
+from .http import BY_USE_CASE, json_body, query
 
 admin = AdminApi(__name__)
 
@@ -45,7 +45,7 @@ def business(principal: Principal) -> dict:
 
 @admin.route("/admin/business", methods=["PATCH"], action="settings.write")
 def update_business(principal: Principal) -> dict:
-    body = json_body(admin.current_request)
+    body = json_body(admin.current_request, BY_USE_CASE)
     return business_json(principal, business_settings.update(principal, body, wiring.now()))
 
 
@@ -58,7 +58,8 @@ def services(principal: Principal) -> dict:
 
 @admin.route("/admin/services", methods=["POST"], action="services.write")
 def create_service(principal: Principal) -> Response:
-    created, performers = catalog.create_service(principal, json_body(admin.current_request), wiring.now())
+    body = json_body(admin.current_request, BY_USE_CASE)
+    created, performers = catalog.create_service(principal, body, wiring.now())
     return Response(body=service_json(created, performers), status_code=201)
 
 
@@ -69,7 +70,7 @@ def one_service(principal: Principal, service_id: str) -> dict:
 
 @admin.route("/admin/services/{service_id}", methods=["PATCH"], action="services.write")
 def update_service(principal: Principal, service_id: str) -> dict:
-    body = json_body(admin.current_request)
+    body = json_body(admin.current_request, BY_USE_CASE)
     return service_json(*catalog.update_service(principal, service_id, body, wiring.now()))
 
 
@@ -81,7 +82,7 @@ def staff(principal: Principal) -> dict:
 
 @admin.route("/admin/staff", methods=["POST"], action="staff.write")
 def create_staff(principal: Principal) -> Response:
-    created = team.add_member(principal, json_body(admin.current_request), wiring.now())
+    created = team.add_member(principal, json_body(admin.current_request, BY_USE_CASE), wiring.now())
     return Response(body=member_json(principal, created), status_code=201)
 
 
@@ -92,13 +93,13 @@ def one_staff(principal: Principal, staff_id: str) -> dict:
 
 @admin.route("/admin/staff/{staff_id}", methods=["PATCH"], action="staff.write")
 def update_staff(principal: Principal, staff_id: str) -> dict:
-    body = json_body(admin.current_request)
+    body = json_body(admin.current_request, BY_USE_CASE)
     return member_json(principal, team.update_member(principal, staff_id, body, wiring.now()))
 
 
 @admin.route("/admin/staff/{staff_id}/access", methods=["PUT"], action="access.write")
 def change_access(principal: Principal, staff_id: str) -> dict:
-    body = json_body(admin.current_request)
+    body = json_body(admin.current_request, {"level"})
     if "level" not in body:
         raise ValidationError("this field is required", field="level", code="required")
     return member_json(principal, staff_access.change_level(principal, staff_id, body["level"], wiring.now()))
@@ -111,7 +112,8 @@ def revoke_access(principal: Principal, staff_id: str) -> dict:
 
 @admin.route("/admin/staff/invitations", methods=["POST"], action="access.write")
 def invite(principal: Principal) -> Response:
-    invitation = invitations.invite(principal, wiring.directory(), wiring.mailer(), json_body(admin.current_request),
+    body = json_body(admin.current_request, BY_USE_CASE)
+    invitation = invitations.invite(principal, wiring.directory(), wiring.mailer(), body,
                                     wiring.now(), sign_in_url=settings().backoffice_url)
     return Response(body=invitation_json(principal, invitation), status_code=201)
 

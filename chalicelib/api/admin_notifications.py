@@ -12,7 +12,7 @@ from .. import wiring
 from ..domain.principal import Principal
 from ..errors import TurnoError
 from .admin_http import AdminApi
-from .http import error_response, json_body
+from .http import BY_USE_CASE, error_response, json_body
 
 if TYPE_CHECKING:
     from ..notifications.compose import Message
@@ -49,13 +49,13 @@ def read_settings(principal: Principal) -> dict:
 
 @notifications.route("/admin/notifications", methods=["PUT"], action="settings.write")
 def save_settings(principal: Principal) -> dict:
-    body = json_body(notifications.current_request)
+    body = json_body(notifications.current_request, BY_USE_CASE)
     return _settings_json(_service().save_preferences(principal.business_id, body, wiring.now()))
 
 
 @notifications.route("/admin/notifications/texts/{kind}/{channel}", methods=["PUT"], action="settings.write")
 def save_text(principal: Principal, kind: str, channel: str) -> Any:
-    body = json_body(notifications.current_request)
+    body = json_body(notifications.current_request, BY_USE_CASE)
     try:
         return _service().save_text(wiring.store(), principal.business_id, kind, channel, body, wiring.now()).to_json()
     except TurnoError as error:
@@ -70,7 +70,7 @@ def delete_text(principal: Principal, kind: str, channel: str) -> Response:
 
 @notifications.route("/admin/notifications/preview", methods=["POST"], action="settings.write")
 def preview(principal: Principal) -> Any:
-    body = json_body(notifications.current_request)
+    body = json_body(notifications.current_request, BY_USE_CASE)
     try:
         return _message_json(_service().preview(wiring.store(), principal.business_id, body, wiring.now()))
     except TurnoError as error:

@@ -36,7 +36,7 @@ def signs_in(view: Callable) -> Callable:
 @auth.route("/auth/login", methods=["POST"])
 @signs_in
 def login() -> Response:
-    body = json_body(auth.current_request)
+    body = json_body(auth.current_request, {"email", "password"})
     result = identity.login(wiring.directory(), text(body, "email", max_length=254),
                             text(body, "password", max_length=256), wiring.now())
     if isinstance(result, NewPasswordChallenge):
@@ -48,7 +48,7 @@ def login() -> Response:
 @auth.route("/auth/password/new", methods=["POST"])
 @signs_in
 def new_password() -> Response:
-    body = json_body(auth.current_request)
+    body = json_body(auth.current_request, {"email", "session", "new_password"})
     tokens = identity.set_new_password(wiring.directory(), text(body, "email", max_length=254),
                                        text(body, "session", max_length=4096),
                                        text(body, "new_password", max_length=256))
@@ -58,7 +58,7 @@ def new_password() -> Response:
 @auth.route("/auth/refresh", methods=["POST"])
 @signs_in
 def refresh() -> Response:
-    body = json_body(auth.current_request)
+    body = json_body(auth.current_request, {"refresh_token"})
     tokens = identity.refresh(wiring.directory(), text(body, "refresh_token", max_length=4096))
     return Response(body=_tokens_json(tokens), status_code=200)
 
@@ -80,14 +80,14 @@ def logout() -> Response:
 
 @auth.route("/auth/password/forgot", methods=["POST"])
 def forgot_password() -> Response:
-    body = json_body(auth.current_request)
+    body = json_body(auth.current_request, {"email"})
     identity.forgot_password(wiring.directory(), text(body, "email", max_length=254))
     return Response(body={"status": "if this email has a login, a code is on its way"}, status_code=202)
 
 
 @auth.route("/auth/password/confirm", methods=["POST"])
 def confirm_password() -> Response:
-    body = json_body(auth.current_request)
+    body = json_body(auth.current_request, {"email", "code", "new_password"})
     identity.confirm_password(wiring.directory(), text(body, "email", max_length=254),
                               text(body, "code", max_length=64), text(body, "new_password", max_length=256))
     return Response(body="", status_code=204)

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from chalice import Blueprint, Response
 
 from .. import observability
 from ..config import settings
-from ..domain.fields import checked_instant, checked_text
+from ..domain.fields import checked_date, checked_instant, checked_text, reject_unknown
 from ..errors import (
     ConflictError,
     ForbiddenError,
@@ -64,8 +63,17 @@ class Api(Blueprint):
         return decorator
 
 
-def json_body(request: Any) -> dict:
-    """The request's JSON object, or a 400/413 that names what is wrong."""
+BY_USE_CASE = None
+"""`json_body(request, BY_USE_CASE)`: the use case given the whole body refuses the fields it does not know
+(with `fields.reject_unknown`, the same rule and error)."""
+
+
+def json_body(request: Any, known: Collection[str] | None) -> dict:
+    """The request's JSON object, or a 400/413 that names what is wrong.
+
+    Every route names the fields it `known`s (or hands the body to a use case that checks them, BY_USE_CASE):
+    a field nobody reads is refused, 400 `unknown_field`, never ignored - a typo must not book something else.
+    """
     raw = request.raw_body or b""
     if len(raw) > settings().max_body_bytes:
         raise PayloadTooLargeError(f"the body may be at most {settings().max_body_bytes} bytes")
@@ -75,11 +83,14 @@ def json_body(request: Any) -> dict:
         raise ValidationError("the body is not valid JSON", code="malformed_json") from None
     if not isinstance(body, dict):
         raise ValidationError("the body must be a JSON object", code="malformed_json")
+    if known is not BY_USE_CASE:
+        reject_unknown(body, set(known))
     return body
 
 
-def text(data: dict, name: str, *, prefix: str = "", required: bool = True, max_length: int = 200) -> str | None:
-    return checked_text(data.get(name), f"{prefix}{name}", max_length, required=required)
+def text(data: dict, name: str, *, prefix: str = "", required: bool = True, max_length: int = 200,
+         multiline: bool = False) -> str | None:
+    return checked_text(data.get(name), f"{prefix}{name}", max_length, required=required, multiline=multiline)
 
 
 def query(request: Any, name: str, *, required: bool = True) -> str | None:
@@ -89,13 +100,7 @@ def query(request: Any, name: str, *, required: bool = True) -> str | None:
     return value
 
 
-def parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError("not a date like 2026-03-29", field=field, code="invalid_date") from None
-
-
+parse_date = checked_date
 parse_instant = checked_instant
 
 

@@ -9,6 +9,7 @@ from ..domain.access import manage_token
 from ..domain.booking import ANY
 from ..domain.changes import change_deadline
 from ..domain.contact import normal_email, normal_phone
+from ..domain.fields import reject_unknown
 from ..errors import ValidationError
 from ..services import booking as online_booking
 from ..services.booking import Booking, BookingRequest, ClientDetails
@@ -16,6 +17,8 @@ from ..services.idempotency import once
 from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
 
 public = Api(__name__)
+BOOKING_FIELDS = {"service", "staff", "start", "client", "code"}
+CLIENT_FIELDS = {"first_name", "last_name", "email", "phone", "notes"}
 
 
 @public.route("/public/{business}", methods=["GET"])
@@ -77,7 +80,7 @@ def availability(business: str) -> dict:
 @public.route("/public/{business}/bookings", methods=["POST"])
 def create_booking(business: str) -> Response:
     request = public.current_request
-    body = json_body(request)
+    body = json_body(request, BOOKING_FIELDS)
     key = (request.headers or {}).get("idempotency-key")
     address = client_address(request)
     if key:
@@ -103,14 +106,14 @@ def booking(reference: str) -> dict:
 
 @public.route("/public/bookings/{reference}/cancel", methods=["POST"])
 def cancel_booking(reference: str) -> dict:
-    token = _manage_token(json_body(public.current_request))
+    token = _manage_token(json_body(public.current_request, {"token"}))
     return booking_json(online_booking.cancel_by_client(wiring.store(), reference, token, settings().signing_key,
                                                  wiring.now()))
 
 
 @public.route("/public/bookings/{reference}/reschedule", methods=["POST"])
 def reschedule_booking(reference: str) -> dict:
-    body = json_body(public.current_request)
+    body = json_body(public.current_request, {"start", "staff", "token"})
     staff_id = body.get("staff")
     if staff_id is not None and not isinstance(staff_id, str):
         raise ValidationError("must be a string", field="staff", code="wrong_type")
@@ -128,6 +131,7 @@ def parse_booking(body: dict) -> BookingRequest:
     client = body.get("client")
     if not isinstance(client, dict):
         raise ValidationError("client details are required", field="client", code="required")
+    reject_unknown(client, CLIENT_FIELDS, prefix="client.")
     email = text(client, "email", prefix="client.", required=False, max_length=254)
     phone = text(client, "phone", prefix="client.", required=False, max_length=40)
     if not email and not phone:
@@ -145,7 +149,7 @@ def parse_booking(body: dict) -> BookingRequest:
             last_name=text(client, "last_name", prefix="client.", max_length=100),
             email=normal_email(email, field="client.email") if email else None,
             phone=normal_phone(phone, field="client.phone") if phone else None,
-            notes=text(client, "notes", prefix="client.", required=False, max_length=1000) or "",
+            notes=text(client, "notes", prefix="client.", required=False, max_length=1000, multiline=True) or "",
         ),
         code=text(body, "code", required=False, max_length=64),
     )

@@ -50,4 +50,7 @@ def manage_token(key: bytes, reference: str) -> str:
 
 
 def holds_token(key: bytes, reference: str, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(manage_token(key, reference), token)
+    """Whether `token` is the booking's manage token; anything else (non-ASCII included) is simply not it."""
+    if not isinstance(token, str) or not token:
+        return False
+    return hmac.compare_digest(manage_token(key, reference).encode(), token.encode("utf-8", "surrogatepass"))

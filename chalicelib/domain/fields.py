@@ -1,7 +1,8 @@
 """Checks of one submitted value, shared by the HTTP edge and the use cases, each naming its field."""
 from __future__ import annotations
 
-from datetime import datetime
+import unicodedata
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
@@ -11,11 +12,19 @@ from .contact import normal_phone
 from .principal import Level
 
 MAX_CODE = 32  # a secret code's length, at most
+# The calendar Turno keeps: every date and date-time a request names falls in it (README, "The public API").
+# Far outside it, time zones answer local mean time (offsets like -00:14:44) and arithmetic overflows.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+LINE_BREAKS = frozenset("\n\r\t")  # what free text (notes, descriptions) may hold besides printable text
 E = TypeVar("E", bound=Enum)
 
 
-def checked_text(value: Any, field: str, limit: int, *, required: bool = True) -> str | None:
-    """A trimmed string of at most `limit` characters; blank counts as missing."""
+def checked_text(value: Any, field: str, limit: int, *, required: bool = True, multiline: bool = False) -> str | None:
+    """A trimmed string of at most `limit` characters, in Unicode NFC; blank counts as missing.
+
+    Control characters are refused (a NUL or a bell in a name would greet the client in an email), and so
+    are lone surrogates (not text at all); `multiline` free text keeps its line breaks and tabs.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError("this field is required", field=field, code="required")
@@ -24,19 +33,43 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True) -
         raise ValidationError("must be a string", field=field, code="wrong_type")
     if len(value) > limit:
         raise ValidationError(f"at most {limit} characters", field=field, code="too_long")
-    return value.strip()
+    allowed = LINE_BREAKS if multiline else frozenset()
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
+        raise ValidationError("must not contain control characters", field=field, code="control_character")
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def checked_instant(value: Any, field: str) -> datetime:
     """An ISO-8601 date-time that says its UTC offset: a booking must not guess a time zone."""
+    if value is None:
+        raise ValidationError("this field is required", field=field, code="required")
     try:
         instant = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValidationError("not a date-time like 2026-03-29T10:00:00+02:00", field=field,
                               code="invalid_datetime") from None
+    _in_window(instant.date(), field)
     if instant.tzinfo is None:
         raise ValidationError("the date-time must include its UTC offset", field=field, code="invalid_datetime")
     return instant
+
+
+def checked_date(value: Any, field: str) -> date:
+    """An ISO-8601 calendar date (2026-03-29) inside the calendar Turno keeps."""
+    if value is None:
+        raise ValidationError("this field is required", field=field, code="required")
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("not a date like 2026-03-29", field=field, code="invalid_date") from None
+    return _in_window(day, field)
+
+
+def _in_window(day: date, field: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(f"dates go from {EARLIEST.isoformat()} to {LATEST.isoformat()}", field=field,
+                              code="date_out_of_range")
+    return day
 
 
 def reject_unknown(data: dict, names: set[str], prefix: str = "") -> None:

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, Iterable
 
 from ..errors import ValidationError
+from .fields import checked_text, reject_unknown
 from .messages import Channel, MessageKind
 
 
@@ -104,9 +105,7 @@ class NotificationSettings:
         """Parse the preferences shape; every problem is a ValidationError naming its field."""
         if not isinstance(data, dict):
             raise ValidationError("must be an object", code="wrong_type")
-        unknown = set(data) - {"channels", "reminder_lead_minutes", "sms_mode", "custom_texts"}
-        if unknown:
-            raise ValidationError("unknown field", field=sorted(unknown)[0], code="unknown_field")
+        reject_unknown(data, {"channels", "reminder_lead_minutes", "sms_mode", "custom_texts"})
         email, sms = set(DEFAULT_EMAIL), set(DEFAULT_SMS)
         channels = data.get("channels", {})
         if not isinstance(channels, dict):
@@ -146,22 +145,10 @@ def custom_text_from_json(kind: str, channel: str, data: Any) -> CustomText:
     if not isinstance(data, dict):
         raise ValidationError("must be an object", code="wrong_type")
     allowed = {"body", "subject"} if channel_ is Channel.EMAIL else {"body"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError("unknown field", field=sorted(unknown)[0], code="unknown_field")
-    body = _template_text(data.get("body"), "body", MAX_BODY[channel_])
-    subject = _template_text(data.get("subject"), "subject", MAX_SUBJECT) if channel_ is Channel.EMAIL else None
+    reject_unknown(data, allowed)
+    body = checked_text(data.get("body"), "body", MAX_BODY[channel_], multiline=True)
+    subject = checked_text(data.get("subject"), "subject", MAX_SUBJECT) if channel_ is Channel.EMAIL else None
     return CustomText(kind_, channel_, body, subject)
-
-
-def _template_text(value: Any, field: str, max_length: int) -> str:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationError("this field is required", field=field, code="required")
-    if not isinstance(value, str):
-        raise ValidationError("must be a string", field=field, code="wrong_type")
-    if len(value) > max_length:
-        raise ValidationError(f"at most {max_length} characters", field=field, code="too_long")
-    return value
 
 
 def _enum(enum: type[Enum], value: Any, field: str, code: str):

@@ -65,7 +65,8 @@ def _write_service(principal: Principal, service_id: str | None, draft: Service 
         after = replace(after, name=checked_text(data["name"], "name", 120))
     for name, limit in (("description", 2000), ("category", 80)):
         if name in data:
-            after = replace(after, **{name: checked_text(data[name], name, limit, required=False) or ""})
+            after = replace(after, **{name: checked_text(data[name], name, limit, required=False,
+                                                             multiline=name == "description") or ""})
     for name in ("duration_minutes", "buffer_before_minutes", "buffer_after_minutes"):
         if name in data:
             after = replace(after, **{name: checked_integer(data[name], name, 0, 24 * 60)})

@@ -124,6 +124,7 @@ def _time_off(data: Any) -> tuple[Interval, ...]:
         where = f"time_off[{i}]"
         if not isinstance(entry, dict):
             raise ValidationError("a period is {start, end}", field=where, code="wrong_type")
+        reject_unknown(entry, {"start", "end"}, prefix=f"{where}.")
         start = checked_instant(entry.get("start"), f"{where}.start").astimezone(UTC)
         end = checked_instant(entry.get("end"), f"{where}.end").astimezone(UTC)
         if end <= start:

@@ -34,7 +34,7 @@ BOOKINGS = [
     ("staff not a string", {**GOOD, "staff": ["stf_ana"]}, 400, "wrong_type", "staff"),
     ("unknown staff", {**GOOD, "staff": "stf_nobody"}, 404, "not_found", "staff"),
     ("staff who does not do it", {**GOOD, "service": "svc_color", "staff": "stf_bea"}, 404, "not_found", "staff"),
-    ("no start", without("start"), 400, "invalid_datetime", "start"),
+    ("no start", without("start"), 400, "required", "start"),
     ("start not a date", {**GOOD, "start": "tomorrow"}, 400, "invalid_datetime", "start"),
     ("start without offset", {**GOOD, "start": "2026-03-24T11:00:00"}, 400, "invalid_datetime", "start"),
     ("start in the past", {**GOOD, "start": "2026-03-20T11:00:00+01:00"}, 400, "start_in_past", "start"),

@@ -79,3 +79,28 @@ def deref(spec: dict, node: dict) -> dict:
             target = target[part]
         node = target
     return node
+
+
+def test_every_request_body_refuses_unknown_fields_as_the_routes_do(spec):
+    """Every route refuses a body field it does not know (http.json_body, fields.reject_unknown), so every
+    object a request body describes says `additionalProperties: false` (maps keyed by name give a schema)."""
+    loose = []
+
+    def walk(node: dict, where: str) -> None:
+        node = deref(spec, node)
+        if node.get("type") == "object" and "properties" in node and node.get("additionalProperties") is not False:
+            loose.append(where)
+        for name, child in node.get("properties", {}).items():
+            walk(child, f"{where}.{name}")
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                walk(node[key], f"{where}[]")
+        for key in ("allOf", "anyOf", "oneOf"):
+            for child in node.get(key, []):
+                walk(child, where)
+
+    for (method, path), operation in operations(spec).items():
+        if "requestBody" in operation:
+            for content in deref(spec, operation["requestBody"])["content"].values():
+                walk(content["schema"], f"{method} {path}")
+    assert not loose, loose

@@ -137,3 +137,23 @@ def test_only_administrators_change_settings_but_everyone_reads_them(client, log
     assert client.http.get(BASE, headers=manager).status_code == 200
     assert put(client, BASE, {"sms_mode": "gsm7"}, manager).status_code == 403
     assert post(client, f"{BASE}/preview", {"kind": "reminder", "channel": "sms"}, manager).status_code == 403
+
+
+@pytest.mark.parametrize("channel, body, field", [
+    ("email", {"subject": "Hola\r\nBcc: all@example.com", "body": "Hola"}, "subject"),
+    ("email", {"subject": "Hola", "body": "Hola\u0000{{ business.name }}"}, "body"),
+    ("sms", {"body": "\u0007{{ business.name }}"}, "body"),
+])
+def test_a_custom_text_with_control_characters_is_refused_and_not_saved(client, admin, channel, body, field):
+    response = put(client, f"{BASE}/texts/reminder/{channel}", body, admin)
+    assert response.status_code == 400, response.body
+    assert response.json_body["error"]["code"] == "control_character"
+    assert response.json_body["error"]["field"] == field
+    assert client.http.get(BASE, headers=admin).json_body["custom_texts"] == []
+
+
+def test_a_custom_text_keeps_its_line_breaks_and_is_stored_in_nfc(client, admin):
+    response = put(client, f"{BASE}/texts/reminder/email",
+                   {"subject": "Recordatorio", "body": "Hola Jose\u0301,\n\n\ttu cita {{ appointment.time }}"}, admin)
+    assert response.status_code == 200, response.body
+    assert response.json_body["body"] == "Hola José,\n\n\ttu cita {{ appointment.time }}"
