@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
@@ -150,3 +151,41 @@ def test_an_item_whose_business_is_gone_does_not_hold_up_the_others(client, salo
     assert [m.to for m in emails()] == [second_email]
     assert OutboxItem.get(first.pk, first.sk).status == "done"  # nobody to tell: done, nothing sent
     assert report.get("errors", 0) == 0
+
+
+def test_a_transaction_conflict_on_the_days_counter_does_not_turn_a_sent_message_into_a_failed_one(
+        client, salon, store, clock, ses, monkeypatch):
+    """Given two runs finishing together, when DynamoDB cancels this run's bookkeeping for the other's
+    update of the same day's counter, then it is recorded on the next try: sent, logged and counted once."""
+    from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+    real = messages.TransactWrite
+    cancelled = []
+
+    class ConflictOnce(real):
+        def __exit__(self, *exc):
+            if not cancelled and exc[0] is None:
+                cancelled.append(True)  # DynamoDB cancelled it: nothing of it is written
+                cause = VerboseClientError(
+                    {"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"}},
+                    "TransactWriteItems", {}, cancellation_reasons=[
+                        None, None, CancellationReason(code="TransactionConflict",
+                                                       message="Transaction is ongoing for the item")])
+                raise TransactWriteError("Failed to write transaction items", cause)
+            return super().__exit__(*exc)
+
+    monkeypatch.setattr(messages, "TransactWrite", ConflictOnce)
+    monkeypatch.setattr(messages, "FINISH_PAUSE", 0)
+    made = book(client)
+    report = deliver(client)
+    assert cancelled and report["sent"] == 2 and report.get("errors", 0) == 0
+    later(clock, hours=1)
+    deliver(client)
+    assert len(emails()) == 1 and len(sms()) == 1
+    log = log_of("biz_salon", client_id_of(store, made["reference"]))
+    assert sorted((e.channel, e.status) for e in log) == [("email", "sent"), ("sms", "sent")]
+    [item] = OutboxItem.scan()
+    assert item.status == "done"
+    day = clock["value"].date()
+    counted = messages.counts("biz_salon", day - timedelta(days=1), day)
+    assert sorted((c.channel, c.sent, c.failed) for c in counted) == [("email", 1, 0), ("sms", 1, 0)]
