@@ -39,7 +39,7 @@ from .transactions import connection
 REMIND = "REMIND"
 LOOKBACK_DAYS = 2  # partitions before today still read: work a stopped job left behind is found for two days
 KEEP_DONE = timedelta(days=30)  # finished outbox items stay this long (the message log keeps the story)
-FINAL = frozenset({"sent", "failed", "skipped"})
+FINAL = frozenset({"sent", "failed", "skipped", "unconfirmed"})  # unconfirmed: sent, its answer lost
 FINISH_ATTEMPTS = 5  # bookkeeping transactions tried when DynamoDB cancels one for a concurrent one
 FINISH_PAUSE = 0.05  # seconds, growing with each try and jittered so two runs stop colliding
 
@@ -106,7 +106,7 @@ class Outcome:
     """One channel's final state, for the log and the counts."""
 
     channel: str
-    status: str  # sent | failed | skipped
+    status: str  # sent | failed | skipped | unconfirmed
     delivery: dict
     day: date  # the business's local day it happened, for the counts
 
@@ -177,7 +177,7 @@ def _by_day_and_channel(outcomes: list[Outcome]) -> dict[tuple[str, str], dict[s
         if o.channel not in ("email", "sms"):
             continue
         group = groups.setdefault((o.day.isoformat(), o.channel), {"sent": 0, "failed": 0, "skipped": 0,
-                                                                   "segments": 0})
+                                                                   "unconfirmed": 0, "segments": 0})
         group[o.status] += 1
         if o.status == "sent":
             group["segments"] += int(o.delivery.get("segments") or 0)

@@ -104,3 +104,31 @@ def test_backoffice_actions_cause_their_messages_through_the_same_outbox(client,
     assert backoffice_kinds(store, reference) == [
         ("cancelled", "email"), ("cancelled", "sms"), ("confirmed", "email"), ("confirmed", "email"),
         ("confirmed", "sms"), ("confirmed", "sms"), ("rescheduled", "email"), ("rescheduled", "sms")]
+
+
+def test_a_message_whose_answer_was_lost_is_listed_and_counted_as_unconfirmed(seeded, client, login, clock,
+                                                                              monkeypatch):
+    """Given SES sent the confirmation but its answer was lost, the backoffice sees it as `unconfirmed` (not
+    sent again, not failed) in the client's log, filtered by that status, and in the report's counts."""
+    from botocore.exceptions import ReadTimeoutError
+
+    ses = wiring.sesv2()
+    real = ses.send_email
+
+    def sent_then_lost(**kwargs):
+        real(**kwargs)
+        raise ReadTimeoutError(endpoint_url="https://provider.invalid/")
+
+    monkeypatch.setattr(ses, "send_email", sent_then_lost)
+    deliver(client)
+    later(clock, minutes=30)
+    deliver(client)
+    path = f"/admin/clients/{seeded['client']}/messages"
+    listed = client.http.get(path + "?status=unconfirmed", headers=login(Level.RECEPTION_FULL))
+    assert listed.status_code == 200
+    [entry] = listed.json_body["messages"]
+    assert (entry["channel"], entry["status"]) == ("email", "unconfirmed") and "not confirmed" in entry["error"]
+    report = client.http.get("/admin/reports/messages?from=2026-03-01&to=2026-03-31",
+                             headers=login(Level.RECEPTION_FULL)).json_body
+    totals = {(t["kind"], t["channel"]): (t["sent"], t["failed"], t["unconfirmed"]) for t in report["totals"]}
+    assert totals == {("confirmed", "email"): (0, 0, 1), ("confirmed", "sms"): (1, 0, 0)}

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
 from chalicelib import wiring
 from chalicelib.notifications import delivery, outbox
@@ -30,6 +30,28 @@ class Flaky:
             if self.calls <= self.failures:
                 raise ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, name)
             return attribute(**kwargs)
+
+        return call
+
+
+class LostReply:
+    """A boto3 client whose `operation` reaches the provider, which sends the message, and then the answer
+    is lost (a read timeout, a dropped connection) the first `losses` times."""
+
+    def __init__(self, real, operation: str, losses: int, error=ReadTimeoutError) -> None:
+        self.real, self.operation, self.losses, self.error, self.calls = real, operation, losses, error, 0
+
+    def __getattr__(self, name):
+        attribute = getattr(self.real, name)
+        if name != self.operation:
+            return attribute
+
+        def call(**kwargs):
+            self.calls += 1
+            answer = attribute(**kwargs)  # the provider accepted it
+            if self.calls <= self.losses:
+                raise self.error(endpoint_url="https://provider.invalid/")
+            return answer
 
         return call
 
@@ -189,3 +211,76 @@ def test_a_transaction_conflict_on_the_days_counter_does_not_turn_a_sent_message
     day = clock["value"].date()
     counted = messages.counts("biz_salon", day - timedelta(days=1), day)
     assert sorted((c.channel, c.sent, c.failed) for c in counted) == [("email", 1, 0), ("sms", 1, 0)]
+
+
+def test_a_message_whose_answer_was_lost_is_not_sent_again_and_is_shown_unconfirmed(client, salon, store, clock,
+                                                                                  ses, monkeypatch):
+    """Given SES sent the email but its answer timed out (and SNS's connection closed after the SMS went out),
+    when the jobs run again and again, then each message went out once, and the log says `unconfirmed`."""
+    email_lost = LostReply(wiring.sesv2(), "send_email", 1)
+    sms_lost = LostReply(wiring.sns(), "publish", 1, error=ConnectionClosedError)
+    monkeypatch.setattr(wiring, "sesv2", lambda: email_lost)
+    monkeypatch.setattr(wiring, "sns", lambda: sms_lost)
+    made = book(client)
+    first = deliver(client)
+    assert first["unconfirmed"] == 2 and first["retry"] == 0
+    for _ in range(6):
+        later(clock, minutes=20)
+        deliver(client)
+    assert len(emails()) == 1 and len(sms()) == 1 and email_lost.calls == 1 and sms_lost.calls == 1
+    log = log_of("biz_salon", client_id_of(store, made["reference"]))
+    assert sorted((e.channel, e.status) for e in log) == [("email", "unconfirmed"), ("sms", "unconfirmed")]
+    assert all("not confirmed" in e.error for e in log)
+    [item] = OutboxItem.scan()
+    assert item.status == "done" and item.due_pk is None
+
+
+def test_a_reminder_whose_answer_was_lost_is_not_sent_again(client, salon, store, clock, ses, monkeypatch):
+    from tests.notifications.delivery_helpers import remind
+
+    book(client)
+    deliver(client)
+    lost = LostReply(wiring.sesv2(), "send_email", 1)
+    monkeypatch.setattr(wiring, "sesv2", lambda: lost)
+    sent_before = len(emails())
+    later(clock, hours=23)  # the 24-hour reminder of Tuesday 11:00 is due
+    remind(client)
+    deliver(client)
+    for _ in range(4):
+        later(clock, minutes=10)
+        remind(client)
+        deliver(client)
+    assert len(emails()) == sent_before + 1 and lost.calls == 1
+
+
+def test_botocore_does_not_resend_on_its_own_after_a_lost_answer(ses, monkeypatch):
+    """The senders' clients make one HTTP request per send: botocore's own retries would resend a message
+    the provider may already have accepted."""
+    from chalicelib.adapters.aws_senders import AwsSenders
+    from chalicelib.ports import SendUnconfirmedError
+
+    wiring.sesv2.cache_clear()
+    wiring.sns.cache_clear()
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # botocore's backoff, if it retried
+    tries = {"sesv2": 0, "sns": 0}
+
+    def lose(service):
+        def handler(**kwargs):
+            tries[service] += 1
+            raise ReadTimeoutError(endpoint_url="https://provider.invalid/")
+        return handler
+
+    ses_client, sns_client = wiring.sesv2(), wiring.sns()
+    ses_client.meta.events.register_first("before-send.sesv2.SendEmail", lose("sesv2"))
+    sns_client.meta.events.register_first("before-send.sns.Publish", lose("sns"))
+    try:
+        senders = AwsSenders(lambda: ses_client, lambda: sns_client)
+        from tests.contract.test_senders import EMAIL, SENDER, SMS
+        with pytest.raises(SendUnconfirmedError):
+            senders.email(EMAIL, SENDER)
+        with pytest.raises(SendUnconfirmedError):
+            senders.sms(SMS)
+        assert tries == {"sesv2": 1, "sns": 1}
+    finally:
+        wiring.sesv2.cache_clear()
+        wiring.sns.cache_clear()
