@@ -4,8 +4,8 @@ One outbox item is one booking change. A run claims it (a conditional write), co
 from the change's snapshot, sends each channel that is not final yet, and records the provider's
 message id, the log entries and the day's counts in one transaction. A channel the provider clearly
 refused (NotSentError: it answered no, or the request never left) is tried again later with backoff
-(notifications/outbox.py); when retrying is no longer worth it, it is failed and listed for the
-backoffice. A send whose answer was lost (SendUnconfirmedError, or anything else raised once the send
+(notifications/outbox.py: at most 30 minutes apart, until the appointment starts, or for a day); then it
+is failed and listed for the backoffice. A send whose answer was lost (SendUnconfirmedError, or anything else raised once the send
 may have happened) is final as `unconfirmed`: the provider may have sent it, so it is never sent again.
 An address marked undeliverable is skipped.
 
@@ -116,6 +116,7 @@ def deliver(item: OutboxMessage, run: Run) -> None:
         messages = []
         deliveries[COMPOSE] = {"status": "failed" if interrupted else "retry", "error": "cannot render the text"}
     marks = repo.undeliverable((m.channel, m.to) for m in messages)
+    too_late = run.now >= outbox.retry_until(item.due, appointment.start)  # a job that ran late found a retry
     for message in messages:
         d = deliveries.setdefault(message.channel, {"status": "pending"})
         if d["status"] in repo.FINAL:
@@ -125,6 +126,8 @@ def deliver(item: OutboxMessage, run: Run) -> None:
             d.update(status="skipped", error=f"undeliverable ({marks[(message.channel, message.to)]})")
         elif interrupted and d["status"] in ("pending", "retry"):
             d.update(status="failed", error="interrupted while sending: not sent again")
+        elif too_late and d["status"] == "retry":
+            d.update(status="failed", error=f"{d.get('error') or 'not sent'} (not tried again: too late)")
         else:
             _send(message, d, run)
     _close(item, deliveries, run)
@@ -183,7 +186,8 @@ def _send(message: Message, d: dict, run: Run) -> None:
 def _close(item: OutboxMessage, deliveries: dict, run: Run) -> None:
     attempts = item.attempts  # the claim counted this try (and refreshed the item)
     waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
-    retry = outbox.retry_at(run.now, attempts) if waiting else None
+    retry = outbox.retry_at(run.now, attempts, outbox.retry_until(item.due, item.appointment.start)) \
+        if waiting else None
     if waiting and retry is None:
         for d in waiting:
             d.update(status="failed", error=d.get("error") or "not sent")

@@ -99,24 +99,69 @@ def test_an_sns_failure_is_retried_without_sending_the_email_again(client, salon
     assert len(emails()) == 1 and len(sms()) == 1 and flaky.calls == 3
 
 
-def test_after_the_last_try_the_message_is_failed_and_listed_for_the_client(client, salon, store, clock, flaky_ses):
-    flaky = flaky_ses(100)
+def test_a_refused_message_is_retried_until_the_appointment_starts_then_failed_and_listed(client, salon, store,
+                                                                                        clock, flaky_ses):
+    """Given SES refuses every email, when the job keeps running, then the email is tried again well beyond
+    15 minutes, up to the appointment's start (Tuesday 10:00 UTC); the last try before it is failed and listed."""
+    from datetime import datetime, timezone
+
+    flaky = flaky_ses(10_000)
     made = book(client)
-    for _ in range(outbox.MAX_ATTEMPTS + 2):
+    start = datetime(2026, 3, 24, 10, 0, tzinfo=timezone.utc)
+    tries_at = []
+    while clock["value"] < start + timedelta(hours=2):
+        before = flaky.calls
         deliver(client)
+        if flaky.calls > before:
+            tries_at.append(clock["value"])
         later(clock, minutes=30)
-    assert flaky.calls == outbox.MAX_ATTEMPTS and emails() == []
+    assert emails() == [] and flaky.calls == len(tries_at) > 5
+    assert tries_at[-1] < start and tries_at[-1] >= start - outbox.LONGEST_WAIT - timedelta(minutes=30)
     [item] = OutboxItem.scan()
     assert item.status == "failed" and item.due_pk is None
     failed = messages.client_log("biz_salon", client_id_of(store, made["reference"]), status="failed")
-    assert [(e.channel, e.kind, e.attempts) for e in failed] == [("email", "confirmed", outbox.MAX_ATTEMPTS)]
-    assert "Rate exceeded" in failed[0].error
+    assert [(e.channel, e.kind, e.attempts) for e in failed] == [("email", "confirmed", flaky.calls)]
+    assert "Rate exceeded" in failed[0].error and failed[0].at == tries_at[-1]  # the next try would be too late
 
 
-def test_the_backoff_doubles(clock):
+def test_a_throttle_that_lasts_an_hour_delays_the_message_but_does_not_lose_it(client, salon, clock, flaky_ses):
+    flaky = flaky_ses(8)  # 1, 2, 4, 8, 16, 30, 30, 30 minutes: refused for about two hours
+    book(client)
+    for _ in range(30):
+        deliver(client)
+        later(clock, minutes=10)
+    assert len(emails()) == 1 and flaky.calls == 9
+
+
+def test_a_retry_a_late_job_finds_after_the_appointment_started_is_failed_not_sent(client, salon, store, clock,
+                                                                                   flaky_ses):
+    flaky = flaky_ses(1)
+    made = book(client)  # Tuesday 10:00 UTC
+    deliver(client)
+    later(clock, hours=28)  # the job stopped, and runs again at 11:00 on Tuesday
+    deliver(client)
+    assert emails() == [] and flaky.calls == 1
+    failed = messages.client_log("biz_salon", client_id_of(store, made["reference"]), status="failed")
+    assert [e.channel for e in failed] == ["email"] and "too late" in failed[0].error
+
+
+def test_the_backoff_doubles_up_to_30_minutes_between_tries(clock):
     now = clock["value"]
-    waits = [(outbox.retry_at(now, n) - now).total_seconds() / 60 for n in range(1, outbox.MAX_ATTEMPTS)]
-    assert waits == [1, 2, 4, 8] and outbox.retry_at(now, outbox.MAX_ATTEMPTS) is None
+    far = now + timedelta(days=7)
+    waits = [(outbox.retry_at(now, n, far) - now).total_seconds() / 60 for n in range(1, 9)]
+    assert waits == [1, 2, 4, 8, 16, 30, 30, 30]
+    assert outbox.retry_at(now, 10_000, far) == now + timedelta(minutes=30)
+
+
+def test_retries_stop_at_the_appointments_start_or_after_a_day(clock):
+    now = clock["value"]
+    start = now + timedelta(hours=3)
+    assert outbox.retry_until(now, start) == start  # a confirmation or a reminder: until the appointment
+    assert outbox.retry_until(now, now - timedelta(hours=1)) == now + timedelta(hours=24)  # already started
+    assert outbox.retry_until(now, None) == now + timedelta(hours=24)
+    assert outbox.retry_at(start - timedelta(minutes=31), 20, start) == start - timedelta(minutes=1)
+    assert outbox.retry_at(start - timedelta(minutes=30), 20, start) is None  # the next try would be too late
+    assert outbox.retry_at(start - timedelta(seconds=30), 1, start) is None
 
 
 def test_a_run_that_saw_the_item_late_sends_nothing_twice(client, salon, store, clock, ses):
