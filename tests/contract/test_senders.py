@@ -138,3 +138,28 @@ class TestMailer:
         with pytest.raises(NotSentError) as refused:
             backend.mailer(UNVERIFIED).send("nora@example.com", "Bienvenida", "Hola", "<p>Hola</p>")
         assert refused.value.code == "MessageRejected" and backend.emails() == []
+
+
+@pytest.mark.parametrize("raised, translated", [
+    ("ClientError", NotSentError),  # the provider answered no (a throttle, a 4xx or 5xx): safe to retry
+    ("EndpointConnectionError", NotSentError),  # no connection was ever made: nothing left, safe to retry
+    ("ConnectTimeoutError", NotSentError),
+    ("ReadTimeoutError", SendUnconfirmedError),  # the request went out and no answer came back
+    ("ConnectionClosedError", SendUnconfirmedError),
+])
+def test_the_adapters_tell_a_refusal_from_an_unknown_outcome(raised, translated):
+    from botocore import exceptions
+
+    def fail(**request):
+        if raised == "ClientError":
+            raise exceptions.ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "SendEmail")
+        raise getattr(exceptions, raised)(endpoint_url="https://provider.invalid/")
+
+    class Client:
+        send_email = publish = staticmethod(fail)
+
+    senders = AwsSenders(lambda: Client, lambda: Client)
+    for send in (lambda: senders.email(EMAIL, SENDER), lambda: senders.sms(SMS)):
+        with pytest.raises(translated) as caught:
+            send()
+        assert type(caught.value) is translated and caught.value.code in (raised, "Throttling")
