@@ -4,10 +4,10 @@ One outbox item is one booking change. A run claims it (a conditional write), co
 from the change's snapshot, sends each channel that is not final yet, and records the provider's
 message id, the log entries and the day's counts in one transaction. A channel the provider clearly
 refused (NotSentError: it answered no, or the request never left) is tried again later with backoff
-(notifications/outbox.py: at most 30 minutes apart, until the appointment starts, or for a day); then it
-is failed and listed for the backoffice. A send whose answer was lost (SendUnconfirmedError, or anything else raised once the send
-may have happened) is final as `unconfirmed`: the provider may have sent it, so it is never sent again.
-An address marked undeliverable is skipped.
+(notifications/outbox.py: at most 30 minutes apart, until the appointment starts, or for a day); then
+it is failed and listed for the backoffice. A send whose answer was lost (SendUnconfirmedError, or
+anything else raised once the send may have happened) is final as `unconfirmed`: the provider may have
+sent it, so it is never sent again. An address marked undeliverable is skipped.
 
 Exactly once: a send happens only under a claim, and a claim is only ever taken from the due key
 the run saw. A run that dies between sending and recording leaves its claim to expire; the item then
