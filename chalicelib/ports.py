@@ -112,8 +112,19 @@ class Directory(Protocol):
 
 # -- Turno's own emails (SES) --------------------------------------------------------------------------
 class NotSentError(Exception):
-    """The provider refused or failed to send; nothing went out, and it may be tried again later.
+    """The provider refused (it answered: a throttle, a 4xx or 5xx) or the request never left (no connection
+    could be made); nothing went out, and it may be tried again later.
     `code` is the provider's error code, safe to log (the message may name an address)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SendUnconfirmedError(Exception):
+    """The request may have reached the provider, but no answer came back (a read timeout, a dropped
+    connection): the message may well have gone out. Never sent again automatically (a client would get it
+    twice); the message log shows it as `unconfirmed`. `code` names the failure, safe to log."""
 
     def __init__(self, message: str, code: str = "") -> None:
         super().__init__(message)

@@ -39,10 +39,10 @@ def cognito():
 
 @lru_cache(maxsize=1)
 def sesv2():
-    """SES v2, for every email (clients' messages and Turno's own)."""
+    """SES v2, for every email (clients' messages and Turno's own); no botocore retries (see `_send_once`)."""
     import boto3
 
-    return boto3.client("sesv2", region_name=settings().region)
+    return boto3.client("sesv2", region_name=settings().region, config=_send_once())
 
 
 @lru_cache(maxsize=1)
@@ -55,10 +55,19 @@ def clients():
 
 @lru_cache(maxsize=1)
 def sns():
-    """SNS, for clients' SMS (transactional)."""
+    """SNS, for clients' SMS (transactional); no botocore retries (see `_send_once`)."""
     import boto3
 
-    return boto3.client("sns", region_name=settings().region)
+    return boto3.client("sns", region_name=settings().region, config=_send_once())
+
+
+def _send_once():
+    """One HTTP request per send: botocore would retry a read timeout or a dropped connection, and a
+    provider that accepted the first request would then send the message twice. The delivery retries
+    what was clearly refused itself (chalicelib/adapters/aws_senders.py, notifications/outbox.py)."""
+    from botocore.config import Config
+
+    return Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 def directory() -> "Directory":

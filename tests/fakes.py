@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from chalicelib.notifications.compose import Message
 from chalicelib.ports import (
-    NewPasswordChallenge, NotAuthorizedError, NotSentError, ThrottledError, Tokens, UserExistsError,
-    UserNotFoundError, WeakPasswordError,
+    NewPasswordChallenge, NotAuthorizedError, NotSentError, SendUnconfirmedError, ThrottledError, Tokens,
+    UserExistsError, UserNotFoundError, WeakPasswordError,
 )
 
 SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
@@ -192,27 +192,39 @@ class FakeMailer:
 @dataclass
 class FakeSenders:
     """The delivery's Senders in memory: `emails` holds (sender, message), `sms` the messages. Like SES, an
-    unverified sender is refused; `fail("email"|"sms", n)` makes the next n sends of a channel fail."""
+    unverified sender is refused; `fail("email"|"sms", n)` makes the next n sends of a channel fail (refused:
+    nothing sent), `lose_answer(channel, n)` the next n sends go out and then raise as if the answer was lost."""
 
     verified: set[str] = field(default_factory=lambda: {"no-reply@turno.example"})
     emails: list[tuple[str, Message]] = field(default_factory=list)
     sms_sent: list[Message] = field(default_factory=list)
     _failures: dict[str, int] = field(default_factory=dict)
+    _lost: dict[str, int] = field(default_factory=dict)
 
     def fail(self, channel: str, sends: int = 1) -> None:
         self._failures[channel] = sends
+
+    def lose_answer(self, channel: str, sends: int = 1) -> None:
+        self._lost[channel] = sends
 
     def email(self, message: Message, sender: str) -> str:
         self._maybe_fail("email")
         if sender not in self.verified:
             raise NotSentError("MessageRejected: Email address is not verified.", "MessageRejected")
         self.emails.append((sender, message))
+        self._maybe_lose("email")
         return f"fake-email-{uuid.uuid4()}"
 
     def sms(self, message: Message) -> str:
         self._maybe_fail("sms")
         self.sms_sent.append(message)
+        self._maybe_lose("sms")
         return f"fake-sms-{uuid.uuid4()}"
+
+    def _maybe_lose(self, channel: str) -> None:
+        if self._lost.get(channel):
+            self._lost[channel] -= 1
+            raise SendUnconfirmedError("sent but not confirmed: Read timeout", "ReadTimeoutError")
 
     def _maybe_fail(self, channel: str) -> None:
         if self._failures.get(channel):

@@ -94,4 +94,5 @@ class MessageCount:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    unconfirmed: int = 0  # sent, but the provider's answer was lost
     segments: int = 0

@@ -2,9 +2,12 @@
 
 One outbox item is one booking change. A run claims it (a conditional write), composes its messages
 from the change's snapshot, sends each channel that is not final yet, and records the provider's
-message id, the log entries and the day's counts in one transaction. A channel whose send raised
-is tried again later with exponential backoff (notifications/outbox.py); after the last try it is
-failed and listed for the backoffice. An address marked undeliverable is skipped.
+message id, the log entries and the day's counts in one transaction. A channel the provider clearly
+refused (NotSentError: it answered no, or the request never left) is tried again later with backoff
+(notifications/outbox.py: at most 30 minutes apart, until the appointment starts, or for a day); then
+it is failed and listed for the backoffice. A send whose answer was lost (SendUnconfirmedError, or
+anything else raised once the send may have happened) is final as `unconfirmed`: the provider may have
+sent it, so it is never sent again. An address marked undeliverable is skipped.
 
 Exactly once: a send happens only under a claim, and a claim is only ever taken from the due key
 the run saw. A run that dies between sending and recording leaves its claim to expire; the item then
@@ -23,7 +26,7 @@ from ..domain.calendar import UTC
 from ..domain.model import AppointmentStatus, Business, Catalog, Client
 from ..errors import NotFoundError
 from ..observability import logger as log
-from ..ports import AgendaStore
+from ..ports import AgendaStore, NotSentError
 from ..repositories import messages as repo
 from ..repositories.notification_settings import notification_settings
 from . import outbox
@@ -36,7 +39,8 @@ COMPOSE = "compose"  # the pseudo-channel of a message that could not even be re
 
 class Senders(Protocol):
     """SES and SNS on AWS (chalicelib/adapters/aws_senders.py), a fake in tests; the edge picks (wiring.py).
-    A send that fails raises (chalicelib.ports.NotSentError from the adapters): the channel is retried."""
+    A refused send raises chalicelib.ports.NotSentError (the channel is retried); a send whose outcome is
+    unknown raises SendUnconfirmedError (the channel is final, `unconfirmed`, never sent again)."""
 
     def email(self, message: Message, sender: str) -> str: ...  # returns the provider's message id
     def sms(self, message: Message) -> str: ...
@@ -63,8 +67,8 @@ class Run:
     send: Senders
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     preferences: dict[str, NotificationSettings] = field(default_factory=dict)
-    report: dict[str, int] = field(default_factory=lambda: {"sent": 0, "failed": 0, "skipped": 0, "retry": 0,
-                                                            "lost": 0})
+    report: dict[str, int] = field(default_factory=lambda: {"sent": 0, "failed": 0, "skipped": 0,
+                                                            "unconfirmed": 0, "retry": 0, "lost": 0})
 
     def catalog(self, business_id: str) -> Catalog:
         if business_id not in self.catalogs:
@@ -112,6 +116,7 @@ def deliver(item: OutboxMessage, run: Run) -> None:
         messages = []
         deliveries[COMPOSE] = {"status": "failed" if interrupted else "retry", "error": "cannot render the text"}
     marks = repo.undeliverable((m.channel, m.to) for m in messages)
+    too_late = run.now >= outbox.retry_until(item.due, appointment.start)  # a job that ran late found a retry
     for message in messages:
         d = deliveries.setdefault(message.channel, {"status": "pending"})
         if d["status"] in repo.FINAL:
@@ -121,6 +126,8 @@ def deliver(item: OutboxMessage, run: Run) -> None:
             d.update(status="skipped", error=f"undeliverable ({marks[(message.channel, message.to)]})")
         elif interrupted and d["status"] in ("pending", "retry"):
             d.update(status="failed", error="interrupted while sending: not sent again")
+        elif too_late and d["status"] == "retry":
+            d.update(status="failed", error=f"{d.get('error') or 'not sent'} (not tried again: too late)")
         else:
             _send(message, d, run)
     _close(item, deliveries, run)
@@ -162,10 +169,16 @@ def _send(message: Message, d: dict, run: Run) -> None:
             d["provider_id"] = run.send.email(message, sender_address())
         else:
             d["provider_id"] = run.send.sms(message)
-    except Exception as error:  # noqa: BLE001 - SES/SNS refused or failed: keep it for the retry
+    except NotSentError as error:  # SES/SNS refused, or the request never left: safe to try again
         log.warning("%s %s not sent, kept for a retry: %s", message.channel, message.kind.value,  # no address:
-                    getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__)  # nor text
+                    error.code or type(error).__name__)  # nor text
         d.update(status="retry", error=str(error)[:300])
+        return
+    except Exception as error:  # noqa: BLE001 - SendUnconfirmedError, or a failure we cannot place: it may
+        # have gone out, and a client must never get it twice, so it is final and shown as such
+        log.warning("%s %s sent but not confirmed, not sent again: %s", message.channel, message.kind.value,
+                    getattr(error, "code", "") or type(error).__name__)
+        d.update(status="unconfirmed", sent_at=run.now.isoformat(), error=str(error)[:300])
         return
     d.update(status="sent", sent_at=run.now.isoformat(), error=None)
 
@@ -173,7 +186,8 @@ def _send(message: Message, d: dict, run: Run) -> None:
 def _close(item: OutboxMessage, deliveries: dict, run: Run) -> None:
     attempts = item.attempts  # the claim counted this try (and refreshed the item)
     waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
-    retry = outbox.retry_at(run.now, attempts) if waiting else None
+    retry = outbox.retry_at(run.now, attempts, outbox.retry_until(item.due, item.appointment.start)) \
+        if waiting else None
     if waiting and retry is None:
         for d in waiting:
             d.update(status="failed", error=d.get("error") or "not sent")

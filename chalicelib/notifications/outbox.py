@@ -14,8 +14,9 @@ from ..domain.agenda_change import AgendaChange
 from ..domain.model import Appointment, AppointmentStatus as S
 from ..domain.messages import DueReminder, MessageKind, OutboxMessage
 
-MAX_ATTEMPTS = 5  # sends tried before a message is marked failed
-FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 minutes: the last try is ~15 minutes after the first
+FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8, 16 minutes...
+LONGEST_WAIT = timedelta(minutes=30)  # ...and never more than this between two tries
+GIVE_UP_AFTER = timedelta(hours=24)  # for a message whose appointment has started (or is unknown)
 LEASE = timedelta(minutes=5)  # a claimed message nobody finished within this was interrupted mid-send
 
 
@@ -92,8 +93,21 @@ def reminder_message(due: DueReminder, now: datetime) -> OutboxMessage:
     return OutboxMessage(id=ident, appointment=due.appointment, kind=MessageKind.REMINDER, due=now)
 
 
-def retry_at(now: datetime, attempts: int) -> datetime | None:
-    """When to try again after `attempts` failed tries (exponential backoff); None when that was the last."""
-    if attempts >= MAX_ATTEMPTS:
-        return None
-    return now + FIRST_RETRY * (2 ** (attempts - 1))
+def retry_until(created: datetime, appointment_start: datetime | None) -> datetime:
+    """Until when a refused message is still worth another try: until its appointment starts (a
+    confirmation or a reminder after that helps nobody), or for a day when the appointment had already
+    started when the message was written (or is unknown)."""
+    if appointment_start is not None and appointment_start > created:
+        return appointment_start
+    return created + GIVE_UP_AFTER
+
+
+def retry_at(now: datetime, attempts: int, until: datetime) -> datetime | None:
+    """When to try again after `attempts` refused tries: 1, 2, 4... minutes later, at most LONGEST_WAIT,
+    while that is still before `until` (retry_until); None when that was the last try.
+
+    Only refusals come here (the provider answered no, or the request never left): sending again cannot
+    make a duplicate, so a throttle that lasts an hour costs a late message, never a lost one."""
+    wait = min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_WAIT)
+    after = now + wait
+    return after if after < until else None

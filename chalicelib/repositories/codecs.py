@@ -229,7 +229,7 @@ def logged_message(item: MessageLogItem) -> LoggedMessage:
 def message_count(item: MessageCountItem) -> MessageCount:
     return MessageCount(day=item.day, kind=item.message_kind, channel=item.channel, sent=int(item.sent or 0),
                         failed=int(item.failed or 0), skipped=int(item.skipped or 0),
-                        segments=int(item.segments or 0))
+                        unconfirmed=int(item.unconfirmed or 0), segments=int(item.segments or 0))
 
 
 def audit_item(entry: AuditEntry) -> AuditItem:

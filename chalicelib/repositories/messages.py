@@ -10,7 +10,9 @@ saw, so two overlapping runs never both take the same work.
 """
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Iterable, Iterator
@@ -21,6 +23,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.calendar import UTC
 from ..domain.messages import DueReminder, LoggedMessage, MessageCount, OutboxMessage
 from ..domain.model import Appointment
+from ..observability import logger as log
 from . import codecs
 from .codecs import OUTBOX, due_key, iso
 from .tables import (
@@ -36,7 +39,9 @@ from .transactions import connection
 REMIND = "REMIND"
 LOOKBACK_DAYS = 2  # partitions before today still read: work a stopped job left behind is found for two days
 KEEP_DONE = timedelta(days=30)  # finished outbox items stay this long (the message log keeps the story)
-FINAL = frozenset({"sent", "failed", "skipped"})
+FINAL = frozenset({"sent", "failed", "skipped", "unconfirmed"})  # unconfirmed: sent, its answer lost
+FINISH_ATTEMPTS = 5  # bookkeeping transactions tried when DynamoDB cancels one for a concurrent one
+FINISH_PAUSE = 0.05  # seconds, growing with each try and jittered so two runs stop colliding
 
 
 def _due(queue: str, now: datetime, model) -> Iterator:
@@ -101,7 +106,7 @@ class Outcome:
     """One channel's final state, for the log and the counts."""
 
     channel: str
-    status: str  # sent | failed | skipped
+    status: str  # sent | failed | skipped | unconfirmed
     delivery: dict
     day: date  # the business's local day it happened, for the counts
 
@@ -109,8 +114,30 @@ class Outcome:
 def finish(item: OutboxMessage, deliveries: dict, now: datetime, retry: datetime | None,
            outcomes: Iterable[Outcome]) -> bool:
     """Record what this run did, all at once: the outbox message (done, failed, or due again at `retry`),
-    a log entry per channel that reached its final state, and the day's counts. False if the claim was lost."""
+    a log entry per channel that reached its final state, and the day's counts. False if the claim was lost.
+
+    Two runs finishing together update the same day's counter, and DynamoDB may cancel one of the two
+    transactions (`TransactionConflict`). A cancelled transaction wrote nothing, so it is simply tried again:
+    a conflict on a counter must never turn a message that went out into one the log calls failed."""
     outcomes = list(outcomes)
+    for attempt in range(1, FINISH_ATTEMPTS + 1):
+        try:
+            _finish(item, deliveries, now, retry, outcomes)
+            return True
+        except TransactWriteError as error:
+            reasons = [r.code for r in error.cancellation_reasons or [] if r]
+            if "ConditionalCheckFailed" in reasons:
+                return False  # the claim expired and another run took the item over
+            if "TransactionConflict" not in reasons or attempt == FINISH_ATTEMPTS:
+                raise
+            log.info("message bookkeeping of %s met a concurrent transaction (try %d): trying again",
+                     item.id, attempt)
+            time.sleep(FINISH_PAUSE * attempt * (0.5 + random.random()))
+    return False  # not reached
+
+
+def _finish(item: OutboxMessage, deliveries: dict, now: datetime, retry: datetime | None,
+            outcomes: list[Outcome]) -> None:
     kind = item.kind.value if item.kind else None
     if retry is not None:
         status = "pending"
@@ -123,31 +150,25 @@ def finish(item: OutboxMessage, deliveries: dict, now: datetime, retry: datetime
     else:
         actions += [OutboxItem.due_pk.remove(), OutboxItem.due_sk.remove(), OutboxItem.finished_at.set(now),
                     OutboxItem.expires_at.set(now + KEEP_DONE)]
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.update(_key(item), actions, condition=OutboxItem.claim == item.claim)
-            for outcome in outcomes:
-                d = outcome.delivery
-                sk = f"{iso(now)}#{item.id}#{outcome.channel}"
-                tx.save(MessageLogItem(
-                    pk=f"BIZ#{item.business_id}#MSGLOG#{item.client_id}", sk=sk,
-                    agenda_pk=f"BIZ#{item.business_id}#MSGS", agenda_sk=sk,
-                    outbox_id=item.id, reference=item.reference, client_id=item.client_id, message_kind=kind,
-                    channel=outcome.channel, status=outcome.status, to=d.get("to"), at=now,
-                    attempts=item.attempts, segments=d.get("segments"), encoding=d.get("encoding"),
-                    provider_id=d.get("provider_id"), error=d.get("error"),
-                ))
-            for (day, channel), group in _by_day_and_channel(outcomes).items():
-                count = MessageCountItem(pk=f"BIZ#{item.business_id}#MSGCOUNT", sk=f"{day}#{kind}#{channel}")
-                adds = [getattr(MessageCountItem, name).add(n) for name, n in group.items() if n]
-                tx.update(count, [MessageCountItem.kind.set(MessageCountItem), MessageCountItem.day.set(day),
-                                  MessageCountItem.message_kind.set(kind), MessageCountItem.channel.set(channel),
-                                  *adds])
-    except TransactWriteError as error:
-        if any(r and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []):
-            return False  # the claim expired and another run took the item over
-        raise
-    return True
+    with TransactWrite(connection=connection()) as tx:
+        tx.update(_key(item), actions, condition=OutboxItem.claim == item.claim)
+        for outcome in outcomes:
+            d = outcome.delivery
+            sk = f"{iso(now)}#{item.id}#{outcome.channel}"
+            tx.save(MessageLogItem(
+                pk=f"BIZ#{item.business_id}#MSGLOG#{item.client_id}", sk=sk,
+                agenda_pk=f"BIZ#{item.business_id}#MSGS", agenda_sk=sk,
+                outbox_id=item.id, reference=item.reference, client_id=item.client_id, message_kind=kind,
+                channel=outcome.channel, status=outcome.status, to=d.get("to"), at=now,
+                attempts=item.attempts, segments=d.get("segments"), encoding=d.get("encoding"),
+                provider_id=d.get("provider_id"), error=d.get("error"),
+            ))
+        for (day, channel), group in _by_day_and_channel(outcomes).items():
+            count = MessageCountItem(pk=f"BIZ#{item.business_id}#MSGCOUNT", sk=f"{day}#{kind}#{channel}")
+            adds = [getattr(MessageCountItem, name).add(n) for name, n in group.items() if n]
+            tx.update(count, [MessageCountItem.kind.set(MessageCountItem), MessageCountItem.day.set(day),
+                              MessageCountItem.message_kind.set(kind), MessageCountItem.channel.set(channel),
+                              *adds])
 
 
 def _by_day_and_channel(outcomes: list[Outcome]) -> dict[tuple[str, str], dict[str, int]]:
@@ -156,7 +177,7 @@ def _by_day_and_channel(outcomes: list[Outcome]) -> dict[tuple[str, str], dict[s
         if o.channel not in ("email", "sms"):
             continue
         group = groups.setdefault((o.day.isoformat(), o.channel), {"sent": 0, "failed": 0, "skipped": 0,
-                                                                   "segments": 0})
+                                                                   "unconfirmed": 0, "segments": 0})
         group[o.status] += 1
         if o.status == "sent":
             group["segments"] += int(o.delivery.get("segments") or 0)

@@ -283,6 +283,7 @@ class MessageCountItem(Item, discriminator="message_count"):
     sent = NumberAttribute(default=0)
     failed = NumberAttribute(default=0)
     skipped = NumberAttribute(default=0)
+    unconfirmed = NumberAttribute(default=0)  # sent, but the provider's answer was lost
     segments = NumberAttribute(default=0)
 
 

@@ -12,7 +12,7 @@ from ..domain.messages import LoggedMessage
 from . import clients
 
 MAX_REPORT_DAYS = 366
-STATUSES = ("sent", "failed", "skipped")
+STATUSES = ("sent", "failed", "skipped", "unconfirmed")
 
 
 def client_messages(repo: ClientRepository, principal: Principal, client_id: str, status: str | None,
@@ -31,10 +31,11 @@ def counts(principal: Principal, first: date, last: date) -> dict:
     if (last - first).days + 1 > MAX_REPORT_DAYS:
         raise ValidationError(f"at most {MAX_REPORT_DAYS} days at a time", field="to", code="range_too_long")
     totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
-        ("sent", "failed", "skipped", "segments"), 0))
+        ("sent", "failed", "skipped", "unconfirmed", "segments"), 0))
     days = []
     for count in messages.counts(principal.business_id, first, last):
-        figures = {"sent": count.sent, "failed": count.failed, "skipped": count.skipped, "segments": count.segments}
+        figures = {"sent": count.sent, "failed": count.failed, "skipped": count.skipped,
+                   "unconfirmed": count.unconfirmed, "segments": count.segments}
         days.append({"day": count.day, "kind": count.kind, "channel": count.channel, **figures})
         for name, value in figures.items():
             totals[(count.kind, count.channel)][name] += value

@@ -157,14 +157,14 @@ def test_no_line_holds_a_clients_contact_or_a_token_and_each_carries_its_keys(
     assert run(client, "deliver_outbox")["sent"] >= 4
     from botocore.exceptions import ClientError
 
-    from chalicelib.adapters.aws_senders import AwsSenders
+    from chalicelib import wiring
 
-    def refused(self, message, sender):
+    def refused(**request):
         raise ClientError({"Error": {"Code": "MessageRejected", "Message": f"Email address is not verified: "
-                                     f"{message.to}"}}, "SendEmail")
+                                     f"{request['Destination']['ToAddresses'][0]}"}}, "SendEmail")
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(AwsSenders, "email", refused)
+    with pytest.MonkeyPatch.context() as patch:  # SES itself refuses: the adapter translates, delivery retries
+        patch.setattr(wiring.sesv2(), "send_email", refused)
         cancelled = post(client, f"/public/bookings/{reference}/cancel", {"token": token})
         assert cancelled.status_code == 200, cancelled.body
         assert run(client, "deliver_outbox")["retry"] == 1

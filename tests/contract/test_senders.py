@@ -1,6 +1,7 @@
 """One test class, two back ends: the fake senders and mailer (tests/fakes.py) and the AWS adapters on moto's
 SES and SNS. What is sent is recorded (moto keeps it too), and an unverified sender is refused with our
-own NotSentError, never a botocore exception."""
+own NotSentError, never a botocore exception; a send whose answer is lost after it went out is our own
+SendUnconfirmedError, never a NotSentError (which would have it sent again)."""
 from __future__ import annotations
 
 import email
@@ -14,7 +15,7 @@ from chalicelib.adapters.aws_senders import AwsSenders, SesMailer
 from chalicelib.notifications.compose import Message
 from chalicelib.notifications.delivery import Senders
 from chalicelib.domain.messages import MessageKind
-from chalicelib.ports import Mailer, NotSentError
+from chalicelib.ports import Mailer, NotSentError, SendUnconfirmedError
 from tests.fakes import FakeMailer, FakeSenders
 
 REGION = "eu-west-1"
@@ -32,6 +33,7 @@ class Backend:
     mailer: Callable[[str], Mailer]  # a mailer sending from this address
     emails: Callable[[], list[tuple[str, str, str]]]  # (from, to, subject) of what went out
     sms: Callable[[], list[tuple[str, str]]]  # (phone, text)
+    lose_answer: Callable[[str], None]  # the next send on this channel goes out and its answer is lost
 
 
 @pytest.fixture(params=["fake", "moto"])
@@ -48,7 +50,8 @@ def backend(request):
             return ([(s, m.to, m.subject) for s, m in senders.emails]
                     + [(m.sender, m.to, m.subject) for each in mailers for m in each.sent])
 
-        yield Backend(senders, mailer, emails, lambda: [(m.to, m.text) for m in senders.sms_sent])
+        yield Backend(senders, mailer, emails, lambda: [(m.to, m.text) for m in senders.sms_sent],
+                      lambda channel: senders.lose_answer(channel))
         return
     import boto3
     from moto.core import DEFAULT_ACCOUNT_ID
@@ -69,8 +72,35 @@ def backend(request):
                 found.append((sent.source, sent.destinations["ToAddresses"][0], sent.subject))
         return found
 
-    yield Backend(AwsSenders(lambda: ses, lambda: sns), lambda sender: SesMailer(lambda: ses, sender), emails,
-                  lambda: list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()))
+    clients = {"email": ses, "sms": sns}
+
+    def lose_answer(channel: str) -> None:
+        real, operation = clients[channel], {"email": "send_email", "sms": "publish"}[channel]
+        clients[channel] = _AnswerLost(real, operation, lambda: clients.__setitem__(channel, real))
+
+    yield Backend(AwsSenders(lambda: clients["email"], lambda: clients["sms"]),
+                  lambda sender: SesMailer(lambda: ses, sender), emails,
+                  lambda: list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()), lose_answer)
+
+
+class _AnswerLost:
+    """A boto3 client whose next `operation` reaches moto (which sends) and then times out reading the answer."""
+
+    def __init__(self, real, operation: str, done: Callable[[], None]) -> None:
+        self.real, self.operation, self.done = real, operation, done
+
+    def __getattr__(self, name):
+        if name != self.operation:
+            return getattr(self.real, name)
+
+        def call(**kwargs):
+            from botocore.exceptions import ReadTimeoutError
+
+            getattr(self.real, name)(**kwargs)
+            self.done()
+            raise ReadTimeoutError(endpoint_url="https://provider.invalid/")
+
+        return call
 
 
 class TestSenders:
@@ -85,6 +115,19 @@ class TestSenders:
         assert backend.emails() == []
 
 
+    def test_a_send_whose_answer_is_lost_went_out_and_says_unconfirmed_not_refused(self, backend):
+        backend.lose_answer("email")
+        backend.lose_answer("sms")
+        with pytest.raises(SendUnconfirmedError) as email:
+            backend.senders.email(EMAIL, SENDER)
+        with pytest.raises(SendUnconfirmedError):
+            backend.senders.sms(SMS)
+        assert not isinstance(email.value, NotSentError) and email.value.code == "ReadTimeoutError"
+        assert backend.emails() == [(SENDER, "eva@example.com", "Cita confirmada")]
+        assert backend.sms() == [("+34612345678", "Cita confirmada: mar 10:00")]
+        assert backend.senders.email(EMAIL, SENDER)  # the next send is answered again
+
+
 class TestMailer:
     def test_turnos_own_email_goes_out_from_its_sender(self, backend):
         assert backend.mailer(SENDER).send("nora@example.com", "Bienvenida", "Hola", "<p>Hola</p>")
@@ -94,3 +137,28 @@ class TestMailer:
         with pytest.raises(NotSentError) as refused:
             backend.mailer(UNVERIFIED).send("nora@example.com", "Bienvenida", "Hola", "<p>Hola</p>")
         assert refused.value.code == "MessageRejected" and backend.emails() == []
+
+
+@pytest.mark.parametrize("raised, translated", [
+    ("ClientError", NotSentError),  # the provider answered no (a throttle, a 4xx or 5xx): safe to retry
+    ("EndpointConnectionError", NotSentError),  # no connection was ever made: nothing left, safe to retry
+    ("ConnectTimeoutError", NotSentError),
+    ("ReadTimeoutError", SendUnconfirmedError),  # the request went out and no answer came back
+    ("ConnectionClosedError", SendUnconfirmedError),
+])
+def test_the_adapters_tell_a_refusal_from_an_unknown_outcome(raised, translated):
+    from botocore import exceptions
+
+    def fail(**request):
+        if raised == "ClientError":
+            raise exceptions.ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "SendEmail")
+        raise getattr(exceptions, raised)(endpoint_url="https://provider.invalid/")
+
+    class Client:
+        send_email = publish = staticmethod(fail)
+
+    senders = AwsSenders(lambda: Client, lambda: Client)
+    for send in (lambda: senders.email(EMAIL, SENDER), lambda: senders.sms(SMS)):
+        with pytest.raises(translated) as caught:
+            send()
+        assert type(caught.value) is translated and caught.value.code in (raised, "Throttling")

@@ -13,15 +13,20 @@ from tests.notifications.delivery_helpers import deliver, later
 
 @pytest.fixture
 def messages_sent(seeded, client, clock, monkeypatch):
-    """The seeded booking's confirmation: the SMS goes, the email fails every try."""
+    """The seeded booking's confirmation: the SMS goes, the email is refused at every try; the try at
+    08:58 UTC on Tuesday is the last before the appointment (09:00 UTC) and fails it."""
+    tries = []
+
     def fail(**kwargs):
+        tries.append(kwargs)
         raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "SES is down"}}, "SendEmail")
 
     monkeypatch.setattr(wiring.sesv2(), "send_email", fail)
-    for _ in range(outbox.MAX_ATTEMPTS):
+    deliver(client)  # Monday 07:00 UTC
+    for wait in (dict(hours=8), dict(hours=8), dict(hours=9, minutes=58)):
+        later(clock, **wait)  # one try per run: the retry was due long ago
         deliver(client)
-        later(clock, minutes=20)
-    return seeded
+    return {**seeded, "tries": len(tries)}
 
 
 def test_a_client_log_lists_each_message_with_its_failed_one(client, login, messages_sent):
@@ -31,7 +36,7 @@ def test_a_client_log_lists_each_message_with_its_failed_one(client, login, mess
         ("confirmed", "email", "failed"), ("confirmed", "sms", "sent")]  # newest first
     failed = client.http.get(path + "?status=failed", headers=login(Level.RECEPTION_FULL)).json_body["messages"]
     assert len(failed) == 1 and failed[0]["to"] == "eva.private@example.com" and "SES is down" in failed[0]["error"]
-    assert failed[0]["attempts"] == outbox.MAX_ATTEMPTS
+    assert failed[0]["attempts"] == messages_sent["tries"] == 4
     [sms] = [m for m in body["messages"] if m["channel"] == "sms"]
     assert sms["segments"] >= 1 and sms["encoding"] in ("GSM-7", "UCS-2")
 
@@ -62,7 +67,8 @@ def test_counts_per_kind_and_channel_over_a_period(client, login, messages_sent)
     assert response.status_code == 200
     totals = {(t["kind"], t["channel"]): (t["sent"], t["failed"]) for t in response.json_body["totals"]}
     assert totals == {("confirmed", "email"): (0, 1), ("confirmed", "sms"): (1, 0)}
-    assert {d["day"] for d in response.json_body["days"]} == {"2026-03-23"}
+    assert {(d["day"], d["channel"]) for d in response.json_body["days"]} == {
+        ("2026-03-23", "sms"), ("2026-03-24", "email")}  # the email failed on Tuesday, at its last try
     empty = client.http.get("/admin/reports/messages?from=2026-04-01&to=2026-04-30",
                             headers=login(Level.RECEPTION_FULL)).json_body
     assert empty["totals"] == [] and empty["days"] == []
@@ -104,3 +110,31 @@ def test_backoffice_actions_cause_their_messages_through_the_same_outbox(client,
     assert backoffice_kinds(store, reference) == [
         ("cancelled", "email"), ("cancelled", "sms"), ("confirmed", "email"), ("confirmed", "email"),
         ("confirmed", "sms"), ("confirmed", "sms"), ("rescheduled", "email"), ("rescheduled", "sms")]
+
+
+def test_a_message_whose_answer_was_lost_is_listed_and_counted_as_unconfirmed(seeded, client, login, clock,
+                                                                              monkeypatch):
+    """Given SES sent the confirmation but its answer was lost, the backoffice sees it as `unconfirmed` (not
+    sent again, not failed) in the client's log, filtered by that status, and in the report's counts."""
+    from botocore.exceptions import ReadTimeoutError
+
+    ses = wiring.sesv2()
+    real = ses.send_email
+
+    def sent_then_lost(**kwargs):
+        real(**kwargs)
+        raise ReadTimeoutError(endpoint_url="https://provider.invalid/")
+
+    monkeypatch.setattr(ses, "send_email", sent_then_lost)
+    deliver(client)
+    later(clock, minutes=30)
+    deliver(client)
+    path = f"/admin/clients/{seeded['client']}/messages"
+    listed = client.http.get(path + "?status=unconfirmed", headers=login(Level.RECEPTION_FULL))
+    assert listed.status_code == 200
+    [entry] = listed.json_body["messages"]
+    assert (entry["channel"], entry["status"]) == ("email", "unconfirmed") and "not confirmed" in entry["error"]
+    report = client.http.get("/admin/reports/messages?from=2026-03-01&to=2026-03-31",
+                             headers=login(Level.RECEPTION_FULL)).json_body
+    totals = {(t["kind"], t["channel"]): (t["sent"], t["failed"], t["unconfirmed"]) for t in report["totals"]}
+    assert totals == {("confirmed", "email"): (0, 0, 1), ("confirmed", "sms"): (1, 0, 0)}
