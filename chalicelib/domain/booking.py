@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
-from ..errors import NotFoundError, SlotUnavailableError, ValidationError
+from ..errors import NotFoundError, UnprocessableError, ValidationError
 from .availability import Resource, Slot, SlotQuery, free_slots
 from .calendar import UTC, Interval
 from .model import Appointment, Catalog, Service, ServiceStatus, Staff
@@ -106,7 +106,7 @@ def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start:
     day = start.astimezone(catalog.business.tz).date()
     found = next((s for s in slots(catalog, service, staff, (), day, day, now) if s.start == start), None)
     if found is None:
-        raise SlotUnavailableError("there is no slot at that time", field="start", code="not_a_slot")
+        raise UnprocessableError("there is no slot at that time", field="start", code="not_a_slot")
     return Offer(service, found, found.staff)
 
 

@@ -17,7 +17,7 @@ from ..domain.audit import AuditEntry
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
 from ..domain.transitions import Action, next_status
-from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
+from ..errors import ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from ..repositories.clients import ClientRepository, valid_id
 from . import agenda_changes, audit
 from ..ports import AgendaStore
@@ -229,8 +229,8 @@ def _check_hours(catalog: Catalog, service: Service, member: Staff, start: datet
     on the 5-minute grid). Whether they are free is for the lock units to say, at write time."""
     day = start.astimezone(catalog.business.tz).date()
     if not any(s.start == start for s in slots(catalog, service, [member], (), day, day, now, online=False)):
-        raise SlotUnavailableError(f"{member.name} does not work then, or the service does not fit",
-                                   field="start", code="outside_hours")
+        raise UnprocessableError(f"{member.name} does not work then, or the service does not fit",
+                                 field="start", code="outside_hours")
 
 
 @dataclass(frozen=True)

@@ -67,11 +67,11 @@ def test_backoffice_bookings_must_fit_the_professionals_hours(client, login, eva
     headers = login(DESK)
     for start in ("2026-03-24T13:00:00+01:00", "2026-03-24T08:00:00+01:00", "2026-03-24T11:02:00+01:00"):
         response = book(client, headers, start=start, client=eva)
-        assert response.status_code == 409, start
+        assert response.status_code == 422, start
         assert error(response)["code"] == "outside_hours"
     # Bea is on leave on the 26th
     response = book(client, headers, start="2026-03-26T11:00:00+01:00", client=eva, staff="stf_bea")
-    assert response.status_code == 409 and error(response)["code"] == "outside_hours"
+    assert response.status_code == 422 and error(response)["code"] == "outside_hours"
 
 
 def test_booking_input_is_checked(client, login, eva):

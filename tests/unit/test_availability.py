@@ -21,7 +21,7 @@ from chalicelib.domain.model import (
     Source,
     Staff,
 )
-from chalicelib.errors import SlotUnavailableError, ValidationError
+from chalicelib.errors import UnprocessableError, ValidationError
 from tests import factories
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -190,7 +190,7 @@ def test_given_a_start_outside_the_rules_then_it_is_refused_with_a_reason(start,
 
 def test_given_a_start_off_the_grid_then_it_is_not_a_slot():
     cat = catalog()
-    with pytest.raises(SlotUnavailableError) as refused:
+    with pytest.raises(UnprocessableError) as refused:
         offer_for(cat, CUT, cat.staff, local(date(2026, 3, 24), 11, 7).astimezone(UTC), NOW)
     assert refused.value.code == "not_a_slot"
 
