@@ -53,7 +53,7 @@ class SlotQuery:
     buffer_after_minutes: int
     step_minutes: int
     earliest: datetime  # now + minimum notice
-    latest: datetime  # now + booking horizon
+    latest: datetime  # the end of the booking horizon: no start at or after it
     pools: Sequence[Sequence[Resource]]  # one free member of each pool is needed; the first leads
     ignore_busy: bool = False  # total availability: existing appointments do not block
 
@@ -68,7 +68,7 @@ def free_slots(query: SlotQuery) -> list[Slot]:
     before, after = timedelta(minutes=query.buffer_before_minutes), timedelta(minutes=query.buffer_after_minutes)
     slots = []
     for start in starts:
-        if not query.earliest <= start <= query.latest:
+        if not query.earliest <= start < query.latest:
             continue
         appointment = Interval(start, start + duration)
         busy = Interval(start - before, appointment.end + after)

@@ -70,6 +70,20 @@ def test_given_a_horizon_when_listing_beyond_it_then_no_slots():
     assert found == []
 
 
+@pytest.mark.parametrize("looking_at", [NOW, NOW + timedelta(hours=15, minutes=30)])  # 08:00 and 23:30 local
+def test_given_a_horizon_of_n_days_then_the_whole_nth_local_day_is_bookable_and_no_more(looking_at):
+    cat = catalog(rules=BookingRules(horizon_days=7, min_notice_minutes=0))
+    ana = cat.member("stf_ana")
+    last_day = date(2026, 3, 30)  # Monday + 7, after the DST change
+    listed = starts(slots(cat, CUT, [ana], [], last_day, last_day + timedelta(days=1), looking_at))
+    assert listed[0] == "09:00" and listed[-1] == "17:30" and len(listed) == 30  # the whole day, not a minute more
+    evening = local(last_day, 17, 30).astimezone(UTC)
+    assert offer_for(cat, CUT, [ana], evening, looking_at).staff_ids == ("stf_ana",)
+    with pytest.raises(ValidationError) as refused:
+        offer_for(cat, CUT, [ana], local(last_day + timedelta(days=1), 9).astimezone(UTC), looking_at)
+    assert refused.value.code == "beyond_horizon"
+
+
 def test_given_time_off_and_a_day_off_then_that_professional_is_not_offered():
     cat = catalog()
     bea = cat.member("stf_bea")
