@@ -29,6 +29,7 @@ def create_appointment(principal: Principal) -> Response:
         start=parse_instant(body.get("start"), "start"),
         notes=text(body, "notes", required=False, max_length=1000) or "",
         override_reason=text(body, "override_reason", required=False, max_length=500),
+        past=_boolean(body, "past"),
     )
     view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
@@ -138,6 +139,14 @@ def _staff(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [s.strip() for s in value.split(",") if s.strip()] or None
+
+
+def _boolean(body: dict[str, Any], field: str) -> bool:
+    """An optional JSON true/false in the body (absent is false)."""
+    value = body.get(field, False)
+    if not isinstance(value, bool):
+        raise ValidationError("must be true or false", field=field, code="wrong_type")
+    return value
 
 
 def _flag(value: str | None, field: str) -> bool:
