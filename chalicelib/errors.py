@@ -19,6 +19,12 @@ class ValidationError(TurnoError):
     code = "invalid"
 
 
+class UnprocessableError(ValidationError):
+    """Well-formed input that names something that cannot be: a start that is not a slot (422)."""
+
+    code = "unprocessable"
+
+
 class PayloadTooLargeError(TurnoError):
     code = "payload_too_large"
 

@@ -21,7 +21,7 @@ admin_agenda = AdminApi(__name__)
 
 @admin_agenda.route("/admin/appointments", methods=["POST"], action="appointments.write")
 def create_appointment(principal: Principal) -> Response:
-    body = _body({"client", "service", "staff", "start", "notes", "override_reason"}, required=True)
+    body = _body({"client", "service", "staff", "start", "notes", "override_reason", "past"}, required=True)
     request = NewAppointment(
         client_id=text(body, "client", max_length=64),
         service_id=text(body, "service", max_length=64),
@@ -29,6 +29,7 @@ def create_appointment(principal: Principal) -> Response:
         start=parse_instant(body.get("start"), "start"),
         notes=text(body, "notes", required=False, max_length=1000, multiline=True) or "",
         override_reason=text(body, "override_reason", required=False, max_length=500, multiline=True),
+        past=_boolean(body, "past"),
     )
     view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
@@ -139,6 +140,14 @@ def _staff(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [s.strip() for s in value.split(",") if s.strip()] or None
+
+
+def _boolean(body: dict[str, Any], field: str) -> bool:
+    """An optional JSON true/false in the body (absent is false)."""
+    value = body.get(field, False)
+    if not isinstance(value, bool):
+        raise ValidationError("must be true or false", field=field, code="wrong_type")
+    return value
 
 
 def _flag(value: str | None, field: str) -> bool:

@@ -17,10 +17,12 @@ from ..errors import (
     PayloadTooLargeError,
     TooManyAttemptsError,
     TurnoError,
+    UnprocessableError,
     ValidationError,
 )
 
 STATUS = {
+    UnprocessableError: 422,
     ValidationError: 400,
     ForbiddenError: 403,
     NotFoundError: 404,

@@ -3,7 +3,8 @@
 An appointment needs one free member of every *pool* of resources: today the pool of professionals
 who perform the service; a service that also needs a desk, room or machine adds a second pool of
 `Resource`s of another kind, and nothing here changes. A resource is free for a start time when the
-appointment lies inside its working windows (weekly hours, opening hours, minus time off) and its
+appointment lies inside one of its working windows (weekly hours, opening hours, minus time off;
+windows that touch, such as Friday 20:00-24:00 and Saturday 00:00-02:00, are one) and its
 busy interval (the appointment widened by the service's buffers) overlaps nothing already booked.
 
 Slot starts sit on the business's local wall-clock grid (multiples of the slot step after local
@@ -52,7 +53,7 @@ class SlotQuery:
     buffer_after_minutes: int
     step_minutes: int
     earliest: datetime  # now + minimum notice
-    latest: datetime  # now + booking horizon
+    latest: datetime  # the end of the booking horizon: no start at or after it
     pools: Sequence[Sequence[Resource]]  # one free member of each pool is needed; the first leads
     ignore_busy: bool = False  # total availability: existing appointments do not block
 
@@ -67,7 +68,7 @@ def free_slots(query: SlotQuery) -> list[Slot]:
     before, after = timedelta(minutes=query.buffer_before_minutes), timedelta(minutes=query.buffer_after_minutes)
     slots = []
     for start in starts:
-        if not query.earliest <= start <= query.latest:
+        if not query.earliest <= start < query.latest:
             continue
         appointment = Interval(start, start + duration)
         busy = Interval(start - before, appointment.end + after)
@@ -93,10 +94,12 @@ class _Calendar:
     @classmethod
     def of(cls, resource: Resource, query: SlotQuery) -> "_Calendar":
         windows = []
-        for day in days_between(query.first_day - timedelta(days=1), query.last_day):
+        # A day either side: a shift that ends at midnight goes on into the next day's 00:00 window,
+        # and touching windows merge (below), so a service may run across midnight.
+        for day in days_between(query.first_day - timedelta(days=1), query.last_day + timedelta(days=1)):
             for start, end in resource.hours.on(day):
                 windows.append(Interval(local_instant(day, start, query.tz), local_instant(day, end, query.tz)))
-        return cls(resource, _subtract(windows, resource.time_off), _merge(resource.busy))
+        return cls(resource, _merge(_subtract(windows, resource.time_off)), _merge(resource.busy))
 
     def aligned_starts(self, query: SlotQuery) -> Iterable[datetime]:
         first = local_instant(query.first_day, 0, query.tz)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
-from ..errors import NotFoundError, SlotUnavailableError, ValidationError
+from ..errors import NotFoundError, UnprocessableError, ValidationError
 from .availability import Resource, Slot, SlotQuery, free_slots
-from .calendar import UTC, Interval
-from .model import Appointment, Catalog, Service, ServiceStatus, Staff
+from .calendar import UTC, Interval, local_instant
+from .model import Appointment, Business, Catalog, Service, ServiceStatus, Staff
 
 ANY = "any"
 LOCK_UNIT_MINUTES = 5  # every start, duration and buffer is a multiple of this
@@ -43,6 +43,13 @@ def candidates(catalog: Catalog, service: Service, staff_id: str) -> tuple[Staff
     if not chosen:
         raise NotFoundError("no such professional for this service", field="staff")
     return chosen
+
+
+def horizon_end(business: Business, now: datetime) -> datetime:
+    """Where "clients may book N days ahead" stops: the end of the N-th local day after today, the
+    whole day whatever the time of day the client looks (an instant: no start at or after it)."""
+    today = now.astimezone(business.tz).date()
+    return local_instant(today + timedelta(days=business.rules.horizon_days + 1), 0, business.tz)
 
 
 def slots(
@@ -83,7 +90,7 @@ def slots(
         buffer_after_minutes=service.buffer_after_minutes,
         step_minutes=rules.slot_step_minutes if online else LOCK_UNIT_MINUTES,
         earliest=now + timedelta(minutes=rules.min_notice_minutes) if online else now - far,
-        latest=now + timedelta(days=rules.horizon_days) if online else now + far,
+        latest=horizon_end(business, now) if online else now + far,
         pools=[pool],
         ignore_busy=online and rules.total_availability,
     )
@@ -98,7 +105,7 @@ def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start:
     if start <= now:
         raise ValidationError("that time has already passed", field="start", code="start_in_past")
     rules = catalog.business.rules
-    if start > now + timedelta(days=rules.horizon_days):
+    if start >= horizon_end(catalog.business, now):
         raise ValidationError("that time is beyond how far ahead bookings are taken", field="start",
                               code="beyond_horizon")
     if start < now + timedelta(minutes=rules.min_notice_minutes):
@@ -106,7 +113,7 @@ def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start:
     day = start.astimezone(catalog.business.tz).date()
     found = next((s for s in slots(catalog, service, staff, (), day, day, now) if s.start == start), None)
     if found is None:
-        raise SlotUnavailableError("there is no slot at that time", field="start", code="not_a_slot")
+        raise UnprocessableError("there is no slot at that time", field="start", code="not_a_slot")
     return Offer(service, found, found.staff)
 
 

@@ -61,6 +61,7 @@ class BookingRules:
     total_availability: bool = False  # online bookings may land on top of existing appointments
     client_changes: ClientChanges = ClientChanges.UNTIL
     client_change_notice_hours: int = 24
+    check_in_margin_minutes: int = 30  # how early before the start the front desk may check a client in
 
 
 @dataclass(frozen=True)

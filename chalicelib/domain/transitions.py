@@ -8,9 +8,12 @@
 
 Moving an appointment (time or professional) is allowed while it is pending or confirmed.
 Anything else is a 409 whose code names the action ("cannot_complete", "cannot_approve", ...).
+Attendance is recorded only once it can be known (`check_timing`): check-in at most the business's
+margin before the start, completion and no-show only after the start; earlier is a 409 `too_early`.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 
 from ..errors import ConflictError, ValidationError
@@ -60,6 +63,20 @@ def next_status(current: S, action: Action) -> S:
         raise ConflictError(f"a {current.value} appointment cannot be {_past(action)}",
                             code=f"cannot_{action.value}", field="action")
     return current if target is None else target
+
+
+def check_timing(action: Action, start: datetime, now: datetime, check_in_margin_minutes: int) -> None:
+    """Attendance can't be recorded before the appointment: ConflictError `too_early` if it would be.
+
+    Elapsed time, in UTC: "30 minutes early" is 30 real minutes, also on a DST night.
+    """
+    start, now = start.astimezone(timezone.utc), now.astimezone(timezone.utc)
+    if action is Action.CHECK_IN and now < start - timedelta(minutes=check_in_margin_minutes):
+        raise ConflictError(f"a client can be checked in at most {check_in_margin_minutes} minutes before the start",
+                            code="too_early", field="action")
+    if action in (Action.COMPLETE, Action.NO_SHOW) and now < start:
+        raise ConflictError(f"an appointment cannot be {_past(action)} before it starts", code="too_early",
+                            field="action")
 
 
 def allowed_actions(current: S) -> list[str]:

@@ -21,6 +21,7 @@ def business_view(business: Business) -> dict:
             "horizon_days": rules.horizon_days, "approval": rules.approval.value,
             "total_availability": rules.total_availability, "client_changes": rules.client_changes.value,
             "client_change_notice_hours": rules.client_change_notice_hours,
+            "check_in_margin_minutes": rules.check_in_margin_minutes,
         },
         "secret_code": business.secret_code,
     }

@@ -27,9 +27,12 @@ def kind_for(before: Appointment | None, after: Appointment) -> MessageKind | No
     pending -> confirmed (approved) -> confirmed; pending -> rejected -> rejected; pending, confirmed or
     arrived -> cancelled (by the business or the client) -> cancelled; a pending or confirmed
     appointment moved to another time or professional -> rescheduled. Check-in, completion, no-show
-    and note edits say nothing to the client.
+    and note edits say nothing to the client, nor does recording a past appointment (it began before
+    it was created: no confirmation, and `reminder_due` arms no reminder for it).
     """
     if before is None:
+        if after.start < after.created_at:
+            return None
         return {S.PENDING: MessageKind.PENDING, S.CONFIRMED: MessageKind.CONFIRMED}.get(after.status)
     if before.status is not after.status:
         if before.status is S.PENDING and after.status is S.CONFIRMED:

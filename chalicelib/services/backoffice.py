@@ -16,8 +16,8 @@ from ..domain.calendar import UTC, local_instant
 from ..domain.audit import AuditEntry
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
-from ..domain.transitions import Action, next_status
-from ..errors import ForbiddenError, NotFoundError, SlotUnavailableError, ValidationError
+from ..domain.transitions import Action, check_timing, next_status
+from ..errors import ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from ..repositories.clients import ClientRepository, valid_id
 from . import agenda_changes, audit
 from ..ports import AgendaStore
@@ -51,6 +51,7 @@ class NewAppointment:
     start: datetime
     notes: str = ""
     override_reason: str | None = None
+    past: bool = False  # the request says explicitly that it records an appointment that already began
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
     _may_write(principal, member.id)
     client = clients.get(principal.business_id, request.client_id)
     start = request.start.astimezone(UTC)
+    _check_past(start, now, request.past)
     _check_hours(catalog, service, member, start, now)
     span, busy = service.occupies(start)
     booked = Appointment(
@@ -141,6 +143,8 @@ def reschedule(store: AgendaStore, clients: ClientRepository, principal: Princip
     if start == before.start and member.id == before.staff_id:
         raise ValidationError("give a new start, a new professional, or both", field="start",
                               code="nothing_to_change")
+    if start != before.start:
+        _check_past(start, now, past=False)
     _check_hours(catalog, service, member, start, now)
     span, busy = service.occupies(start)
     after = replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
@@ -159,14 +163,16 @@ def transition(store: AgendaStore, clients: ClientRepository, principal: Princip
     """Approve, reject, cancel, check in, complete or mark a no-show, as the transition table allows.
     Returns (before, after)."""
     before = _writable(store, principal, reference)
-    after = before.with_status(next_status(before.status, action), now)
+    target = next_status(before.status, action)
+    catalog = store.catalog(principal.business_id)
+    check_timing(action, before.start, now, catalog.business.rules.check_in_margin_minutes)
+    after = before.with_status(target, now)
     changed = audit_view(after)
     if reason:
         changed["reason"] = reason
     agenda_changes.change(store, before, after, by=principal.staff_id,
                           audit=_audit(principal, f"appointment.{action.value}", audit_view(before), changed,
                                        after, now))
-    catalog = store.catalog(principal.business_id)
     client = clients.many(principal.business_id, [after.client_id]).get(after.client_id)
     return before, AppointmentView(after, catalog, client)
 
@@ -224,13 +230,22 @@ def _members(catalog: Catalog, principal: Principal, staff_ids: list[str] | None
     return tuple(members)
 
 
+def _check_past(start: datetime, now: datetime, past: bool) -> None:
+    """A start already gone is recorded only when the request says so (`past`), and then it must be."""
+    if start < now and not past:
+        raise ValidationError('that time has already passed; to record a past appointment send "past": true',
+                              field="start", code="start_in_past")
+    if past and start >= now:
+        raise ValidationError("a past appointment must start before now", field="past", code="not_in_past")
+
+
 def _check_hours(catalog: Catalog, service: Service, member: Staff, start: datetime, now: datetime) -> None:
     """The start must fit the professional's hours and time off (the availability engine decides,
     on the 5-minute grid). Whether they are free is for the lock units to say, at write time."""
     day = start.astimezone(catalog.business.tz).date()
     if not any(s.start == start for s in slots(catalog, service, [member], (), day, day, now, online=False)):
-        raise SlotUnavailableError(f"{member.name} does not work then, or the service does not fit",
-                                   field="start", code="outside_hours")
+        raise UnprocessableError(f"{member.name} does not work then, or the service does not fit",
+                                 field="start", code="outside_hours")
 
 
 @dataclass(frozen=True)

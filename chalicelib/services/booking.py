@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from ..domain import access
 from ..domain.agenda_change import LockUnit
-from ..domain.booking import ANY, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
+from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
 from ..domain.availability import Slot
 from ..domain.changes import check_client_may_change
 from ..domain.calendar import local_instant
@@ -94,8 +94,9 @@ def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, 
     service = bookable_service(catalog, service_id)
     staff = _open_candidates(store, catalog, service, staff_id, code, address, now)
     tz = catalog.business.tz
+    # a slot late on the last day may run past midnight: what is booked just after it counts too
     appointments = store.appointments_between(catalog.business.id, local_instant(first, 0, tz),
-                                              local_instant(last, 24 * 60, tz))
+                                              local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
     return catalog.business, slots(catalog, service, staff, appointments, first, last, now)
 
 

@@ -22,7 +22,7 @@ from . import edits
 FIELDS = {"name", "phone", "opening_hours", "booking_rules", "secret_code"}
 RULE_LIMITS = {  # name: (lowest, highest)
     "slot_step_minutes": (5, 240), "min_notice_minutes": (0, 60 * 24 * 30), "horizon_days": (1, 730),
-    "client_change_notice_hours": (0, 24 * 30),
+    "client_change_notice_hours": (0, 24 * 30), "check_in_margin_minutes": (0, 24 * 60),
 }
 
 

@@ -95,6 +95,15 @@ _FREE = [
     for hour in (9, 10, 11, 12, 14, 15, 16, 17) for minute in (0, 30)
 ]
 _NEXT = _itertools.count()
+# Attendance (check-in, complete, no-show) is recorded only once an appointment has begun: these
+# started before the frozen now (Monday 23 March), each at its own time.
+_STARTED = [
+    _datetime(day.year, day.month, day.day, hour, minute, tzinfo=_MADRID)
+    for day in (_date(2026, 2, 2) + _timedelta(days=n) for n in range(47)) if day.weekday() < 5
+    for hour in (9, 10, 11, 12, 14, 15, 16, 17) for minute in (0, 30)
+]
+_NEXT_STARTED = _itertools.count()
+ATTENDANCE = ("check-in", "complete", "no-show")
 _SCOPED = frozenset({200, 201, 403, 404})  # 6: not_your_agenda (403); 7: not visible (404)
 
 
@@ -103,8 +112,9 @@ def _free_start() -> _datetime:
     return _FREE[next(_NEXT) % len(_FREE)]
 
 
-def _fresh_appointment(s: dict, status: str = "confirmed", staff: str | None = None) -> str:
-    """Book an appointment straight through the store (as an online booking would be) and return its reference."""
+def _fresh_appointment(s: dict, status: str = "confirmed", staff: str | None = None, started: bool = False) -> str:
+    """Book an appointment straight through the store (as an online booking would be) and return its reference;
+    `started`: one that began before now, so that attendance can be recorded."""
     from chalicelib import wiring
     from chalicelib.domain.model import Appointment, AppointmentStatus, Source, new_reference
     from tests import factories
@@ -112,7 +122,8 @@ def _fresh_appointment(s: dict, status: str = "confirmed", staff: str | None = N
     store = wiring.store()
     catalog = store.catalog(s["business"])
     service = catalog.service(s["service"])
-    span, busy = service.occupies(_free_start())
+    start = _STARTED[next(_NEXT_STARTED) % len(_STARTED)] if started else _free_start()
+    span, busy = service.occupies(start)
     now = wiring.now()
     appointment = Appointment(
         reference=new_reference(), business_id=s["business"], client_id=s["client"], service_id=service.id,
@@ -146,7 +157,7 @@ for _path, _status in (("approve", "pending"), ("reject", "pending"), ("cancel",
                        ("check-in", "confirmed"), ("complete", "confirmed"), ("no-show", "confirmed")):
     EXAMPLES[("POST", f"/admin/appointments/{{reference}}/{_path}")] = (
         lambda s, _status=_status, _path=_path: Example(
-            f"/admin/appointments/{_fresh_appointment(s, _status)}/{_path}", {},
+            f"/admin/appointments/{_fresh_appointment(s, _status, started=_path in ATTENDANCE)}/{_path}", {},
             **({} if _status == "pending" else {"expect": _SCOPED})))  # approving is for levels 1-4 only
 EXAMPLES[("GET", "/admin/agenda")] = lambda s: Example("/admin/agenda?view=week&date=2026-03-24", ids=False)
 EXAMPLES[("GET", "/admin/monitor")] = lambda s: Example("/admin/monitor?date=2026-03-24", ids=False)

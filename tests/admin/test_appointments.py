@@ -2,13 +2,15 @@
 state change, with the same lock units as online bookings and 409s for what the table forbids."""
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from chalicelib import wiring
 from chalicelib.domain.principal import Level
 from chalicelib.domain.model import Approval, BookingRules
+from chalicelib.repositories.tables import OutboxItem
 from tests import factories
 from tests.api.helpers import booking_body, error, post
 
@@ -28,6 +30,11 @@ def act(client, headers, reference, action, body=None):
 def free_starts(client, day="2026-03-24", staff="stf_ana"):
     response = client.http.get(f"/public/salon/availability?service=svc_cut&staff={staff}&from={day}&to={day}")
     return {s["start"] for s in response.json_body["slots"]}
+
+
+def at(clock, moment: str) -> None:
+    """Move the app's clock to a local date-time: attendance is recorded only once an appointment begins."""
+    clock["value"] = datetime.fromisoformat(moment).astimezone(timezone.utc)
 
 
 @pytest.fixture
@@ -67,11 +74,11 @@ def test_backoffice_bookings_must_fit_the_professionals_hours(client, login, eva
     headers = login(DESK)
     for start in ("2026-03-24T13:00:00+01:00", "2026-03-24T08:00:00+01:00", "2026-03-24T11:02:00+01:00"):
         response = book(client, headers, start=start, client=eva)
-        assert response.status_code == 409, start
+        assert response.status_code == 422, start
         assert error(response)["code"] == "outside_hours"
     # Bea is on leave on the 26th
     response = book(client, headers, start="2026-03-26T11:00:00+01:00", client=eva, staff="stf_bea")
-    assert response.status_code == 409 and error(response)["code"] == "outside_hours"
+    assert response.status_code == 422 and error(response)["code"] == "outside_hours"
 
 
 def test_booking_input_is_checked(client, login, eva):
@@ -120,8 +127,9 @@ def test_handing_over_to_a_colleague(client, login, seeded):
     assert same.status_code == 400 and error(same)["code"] == "nothing_to_change"
 
 
-def test_the_day_at_the_front_desk(client, login, seeded):
+def test_the_day_at_the_front_desk(client, login, seeded, clock):
     headers = login(DESK)
+    at(clock, seeded["start"])
     arrived = act(client, headers, seeded["reference"], "check-in")
     assert arrived.status_code == 200 and arrived.json_body["status"] == "arrived"
     assert arrived.json_body["check_in"] == "arrived"
@@ -129,6 +137,7 @@ def test_the_day_at_the_front_desk(client, login, seeded):
     assert moving.status_code == 409 and error(moving)["code"] == "cannot_move"
     done = act(client, headers, seeded["reference"], "complete")
     assert done.status_code == 200 and done.json_body["status"] == "completed" and done.json_body["actions"] == []
+    clock["value"] = factories.NOW  # looking from the day before, as a client would
     assert seeded["start"] in free_starts(client)  # a finished appointment holds no time
 
 
@@ -139,13 +148,66 @@ def test_the_day_at_the_front_desk(client, login, seeded):
     ("no-show", "complete", "cannot_complete"),
     ("cancel", "cancel", "cannot_cancel"),
 ])
-def test_invalid_transitions_are_409_with_a_clear_code(client, login, seeded, first, then, code):
+def test_invalid_transitions_are_409_with_a_clear_code(client, login, seeded, clock, first, then, code):
     headers = login(DESK)
+    at(clock, seeded["start"])
     assert act(client, headers, seeded["reference"], first).status_code == 200
     before = wiring.store().appointment(seeded["reference"])
     response = act(client, headers, seeded["reference"], then)
     assert response.status_code == 409 and error(response)["code"] == code
     assert wiring.store().appointment(seeded["reference"]) == before
+
+
+def test_attendance_cannot_be_recorded_before_the_appointment(client, login, seeded, clock):
+    headers = login(DESK)
+    reference = seeded["reference"]  # Tuesday 10:00
+    at(clock, "2026-03-24T09:29:00+01:00")
+    early = act(client, headers, reference, "check-in")
+    assert early.status_code == 409 and error(early)["code"] == "too_early"
+    for action in ("complete", "no-show"):
+        refused = act(client, headers, reference, action)
+        assert refused.status_code == 409 and error(refused)["code"] == "too_early", action
+    assert wiring.store().appointment(reference).status.value == "confirmed"
+    at(clock, "2026-03-24T09:30:00+01:00")  # 30 minutes early: the default margin
+    assert act(client, headers, reference, "check-in").status_code == 200
+    assert error(act(client, headers, reference, "complete"))["code"] == "too_early"
+    at(clock, "2026-03-24T10:00:00+01:00")
+    assert act(client, headers, reference, "complete").json_body["status"] == "completed"
+
+
+def test_the_check_in_margin_is_a_business_rule(client, login, seeded, clock):
+    changed = client.http.request("PATCH", "/admin/business",
+                                  body=json.dumps({"booking_rules": {"check_in_margin_minutes": 60}}),
+                                  headers={**login(Level.ADMIN), "Content-Type": "application/json"})
+    assert changed.status_code == 200 and changed.json_body["booking_rules"]["check_in_margin_minutes"] == 60
+    at(clock, "2026-03-24T09:00:00+01:00")
+    assert act(client, login(DESK), seeded["reference"], "check-in").status_code == 200
+
+
+def test_a_past_appointment_is_recorded_only_when_the_request_says_so(client, login, eva, clock):
+    headers = login(DESK)
+    at(clock, "2026-03-24T18:00:00+01:00")
+    silent = book(client, headers, client=eva)  # 11:00 today, already gone
+    assert silent.status_code == 400 and error(silent)["code"] == "start_in_past"
+    assert error(silent)["field"] == "start"
+    not_past = book(client, headers, client=eva, start="2026-03-25T11:00:00+01:00", past=True)
+    assert not_past.status_code == 400 and error(not_past)["code"] == "not_in_past"
+    wrong = book(client, headers, client=eva, past="yes")
+    assert wrong.status_code == 400 and error(wrong)["code"] == "wrong_type"
+    recorded = book(client, headers, client=eva, past=True)
+    assert recorded.status_code == 201, recorded.body
+    reference = recorded.json_body["reference"]
+    assert act(client, headers, reference, "complete").json_body["status"] == "completed"
+    kinds = [i.message_kind for i in OutboxItem.scan() if i.reference == reference]
+    assert all(kind is None for kind in kinds), kinds  # no confirmation, and no reminder to arm
+    moved = act(client, login(DESK), reference, "reschedule", {"start": "2026-03-24T12:00:00+01:00"})
+    assert moved.status_code == 409  # completed: it cannot move
+
+
+def test_an_appointment_is_not_moved_into_the_past(client, login, seeded, clock):
+    at(clock, "2026-03-24T12:00:00+01:00")
+    moved = act(client, login(DESK), seeded["reference"], "reschedule", {"start": "2026-03-24T11:00:00+01:00"})
+    assert moved.status_code == 400 and error(moved)["code"] == "start_in_past"
 
 
 def test_approving_a_confirmed_appointment_is_409(client, login, seeded):
@@ -197,7 +259,7 @@ def test_every_backoffice_change_is_in_the_audit_log_with_what_changed(client, l
     clock["value"] += timedelta(minutes=1)
     moved = act(client, headers, forced["reference"], "reschedule", {"start": "2026-03-24T16:00:00+01:00"})
     assert moved.status_code == 200
-    clock["value"] += timedelta(minutes=1)
+    at(clock, "2026-03-24T15:45:00+01:00")
     act(client, headers, forced["reference"], "check-in")
     log = audit_log(client, login)
     assert [e["action"] for e in log[:3]] == ["appointment.check_in", "appointment.reschedule", "appointment.create"]
@@ -217,8 +279,9 @@ def test_a_refused_change_leaves_no_audit_entry(client, login, seeded, eva):
     assert len(audit_log(client, login)) == count
 
 
-def test_transition_bodies_are_optional_but_must_be_json(client, login, seeded):
+def test_transition_bodies_are_optional_but_must_be_json(client, login, seeded, clock):
     headers = login(DESK)
+    at(clock, seeded["start"])
     response = client.http.post(f"/admin/appointments/{seeded['reference']}/check-in", headers=headers)
     assert response.status_code == 200, response.body
     bad = client.http.post(f"/admin/appointments/{seeded['reference']}/complete", body="{nope",
@@ -226,7 +289,7 @@ def test_transition_bodies_are_optional_but_must_be_json(client, login, seeded):
     assert bad.status_code == 400 and error(bad)["code"] == "malformed_json"
 
 
-def test_professionals_write_only_their_own_agenda(client, login, seeded, eva):
+def test_professionals_write_only_their_own_agenda(client, login, seeded, eva, clock):
     ana, bea, cris = (login(level) for level in (Level.PROFESSIONAL, Level.PROFESSIONAL_NO_CONTACTS,
                                                    Level.PROFESSIONAL_OWN))
     # Bea (level 6) reads Ana's appointment, without contacts, but cannot change it
@@ -245,6 +308,7 @@ def test_professionals_write_only_their_own_agenda(client, login, seeded, eva):
     assert handed.status_code == 403
     # professionals do not approve (reception and up do)
     assert act(client, ana, seeded["reference"], "approve").status_code == 403
+    at(clock, seeded["start"])
     assert act(client, ana, seeded["reference"], "check-in").status_code == 200
 
 

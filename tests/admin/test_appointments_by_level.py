@@ -31,14 +31,15 @@ def test_status_actions_on_a_colleagues_and_on_ones_own_appointment(client, logi
     headers = login(level)
     problems = []
     for action, status in ACTIONS.items():
-        reference = route_examples._fresh_appointment(seeded, status)  # Ana's
+        started = action in route_examples.ATTENDANCE
+        reference = route_examples._fresh_appointment(seeded, status, started=started)  # Ana's
         response = post(client, f"/admin/appointments/{reference}/{action}", {}, headers)
         expected = on_colleagues(level, action)
         got = (response.status_code, error(response)["code"] if response.status_code >= 400 else None)
         if got != expected:
             problems.append(("ana", action, got, expected))
         if level in OWN_AGENDA and action not in ("approve", "reject"):
-            own = route_examples._fresh_appointment(seeded, status, staff=OWN_AGENDA[level])
+            own = route_examples._fresh_appointment(seeded, status, staff=OWN_AGENDA[level], started=started)
             response = post(client, f"/admin/appointments/{own}/{action}", {}, headers)
             if response.status_code != 200:
                 problems.append(("own", action, response.status_code, response.body[:120]))

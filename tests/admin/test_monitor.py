@@ -1,6 +1,8 @@
 """The monitor: the day's bookings as a planning by time slot, with reference and check-in state."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from chalicelib.domain.principal import Level
 from tests.api.helpers import error, post
 
@@ -13,10 +15,11 @@ def monitor(client, headers, query=""):
     return response.json_body
 
 
-def test_the_day_by_time_slot_with_check_in_state(client, login, seeded):
+def test_the_day_by_time_slot_with_check_in_state(client, login, seeded, clock):
     headers = login(DESK)
     bea = post(client, "/admin/appointments", {"client": seeded["client"], "service": "svc_cut", "staff": "stf_bea",
                                                "start": "2026-03-24T10:00:00+01:00"}, headers).json_body["reference"]
+    clock["value"] = datetime.fromisoformat(seeded["start"]) - timedelta(minutes=10)  # check-in a little early
     post(client, f"/admin/appointments/{seeded['reference']}/check-in", {}, headers)
     day = monitor(client, headers, "date=2026-03-24")
     assert (day["date"], day["step_minutes"], day["timezone"]) == ("2026-03-24", 15, "Europe/Madrid")

@@ -126,7 +126,7 @@ def test_rescheduling_to_another_professional(client, salon):
 @pytest.mark.parametrize("body, status, code, field", [
     ({}, 400, "required", "start"),
     ({"start": "soon"}, 400, "invalid_datetime", "start"),
-    ({"start": "2026-03-24T11:07:00+01:00"}, 409, "not_a_slot", "start"),
+    ({"start": "2026-03-24T11:07:00+01:00"}, 422, "not_a_slot", "start"),
     ({"start": "2026-03-23T08:30:00+01:00"}, 400, "too_soon", "start"),
     ({"start": "2026-03-25T11:00:00+01:00", "staff": 3}, 400, "wrong_type", "staff"),
     ({"start": "2026-03-25T11:00:00+01:00", "staff": "stf_nobody"}, 404, "not_found", "staff"),

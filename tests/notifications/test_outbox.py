@@ -12,7 +12,7 @@ from chalicelib.domain.booking import MAX_BUSY_MINUTES
 from chalicelib.domain.calendar import UTC, Interval
 from chalicelib.domain.model import Appointment, AppointmentStatus as S, Service, Source
 from chalicelib.domain.messages import MessageKind as K
-from chalicelib.notifications.outbox import kind_for, needs_outbox
+from chalicelib.notifications.outbox import kind_for, needs_outbox, reminder_due
 from chalicelib.repositories.tables import OutboxItem
 from tests import factories
 from tests.api.helpers import post
@@ -43,9 +43,16 @@ def appointment(status=S.CONFIRMED, source=Source.ONLINE, start=T0, staff="stf_a
     (appointment(), appointment(S.NO_SHOW), None),
     (appointment(), replace(appointment(), notes="colour 5.1"), None),
     (appointment(S.CANCELLED), appointment(S.CANCELLED), None),
+    (None, appointment(S.CONFIRMED, Source.BACKOFFICE, start=T0 - timedelta(days=2)), None),  # recorded past
 ])
 def test_each_change_causes_its_message(before, after, kind):
     assert kind_for(before, after) is kind
+
+
+def test_a_past_appointment_recorded_in_the_backoffice_arms_no_reminder():
+    past = appointment(S.CONFIRMED, Source.BACKOFFICE, start=T0 - timedelta(hours=3))
+    assert kind_for(None, past) is None
+    assert reminder_due(past.start, [timedelta(hours=24), timedelta(hours=2)], past.updated_at) is None
 
 
 def test_a_confirmed_appointment_changed_silently_still_gets_an_outbox_item_to_reschedule_reminders():

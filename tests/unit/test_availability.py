@@ -21,7 +21,7 @@ from chalicelib.domain.model import (
     Source,
     Staff,
 )
-from chalicelib.errors import SlotUnavailableError, ValidationError
+from chalicelib.errors import UnprocessableError, ValidationError
 from tests import factories
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -68,6 +68,20 @@ def test_given_a_horizon_when_listing_beyond_it_then_no_slots():
     cat = catalog(rules=BookingRules(horizon_days=7))
     found = slots(cat, CUT, cat.staff, [], date(2026, 3, 31), date(2026, 4, 3), NOW)
     assert found == []
+
+
+@pytest.mark.parametrize("looking_at", [NOW, NOW + timedelta(hours=15, minutes=30)])  # 08:00 and 23:30 local
+def test_given_a_horizon_of_n_days_then_the_whole_nth_local_day_is_bookable_and_no_more(looking_at):
+    cat = catalog(rules=BookingRules(horizon_days=7, min_notice_minutes=0))
+    ana = cat.member("stf_ana")
+    last_day = date(2026, 3, 30)  # Monday + 7, after the DST change
+    listed = starts(slots(cat, CUT, [ana], [], last_day, last_day + timedelta(days=1), looking_at))
+    assert listed[0] == "09:00" and listed[-1] == "17:30" and len(listed) == 30  # the whole day, not a minute more
+    evening = local(last_day, 17, 30).astimezone(UTC)
+    assert offer_for(cat, CUT, [ana], evening, looking_at).staff_ids == ("stf_ana",)
+    with pytest.raises(ValidationError) as refused:
+        offer_for(cat, CUT, [ana], local(last_day + timedelta(days=1), 9).astimezone(UTC), looking_at)
+    assert refused.value.code == "beyond_horizon"
 
 
 def test_given_time_off_and_a_day_off_then_that_professional_is_not_offered():
@@ -166,6 +180,50 @@ def test_given_a_45_minute_step_across_dst_then_every_start_stays_on_the_local_g
             assert (wall.hour * 60 + wall.minute) % 45 == 0
 
 
+# --- working time across midnight ---------------------------------------------------------------
+
+LONG = replace(COLOR, buffer_before_minutes=0, buffer_after_minutes=0)  # 90 minutes, no buffers
+
+
+def night_catalog(hours: dict[str, list[list[str]]], step: int = 30) -> Catalog:
+    business = factories.salon(opening_hours=all_week([["00:00", "24:00"]]),
+                               rules=BookingRules(slot_step_minutes=step, min_notice_minutes=0, horizon_days=365))
+    member = Staff("stf_night", "Noa", frozenset({LONG.id}), WeeklyHours.from_json(hours))
+    return Catalog(business, (member,), (LONG,))
+
+
+def test_given_friday_night_continuing_into_saturday_then_a_long_service_starts_late_on_friday():
+    cat = night_catalog({"fri": [["20:00", "24:00"]], "sat": [["00:00", "02:00"]]})
+    friday = date(2026, 3, 20)
+    listed = starts(slots(cat, LONG, cat.staff, [], friday, friday, NOW - timedelta(days=7)))
+    assert listed == ["20:00", "20:30", "21:00", "21:30", "22:00", "22:30", "23:00", "23:30"]
+    both = slots(cat, LONG, cat.staff, [], friday, friday + timedelta(days=1), NOW - timedelta(days=7))
+    assert starts(both) == listed + ["00:00", "00:30"]  # one stretch, each start once
+    late = local(friday, 23, 30).astimezone(UTC)
+    offer = offer_for(cat, LONG, cat.staff, late, NOW - timedelta(days=7))
+    assert offer.slot.end.astimezone(MADRID) == local(friday + timedelta(days=1), 1, 0)
+
+
+def test_given_touching_windows_on_one_day_then_they_are_one_stretch():
+    cat = night_catalog({"tue": [["09:00", "13:00"], ["13:00", "15:00"]]})
+    day = date(2026, 3, 24)
+    assert "12:00" in starts(slots(cat, LONG, cat.staff, [], day, day, NOW))
+
+
+@pytest.mark.parametrize("saturday, sunday_end, last_start, real_minutes", [
+    (date(2026, 3, 28), "04:00", "01:30", 7 * 60),  # 8 wall-clock hours, 02:00-03:00 does not exist
+    (date(2026, 10, 24), "03:00", "02:30", 8 * 60),  # 7 wall-clock hours, 02:00-03:00 happens twice
+])
+def test_given_a_night_shift_across_a_dst_change_then_it_is_one_stretch_of_exact_minutes(
+        saturday, sunday_end, last_start, real_minutes):
+    cat = night_catalog({"sat": [["20:00", "24:00"]], "sun": [["00:00", sunday_end]]})
+    found = slots(cat, LONG, cat.staff, [], saturday, saturday + timedelta(days=1), NOW)
+    listed = starts(found)
+    assert "23:00" in listed and "23:30" in listed and listed[-1] == last_start
+    assert all(s.end - s.start == timedelta(minutes=90) for s in found)
+    assert Interval(found[0].start, found[-1].end).minutes == real_minutes
+
+
 # --- booking a slot ---------------------------------------------------------------------------------
 
 
@@ -190,7 +248,7 @@ def test_given_a_start_outside_the_rules_then_it_is_refused_with_a_reason(start,
 
 def test_given_a_start_off_the_grid_then_it_is_not_a_slot():
     cat = catalog()
-    with pytest.raises(SlotUnavailableError) as refused:
+    with pytest.raises(UnprocessableError) as refused:
         offer_for(cat, CUT, cat.staff, local(date(2026, 3, 24), 11, 7).astimezone(UTC), NOW)
     assert refused.value.code == "not_a_slot"
 
@@ -255,11 +313,16 @@ def test_property_slots_are_free_inside_hours_and_on_the_grid(scenario):
 
 
 def _inside_hours(hours: WeeklyHours, span: Interval, tz: ZoneInfo) -> bool:
+    """Inside one stretch of working time: windows that touch (across midnight too) are one."""
     from chalicelib.domain.calendar import local_instant
 
     day = span.start.astimezone(tz).date()
-    for d in (day - timedelta(days=1), day):
+    stretches: list[list[datetime]] = []
+    for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
         for s, e in hours.on(d):
-            if local_instant(d, s, tz) <= span.start and span.end <= local_instant(d, e, tz):
-                return True
-    return False
+            start, end = local_instant(d, s, tz), local_instant(d, e, tz)
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1][1] = max(stretches[-1][1], end)
+            else:
+                stretches.append([start, end])
+    return any(start <= span.start and span.end <= end for start, end in stretches)

@@ -128,3 +128,27 @@ def test_every_write_carries_its_events(store, monkeypatch):
     booking.cancel_by_client(store, made.reference, manage_token(KEY, made.reference), KEY, NOW)
     assert [[e.name for e in c.events] for c in written] == [
         [EventName.BOOKED], [EventName.CANCELLED, EventName.TIME_FREED]]
+
+
+
+def test_a_friday_night_slot_is_not_offered_when_saturday_just_after_midnight_is_booked():
+    """Given a night shift across midnight, when a client books 00:30 on Saturday, then Friday's
+    23:00 and 23:30 are no longer offered for a 90-minute service, though only Friday is asked for."""
+    from chalicelib.domain.calendar import WeeklyHours
+    from chalicelib.domain.model import Staff
+
+    store = FakeAgendaStore()
+    night = WeeklyHours.from_json({"fri": [["20:00", "24:00"]], "sat": [["00:00", "02:00"]]})
+    business = factories.salon(opening_hours=night, rules=BookingRules(min_notice_minutes=0, slot_step_minutes=30))
+    factories.seed(store, business, members=[Staff("stf_noa", "Noa", frozenset({"svc_cut", "svc_color"}), night)])
+    friday = datetime(2026, 3, 27).date()
+
+    def friday_starts():
+        _, found = booking.availability(store, "salon", "svc_color", "stf_noa", friday, friday, None, "1", NOW)
+        return {s.start.astimezone(business.tz).strftime("%H:%M") for s in found}
+
+    assert {"22:30", "23:00", "23:30"} <= friday_starts()
+    late = BookingRequest("svc_cut", "stf_noa", datetime.fromisoformat("2026-03-28T00:30:00+01:00"),
+                          ClientDetails("Eva", "Díaz", "eva@example.com", None))
+    booking.book(store, "salon", late, "1", NOW)
+    assert "22:30" in friday_starts() and not {"23:00", "23:30"} & friday_starts()

@@ -1,10 +1,15 @@
 """The transition table: what staff may do to an appointment in each state."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from chalicelib.domain.model import AppointmentStatus as S
-from chalicelib.domain.transitions import Action, allowed_actions, check_in_state, next_status, parse_action
+from chalicelib.domain.transitions import (
+    Action, allowed_actions, check_in_state, check_timing, next_status, parse_action,
+)
 from chalicelib.errors import ConflictError, ValidationError
 
 ALLOWED = {
@@ -64,3 +69,36 @@ def test_actions_are_parsed_by_name_and_move_is_not_a_status_action():
 
 def test_check_in_state_is_defined_for_every_status():
     assert {check_in_state(s) for s in S} >= {"expected", "arrived", "completed", "no_show"}
+
+
+START = datetime(2026, 3, 24, 9, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in Madrid
+
+
+@pytest.mark.parametrize("action, now, allowed", [
+    (Action.CHECK_IN, START - timedelta(minutes=31), False),
+    (Action.CHECK_IN, START - timedelta(minutes=30), True),  # the margin, to the minute
+    (Action.CHECK_IN, START + timedelta(hours=2), True),  # late is still arriving
+    (Action.COMPLETE, START - timedelta(minutes=1), False),
+    (Action.COMPLETE, START, True),
+    (Action.NO_SHOW, START - timedelta(minutes=1), False),
+    (Action.NO_SHOW, START + timedelta(minutes=15), True),
+    (Action.CANCEL, START - timedelta(days=3), True),  # not attendance: any time
+    (Action.APPROVE, START - timedelta(days=3), True),
+])
+def test_attendance_is_recorded_only_once_the_appointment_can_have_begun(action, now, allowed):
+    if allowed:
+        check_timing(action, START, now, 30)
+    else:
+        with pytest.raises(ConflictError) as refused:
+            check_timing(action, START, now, 30)
+        assert (refused.value.code, refused.value.field) == ("too_early", "action")
+
+
+def test_the_check_in_margin_is_the_business_rule_and_counts_real_minutes_across_dst():
+    madrid = ZoneInfo("Europe/Madrid")
+    start = datetime(2026, 3, 29, 3, 10, tzinfo=madrid)  # 10 minutes after the clocks jumped 02:00 -> 03:00
+    check_timing(Action.CHECK_IN, start, datetime(2026, 3, 29, 1, 45, tzinfo=madrid), 30)  # 25 real minutes
+    with pytest.raises(ConflictError):
+        check_timing(Action.CHECK_IN, start, datetime(2026, 3, 29, 1, 35, tzinfo=madrid), 30)  # 35 real minutes
+    with pytest.raises(ConflictError):
+        check_timing(Action.CHECK_IN, START, START - timedelta(minutes=20), 10)

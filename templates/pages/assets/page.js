@@ -209,7 +209,7 @@
     // options: fmt, horizonDays, fetchSlots(from, to) -> Promise<{ok, slots, error}>, onPick(slot)
     var self = this;
     var first = options.fmt.today();
-    var last = addDays(first, Math.max(options.horizonDays, 1) - 1);
+    var last = addDays(first, Math.max(options.horizonDays, 1));  // through the whole N-th day after today, as the API
     var weekStart = first, byDay = {}, chosenDay = null, chosenSlot = null, loadSeq = 0;
 
     function render() {
