@@ -183,3 +183,23 @@ def test_the_ses_configuration_set_and_sms_sender_id_go_with_each_send(client, s
     assert seen["sms"]["MessageAttributes"]["AWS.SNS.SMS.SenderID"]["StringValue"] == "Turno"
     assert seen["sms"]["MessageAttributes"]["AWS.SNS.SMS.SMSType"]["StringValue"] == "Transactional"
     assert len(emails()) == 1 and len(sms()) == 1
+
+
+def test_a_client_with_only_a_mobile_number_gets_sms_there(salon, ses, store, clock, client):
+    """Staff may record a mobile and no phone: messages still reach the client (issue 11)."""
+    from chalicelib import wiring
+    from chalicelib.domain.clients import ClientProfile
+    from chalicelib.domain.model import Appointment, Source, new_reference
+
+    profile = ClientProfile(id="cli_mobile", first_name="Marta", last_name="Móvil", mobile="+34611222333",
+                            created_at=clock["value"])
+    wiring.clients().create(salon.id, profile)
+    cut = factories.services()[0]
+    span, busy = cut.occupies(clock["value"].replace(day=24, hour=10))
+    factories.book(store, Appointment(
+        reference=new_reference(), business_id=salon.id, client_id=profile.id, service_id=cut.id,
+        staff_id="stf_ana", start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
+        source=Source.BACKOFFICE, price=cut.price, currency="EUR", created_at=clock["value"],
+        updated_at=clock["value"]))
+    deliver(client)
+    assert [to for to, _ in sms()] == ["+34611222333"] and emails() == []
