@@ -7,6 +7,7 @@ from chalicelib.api.admin_business import admin
 from chalicelib.api.admin_notifications import notifications
 from chalicelib.api.admin_clients import admin_clients
 from chalicelib.api.auth import auth
+from chalicelib.api.http import error_shape
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
 from chalicelib.auth.authorizer import gate
@@ -15,6 +16,7 @@ from chalicelib.api.admin_messages import admin_messages
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
+app.register_middleware(error_shape, "http")  # Chalice's own errors (405, 415, 500) in our error shape
 app.register_blueprint(public)
 app.register_blueprint(pages)
 app.register_blueprint(gate)

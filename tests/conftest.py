@@ -34,6 +34,7 @@ from contextlib import contextmanager  # noqa: E402
 
 import pytest  # noqa: E402
 
+from infra.local.gateway import shape_gateway_errors  # noqa: E402
 from tests import backoffice_world as staff_world  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.factories import NOW  # noqa: E402
@@ -43,6 +44,9 @@ from tests.moto_session import MotoSession, forget_settings  # noqa: E402
 NEEDS = {"salon": "salon", "second_business": "backoffice", "backoffice": "backoffice", "login": "backoffice",
          "seeded": "seeded"}
 ORDER = ("empty", "salon", "backoffice", "seeded")
+
+# The test client answers API Gateway's own errors as `make dev` and the deployed stack do.
+shape_gateway_errors()
 
 
 # Folders whose tests share one expensive session fixture (a CDK synthesis, DynamoDB Local, the local stack,

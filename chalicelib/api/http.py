@@ -46,6 +46,39 @@ def error_response(error: TurnoError) -> Response:
     return Response(body={"error": body}, status_code=status, headers=headers)
 
 
+# Chalice's own error bodies ({"Code": ..., "Message": ...}) -> our codes. Chalice answers these itself:
+# a method the path does not have, a body not declared as JSON, a view that raised something unexpected.
+CHALICE_CODES = {
+    "MethodNotAllowedError": ("method_not_allowed", "this address does not take this method"),
+    "UnsupportedMediaType": ("unsupported_media_type", "send the body as application/json"),
+    "InternalServerError": ("internal_error", "something went wrong on our side; please try again"),
+    "BadRequest": ("bad_request", "the request was refused"),
+    "BadRequestError": ("bad_request", "the request was refused"),
+    "NotFoundError": ("not_found", "there is nothing at this address"),
+}
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def error_shape(request: Any, get_response: Callable[[Any], Any]) -> Any:
+    """HTTP middleware: the one error shape for what Chalice answers itself, and 415 for a body sent with no
+    Content-Type (Chalice would take it as JSON). Chalice's messages are replaced by fixed text: one of
+    them quotes the request's media type, none may quote a header."""
+    if request.method in BODY_METHODS and request.raw_body and "content-type" not in request.headers:
+        return _error(415, *CHALICE_CODES["UnsupportedMediaType"])
+    response = get_response(request)
+    body = response.body
+    if isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code, message = CHALICE_CODES.get(body["Code"], ("internal_error", CHALICE_CODES["InternalServerError"][1])
+                                          if response.status_code >= 500 else ("bad_request", "the request was refused"))
+        return _error(response.status_code, code, message, response.headers)
+    return response
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None) -> Response:
+    headers = {k: v for k, v in (headers or {}).items() if k.lower() != "content-type"}
+    return Response(body={"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
 class Api(Blueprint):
     """A Blueprint whose routes answer every domain error with the JSON error contract."""
 

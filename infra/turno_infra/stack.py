@@ -23,6 +23,7 @@ from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from .gateway_responses import swagger_extension
 from .access import FUNCTIONS, Grants, Invocation, logical_id
 from .bytecode import LAMBDA_LAYER_ROOT, LAMBDA_TASK_ROOT, precompile_zip
 from .monitoring import Alarms
@@ -148,6 +149,12 @@ class TurnoStack(Stack):
         rest_api = self.chalice.get_resource("RestAPI")  # "turno" in every stage otherwise
         rest_api.add_property_override("Name", api_name)
         rest_api.add_property_override("DefinitionBody.info.title", api_name)
+        # API Gateway's own errors (no token, unknown path, wrong media type...) in the app's error shape.
+        # In the API's definition rather than as AWS::ApiGateway::GatewayResponse resources: a gateway
+        # response only applies after a new deployment, and SAM redeploys the stage when the definition
+        # changes, never when a separate resource does.
+        rest_api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses",
+                                       swagger_extension())
         self.alarms.api_errors("Api", api_name, API_GATEWAY_STAGE)
 
         CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
