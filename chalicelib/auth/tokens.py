@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,32 @@ class InvalidTokenError(Exception):
     """Any reason a token is not accepted; never shown to the caller."""
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def check_keys_url(url: str, *, allow_file: bool = False) -> str:
+    """`url` if the keys may be read from it: https anywhere, http only on this machine's loopback (the local
+    stack's moto), file: only where the caller allows it (the test stage); InvalidTokenError otherwise."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return url
+    if parts.scheme == "file" and allow_file and not parts.netloc:
+        return url
+    raise InvalidTokenError(f"the token keys may not be read from a {parts.scheme or 'relative'} URL")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead from an allowed URL to any other: the keys are read where configured or not at all."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 - urllib's hook
+        raise InvalidTokenError("the token keys URL redirects")
+
+
+_opener = urllib.request.build_opener(_NoRedirects())
+
+
 @dataclass(frozen=True)
 class AccessClaims:
     sub: str
@@ -33,11 +60,11 @@ class AccessClaims:
 
 
 class KeySet:
-    """The pool's public keys, fetched lazily from a URL (https:// on AWS, moto's server or file:// locally)
-    and kept while warm."""
+    """The pool's public keys, fetched lazily from a URL (https:// on AWS, moto's server on loopback http://
+    locally, a file:// in the test stage) and kept while warm."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, *, allow_file: bool = False) -> None:
+        self.url = check_keys_url(url, allow_file=allow_file)
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
@@ -57,7 +84,8 @@ class KeySet:
 
     def _fetch(self) -> dict[str, jwt.PyJWK]:
         try:
-            with urllib.request.urlopen(self.url, timeout=5) as response:  # noqa: S310 - URL from settings only
+            # Only the URL check_keys_url let through is read: the opener refuses redirects.
+            with _opener.open(self.url, timeout=5) as response:
                 document = json.loads(response.read())
             keys = jwt.PyJWKSet.from_dict(document).keys
         except Exception as error:  # network, JSON or key errors: no key, no entry
@@ -68,13 +96,14 @@ class KeySet:
 _key_sets: dict[str, KeySet] = {}
 
 
-def key_set(url: str) -> KeySet:
+def key_set(url: str, *, allow_file: bool = False) -> KeySet:
     if url not in _key_sets:
-        _key_sets[url] = KeySet(url)
+        _key_sets[url] = KeySet(url, allow_file=allow_file)
     return _key_sets[url]
 
 
-def verify_access_token(token: str, *, keys_url: str, issuer: str, client_id: str) -> AccessClaims:
+def verify_access_token(token: str, *, keys_url: str, issuer: str, client_id: str,
+                        allow_file_keys: bool = False) -> AccessClaims:
     """The claims of a valid access token for our app client, or InvalidTokenError."""
     if not token or not client_id:
         raise InvalidTokenError("no token or no client configured")
@@ -82,7 +111,7 @@ def verify_access_token(token: str, *, keys_url: str, issuer: str, client_id: st
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "RS256":
             raise InvalidTokenError("unexpected algorithm")
-        key = key_set(keys_url).key(header.get("kid") or "")
+        key = key_set(keys_url, allow_file=allow_file_keys).key(header.get("kid") or "")
         claims = jwt.decode(
             token, key, algorithms=["RS256"], issuer=issuer, leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iat", "iss", "sub", "token_use", "client_id"], "verify_aud": False},
@@ -98,6 +127,8 @@ def verify_access_token(token: str, *, keys_url: str, issuer: str, client_id: st
 
 
 def verify(token: str, settings: Settings) -> AccessClaims:
-    """The claims of a valid access token of this stage's user pool and backoffice app client."""
+    """The claims of a valid access token of this stage's user pool and backoffice app client.
+
+    Only the test stage may read the keys from a file (the tests serve moto's public key as one)."""
     return verify_access_token(token, keys_url=settings.token_keys_url, issuer=settings.token_issuer,
-                               client_id=settings.user_pool_client_id)
+                               client_id=settings.user_pool_client_id, allow_file_keys=settings.stage == "test")
