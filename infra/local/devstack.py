@@ -206,9 +206,13 @@ def start_dynamodb(port: int | None = None, data_dir: Path | None = None, wait: 
     return server
 
 
-def stack_env(dynamodb_url: str, moto_url: str, stage: str = "dev") -> dict[str, str]:
-    """What the app, the steps and the jobs need to find the local services; no real account anywhere."""
+def stack_env(dynamodb_url: str, moto_url: str, stage: str = "dev", api_url: str = "") -> dict[str, str]:
+    """What the app, the steps and the jobs need to find the local services; no real account anywhere.
+    `api_url` is where this stack serves: the links in its messages and invitations point there, so a
+    second stack (`make dev PORT=8101`) never mails links to the first one's port."""
+    links = {"TURNO_PUBLIC_URL": api_url, "TURNO_BACKOFFICE_URL": api_url} if api_url else {}
     return {
+        **links,
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": REGION,
@@ -417,7 +421,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         moto_port = free_port()
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port)
         moto.start()
-        env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}")
+        api_url = f"http://127.0.0.1:{port}"
+        env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}", api_url=api_url)
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
             os.environ.pop(name, None)
         os.environ.update(env)
@@ -438,7 +443,6 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
                 print(f"  {line}{took_step}", flush=True)
         os.environ.update(env)  # steps may have added settings for the app
         phases["steps"] = time.monotonic() - began - phases["servers"]
-        api_url = f"http://127.0.0.1:{port}"
         chalice = _spawn([sys.executable, str(HERE / "chalice_local.py"), "local", "--host", "127.0.0.1",
                           "--port", str(port), "--no-autoreload", "--stage", "dev"],
                          cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL)
