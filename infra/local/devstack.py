@@ -374,13 +374,22 @@ class _Jobs:
                             source="aws.events", detail_type="Scheduled Event", detail={},
                             resources=[f"arn:aws:events:{REGION}:123456789012:rule/{name}"], region=REGION)
                         try:
-                            client.lambda_.invoke(name, event)
+                            did = _work_done(client.lambda_.invoke(name, event).payload)
                             outcome = "ok"
                         except Exception as error:  # a failing job must not take the stack down
-                            outcome = f"{type(error).__name__}: {error}"
+                            did = outcome = f"{type(error).__name__}: {error}"
                         self.runs.append((name, outcome))
-                        print(f"[jobs] {name}: {outcome}", flush=True)
+                        if did:  # an idle run (every 10 s) prints nothing: the console stays readable
+                            print(f"[jobs] {name}: {did}", flush=True)
                 self.stopped.wait(1.0)
+
+
+def _work_done(report) -> str:
+    """What a job's report says it did ("sent 2, skipped 1"), or "" when it did nothing."""
+    if not isinstance(report, dict):
+        return ""
+    return ", ".join(f"{key} {value}" for key, value in report.items()
+                     if isinstance(value, int) and not isinstance(value, bool) and value)
 
 
 def stream_pump(app=None, every: float = 1.0):
@@ -482,29 +491,38 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
             moto.stop()
 
 
-def _print_urls(api_url: str, env: dict[str, str], dynamodb: DynamoDBLocal, data_dir: Path | None,
-                took: float, phases: dict[str, float]) -> None:
+def ready_message(api_url: str, env: dict[str, str], dynamodb_url: str, data_dir: Path | None,
+                  took: float, phases: dict[str, float]) -> str:
+    """What `make dev` prints once everything answers: where things are, and what to open first."""
     from zoneinfo import ZoneInfo
+
+    from infra.local.cognito import DEMO_LOGINS, DEMO_PASSWORD
 
     day = datetime.now(ZoneInfo("Europe/Madrid")).date() + timedelta(days=1)
     if day.weekday() == 6:  # the demo salon is closed on Sundays
         day += timedelta(days=1)
     storage = f"data in {data_dir}" if data_dir else "in memory"
-    print(f"""
+    manager = DEMO_LOGINS[2][2]
+    return f"""
 Turno local stack ready in {took:.1f} s (servers {phases['servers']:.1f} s, steps {phases['steps']:.1f} s, \
 API {phases['api']:.1f} s; Ctrl-C stops it)
+  Booking page    {api_url}/b/{DEMO_SLUG}
+  Staff sign-in   POST {api_url}/auth/login  (a demo login above, password {DEMO_PASSWORD})
   API             {api_url}
-  DynamoDB Local  {dynamodb.url}  ({storage})
+  DynamoDB Local  {dynamodb_url}  ({storage})
   moto            {env['AWS_ENDPOINT_URL']}  (other AWS services; sent mail: /moto-api/data.json)
 Try:
-  {api_url}/public/{DEMO_SLUG}
   {api_url}/public/{DEMO_SLUG}/services
-  {api_url}/public/{DEMO_SLUG}/staff?service=svc_cut
   {api_url}/public/{DEMO_SLUG}/availability?service=svc_cut&staff=any&from={day}&to={day}
-  curl -X POST {api_url}/public/{DEMO_SLUG}/bookings -H 'Content-Type: application/json' -d '{{"service": \
-"svc_cut", "start": "<a slot start from availability>", "client": {{"first_name": "Eva", "last_name": "Ruiz", \
-"email": "eva@example.com", "phone": "+34612345678"}}}}'
-""", flush=True)
+  curl -X POST {api_url}/auth/login -H 'Content-Type: application/json' \
+-d '{{"email": "{manager}", "password": "{DEMO_PASSWORD}"}}'
+  curl '{api_url}/admin/agenda?view=day' -H 'Authorization: Bearer <access_token from the sign-in>'
+"""
+
+
+def _print_urls(api_url: str, env: dict[str, str], dynamodb: DynamoDBLocal, data_dir: Path | None,
+                took: float, phases: dict[str, float]) -> None:
+    print(ready_message(api_url, env, dynamodb.url, data_dir, took, phases), flush=True)
 
 
 # -- Python API for tests ----------------------------------------------------------------------
