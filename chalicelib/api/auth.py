@@ -15,7 +15,7 @@ from ..errors import UnauthenticatedError
 from ..ports import NewPasswordChallenge, Tokens
 from ..services import identity
 from .admin_http import principal_of, unauthenticated
-from .http import Api, json_body, text
+from .http import Api, client_address, json_body, text
 
 auth = Api(__name__)
 
@@ -38,7 +38,8 @@ def signs_in(view: Callable) -> Callable:
 def login() -> Response:
     body = json_body(auth.current_request, {"email", "password"})
     result = identity.login(wiring.directory(), text(body, "email", max_length=254),
-                            text(body, "password", max_length=256), wiring.now())
+                            text(body, "password", max_length=256), wiring.now(),
+                            address=client_address(auth.current_request))
     if isinstance(result, NewPasswordChallenge):
         return Response(body={"challenge": "new_password_required", "session": result.session,
                               "next": "/auth/password/new"}, status_code=200)

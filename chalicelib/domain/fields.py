@@ -11,7 +11,7 @@ from ..errors import ValidationError
 from .contact import normal_phone
 from .principal import Level
 
-MAX_CODE = 32  # a secret code's length, at most
+MIN_CODE, MAX_CODE = 4, 6  # a secret code's digits
 # The calendar Turno keeps: every date and date-time a request names falls in it (README, "The public API").
 # Far outside it, time zones answer local mean time (offsets like -00:14:44) and arithmetic overflows.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -120,14 +120,15 @@ def checked_phone(value: Any, field: str) -> str | None:
 
 
 def checked_code(value: Any, field: str) -> str | None:
-    """A secret code (null clears it): 4 to 32 letters, digits or dashes, compared case-insensitively."""
+    """A secret code (null clears it): 4 to 6 digits, as the salon's staff read it out over the phone and
+    clients type it on a phone's number pad. A string, so leading zeros survive."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise ValidationError("must be a string", field=field, code="wrong_type")
     code = value.strip()
-    if not 4 <= len(code) <= MAX_CODE or not all(c.isalnum() or c in "-_" for c in code):
-        raise ValidationError(f"a code has 4 to {MAX_CODE} letters, digits, '-' or '_'", field=field,
+    if not MIN_CODE <= len(code) <= MAX_CODE or not all(c in "0123456789" for c in code):
+        raise ValidationError(f"a code has {MIN_CODE} to {MAX_CODE} digits", field=field,
                               code="invalid_code_format")
     return code
 

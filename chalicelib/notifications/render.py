@@ -234,10 +234,12 @@ def _unknown_variables(tree: nodes.Template, declared: set[str]) -> str | None:
 
 
 def custom_email(text: CustomText, values: Mapping[str, Any]) -> EmailText:
-    """The business's subject and body; the HTML part is the body escaped, with the usual footer."""
+    """The business's subject and body; the HTML part is the body escaped, with the usual footer (without
+    its manage link when the body already gives it: one link, not the same one twice)."""
     subject = _one_line(sandbox().from_string(text.subject or "").render(values))
     body = _tidy(sandbox().from_string(text.body).render(values))
     locale = values["locale"]
+    values = {**values, "link_in_body": bool(values.get("manage_url")) and values["manage_url"] in body}
     footer = _tidy(environment().get_template(f"messages/{locale}/_footer.txt").render(values))
     paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
     body_html = Markup("\n").join(Markup("<p>{}</p>").format(Markup("<br>\n").join(_linked(line) for line in p.split("\n")))

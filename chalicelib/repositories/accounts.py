@@ -116,21 +116,29 @@ def _throttle_key(email: str) -> str:
     return "THROTTLE#login#" + hashlib.sha256(email.casefold().encode()).hexdigest()
 
 
-def recent_failures(email: str, since: float) -> list[float]:
+def _throttle_sort_key(address: str | None) -> str:
+    """"login" for every failure for the email; one more item per network address that failed for it."""
+    if address is None:
+        return "login"
+    return "login#from#" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def recent_failures(email: str, since: float, address: str | None = None) -> list[float]:
+    """Failed sign-ins for `email` since then: from `address` only, or (None) from everywhere."""
     try:
-        item = ThrottleItem.get(_throttle_key(email), "login", consistent_read=True)
+        item = ThrottleItem.get(_throttle_key(email), _throttle_sort_key(address), consistent_read=True)
     except DoesNotExist:
         return []
     return [f for f in item.failures if f >= since]
 
 
-def save_failures(email: str, failures: list[float], keep_seconds: int) -> None:
-    ThrottleItem(pk=_throttle_key(email), sk="login", failures=failures,
+def save_failures(email: str, failures: list[float], keep_seconds: int, address: str | None = None) -> None:
+    ThrottleItem(pk=_throttle_key(email), sk=_throttle_sort_key(address), failures=failures,
                  expires_at=datetime.fromtimestamp(max(failures), UTC) + timedelta(seconds=keep_seconds)).save()
 
 
-def clear_failures(email: str) -> None:
-    ThrottleItem(pk=_throttle_key(email), sk="login").delete()
+def clear_failures(email: str, address: str | None = None) -> None:
+    ThrottleItem(pk=_throttle_key(email), sk=_throttle_sort_key(address)).delete()
 
 
 def replace_login(account: Account, now: datetime) -> None:

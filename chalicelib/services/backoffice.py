@@ -73,7 +73,8 @@ def appointment(store: AgendaStore, clients: ClientRepository, principal: Princi
 def agenda(store: AgendaStore, clients: ClientRepository, principal: Principal, view: str, day: date,
            staff_ids: list[str] | None, *, include_cancelled: bool = False) -> Agenda:
     """A day, the week (Monday to Sunday) or the month around `day`, in the business's time zone,
-    for the staff named (default: everyone the caller may see): one catalog and one agenda query."""
+    for the staff named (default: the people who take appointments among those the caller may see, see
+    `_members`): one catalog and one agenda query."""
     if view not in VIEWS:
         raise ValidationError("the view is day, week or month", field="view", code="invalid_view")
     catalog = store.catalog(principal.business_id)
@@ -93,6 +94,9 @@ def agenda(store: AgendaStore, clients: ClientRepository, principal: Principal, 
              if a.staff_id in wanted and a.start < end and start < a.end
              and (include_cancelled or a.status not in HIDDEN_BY_DEFAULT)]
     found.sort(key=lambda a: (a.start, a.staff_id, a.reference))
+    if not staff_ids:
+        booked = {a.staff_id for a in found}
+        members = tuple(m for m in members if m.service_ids or m.id in booked)
     people = clients.many(principal.business_id, (a.client_id for a in found))
     return Agenda(catalog, first, last, members,
                   [AppointmentView(a, catalog, people.get(a.client_id)) for a in found])
@@ -217,6 +221,9 @@ def _may_write(principal: Principal, staff_id: str) -> None:
 
 
 def _members(catalog: Catalog, principal: Principal, staff_ids: list[str] | None) -> tuple[Staff, ...]:
+    """Whom the caller asked for, or (none named) everyone they may see. The agenda then keeps as columns
+    only those who take appointments: who perform a service, or have a booking in the range anyway (a
+    service taken away later must not hide it). The owner and the front desk are not empty columns."""
     if not staff_ids:
         return tuple(m for m in catalog.staff if principal.may_read_agenda_of(m.id))
     members = []

@@ -18,7 +18,11 @@ from ..ports import (
 from ..repositories import accounts
 
 LOGIN_WINDOW_SECONDS = 15 * 60
-MAX_FAILED_LOGINS = 5  # per email in the window; then 429 until the oldest failure leaves it
+# Failed sign-ins in the window. From one address for one email: then that address waits (429) until its
+# failures leave the window. For one email from everywhere (many addresses guessing): then only addresses
+# that have not failed for it may still try, so whoever knows a colleague's address cannot lock them out.
+MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS_PER_EMAIL = 20
 WRONG = "the email or the password is not right"
 WEAK = ("the new password is too weak: use at least 12 characters with upper and lower case letters, a digit "
         "and a symbol")
@@ -45,28 +49,42 @@ def principal_for(directory: Directory, subject: str, issued_at: int, access_tok
                      email=account.email)
 
 
-def login(directory: Directory, email: str, password: str, now: datetime) -> Tokens | NewPasswordChallenge:
-    """Sign in with email and password. Every failure looks the same to the caller, whether the email
-    exists or not; five failures for one email in 15 minutes answer 429 until the window passes."""
+def login(directory: Directory, email: str, password: str, now: datetime,
+          address: str = "unknown") -> Tokens | NewPasswordChallenge:
+    """Sign in with email and password from a network address. Every failure looks the same to the caller,
+    whether the email exists or not. Five failures for one email from one address in 15 minutes make that
+    address wait (429); twenty for one email from anywhere make every address that has failed wait. The
+    right password from an address that has not failed is never refused."""
     email = _email(email)
     at = now.timestamp()
-    recent = accounts.recent_failures(email, at - LOGIN_WINDOW_SECONDS)
-    if len(recent) >= MAX_FAILED_LOGINS:
-        retry = int(min(recent) + LOGIN_WINDOW_SECONDS - at) + 1
-        raise TooManyAttemptsError("too many failed sign-ins; try again later", retry_after=retry)
+    since = at - LOGIN_WINDOW_SECONDS
+    mine = accounts.recent_failures(email, since, address=address)
+    everyone = accounts.recent_failures(email, since)
+    if len(mine) >= MAX_FAILED_LOGINS:
+        raise _locked(min(mine) + LOGIN_WINDOW_SECONDS - at)
+    if mine and len(everyone) >= MAX_FAILED_LOGINS_PER_EMAIL:
+        # free again when this address's failures have left the window, or when the email is under its ceiling
+        below_ceiling = sorted(everyone)[len(everyone) - MAX_FAILED_LOGINS_PER_EMAIL]
+        raise _locked(min(max(mine), below_ceiling) + LOGIN_WINDOW_SECONDS - at)
     try:
         result = directory.sign_in(email, password)
     except ThrottledError:
         raise _too_many() from None
     except NotAuthorizedError:
-        accounts.save_failures(email, recent + [at], LOGIN_WINDOW_SECONDS)
+        accounts.save_failures(email, mine + [at], LOGIN_WINDOW_SECONDS, address=address)
+        # The newest ones are all the ceiling needs: the item stays small under a wide attack.
+        accounts.save_failures(email, sorted(everyone + [at])[-MAX_FAILED_LOGINS_PER_EMAIL:], LOGIN_WINDOW_SECONDS)
         raise UnauthenticatedError(WRONG, code="invalid_credentials") from None
     if isinstance(result, NewPasswordChallenge):
         return result
     _check_has_login(result)
-    if recent:
-        accounts.clear_failures(email)
+    if mine:
+        accounts.clear_failures(email, address=address)
     return result
+
+
+def _locked(seconds: float) -> TooManyAttemptsError:
+    return TooManyAttemptsError("too many failed sign-ins; try again later", retry_after=int(seconds) + 1)
 
 
 def set_new_password(directory: Directory, email: str, session: str, new_password: str) -> Tokens:

@@ -206,9 +206,13 @@ def start_dynamodb(port: int | None = None, data_dir: Path | None = None, wait: 
     return server
 
 
-def stack_env(dynamodb_url: str, moto_url: str, stage: str = "dev") -> dict[str, str]:
-    """What the app, the steps and the jobs need to find the local services; no real account anywhere."""
+def stack_env(dynamodb_url: str, moto_url: str, stage: str = "dev", api_url: str = "") -> dict[str, str]:
+    """What the app, the steps and the jobs need to find the local services; no real account anywhere.
+    `api_url` is where this stack serves: the links in its messages and invitations point there, so a
+    second stack (`make dev PORT=8101`) never mails links to the first one's port."""
+    links = {"TURNO_PUBLIC_URL": api_url, "TURNO_BACKOFFICE_URL": api_url} if api_url else {}
     return {
+        **links,
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": REGION,
@@ -370,13 +374,22 @@ class _Jobs:
                             source="aws.events", detail_type="Scheduled Event", detail={},
                             resources=[f"arn:aws:events:{REGION}:123456789012:rule/{name}"], region=REGION)
                         try:
-                            client.lambda_.invoke(name, event)
+                            did = _work_done(client.lambda_.invoke(name, event).payload)
                             outcome = "ok"
                         except Exception as error:  # a failing job must not take the stack down
-                            outcome = f"{type(error).__name__}: {error}"
+                            did = outcome = f"{type(error).__name__}: {error}"
                         self.runs.append((name, outcome))
-                        print(f"[jobs] {name}: {outcome}", flush=True)
+                        if did:  # an idle run (every 10 s) prints nothing: the console stays readable
+                            print(f"[jobs] {name}: {did}", flush=True)
                 self.stopped.wait(1.0)
+
+
+def _work_done(report) -> str:
+    """What a job's report says it did ("sent 2, skipped 1"), or "" when it did nothing."""
+    if not isinstance(report, dict):
+        return ""
+    return ", ".join(f"{key} {value}" for key, value in report.items()
+                     if isinstance(value, int) and not isinstance(value, bool) and value)
 
 
 def stream_pump(app=None, every: float = 1.0):
@@ -417,7 +430,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         moto_port = free_port()
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port)
         moto.start()
-        env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}")
+        api_url = f"http://127.0.0.1:{port}"
+        env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}", api_url=api_url)
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
             os.environ.pop(name, None)
         os.environ.update(env)
@@ -438,7 +452,6 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
                 print(f"  {line}{took_step}", flush=True)
         os.environ.update(env)  # steps may have added settings for the app
         phases["steps"] = time.monotonic() - began - phases["servers"]
-        api_url = f"http://127.0.0.1:{port}"
         chalice = _spawn([sys.executable, str(HERE / "chalice_local.py"), "local", "--host", "127.0.0.1",
                           "--port", str(port), "--no-autoreload", "--stage", "dev"],
                          cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL)
@@ -478,29 +491,38 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
             moto.stop()
 
 
-def _print_urls(api_url: str, env: dict[str, str], dynamodb: DynamoDBLocal, data_dir: Path | None,
-                took: float, phases: dict[str, float]) -> None:
+def ready_message(api_url: str, env: dict[str, str], dynamodb_url: str, data_dir: Path | None,
+                  took: float, phases: dict[str, float]) -> str:
+    """What `make dev` prints once everything answers: where things are, and what to open first."""
     from zoneinfo import ZoneInfo
+
+    from infra.local.cognito import DEMO_LOGINS, DEMO_PASSWORD
 
     day = datetime.now(ZoneInfo("Europe/Madrid")).date() + timedelta(days=1)
     if day.weekday() == 6:  # the demo salon is closed on Sundays
         day += timedelta(days=1)
     storage = f"data in {data_dir}" if data_dir else "in memory"
-    print(f"""
+    manager = DEMO_LOGINS[2][2]
+    return f"""
 Turno local stack ready in {took:.1f} s (servers {phases['servers']:.1f} s, steps {phases['steps']:.1f} s, \
 API {phases['api']:.1f} s; Ctrl-C stops it)
+  Booking page    {api_url}/b/{DEMO_SLUG}
+  Staff sign-in   POST {api_url}/auth/login  (a demo login above, password {DEMO_PASSWORD})
   API             {api_url}
-  DynamoDB Local  {dynamodb.url}  ({storage})
+  DynamoDB Local  {dynamodb_url}  ({storage})
   moto            {env['AWS_ENDPOINT_URL']}  (other AWS services; sent mail: /moto-api/data.json)
 Try:
-  {api_url}/public/{DEMO_SLUG}
   {api_url}/public/{DEMO_SLUG}/services
-  {api_url}/public/{DEMO_SLUG}/staff?service=svc_cut
   {api_url}/public/{DEMO_SLUG}/availability?service=svc_cut&staff=any&from={day}&to={day}
-  curl -X POST {api_url}/public/{DEMO_SLUG}/bookings -H 'Content-Type: application/json' -d '{{"service": \
-"svc_cut", "start": "<a slot start from availability>", "client": {{"first_name": "Eva", "last_name": "Ruiz", \
-"email": "eva@example.com", "phone": "+34612345678"}}}}'
-""", flush=True)
+  curl -X POST {api_url}/auth/login -H 'Content-Type: application/json' \
+-d '{{"email": "{manager}", "password": "{DEMO_PASSWORD}"}}'
+  curl '{api_url}/admin/agenda?view=day' -H 'Authorization: Bearer <access_token from the sign-in>'
+"""
+
+
+def _print_urls(api_url: str, env: dict[str, str], dynamodb: DynamoDBLocal, data_dir: Path | None,
+                took: float, phases: dict[str, float]) -> None:
+    print(ready_message(api_url, env, dynamodb.url, data_dir, took, phases), flush=True)
 
 
 # -- Python API for tests ----------------------------------------------------------------------

@@ -51,3 +51,24 @@ def test_only_reception_full_and_up_see_the_monitor(client, login, seeded):
         assert response.status_code == expected, level
         if expected == 403:
             assert error(response)["code"] == "forbidden"
+
+
+def test_the_columns_are_the_people_who_take_appointments_not_the_owner_and_reception(client, login, seeded):
+    for path in ("/admin/monitor?date=2026-03-24", "/admin/agenda?view=day&date=2026-03-24"):
+        columns = [s["id"] for s in client.http.get(path, headers=login(DESK)).json_body["staff"]]
+        assert {"stf_ana", "stf_bea", "stf_cris"} <= set(columns), path
+        assert not {"stf_owner", "stf_manager", "stf_desk", "stf_phone", "stf_leaver"} & set(columns), path
+
+
+def test_naming_a_member_without_services_still_shows_their_column(client, login, seeded):
+    day = monitor(client, login(DESK), "date=2026-03-24&staff=stf_owner,stf_ana")
+    assert [s["id"] for s in day["staff"]] == ["stf_owner", "stf_ana"]
+
+
+def test_a_professional_whose_services_were_taken_away_keeps_a_column_while_they_have_bookings(client, login, seeded):
+    changed = client.http.patch("/admin/staff/stf_ana", body='{"services": []}',
+                                headers={**login(Level.MANAGER), "Content-Type": "application/json"})
+    assert changed.status_code == 200, changed.body
+    columns = [s["id"] for s in monitor(client, login(DESK), "date=2026-03-24")["staff"]]
+    assert "stf_ana" in columns  # seeded["reference"] is hers that day
+    assert "stf_ana" not in [s["id"] for s in monitor(client, login(DESK), "date=2026-03-25")["staff"]]

@@ -45,21 +45,51 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(directory):
     assert wrong == unknown == "invalid_credentials"
 
 
-def test_after_five_failures_an_email_is_locked_for_fifteen_minutes_even_with_the_right_password(directory):
+HOME, ELSEWHERE, ATTACKER = "203.0.113.7", "198.51.100.20", "192.0.2.66"
+
+
+def attacker(n: int) -> str:
+    return f"192.0.2.{n}"
+
+
+def test_after_five_failures_from_one_address_it_is_locked_for_fifteen_minutes_even_with_the_right_password(
+        directory):
     for _ in range(5):
-        refused(lambda: identity.login(directory, EMAIL, WRONG, NOW))
+        refused(lambda: identity.login(directory, EMAIL, WRONG, NOW, address=ATTACKER))
     with pytest.raises(TooManyAttemptsError) as locked:
-        identity.login(directory, EMAIL, PASSWORD, NOW + timedelta(minutes=1))
+        identity.login(directory, EMAIL, PASSWORD, NOW + timedelta(minutes=1), address=ATTACKER)
     assert 0 < locked.value.retry_after <= 15 * 60 + 1
     later = NOW + timedelta(minutes=15, seconds=1)
-    assert isinstance(identity.login(directory, EMAIL, PASSWORD, later), Tokens)
+    assert isinstance(identity.login(directory, EMAIL, PASSWORD, later, address=ATTACKER), Tokens)
+
+
+def test_someone_guessing_a_staff_email_does_not_lock_its_owner_out(directory):
+    for _ in range(5):
+        refused(lambda: identity.login(directory, EMAIL, WRONG, NOW, address=ATTACKER))
+    tokens = identity.login(directory, EMAIL, PASSWORD, NOW + timedelta(minutes=1), address=HOME)
+    assert isinstance(tokens, Tokens)
+
+
+def test_many_addresses_reach_the_emails_ceiling_then_only_addresses_that_never_failed_may_try(directory):
+    for n in range(10):  # 20 failures from 10 addresses: none of them alone reaches five
+        for _ in range(2):
+            refused(lambda: identity.login(directory, EMAIL, WRONG, NOW, address=attacker(n)))
+    with pytest.raises(TooManyAttemptsError):  # an address that failed waits, even with the right password
+        identity.login(directory, EMAIL, PASSWORD, NOW + timedelta(minutes=1), address=attacker(3))
+    assert isinstance(identity.login(directory, EMAIL, PASSWORD, NOW + timedelta(minutes=1), address=HOME), Tokens)
+    # a fresh address gets one guess, and then waits too
+    assert refused(lambda: identity.login(directory, EMAIL, WRONG, NOW, address=ELSEWHERE)) == "invalid_credentials"
+    with pytest.raises(TooManyAttemptsError):
+        identity.login(directory, EMAIL, WRONG, NOW, address=ELSEWHERE)
+    later = NOW + timedelta(minutes=15, seconds=1)
+    assert isinstance(identity.login(directory, EMAIL, PASSWORD, later, address=attacker(3)), Tokens)
 
 
 def test_unknown_emails_are_locked_the_same_way(directory):
     for _ in range(5):
-        refused(lambda: identity.login(directory, "ghost@nowhere.example", WRONG, NOW))
+        refused(lambda: identity.login(directory, "ghost@nowhere.example", WRONG, NOW, address=ATTACKER))
     with pytest.raises(TooManyAttemptsError):
-        identity.login(directory, "ghost@nowhere.example", WRONG, NOW)
+        identity.login(directory, "ghost@nowhere.example", WRONG, NOW, address=ATTACKER)
 
 
 def test_the_directorys_own_throttling_is_a_429_and_counts_as_no_failure(directory):

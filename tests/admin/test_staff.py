@@ -23,7 +23,7 @@ def test_a_manager_sets_hours_breaks_time_off_services_and_code_and_availability
         "breaks": {"tue": [["13:00", "14:00"]]},
         "time_off": [{"start": "2026-03-31T10:00:00+02:00", "end": "2026-03-31T12:00:00+02:00"}],
         "services": ["svc_cut", "svc_color"],
-        "secret_code": "BEA-2026",
+        "secret_code": "2026",
         "phone": "+34 611 22 33 44",
     }, manager)
     assert response.status_code == 200, response.body
@@ -32,23 +32,23 @@ def test_a_manager_sets_hours_breaks_time_off_services_and_code_and_availability
     assert bea["breaks"] == {"tue": [["13:00", "14:00"]]}
     assert bea["time_off"] == [{"start": "2026-03-31T08:00:00Z", "end": "2026-03-31T10:00:00Z"}]
     assert bea["services"] == ["svc_color", "svc_cut"] and bea["phone"] == "+34611223344"
-    assert bea["secret_code"] == "BEA-2026"
-    slots = client.http.get("/public/salon/availability?service=svc_cut&staff=stf_bea&from=2026-03-24&to=2026-03-24&code=BEA-2026",
+    assert bea["secret_code"] == "2026"
+    slots = client.http.get("/public/salon/availability?service=svc_cut&staff=stf_bea&from=2026-03-24&to=2026-03-24&code=2026",
                             headers={}).json_body["slots"]
     starts = {s["start"][11:16] for s in slots}
     assert "12:30" in starts and "13:00" not in starts and "13:45" not in starts and "14:00" in starts
 
 
 def test_the_personal_code_then_locks_that_professional_online(client, login):
-    send(client, "PATCH", "/admin/staff/stf_bea", {"secret_code": "BEA-2026"}, login(Level.MANAGER))
+    send(client, "PATCH", "/admin/staff/stf_bea", {"secret_code": "2026"}, login(Level.MANAGER))
     open_staff = client.http.get("/public/salon/staff?service=svc_cut").json_body["staff"]
     assert "stf_bea" not in [s["id"] for s in open_staff]
-    with_code = client.http.get("/public/salon/staff?service=svc_cut&code=bea-2026").json_body["staff"]
+    with_code = client.http.get("/public/salon/staff?service=svc_cut&code=2026").json_body["staff"]
     assert "stf_bea" in [s["id"] for s in with_code]
 
 
 def test_codes_are_hidden_below_the_front_desk(client, login):
-    send(client, "PATCH", "/admin/staff/stf_bea", {"secret_code": "BEA-2026"}, login(Level.MANAGER))
+    send(client, "PATCH", "/admin/staff/stf_bea", {"secret_code": "2026"}, login(Level.MANAGER))
     seen = client.http.get("/admin/staff/stf_bea", headers=login(Level.PROFESSIONAL)).json_body
     assert "secret_code" not in seen and seen["has_code"] is True and "access" not in seen
 
@@ -73,6 +73,10 @@ def test_a_new_staff_member_without_a_login(client, login):
     ({"time_off": "tomorrow"}, "time_off", "wrong_type"),
     ({"email": "nope"}, "email", "invalid_email"),
     ({"secret_code": 1234}, "secret_code", "wrong_type"),
+    ({"secret_code": "123"}, "secret_code", "invalid_code_format"),  # personal codes: 4 to 6 digits
+    ({"secret_code": "1234567"}, "secret_code", "invalid_code_format"),
+    ({"secret_code": "BEA-2026"}, "secret_code", "invalid_code_format"),
+    ({"secret_code": "１２３４"}, "secret_code", "invalid_code_format"),  # digits, but not 0-9
     ({"level": 1}, "level", "unknown_field"),
 ])
 def test_bad_staff_edits_are_refused_and_nothing_changes(client, login, body, field, code):

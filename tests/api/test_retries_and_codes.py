@@ -62,8 +62,8 @@ def coded_salon(store):
     members = factories.staff()
     from dataclasses import replace
 
-    members[1] = replace(members[1], secret_code="BEA-VIP")
-    return factories.seed(store, factories.salon(secret_code="Lucia2026"), members=members)
+    members[1] = replace(members[1], secret_code="7788")
+    return factories.seed(store, factories.salon(secret_code="202611"), members=members)
 
 
 def test_a_business_code_is_needed_and_checked(client, store):
@@ -74,17 +74,17 @@ def test_a_business_code_is_needed_and_checked(client, store):
         "code": "code_required", "message": "a code is needed to book here", "field": "code"}
     wrong = post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana", code="guess"))
     assert wrong.status_code == 403 and error(wrong)["code"] == "invalid_code"
-    right = post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana", code="lucia2026"))
+    right = post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana", code="202611"))
     assert right.status_code == 201
 
 
 def test_a_personal_code_unlocks_only_that_professional(client, store):
     coded_salon(store)
-    assert client.http.get("/public/salon/staff?service=svc_cut&code=BEA-VIP").json_body == {
+    assert client.http.get("/public/salon/staff?service=svc_cut&code=7788").json_body == {
         "staff": [{"id": "stf_bea", "name": "Bea"}]}
-    refused = post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana", code="BEA-VIP"))
+    refused = post(client, "/public/salon/bookings", booking_body(SLOT, staff="stf_ana", code="7788"))
     assert refused.status_code == 403 and error(refused)["code"] == "code_required"
-    anyone = post(client, "/public/salon/bookings", booking_body(SLOT, code="BEA-VIP"))
+    anyone = post(client, "/public/salon/bookings", booking_body(SLOT, code="7788"))
     assert anyone.status_code == 201 and anyone.json_body["staff"] == "stf_bea"
 
 
@@ -92,7 +92,7 @@ def test_a_professional_with_a_personal_code_is_hidden_from_clients_without_it(c
     from dataclasses import replace
 
     members = factories.staff()
-    members[1] = replace(members[1], secret_code="BEA-VIP")
+    members[1] = replace(members[1], secret_code="7788")
     factories.seed(store, members=members)
     assert client.http.get("/public/salon/staff?service=svc_cut").json_body == {
         "staff": [{"id": "stf_ana", "name": "Ana"}]}
@@ -108,12 +108,12 @@ def test_five_wrong_codes_in_fifteen_minutes_lock_the_address_until_the_window_p
         clock["value"] = start + timedelta(minutes=minute)
         assert post(client, "/public/salon/bookings", booking_body(SLOT, code=f"guess{minute}")).status_code == 403
     clock["value"] = start + timedelta(minutes=6)
-    locked = post(client, "/public/salon/bookings", booking_body(SLOT, code="Lucia2026"))
+    locked = post(client, "/public/salon/bookings", booking_body(SLOT, code="202611"))
     assert locked.status_code == 429 and error(locked)["code"] == "too_many_attempts"
     assert locked.headers["Retry-After"] == str(9 * 60 + 1)
-    assert client.http.get("/public/salon/staff?service=svc_cut&code=Lucia2026").status_code == 429
+    assert client.http.get("/public/salon/staff?service=svc_cut&code=202611").status_code == 429
     clock["value"] = start + timedelta(minutes=15, seconds=1)
-    assert post(client, "/public/salon/bookings", booking_body(SLOT, code="Lucia2026")).status_code == 201
+    assert post(client, "/public/salon/bookings", booking_body(SLOT, code="202611")).status_code == 201
 
 
 def test_codes_are_not_needed_where_nothing_is_locked(client, salon):

@@ -39,8 +39,8 @@ def staff(ana_code: str | None = None) -> list[Staff]:
 
 def catalogs():
     yield business("e2e-open", "Studio Bella"), SERVICES, staff()
-    yield business("e2e-locked", "Private Studio", secret_code="ROSE-42"), SERVICES, staff(ana_code="ANA-7")
-    yield business("e2e-throttle", "Quiet Studio", secret_code="TULIP"), SERVICES, staff()
+    yield business("e2e-locked", "Private Studio", secret_code="4200"), SERVICES, staff(ana_code="7007")
+    yield business("e2e-throttle", "Quiet Studio", secret_code="8585"), SERVICES, staff()
     yield (business("e2e-phone", "Call Us Salon", phone="+34910000009",
                     rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
                                        client_changes=ClientChanges.OFF)), SERVICES, staff())

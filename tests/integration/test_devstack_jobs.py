@@ -58,3 +58,29 @@ def test_demo_salon_has_what_the_issue_asks_for():
     offered = {s.id for s in services}
     assert all(m.service_ids < offered for m in staff)  # each one a subset
     assert all(any(s.id in m.service_ids for m in staff) for s in active)  # and every service bookable
+
+
+def test_idle_job_runs_print_nothing_and_a_run_that_did_work_prints_one_line(capsys):
+    app = Chalice(app_name="jobs-quiet")
+    reports = [{"sent": 0, "failed": 0, "skipped": 0}, {"sent": 2, "failed": 0, "skipped": 1}, None]
+
+    @app.schedule(Rate(1, unit=Rate.MINUTES))
+    def deliver(event):
+        return reports[min(len(jobs.runs), 2)]
+
+    jobs = devstack._Jobs([("deliver", 1)], app=app)
+    jobs.start()
+    deadline = time.monotonic() + 20
+    while len(jobs.runs) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    jobs.stop()
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert printed == ["[jobs] deliver: sent 2, skipped 1"]
+
+
+def test_the_ready_message_gives_the_booking_page_and_the_sign_in_route():
+    text = devstack.ready_message("http://127.0.0.1:8101", {"AWS_ENDPOINT_URL": "http://127.0.0.1:2"},
+                                  "http://127.0.0.1:1", None, 3.0, {"servers": 1.0, "steps": 1.0, "api": 1.0})
+    assert "http://127.0.0.1:8101/b/demo" in text
+    assert "POST http://127.0.0.1:8101/auth/login" in text and "manager@demo.turno.example" in text
+    assert "8000" not in text

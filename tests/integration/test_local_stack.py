@@ -73,6 +73,12 @@ def test_every_server_listens_on_loopback_only(stack):
         assert addresses and all(a.endswith("0100007F") for a in addresses), (url, addresses)
 
 
+def test_the_links_the_stack_sends_point_at_its_own_port(stack):
+    """running_stack() serves on a free port, not 8000: its messages and invitations must link there."""
+    assert stack.env["TURNO_PUBLIC_URL"] == stack.env["TURNO_BACKOFFICE_URL"] == stack.api_url
+    assert f"{stack.api_url}/b/demo" in stack.output() and f"POST {stack.api_url}/auth/login" in stack.output()
+
+
 def test_ten_concurrent_http_bookings_for_one_slot_one_201(stack):
     start = free_slot(stack.api_url, "stf_marco")
     barrier = threading.Barrier(10)

@@ -261,3 +261,21 @@ def test_a_stored_text_that_fails_at_sending_time_falls_back_to_the_default(capl
 def test_closed_bookings_offer_no_change_only_a_look(kind):
     email = by_channel(messages(kind, locale="en"))["email"]  # even if the status read is still the old one
     assert "To change or cancel" not in email.text and f"Your booking: {MANAGE_URL}" in email.text
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "it", "cs", "et"])
+@pytest.mark.parametrize("changes", [ClientChanges.ANYTIME, ClientChanges.OFF])
+def test_a_custom_email_that_gives_the_manage_link_does_not_get_it_again_from_the_footer(locale, changes):
+    settings = NotificationSettings().with_custom(CustomText(
+        MessageKind.CONFIRMED, Channel.EMAIL, "See you!\n\nChange it here: {{ manage_url }}", "Booked"))
+    email = by_channel(messages(MessageKind.CONFIRMED, settings=settings, locale=locale,
+                                 rules=BookingRules(client_changes=changes)))["email"]
+    assert email.text.count(MANAGE_URL) == 1
+    assert email.html.count(f'href="{MANAGE_URL}"') == 1
+    assert "Salón Lucía" in email.text.rsplit(MANAGE_URL, 1)[1]  # the rest of the footer stays
+
+
+def test_a_custom_email_without_the_manage_link_gets_it_from_the_footer():
+    settings = NotificationSettings().with_custom(CustomText(MessageKind.CONFIRMED, Channel.EMAIL, "See you!", "B"))
+    email = by_channel(messages(MessageKind.CONFIRMED, settings=settings))["email"]
+    assert email.text.count(MANAGE_URL) == 1 and email.html.count(f'href="{MANAGE_URL}"') == 1
