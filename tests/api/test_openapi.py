@@ -104,3 +104,38 @@ def test_every_request_body_refuses_unknown_fields_as_the_routes_do(spec):
             for content in deref(spec, operation["requestBody"])["content"].values():
                 walk(content["schema"], f"{method} {path}")
     assert not loose, loose
+
+
+def test_an_operation_declares_the_staff_token_exactly_when_its_route_has_the_staff_authorizer(spec, routes):
+    """A client generated from the spec sends the token where the gateway asks for it, and only there."""
+    wrong = []
+    for key, operation in operations(spec).items():
+        if key not in routes:
+            continue
+        declared = operation.get("security", spec.get("security", []))
+        wants_token = any("staffToken" in requirement for requirement in declared)
+        if wants_token != (routes[key].authorizer is not None):
+            wrong.append(key)
+    assert not wrong, f"security does not match the route's authorizer: {sorted(wrong)}"
+
+
+def test_no_schema_combines_a_closed_object_with_more_properties(spec):
+    """`allOf` with a branch that says `additionalProperties: false` refuses every property the other branches
+    add (JSON Schema checks each branch alone), so such a schema forbids what the API returns."""
+    closed_in_all_of = []
+
+    def walk(node, where: str) -> None:
+        if isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{where}[{index}]")
+            return
+        if not isinstance(node, dict):
+            return
+        branches = [deref(spec, branch) for branch in node.get("allOf", [])]
+        if len(branches) > 1 and any(branch.get("additionalProperties") is False for branch in branches):
+            closed_in_all_of.append(where)
+        for key, child in node.items():
+            walk(child, f"{where}.{key}")
+
+    walk(spec, "#")
+    assert not closed_in_all_of, closed_in_all_of
