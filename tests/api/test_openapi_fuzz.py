@@ -68,7 +68,7 @@ schema.app = GATEWAY
 
 
 @pytest.fixture
-def admin(login, client, monkeypatch) -> dict:
+def admin(login, seeded, client, monkeypatch) -> dict:
     # A CORS preflight's answer has no body at all; chalice.test's response reader expects a string.
     from chalice.test import HTTPResponse
 
@@ -76,11 +76,14 @@ def admin(login, client, monkeypatch) -> dict:
     monkeypatch.setattr(HTTPResponse, "create_from_dict",
                         classmethod(lambda cls, answer: read(cls, {**answer, "body": answer.get("body") or ""})))
     GATEWAY.client = client
+    REAL_IDS.update({"salon-lucia": "salon", "cli_3f9a0c1b2d4e5f60": seeded["client"],
+                     "7K2M9QXA4TZB": seeded["reference"], "7KQ2M9XW3RT4": seeded["reference"]})
     yield login(Level.ADMIN)
+    REAL_IDS.clear()
     GATEWAY.client = None
 
 
-SPEC_SLUG = "salon-lucia"  # the spec's example business; the test world's salon is `factories` "salon"
+REAL_IDS: dict[str, str] = {}  # the spec's example ids -> the seeded world's (a salon, a client, a booking)
 
 # A known bug, owned by the change on the edge's error shape (issue 11): answers that Chalice's gateway makes
 # itself - a path it cannot route once decoded (%0A, %23, %3F in a path parameter: 403 "Missing Authentication
@@ -97,8 +100,9 @@ class GatewayErrorShape(UserWarning):
 def call_and_check(case, admin: dict) -> None:
     if "staffToken" in str(case.operation.definition.raw.get("security", "")):
         case.headers = {**(case.headers or {}), **admin}
-    if (case.path_parameters or {}).get("business") == SPEC_SLUG:
-        case.path_parameters["business"] = "salon"  # the spec's own example reaches a real business
+    for name, value in (case.path_parameters or {}).items():
+        if isinstance(value, str) and value in REAL_IDS:
+            case.path_parameters[name] = REAL_IDS[value]  # the spec's own examples reach real records
     response = case.call(base_url="http://localhost")
     if not GATEWAY_ERRORS_USE_THE_CONTRACT and response.status_code in (403, 405) and _gateway_shape(response):
         warnings.warn(GatewayErrorShape(f"{case.method} {case.formatted_path}: {response.status_code} "
