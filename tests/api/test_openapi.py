@@ -65,6 +65,8 @@ def test_every_error_response_uses_the_error_contract(spec):
             response = deref(spec, response)
             if not status.startswith(("4", "5")):
                 continue
+            if "pages" in operation.get("tags", []) and "application/json" not in response.get("content", {}):
+                continue  # a page's 404 is a page (HTML) or, for its script and stylesheet, plain text
             schema = response["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, status)
             if status == "429":
@@ -104,3 +106,38 @@ def test_every_request_body_refuses_unknown_fields_as_the_routes_do(spec):
             for content in deref(spec, operation["requestBody"])["content"].values():
                 walk(content["schema"], f"{method} {path}")
     assert not loose, loose
+
+
+def test_an_operation_declares_the_staff_token_exactly_when_its_route_has_the_staff_authorizer(spec, routes):
+    """A client generated from the spec sends the token where the gateway asks for it, and only there."""
+    wrong = []
+    for key, operation in operations(spec).items():
+        if key not in routes:
+            continue
+        declared = operation.get("security", spec.get("security", []))
+        wants_token = any("staffToken" in requirement for requirement in declared)
+        if wants_token != (routes[key].authorizer is not None):
+            wrong.append(key)
+    assert not wrong, f"security does not match the route's authorizer: {sorted(wrong)}"
+
+
+def test_no_schema_combines_a_closed_object_with_more_properties(spec):
+    """`allOf` with a branch that says `additionalProperties: false` refuses every property the other branches
+    add (JSON Schema checks each branch alone), so such a schema forbids what the API returns."""
+    closed_in_all_of = []
+
+    def walk(node, where: str) -> None:
+        if isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{where}[{index}]")
+            return
+        if not isinstance(node, dict):
+            return
+        branches = [deref(spec, branch) for branch in node.get("allOf", [])]
+        if len(branches) > 1 and any(branch.get("additionalProperties") is False for branch in branches):
+            closed_in_all_of.append(where)
+        for key, child in node.items():
+            walk(child, f"{where}.{key}")
+
+    walk(spec, "#")
+    assert not closed_in_all_of, closed_in_all_of
