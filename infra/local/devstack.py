@@ -392,6 +392,12 @@ def _work_done(report) -> str:
                      if isinstance(value, int) and not isinstance(value, bool) and value)
 
 
+def _forget_settings() -> None:
+    """The app reads its settings once (chalicelib/config.py); the steps ran with the first reading."""
+    if "chalicelib.config" in sys.modules:
+        sys.modules["chalicelib.config"].settings.cache_clear()
+
+
 def stream_pump(app=None, every: float = 1.0):
     """Hands the table's stream to the app's stream function (infra/local/stream.py), in this process."""
     from chalice.test import Client
@@ -451,6 +457,7 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
                 took_step = f"  ({time.monotonic() - step_began:.1f} s)" if n == len(lines) else ""
                 print(f"  {line}{took_step}", flush=True)
         os.environ.update(env)  # steps may have added settings for the app
+        _forget_settings()  # the jobs and the stream pump run in this process: read them afresh
         phases["steps"] = time.monotonic() - began - phases["servers"]
         chalice = _spawn([sys.executable, str(HERE / "chalice_local.py"), "local", "--host", "127.0.0.1",
                           "--port", str(port), "--no-autoreload", "--stage", "dev"],
