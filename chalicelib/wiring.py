@@ -74,14 +74,14 @@ def directory() -> "Directory":
     """The staff directory: the stage's Cognito user pool and the backoffice's app client."""
     from .adapters.cognito import CognitoDirectory
 
-    return CognitoDirectory(lambda: cognito(), settings().user_pool_id, settings().user_pool_client_id)
+    return CognitoDirectory(cognito, settings().user_pool_id, settings().user_pool_client_id)
 
 
 def mailer() -> "Mailer":
     """Turno's own emails (staff invitations), through SES from the stage's sender address."""
     from .adapters.aws_senders import SesMailer
 
-    return SesMailer(lambda: sesv2(), settings().sender_email)
+    return SesMailer(sesv2, settings().sender_email)
 
 
 def senders() -> "Senders":
@@ -90,6 +90,6 @@ def senders() -> "Senders":
     from .notifications.senders import LocalCopy
 
     config = settings()
-    aws = AwsSenders(lambda: sesv2(), lambda: sns(), configuration_set=config.ses_configuration_set,
+    aws = AwsSenders(sesv2, sns, configuration_set=config.ses_configuration_set,
                      sms_sender_id=config.sms_sender_id)
-    return LocalCopy(aws, Path(config.local_outbox), clock=lambda: now()) if config.local_outbox else aws
+    return LocalCopy(aws, Path(config.local_outbox), clock=now) if config.local_outbox else aws
