@@ -28,6 +28,11 @@ MAX_LEAD = timedelta(days=14)
 MAX_SUBJECT = 200
 MAX_BODY = {Channel.EMAIL: 10_000, Channel.SMS: 1_000}
 
+def _lead_out_of_range(field: str) -> ValidationError:
+    return ValidationError("each reminder lead time is between 15 minutes and 14 days", field=field,
+                           code="invalid_reminder_lead_times")
+
+
 DEFAULT_EMAIL = frozenset(MessageKind)
 DEFAULT_SMS = frozenset(MessageKind) - {MessageKind.PENDING}
 DEFAULT_LEADS = (timedelta(hours=24),)
@@ -67,8 +72,7 @@ class NotificationSettings:
             raise ValidationError("one or two different reminder lead times", field="reminder_lead_times",
                                   code="invalid_reminder_lead_times")
         if any(not MIN_LEAD <= lead <= MAX_LEAD for lead in leads):
-            raise ValidationError("each reminder lead time is between 15 minutes and 14 days",
-                                  field="reminder_lead_times", code="invalid_reminder_lead_times")
+            raise _lead_out_of_range("reminder_lead_times")
         object.__setattr__(self, "reminder_lead_times", leads)
         object.__setattr__(self, "email", frozenset(MessageKind(k) for k in self.email))
         object.__setattr__(self, "sms", frozenset(MessageKind(k) for k in self.sms))
@@ -125,6 +129,8 @@ class NotificationSettings:
         if not isinstance(minutes, list) or not all(type(m) is int for m in minutes):
             raise ValidationError("a list of one or two whole numbers of minutes", field="reminder_lead_minutes",
                                   code="wrong_type")
+        if any(abs(m) > MAX_LEAD // timedelta(minutes=1) for m in minutes):  # beyond timedelta's range, too
+            raise _lead_out_of_range("reminder_lead_minutes")
         mode = _enum(SmsMode, data.get("sms_mode", SmsMode.CHEAPEST.value), "sms_mode", "unknown_sms_mode")
         try:
             return cls(frozenset(email), frozenset(sms), tuple(timedelta(minutes=m) for m in minutes), mode,

@@ -50,6 +50,8 @@ def test_the_json_shape_round_trips():
     ({"reminder_lead_minutes": [60, 60]}, "reminder_lead_minutes", "invalid_reminder_lead_times"),
     ({"reminder_lead_minutes": [5]}, "reminder_lead_minutes", "invalid_reminder_lead_times"),
     ({"reminder_lead_minutes": [15 * 24 * 60]}, "reminder_lead_minutes", "invalid_reminder_lead_times"),
+    ({"reminder_lead_minutes": [10 ** 20]}, "reminder_lead_minutes", "invalid_reminder_lead_times"),  # was a 500
+    ({"reminder_lead_minutes": [-(10 ** 20)]}, "reminder_lead_minutes", "invalid_reminder_lead_times"),
     ({"reminder_lead_minutes": [1.5]}, "reminder_lead_minutes", "wrong_type"),
     ({"reminder_lead_minutes": "1440"}, "reminder_lead_minutes", "wrong_type"),
     ({"reminder_lead_minutes": [True]}, "reminder_lead_minutes", "wrong_type"),
