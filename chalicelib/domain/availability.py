@@ -9,16 +9,35 @@ busy interval (the appointment widened by the service's buffers) overlaps nothin
 
 Slot starts sit on the business's local wall-clock grid (multiples of the slot step after local
 midnight). All arithmetic on instants is done in UTC, so elapsed durations are exact across DST.
+
+How it is fast: inside, an instant is a whole number of minutes since the Unix epoch (UTC), so every
+comparison is on ints. Each resource is one sort-and-sweep: its windows and busy time sorted once,
+its grid starts walked in order with a pointer into its busy time. A window with one UTC offset
+throughout (all but the few that span a DST change) has its grid as plain arithmetic; only the rest
+ask the time zone minute by minute. Cost: linear in resources x days, plus the busy intervals' sort.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from .calendar import Interval, WeeklyHours, days_between, local_instant, minute_of_day
+from .calendar import UTC, Interval, WeeklyHours, days_between, local_instant
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Minutes = tuple[int, int]  # [start, end) in minutes since the epoch, UTC
+DAY = 24 * 60
+
+
+def epoch_minute(instant: datetime) -> int:
+    """An aware instant as whole minutes since the epoch (seconds are dropped: the grid is in minutes)."""
+    return int((instant - EPOCH).total_seconds()) // 60
+
+
+def instant(minute: int) -> datetime:
+    return datetime.fromtimestamp(minute * 60, UTC)
 
 
 @dataclass(frozen=True)
@@ -30,17 +49,31 @@ class Resource:
     hours: WeeklyHours  # already narrowed to the business's opening hours
     time_off: tuple[Interval, ...] = ()
     busy: tuple[Interval, ...] = ()  # busy intervals (buffers included) of what it already holds
+    busy_minutes: tuple[Minutes, ...] = ()  # the same, already in epoch minutes (the compact read path)
 
 
-@dataclass(frozen=True)
 class Slot:
-    start: datetime
-    end: datetime
-    free: dict[str, tuple[str, ...]] = field(compare=False)  # kind -> ids free at this start
+    """A bookable start, and who of each kind is free for it. Equal when start and end are (the
+    engine makes thousands: a plain class with slots costs a third of a frozen dataclass)."""
+
+    __slots__ = ("start", "end", "free")
+
+    def __init__(self, start: datetime, end: datetime, free: dict[str, tuple[str, ...]]) -> None:
+        self.start, self.end = start, end
+        self.free = free  # kind -> ids free at this start
 
     @property
     def staff(self) -> tuple[str, ...]:
         return self.free.get("staff", ())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Slot) and (self.start, self.end) == (other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Slot({self.start.isoformat()}, {self.end.isoformat()}, {self.free})"
 
 
 @dataclass(frozen=True)
@@ -62,93 +95,164 @@ def free_slots(query: SlotQuery) -> list[Slot]:
     """Every bookable start in the query's local date range, in time order."""
     if not query.pools or not query.pools[0]:
         return []
-    calendars = [[_Calendar.of(r, query) for r in pool] for pool in query.pools]
-    starts = sorted({s for cal in calendars[0] for s in cal.aligned_starts(query)})
+    frame = _Frame(query)
+    free_by_pool = [_free_in_pool(pool, frame) for pool in query.pools]
+    lead, others = free_by_pool[0], free_by_pool[1:]
+    kinds = [pool[0].kind for pool in query.pools]
     duration = timedelta(minutes=query.duration_minutes)
-    before, after = timedelta(minutes=query.buffer_before_minutes), timedelta(minutes=query.buffer_after_minutes)
     slots = []
-    for start in starts:
-        if not query.earliest <= start < query.latest:
-            continue
-        appointment = Interval(start, start + duration)
-        busy = Interval(start - before, appointment.end + after)
-        free = {}
-        for pool in calendars:
-            ids = tuple(c.resource.id for c in pool if c.can_take(appointment, busy, query.ignore_busy))
+    for start in sorted(lead):
+        free = {kinds[0]: tuple(lead[start])}
+        for kind, found in zip(kinds[1:], others):
+            ids = found.get(start)
             if not ids:
                 break
-            free[pool[0].resource.kind] = ids
+            free[kind] = tuple(ids)
         else:
-            slots.append(Slot(appointment.start, appointment.end, free))
+            at = instant(start)
+            slots.append(Slot(at, at + duration, free))
     return slots
 
 
-@dataclass
-class _Calendar:
-    """One resource's working windows and busy time over the query's range, ready for bisecting."""
+class _Frame:
+    """The query's range, grid and the service's shape in epoch minutes, and the grids it has worked
+    out (professionals mostly share their hours: each distinct week is turned into starts once)."""
 
-    resource: Resource
-    windows: list[Interval]
-    busy: list[Interval]
+    def __init__(self, query: SlotQuery) -> None:
+        self.query = query
+        self.tz = query.tz
+        self.first = epoch_minute(local_instant(query.first_day, 0, query.tz))  # local midnight, first day
+        self.last = epoch_minute(local_instant(query.last_day, DAY, query.tz))  # local midnight after the last
+        # a start is a whole minute: one at or after a notice ending mid-minute is the next minute
+        self.earliest = _minute_at_or_after(query.earliest)
+        self.latest = _minute_at_or_after(query.latest)  # no start at or after it
+        self.duration, self.step = query.duration_minutes, query.step_minutes
+        self.before, self.after = query.buffer_before_minutes, query.buffer_after_minutes
+        self.ignore_busy = query.ignore_busy
+        self._grids: dict[tuple, list[int]] = {}
+        self._instants: dict[tuple[date, int], int] = {}
 
-    @classmethod
-    def of(cls, resource: Resource, query: SlotQuery) -> "_Calendar":
+    def offset(self, minute: int) -> int:
+        """The zone's UTC offset in minutes at an epoch minute."""
+        return int(instant(minute).astimezone(self.tz).utcoffset().total_seconds()) // 60
+
+    def grid(self, resource: Resource) -> list[int]:
+        """The resource's starts, in order, as far as its windows, notice and horizon go."""
+        key = (resource.hours, resource.time_off)
+        found = self._grids.get(key)
+        if found is None:
+            found = self._grids[key] = [s for s in _grid(self._windows(resource), self)
+                                        if self.earliest <= s < self.latest]
+        return found
+
+    def _windows(self, resource: Resource) -> list[Minutes]:
+        """The resource's working windows over the range, time off taken out, touching ones merged."""
+        query = self.query
         windows = []
         # A day either side: a shift that ends at midnight goes on into the next day's 00:00 window,
         # and touching windows merge (below), so a service may run across midnight.
         for day in days_between(query.first_day - timedelta(days=1), query.last_day + timedelta(days=1)):
             for start, end in resource.hours.on(day):
-                windows.append(Interval(local_instant(day, start, query.tz), local_instant(day, end, query.tz)))
-        return cls(resource, _merge(_subtract(windows, resource.time_off)), _merge(resource.busy))
+                windows.append((self._local(day, start), self._local(day, end)))
+        if resource.time_off:
+            holes = sorted((epoch_minute(t.start), epoch_minute(t.end)) for t in resource.time_off)
+            windows = [piece for window in windows for piece in _minus(window, holes)]
+        return _merge(windows)
 
-    def aligned_starts(self, query: SlotQuery) -> Iterable[datetime]:
-        first = local_instant(query.first_day, 0, query.tz)
-        last = local_instant(query.last_day, 24 * 60, query.tz)
-        duration = timedelta(minutes=query.duration_minutes)
-        for window in self.windows:
-            start = _align_up(max(window.start, first), query.step_minutes, query.tz)
-            while start + duration <= window.end and start < last:
-                yield start
-                start = _align_up(start + timedelta(minutes=query.step_minutes), query.step_minutes, query.tz)
-
-    def can_take(self, appointment: Interval, busy: Interval, ignore_busy: bool) -> bool:
-        i = bisect_right(self.windows, appointment.start, key=lambda w: w.start) - 1
-        if i < 0 or self.windows[i].end < appointment.end:
-            return False
-        if ignore_busy:
-            return True
-        j = bisect_left(self.busy, busy.end, key=lambda b: b.start) - 1
-        return j < 0 or self.busy[j].end <= busy.start
+    def _local(self, day: date, minute: int) -> int:
+        found = self._instants.get((day, minute))
+        if found is None:
+            found = self._instants[(day, minute)] = epoch_minute(local_instant(day, minute, self.tz))
+        return found
 
 
-def _align_up(instant: datetime, step: int, tz: ZoneInfo) -> datetime:
-    """The first instant at or after `instant` whose local wall-clock minute is a multiple of `step`."""
-    instant = instant.replace(second=0, microsecond=0) + (
-        timedelta(minutes=1) if instant.second or instant.microsecond else timedelta()
-    )
+def _minute_at_or_after(moment: datetime) -> int:
+    return epoch_minute(moment) + (1 if moment.second or moment.microsecond else 0)
+
+
+def _free_in_pool(pool: Sequence[Resource], frame: _Frame) -> dict[int, list[str]]:
+    """start minute -> ids of the pool's members free then, in the pool's order."""
+    found: dict[int, list[str]] = {}
+    for resource in pool:
+        rid = resource.id
+        for start in _free_starts(resource, frame):
+            ids = found.get(start)
+            if ids is None:
+                found[start] = [rid]
+            else:
+                ids.append(rid)
+    return found
+
+
+def _free_starts(resource: Resource, frame: _Frame) -> list[int]:
+    """One resource's sweep: its grid with the starts each busy interval rules out cut away.
+
+    A start is ruled out by busy time [b0, b1) when its own busy time [start - before, start + duration
+    + after) overlaps it: b0 - duration - after < start < b1 + before. The busy intervals are sorted
+    and merged, so the ruled-out stretches of the grid come in order and two bisects find each."""
+    grid = frame.grid(resource)
+    if frame.ignore_busy or not (resource.busy or resource.busy_minutes):
+        return grid
+    busy = _merge([(epoch_minute(b.start), epoch_minute(b.end)) for b in resource.busy] + list(resource.busy_minutes))
+    reach_back, reach_on = frame.duration + frame.after, frame.before
+    free: list[int] = []
+    kept = 0  # grid[kept:] is not ruled out so far
+    for start, end in busy:
+        cut = bisect_right(grid, start - reach_back, kept)
+        free += grid[kept:cut]
+        kept = max(kept, bisect_left(grid, end + reach_on, cut))
+    free += grid[kept:]
+    return free
+
+
+def _grid(windows: list[Minutes], frame: _Frame) -> Iterable[int]:
+    """Starts on the local grid at which the service fits inside a window, in time order.
+
+    Taken a day at a time (a zone changes its offset at most once a day): a day with one offset
+    throughout is plain arithmetic, one with a change asks the zone at each step."""
+    duration, step = frame.duration, frame.step
+    for window_start, window_end in windows:
+        start = max(window_start, frame.first)
+        stop = min(window_end - duration, frame.last - 1)  # the last start allowed in this window
+        while start <= stop:
+            piece_stop = min(stop, start + DAY)
+            offset = frame.offset(start)
+            if offset == frame.offset(piece_stop):
+                yield from range(start + (-(start + offset)) % step, piece_stop + 1, step)
+            else:
+                minute = _align_up(start, frame)
+                while minute <= piece_stop:
+                    yield minute
+                    minute = _align_up(minute + step, frame)
+            start = piece_stop + 1
+
+
+def _align_up(minute: int, frame: _Frame) -> int:
+    """The first minute at or after `minute` whose local wall-clock minute is a multiple of the step."""
     for _ in range(2):  # a second pass only when a DST change moved the grid under us
-        late = minute_of_day(instant, tz) % step
+        late = (minute + frame.offset(minute)) % frame.step
         if not late:
             break
-        instant += timedelta(minutes=step - late)
-    return instant
+        minute += frame.step - late
+    return minute
 
 
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for iv in sorted(intervals):
-        if merged and iv.start <= merged[-1].end:
-            merged[-1] = Interval(merged[-1].start, max(merged[-1].end, iv.end))
+def _merge(intervals: list[Minutes]) -> list[Minutes]:
+    intervals.sort()
+    merged: list[Minutes] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
-            merged.append(iv)
+            merged.append((start, end))
     return merged
 
 
-def _subtract(windows: list[Interval], holes: Sequence[Interval]) -> list[Interval]:
-    out = []
-    for window in windows:
-        pieces = [window]
-        for hole in holes:
-            pieces = [p for piece in pieces for p in piece.minus(hole)]
-        out.extend(pieces)
-    return sorted(out)
+def _minus(window: Minutes, holes: list[Minutes]) -> list[Minutes]:
+    """The parts of a window outside every hole."""
+    pieces = [window]
+    for hole_start, hole_end in holes:
+        pieces = [part for start, end in pieces
+                  for part in ((start, min(end, hole_start)), (max(start, hole_end), end)) if part[0] < part[1]]
+    return pieces
