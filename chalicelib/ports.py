@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Iterable, Protocol
 
 if TYPE_CHECKING:  # types only: the ports depend on nothing at run time
     from .domain.agenda_change import AgendaChange, LockUnit
-    from .domain.model import Appointment, Business, Catalog, Client, Service, Staff
+    from .domain.availability import Minutes
+    from .domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 
 
 # -- the booking core's storage (DynamoDB) ---------------------------------------------------------------
@@ -34,6 +35,8 @@ class AgendaStore(Protocol):
 
     def client(self, business_id: str, client_id: str) -> Client: ...
     def appointments_between(self, business_id: str, start: datetime, end: datetime) -> list[Appointment]: ...
+    def busy_between(self, business_id: str, start: datetime, end: datetime) -> dict[ResourceRef, list[Minutes]]:
+        """Busy minutes (epoch minutes, buffers included) by resource, of what may touch [start, end)."""
     def appointment(self, reference: str) -> Appointment: ...  # NotFoundError
 
     def write(self, change: AgendaChange) -> None:

@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from chalicelib.domain.agenda_change import AgendaChange, LockUnit
-from chalicelib.domain.model import Appointment, Business, Catalog, Client, Service, Staff
+from chalicelib.domain.availability import Minutes
+from chalicelib.domain.busy import busy_by_resource
+from chalicelib.domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 
 
@@ -66,6 +68,9 @@ class FakeAgendaStore:
         return sorted((a for a in self.appointments.values()
                        if a.business_id == business_id and a.busy.start < end and start < a.busy.end),
                       key=lambda a: (a.start, a.reference))
+
+    def busy_between(self, business_id: str, start: datetime, end: datetime) -> dict[ResourceRef, list[Minutes]]:
+        return busy_by_resource(self.appointments_between(business_id, start, end))
 
     def appointment(self, reference: str) -> Appointment:
         try:

@@ -48,8 +48,7 @@ class Resource:
     id: str
     hours: WeeklyHours  # already narrowed to the business's opening hours
     time_off: tuple[Interval, ...] = ()
-    busy: tuple[Interval, ...] = ()  # busy intervals (buffers included) of what it already holds
-    busy_minutes: tuple[Minutes, ...] = ()  # the same, already in epoch minutes (the compact read path)
+    busy: tuple[Minutes, ...] = ()  # busy time (buffers included) of what it already holds, epoch minutes
 
 
 class Slot:
@@ -191,9 +190,9 @@ def _free_starts(resource: Resource, frame: _Frame) -> list[int]:
     + after) overlaps it: b0 - duration - after < start < b1 + before. The busy intervals are sorted
     and merged, so the ruled-out stretches of the grid come in order and two bisects find each."""
     grid = frame.grid(resource)
-    if frame.ignore_busy or not (resource.busy or resource.busy_minutes):
+    if frame.ignore_busy or not resource.busy:
         return grid
-    busy = _merge([(epoch_minute(b.start), epoch_minute(b.end)) for b in resource.busy] + list(resource.busy_minutes))
+    busy = _merge(list(resource.busy))
     reach_back, reach_on = frame.duration + frame.after, frame.before
     free: list[int] = []
     kept = 0  # grid[kept:] is not ruled out so far

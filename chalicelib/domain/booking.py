@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..errors import NotFoundError, UnprocessableError, ValidationError
-from .availability import Resource, Slot, SlotQuery, free_slots
+from .availability import Minutes, Resource, Slot, SlotQuery, free_slots
+from .busy import busy_by_resource
 from .calendar import UTC, Interval, local_instant
-from .model import Appointment, Business, Catalog, Service, ServiceStatus, Staff
+from .model import Appointment, Business, Catalog, ResourceRef, Service, ServiceStatus, Staff
 
 ANY = "any"
 LOCK_UNIT_MINUTES = 5  # every start, duration and buffer is a multiple of this
@@ -64,19 +65,31 @@ def slots(
     online: bool = True,
 ) -> list[Slot]:
     """Free slots for `service` with any of `staff`, honouring notice and horizon when `online`."""
+    return slots_around(catalog, service, staff, busy_by_resource(appointments), first_day, last_day, now,
+                        online=online)
+
+
+def slots_around(
+    catalog: Catalog,
+    service: Service,
+    staff: Sequence[Staff],
+    busy: Mapping[ResourceRef, Sequence[Minutes]],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    *,
+    online: bool = True,
+) -> list[Slot]:
+    """The same, around the busy time each resource already holds (as the store's busy days give it)."""
     business = catalog.business
     rules = business.rules
-    busy: dict[str, list[Interval]] = {}
-    for appointment in appointments:
-        if appointment.status.holds_time:
-            busy.setdefault(appointment.staff_id, []).append(appointment.busy)
     pool = [
         Resource(
             "staff",
             member.id,
             member.hours.intersect(business.opening_hours),
             member.time_off,
-            tuple(busy.get(member.id, ())),
+            tuple(busy.get(ResourceRef("staff", member.id), ())),
         )
         for member in staff
     ]

@@ -5,20 +5,22 @@ transaction, and says which part of it was refused (see `write`).
 """
 from __future__ import annotations
 
+import random
 import time
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.agenda_change import AgendaChange, LockUnit
+from ..domain.availability import Minutes
 from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.calendar import UTC
 from ..domain.clients import ClientProfile
-from ..domain.model import Appointment, Business, Catalog, Client, Service, Staff
+from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
-from . import codecs
+from . import busy_days, codecs
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
@@ -36,6 +38,8 @@ from .tables import (
 )
 
 SLUG_CACHE_SECONDS = 300
+WRITE_ATTEMPTS = 5  # a change cancelled only by concurrent transactions on shared items is tried again
+CONFLICT_PAUSE = 0.01  # seconds, times the attempt, jittered
 LOCK_GRACE = timedelta(days=2)  # locks outlive their unit by this much, then TTL removes them
 
 
@@ -108,6 +112,11 @@ class DynamoStore:
         )
         return [a for a in map(codecs.appointment, items) if a.busy.start < end and start < a.busy.end]
 
+    def busy_between(self, business_id: str, start: datetime, end: datetime) -> dict[ResourceRef, list[Minutes]]:
+        """Busy minutes by resource of the appointments that may touch [start, end): one query of the
+        busy days (repositories/busy_days.py), whatever the number of appointments."""
+        return busy_days.read(connection().client, Item.Meta.table_name, business_id, start, end)
+
     def appointment(self, reference: str) -> Appointment:
         try:
             return codecs.appointment(AppointmentItem.get(f"APPT#{reference}", "APPT"))
@@ -117,7 +126,10 @@ class DynamoStore:
     def write(self, change: AgendaChange) -> None:
         """Write one change to the agenda, all or nothing: the appointment (with the change's events,
         which the stream carries on), a new client and their contact keys, the change's rows, the
-        removal of rows it made stale, and its lock units, released and claimed.
+        removal of rows it made stale, its lock units, released and claimed, and its busy days.
+
+        Two changes of one professional's day share its busy-day item, so DynamoDB may cancel one of
+        two concurrent transactions (`TransactionConflict`): it wrote nothing and is tried again.
 
         Refusals, by the item whose condition failed (REFUSALS): a claimed unit somebody holds -> SlotUnavailableError; a new client's contact key taken
         meanwhile -> ContactTakenError; the appointment changed since `before` was read -> ConflictError
@@ -150,6 +162,8 @@ class DynamoStore:
                     LockItem.owners.add({after.reference}), LockItem.kind.set(LockItem),
                     LockItem.expires_at.set(unit.start + LOCK_GRACE),
                 ], LockItem.owners.does_not_exist() if after.exclusive else None, refused="lock")
+            for busy_day, actions in busy_days.updates(change.before, after):
+                tx.update(busy_day, actions)
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:

@@ -7,6 +7,7 @@ Keys (pk / sk):
   BIZ#<business>#CONTACT    email#<email> | phone#<e164>           one client per email and phone
   APPT#<reference>          APPT                                   also indexed by business and start
   LOCK#<business>#<kind>#<resource id>   <unit start, UTC>         who holds each 5-minute unit
+  BUSY#<business>           <UTC day>#<kind>#<resource id>         busy minutes per appointment, for availability
   THROTTLE#<business>#<address>          code                      recent wrong secret codes
   BIZ#<business>#NOTIFY     SETTINGS | TEXT#<kind>#<channel>       notification settings and custom texts
   BIZ#<business>#ACTIVITY   <when>#<reference>#<id>                what clients changed, for the backoffice
@@ -177,6 +178,11 @@ class LockItem(Item, discriminator="lock"):
     appointments booked on top of others (total availability, overrides) add themselves anyway."""
 
     owners = UnicodeSetAttribute(null=True)
+
+
+class BusyDayItem(Item, discriminator="busy"):
+    """One resource's busy time on one UTC day: an attribute per appointment, named by its reference
+    (repositories/busy_days.py). The model has no fixed attributes beyond the keys."""
 
 
 class ActivityItem(Item, discriminator="activity"):

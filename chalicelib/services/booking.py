@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from ..domain import access
 from ..domain.agenda_change import LockUnit
-from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
+from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots_around
 from ..domain.availability import Slot
 from ..domain.changes import check_client_may_change
 from ..domain.calendar import local_instant
@@ -85,7 +85,7 @@ def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, 
 
 def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
                  code: str | None, address: str, now: datetime) -> tuple[Business, list[Slot]]:
-    """Free slots over at most 31 local days: one catalog query and one agenda query."""
+    """Free slots over at most 31 local days: one catalog query and one query of the busy days."""
     if last < first:
         raise ValidationError("'to' must not be before 'from'", field="to")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
@@ -95,9 +95,9 @@ def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, 
     staff = _open_candidates(store, catalog, service, staff_id, code, address, now)
     tz = catalog.business.tz
     # a slot late on the last day may run past midnight: what is booked just after it counts too
-    appointments = store.appointments_between(catalog.business.id, local_instant(first, 0, tz),
-                                              local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
-    return catalog.business, slots(catalog, service, staff, appointments, first, last, now)
+    busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
+                              local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
+    return catalog.business, slots_around(catalog, service, staff, busy, first, last, now)
 
 
 def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime) -> Booking:
