@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib.domain.agenda_change import LockUnit
+from chalicelib.domain.availability import instant
+from chalicelib.domain.calendar import Interval
 from chalicelib.domain.booking import lock_units
 from chalicelib.domain.model import Appointment, AppointmentStatus, Client, ResourceRef, Source, new_reference
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
@@ -148,6 +150,34 @@ class AgendaStoreContract:
         units = [LockUnit("staff", "stf_ana", u) for u in lock_units(second.busy)]
         assert store.contacts_and_locks(salon.id, None, None, units)[1] == set(units)
 
+    # -- busy days (what availability reads) -----------------------------------------------------
+    def test_busy_time_follows_every_change_per_resource(self, store, salon):
+        # given two bookings of Ana on Tuesday, one with a desk
+        first = WithDesk(**vars(self.appointment(salon)))
+        second = self.appointment(salon, start=TUESDAY_11 + timedelta(hours=2), client_id="cli_b")
+        self.book(store, first)
+        self.book(store, second)
+        tuesday = (TUESDAY_11.replace(hour=0), TUESDAY_11.replace(hour=0) + timedelta(days=1))
+        ana, desk = ResourceRef("staff", "stf_ana"), ResourceRef("desk", "dsk_1")
+        assert as_busy(store.busy_between(salon.id, *tuesday)) == {ana: {first.busy, second.busy}, desk: {first.busy}}
+
+        # when the first moves within the day, the second moves to Wednesday and then is cancelled
+        later = TUESDAY_11 + timedelta(hours=4)
+        span, busy = CUT.occupies(later)
+        moved = replace(first, start=span.start, end=span.end, busy=busy, updated_at=NOW + timedelta(minutes=1))
+        agenda_changes.change(store, first, moved, by="client")
+        span, busy = CUT.occupies(TUESDAY_11 + timedelta(days=1))
+        wednesday = replace(second, start=span.start, end=span.end, busy=busy, updated_at=NOW + timedelta(minutes=1))
+        agenda_changes.change(store, second, wednesday, by="client")
+
+        # then each resource's busy time is where the appointments are now
+        both_days = (tuesday[0], tuesday[1] + timedelta(days=1))
+        assert as_busy(store.busy_between(salon.id, *both_days)) == {ana: {moved.busy, wednesday.busy},
+                                                                    desk: {moved.busy}}
+        agenda_changes.change(store, wednesday, wednesday.with_status(AppointmentStatus.CANCELLED,
+                                                                      NOW + timedelta(minutes=2)), by="client")
+        assert as_busy(store.busy_between(salon.id, *both_days)) == {ana: {moved.busy}, desk: {moved.busy}}
+
     # -- a second resource kind ----------------------------------------------------------------
     def test_a_desk_is_a_second_lock_kind_with_no_new_write_path(self, store, salon):
         self.book(store, WithDesk(**vars(self.appointment(salon))))
@@ -163,3 +193,9 @@ class AgendaStoreContract:
         store.save_code_failures(salon.id, "10.0.0.1", [100.0, 200.0], 900)
         assert store.recent_code_failures(salon.id, "10.0.0.1", 150.0) == [200.0]
         assert store.recent_code_failures(salon.id, "10.0.0.2", 0.0) == []
+
+
+def as_busy(found: dict) -> dict:
+    """Busy minutes by resource as sets of Intervals, leaving out resources with nothing left."""
+    return {resource: {Interval(instant(start), instant(end)) for start, end in times}
+            for resource, times in found.items() if times}

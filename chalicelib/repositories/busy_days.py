@@ -13,7 +13,7 @@ with the low-level client: PynamoDB would build an object per item for nothing.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from pynamodb.expressions.operand import Path, Value
 
@@ -23,9 +23,11 @@ from ..domain.calendar import UTC
 from ..domain.model import Appointment, ResourceRef
 from . import codecs
 from .tables import AppointmentItem, BusyDayItem
+from .transactions import connection
 
 KEEP = timedelta(days=2)  # a busy day outlives its UTC day by this much, then TTL removes it
 OWN_ATTRIBUTES = frozenset({"pk", "sk", "kind", "expires_at"})
+BUSY_KIND = "busy"  # BusyDayItem's discriminator value
 
 
 def busy_pk(business_id: str) -> str:
@@ -48,7 +50,7 @@ def updates(before: Appointment | None, after: Appointment) -> Iterator[tuple[Bu
         entry = Path([after.reference])
         action = entry.remove() if mark is None else entry.set(Value({"S": _entry(mark)}))
         yield item, [action, BusyDayItem.kind.set(BusyDayItem),
-                     BusyDayItem.expires_at.set(datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1) + KEEP)]
+                     BusyDayItem.expires_at.set(datetime.fromtimestamp(_expiry(day), UTC))]
 
 
 def read(client, table: str, business_id: str, start: datetime, end: datetime) -> dict[ResourceRef, list[Minutes]]:
@@ -82,14 +84,41 @@ def _entry(mark: BusyMark) -> str:
     return f"{mark.start - base},{mark.end - base}"
 
 
-def backfill(since: datetime) -> int:
-    """Write the busy days of every appointment that holds time from `since` on (appointments stored
-    before busy days existed). Idempotent: it sets what a change would have set. Returns how many."""
-    written = 0
-    for item in AppointmentItem.scan(AppointmentItem.busy_end >= since):
-        appointment = codecs.appointment(item)
-        for busy_day, actions in updates(None, appointment):
-            busy_day.update(actions=actions)
-            written += 1
-    return written
+def rebuilt(appointments: Iterable[Appointment]) -> list[dict]:
+    """Whole busy-day items (DynamoDB JSON, for BatchWriteItem) holding these appointments' marks."""
+    items: dict[tuple, dict] = {}
+    for appointment in appointments:
+        for (resource, day), mark in busy_marks(appointment).items():
+            key = (appointment.business_id, resource, day)
+            item = items.get(key)
+            if item is None:
+                item = items[key] = {
+                    "pk": {"S": busy_pk(appointment.business_id)}, "sk": {"S": busy_sk(resource, day)},
+                    "kind": {"S": BUSY_KIND}, "expires_at": {"N": str(_expiry(day))},
+                }
+            item[appointment.reference] = {"S": _entry(mark)}
+    return list(items.values())
 
+
+def put_all(client, table: str, items: list[dict]) -> None:
+    """Put whole items, 25 to a BatchWriteItem, until DynamoDB has taken every one."""
+    for first in range(0, len(items), 25):
+        requests = {table: [{"PutRequest": {"Item": item}} for item in items[first:first + 25]]}
+        while requests:
+            requests = client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+
+
+def backfill(since: date) -> int:
+    """Rebuild the busy days from `since` (a UTC day) on from the appointments themselves: how data
+    stored before busy days existed gets them (run once, before availability reads them; see README).
+    Whole items are put, so it also repairs a day. Returns how many items it wrote."""
+    start = datetime(since.year, since.month, since.day, tzinfo=UTC)
+    found = (codecs.appointment(item) for item in AppointmentItem.scan(AppointmentItem.busy_start >= start))
+    items = rebuilt(found)
+    put_all(connection().client, BusyDayItem.Meta.table_name, items)
+    return len(items)
+
+
+def _expiry(day: date) -> int:
+    """Epoch seconds at which TTL may remove a day's item."""
+    return int((datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1) + KEEP).timestamp())

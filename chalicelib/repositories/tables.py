@@ -180,7 +180,7 @@ class LockItem(Item, discriminator="lock"):
     owners = UnicodeSetAttribute(null=True)
 
 
-class BusyDayItem(Item, discriminator="busy"):
+class BusyDayItem(Item, discriminator="busy"):  # busy_days.BUSY_KIND
     """One resource's busy time on one UTC day: an attribute per appointment, named by its reference
     (repositories/busy_days.py). The model has no fixed attributes beyond the keys."""
 
