@@ -11,11 +11,12 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
+
+if TYPE_CHECKING:  # PyJWT (and cryptography under it) load with the first token checked, not at cold start
+    import jwt
 
 LEEWAY_SECONDS = 30
 KEYS_REFRESH_SECONDS = 3600  # keys are refetched at most this often, or at once for an unknown kid...
@@ -83,6 +84,8 @@ class KeySet:
             raise InvalidTokenError("unknown key id") from None
 
     def _fetch(self) -> dict[str, jwt.PyJWK]:
+        import jwt
+
         try:
             # Only the URL check_keys_url let through is read: the opener refuses redirects.
             with _opener.open(self.url, timeout=5) as response:
@@ -107,6 +110,8 @@ def verify_access_token(token: str, *, keys_url: str, issuer: str, client_id: st
     """The claims of a valid access token for our app client, or InvalidTokenError."""
     if not token or not client_id:
         raise InvalidTokenError("no token or no client configured")
+    import jwt
+
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "RS256":

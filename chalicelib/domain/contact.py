@@ -1,14 +1,16 @@
 """Client contact details, normalised so a returning client is recognised: emails checked by
-email-validator and lower-cased, phones parsed by phonenumbers into E.164."""
-from __future__ import annotations
+email-validator and lower-cased, phones parsed by phonenumbers into E.164.
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+Both libraries load when a contact is first checked, not with the app: most requests (availability,
+the agenda) never need them, and they cost a cold start ~140 ms."""
+from __future__ import annotations
 
 from ..errors import ValidationError
 
 
 def normal_email(value: str, *, field: str = "email") -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except (EmailNotValidError, TypeError) as error:
@@ -17,6 +19,8 @@ def normal_email(value: str, *, field: str = "email") -> str:
 
 def normal_phone(value: str, *, field: str = "phone") -> str:
     """An international number ('+34 612 345 678' or '0034...') in E.164 ('+34612345678')."""
+    import phonenumbers
+
     text = value.strip() if isinstance(value, str) else ""
     if text.startswith("00"):
         text = "+" + text[2:]

@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-import phonenumbers
 
 from ..errors import ValidationError
 
@@ -65,6 +64,8 @@ def phone_words(e164: str | None) -> list[str]:
     """'+34612345678' -> ['34612345678', '612345678']: with and without the country code."""
     if not e164:
         return []
+    import phonenumbers  # loaded when a phone is first indexed, not at cold start (domain/contact.py)
+
     digits = re.sub(r"\D", "", e164)
     try:
         national = str(phonenumbers.parse(e164, None).national_number)
