@@ -6,6 +6,7 @@ from chalice import Response
 from .. import observability, wiring
 from ..config import settings
 from ..domain.access import manage_token
+from ..domain.availability import LocalTimes
 from ..domain.booking import ANY
 from ..domain.changes import change_deadline
 from ..domain.contact import normal_email, normal_phone
@@ -69,11 +70,9 @@ def availability(business: str) -> dict:
         parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to"),
         query(request, "code", required=False), client_address(request), wiring.now(),
     )
-    tz = found.tz
+    local = LocalTimes(found.tz)
     return {"timezone": found.timezone, "slots": [
-        {"start": s.start.astimezone(tz).isoformat(), "end": s.end.astimezone(tz).isoformat(),
-         "staff": list(s.staff)}
-        for s in slots
+        {"start": local.iso(s.start), "end": local.iso(s.end), "staff": list(s.staff)} for s in slots
     ]}
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -73,6 +73,23 @@ class Slot:
 
     def __repr__(self) -> str:
         return f"Slot({self.start.isoformat()}, {self.end.isoformat()}, {self.free})"
+
+
+class LocalTimes:
+    """Instants as ISO strings in a business's zone, for thousands of slots: the zone's offset is looked up
+    once per quarter hour of UTC (every transition in the tz database falls on one), then the conversion
+    is to a fixed offset, which is several times cheaper than through the zone's rules."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._offsets: dict[int, timezone] = {}
+
+    def iso(self, moment: datetime) -> str:
+        quarter = int(moment.timestamp()) // 900
+        fixed = self._offsets.get(quarter)
+        if fixed is None:
+            fixed = self._offsets[quarter] = timezone(moment.astimezone(self.tz).utcoffset())
+        return moment.astimezone(fixed).isoformat()
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class DynamoStore:
         return business_id
 
     def catalog(self, business_id: str) -> Catalog:
+        connection()  # its client parses reads lean from the first one on
         business, staff, services = None, [], []
         for item in Item.query(f"BIZ#{business_id}"):
             if isinstance(item, BusinessItem):

@@ -15,13 +15,17 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..errors import TurnoError
+from .lean_json import make_lean
 from .tables import Item
 
 Refusals = dict[str, Callable[[], TurnoError]]  # kind -> its error, first wins
 
 
 def connection() -> Connection:
-    return Item._get_connection().connection
+    """The botocore connection every model shares, its reads parsed lean (repositories/lean_json.py)."""
+    shared = Item._get_connection().connection
+    make_lean(shared.client)
+    return shared
 
 
 class Transaction:

@@ -1,0 +1,149 @@
+"""The whole warm availability request's own CPU, next to the engine's alone.
+
+The issue's scenario (10 professionals, 14 days, 500 appointments) is stored in moto; one request records
+the DynamoDB responses (raw HTTP bodies, as botocore is about to parse them); then the request is run
+again and again with those responses replayed by a `before-send` handler, so botocore still builds,
+signs and parses every call but no emulator runs. The request is the Lambda handler itself,
+`app(event, context)` with an API Gateway event: Chalice's routing, the middleware, the use case, the
+engine and the JSON body. The engine alone is `slots_around` on the same (already read) busy time.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Iterator
+
+from . import engine
+
+REQUEST_GOAL = 1.5  # the whole warm request within 1.5x of the engine alone
+DAYS, STAFF, APPOINTMENTS = 14, 10, 500
+
+
+@contextmanager
+def _world() -> Iterator[tuple]:
+    """moto with the scenario stored; yields (app, store, catalog, service, first day, last day, now)."""
+    from moto import mock_aws
+
+    from chalicelib import wiring
+    from chalicelib.repositories import busy_days
+    from chalicelib.repositories.store import create_tables
+    from chalicelib.repositories.tables import IdempotencyRecord, Item
+    from chalicelib.repositories.transactions import connection
+
+    catalog, service, appointments, last_day, now = engine.scenario(DAYS, STAFF, APPOINTMENTS)
+    real_now = wiring.now
+    with mock_aws():
+        for model in (Item, IdempotencyRecord):
+            model._connection = None  # a botocore client created inside this mock
+        create_tables()
+        wiring.store.cache_clear()
+        wiring.now = lambda: now
+        try:
+            store = wiring.store()
+            store.save_business(catalog.business)
+            store.save_service(catalog.business.id, service)
+            for member in catalog.staff:
+                store.save_staff(catalog.business.id, member)
+            busy_days.put_all(connection().client, Item.Meta.table_name, busy_days.rebuilt(appointments))
+            from app import app
+
+            yield app, store, catalog, service, engine.FIRST_DAY, last_day, now
+        finally:
+            wiring.now = real_now
+            wiring.store.cache_clear()
+            for model in (Item, IdempotencyRecord):
+                model._connection = None
+
+
+def _event(slug: str, service_id: str, first, last) -> dict:
+    """An API Gateway proxy event for GET /public/{business}/availability, as Lambda receives it."""
+    return {
+        "requestContext": {"httpMethod": "GET", "resourcePath": "/public/{business}/availability",
+                           "identity": {"sourceIp": "127.0.0.1"}, "path": f"/public/{slug}/availability",
+                           "requestId": "bench"},
+        "headers": {"accept": "application/json"},
+        "pathParameters": {"business": slug},
+        "multiValueQueryStringParameters": {"service": [service_id], "staff": ["any"], "from": [first.isoformat()],
+                                            "to": [last.isoformat()]},
+        "stageVariables": {}, "body": None, "isBase64Encoded": False,
+    }
+
+
+class _Replay:
+    """Records DynamoDB's raw responses once, then answers every later call with them, in order."""
+
+    def __init__(self) -> None:
+        self.recorded: list[dict] = []
+        self.next = 0
+        self.replaying = False
+
+    def record(self, response_dict, **_) -> None:
+        if not self.replaying:
+            self.recorded.append({k: response_dict[k] for k in ("status_code", "headers", "body")})
+
+    def answer(self, request, **_):
+        from botocore.awsrequest import AWSResponse
+
+        if not self.replaying:
+            return None
+        found = self.recorded[self.next % len(self.recorded)]
+        self.next += 1
+        return AWSResponse(request.url, found["status_code"], found["headers"], _Raw(found["body"]))
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
+def run(repeats: int = 30) -> dict:
+    from chalice.local import LambdaContext
+
+    from chalicelib.domain.booking import ANY, MAX_BUSY_MINUTES, candidates, slots_around
+    from chalicelib.domain.calendar import local_instant
+    from chalicelib.repositories.transactions import connection
+
+    with _world() as (app, store, catalog, service, first, last, now):
+        event = _event(catalog.business.slug, service.id, first, last)
+        context = LambdaContext("api_handler", 1024)
+        replay = _Replay()
+        events = connection().client.meta.events
+        events.register("before-parse.dynamodb", replay.record)
+        events.register_first("before-send", replay.answer)  # before moto's own handler there
+        assert app(event, context)["statusCode"] == 200  # warms the function: the slug is cached
+        replay.recorded.clear()
+        body = app(event, context)["body"]
+        calls = len(replay.recorded)
+        from moto.core.models import botocore_stubber
+
+        botocore_stubber.enabled = False  # every handler of before-send runs: moto's must answer nothing
+        replay.replaying = True
+        request_times = []
+        for _ in range(repeats + 1):
+            began = time.process_time()
+            answer = app(event, context)
+            request_times.append(time.process_time() - began)
+            if answer["body"] != body:
+                raise AssertionError("the replayed request answered differently")
+        replay.replaying = False
+        botocore_stubber.enabled = True
+        tz = catalog.business.tz
+        busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
+                                  local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
+        staff = candidates(catalog, service, ANY)
+        engine_times = []
+        for _ in range(repeats + 1):
+            began = time.process_time()
+            found = slots_around(catalog, service, staff, busy, first, last, now)
+            engine_times.append(time.process_time() - began)
+        events.unregister("before-send", replay.answer)
+        events.unregister("before-parse.dynamodb", replay.record)
+    request_ms = statistics.median(request_times[1:]) * 1000
+    engine_ms = statistics.median(engine_times[1:]) * 1000
+    return {"days": DAYS, "staff": STAFF, "appointments": APPOINTMENTS, "calls": calls, "slots": len(found),
+            "bytes": len(body), "request_ms": request_ms, "engine_ms": engine_ms, "ratio": request_ms / engine_ms}
