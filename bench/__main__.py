@@ -1,9 +1,13 @@
 """`python -m bench` (or `make bench`): print Turno's figures. Nothing here asserts a timing.
 
-1. availability engine CPU time (pure domain code),
-2. DynamoDB calls per public request (the app under moto),
-3. import time of `app` against a bare Chalice app importing boto3,
-4. the reminder job: DynamoDB calls per due reminder (bench/reminders.py).
+1. availability engine CPU time against a minimal sort-and-sweep (bench/sweep.py),
+2. the whole warm availability request's CPU against the engine's (recorded DynamoDB responses replayed),
+3. DynamoDB calls per public request (the app under moto),
+4. import time of `app` against a bare Chalice app importing boto3, and the package's zipped size,
+5. HTTP requests/s and latency against `make dev`'s stack (a dev-server figure),
+6. the reminder job: DynamoDB calls per due reminder (bench/reminders.py).
+Every ratio is printed next to its goal; `--readme` also writes the summary table into README.md,
+between its bench markers, so the README's figures are always ones this code printed.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ import os
 import platform
 import sys
 import time
+from datetime import date
+from pathlib import Path
 
 # Fake credentials and the test stage before anything imports boto3 or the app (as tests/conftest.py).
 os.environ.update({
@@ -27,8 +33,10 @@ os.environ.update({
 for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(name, None)
 
-from . import calls, engine, imports, reminders  # noqa: E402  (after the environment is set)
-from .report import table  # noqa: E402
+from . import calls, engine, http, imports, package, reminders, request  # noqa: E402  (after the environment)
+from .report import replace_between_markers, table  # noqa: E402
+
+SUMMARY: list[tuple[str, str, str]] = []  # (figure, value, goal): what --readme writes
 
 
 def print_engine(repeats: int) -> list[dict]:
@@ -48,7 +56,32 @@ def print_engine(repeats: int) -> list[dict]:
          "staff-slots: (slot, free professional) pairs. The first two rows are the issue's cases.",
          "process_time is CPU time, yet other processes on a loaded machine still slow it: compare ratios."],
     ))
+    for r in results:
+        if r["goal"]:
+            SUMMARY.append((f"engine / yardstick, {r['staff']} staff x {r['days']} days, {r['appointments']} appointments",
+                            f"{r['ratio']:.2f}x ({r['median_ms']:.1f} ms vs {r['sweep_ms']:.1f} ms CPU)",
+                            _ratio(r["ratio"], engine.ENGINE_GOAL).split(" ", 1)[1]))
+    per_cell = [r["us_per_staff_day"] for r in results if r["goal"]]
+    SUMMARY.append(("engine cost per professional-day (the two cases above)",
+                    " / ".join(f"{v:.1f} us" for v in per_cell), "linear: about the same"))
     return results
+
+
+def print_request(repeats: int) -> None:
+    r = request.run(repeats)
+    print(table(
+        "2. Whole warm availability request vs the engine alone, CPU time, median of "
+        f"{repeats} runs (DynamoDB responses replayed)",
+        ["staff", "days", "appointments", "DynamoDB calls", "slots", "body bytes", "request ms", "engine ms",
+         "request / engine"],
+        [(r["staff"], r["days"], r["appointments"], r["calls"], r["slots"], r["bytes"], f"{r['request_ms']:.1f}",
+          f"{r['engine_ms']:.1f}", _ratio(r["ratio"], request.REQUEST_GOAL))],
+        ["request: the Lambda handler, app(event, context): routing, middleware, botocore building, signing and",
+         "parsing both calls (recorded responses fed back), conversion, engine, JSON. engine: slots_around alone."],
+    ))
+    SUMMARY.append(("warm availability request / engine alone (10 staff, 14 days)",
+                    f"{r['ratio']:.1f}x ({r['request_ms']:.1f} ms vs {r['engine_ms']:.1f} ms CPU)",
+                    _ratio(r["ratio"], request.REQUEST_GOAL).split(" ", 1)[1]))
 
 
 def _ratio(value: float, goal: float | None) -> str:
@@ -59,10 +92,17 @@ def _ratio(value: float, goal: float | None) -> str:
 
 
 def print_calls() -> None:
+    found = calls.run()
     rows = [(r["scenario"], r["status"], r["calls"], r["reads"], r["writes"], r["idempotency"], r["detail"])
-            for r in calls.run()]
+            for r in found]
+    warm = [r["calls"] for r in found if r["scenario"].startswith("availability, warm")]
+    booking = next(r for r in found if r["scenario"] == "booking, new client")
+    SUMMARY.append(("DynamoDB calls, warm availability (1-31 days; 50 staff fully booked: tests/integration)",
+                    f"at most {max(warm)}", "<= 2"))
+    SUMMARY.append(("DynamoDB calls, booking", f"{booking['reads']} reads + {booking['writes']} transaction",
+                    "1 transaction + <= 2 reads"))
     print(table(
-        "2. DynamoDB calls per request (moto, chalice.test.Client, the real app)",
+        "3. DynamoDB calls per request (moto, chalice.test.Client, the real app)",
         ["request", "status", "calls", "reads", "writes", "idem. table", "calls made, in order"], rows,
         [f"'ten' has 10 professionals and {calls.SEEDED_APPOINTMENTS} appointments over the 31 days; 'one' has 1.",
          "main = the Turno table, idem = Powertools' idempotency table; xN = keys read or items written;",
@@ -72,14 +112,19 @@ def print_calls() -> None:
 
 def print_imports(repeats: int) -> None:
     result = imports.run(repeats)
+    ratio = result["turno_median_ms"] / result["bare_median_ms"]
     runs = lambda values: " ".join(f"{v:.0f}" for v in values)  # noqa: E731
     rows = [
         ("app (Turno)", f"{result['turno_median_ms']:.0f}", runs(result["turno_ms"])),
         ("bare Chalice app + boto3", f"{result['bare_median_ms']:.0f}", runs(result["bare_ms"])),
         ("difference", f"{result['turno_median_ms'] - result['bare_median_ms']:.0f}", ""),
+        ("app / bare app", _ratio(ratio, imports.IMPORT_GOAL), ""),
     ]
+    SUMMARY.append(("`import app` / bare Chalice app + boto3 (-X importtime, with bytecode)",
+                    f"{ratio:.2f}x ({result['turno_median_ms']:.0f} ms vs {result['bare_median_ms']:.0f} ms)",
+                    _ratio(ratio, imports.IMPORT_GOAL).split(" ", 1)[1]))
     print(table(
-        f"3. Import time: python -X importtime -c 'import app', cumulative, {repeats} interleaved runs",
+        f"4. Import time: python -X importtime -c 'import app', cumulative, {repeats} interleaved runs",
         ["app", "median ms", "each run, ms"], rows,
     ))
     print(table(
@@ -90,20 +135,66 @@ def print_imports(repeats: int) -> None:
     ))
 
 
+def print_package() -> None:
+    sizes = package.run()
+    if sizes is None:
+        print("   Package size: no synthesized package (run `make synth` first)\n")
+        return
+    total = sum(sizes.values())
+    rows = [(name, f"{size / 1e6:.1f}") for name, size in sizes.items()]
+    rows.append(("function + layer", f"{total / 1e6:.1f}  ({'met' if total <= package.GOAL_BYTES else 'MISSED'}"
+                                      f" goal <= {package.GOAL_BYTES / 1e6:g} MB)"))
+    print(table("   Lambda package, zipped (prod stage of `make synth`'s infra/cdk.out)", ["zip", "MB"], rows))
+    SUMMARY.append(("deployment package + layer, zipped", f"{total / 1e6:.1f} MB",
+                    f"<= {package.GOAL_BYTES / 1e6:g} MB: {'met' if total <= package.GOAL_BYTES else 'MISSED'}"))
+
+
+def print_http() -> None:
+    rows = http.run()
+    print(table(
+        "5. HTTP against `make dev`'s stack (a DEV-SERVER figure: chalice local, DynamoDB Local, 2 cores)",
+        ["request", "concurrency", "requests", "ok", "requests/s", "p50 ms", "p95 ms"],
+        [(r["case"], r["concurrency"], r["requests"], r["ok"], f"{r['per_second']:.1f}", f"{r['p50_ms']:.0f}",
+          f"{r['p95_ms']:.0f}") for r in rows],
+        [f"at most {http.REQUESTS} availability requests and {http.BOOKINGS} bookings per case, "
+         f"{http.TIME_LIMIT:g} s each; the demo salon."],
+    ))
+    for r in rows:
+        SUMMARY.append((f"dev server: {r['case']}, concurrency {r['concurrency']}",
+                        f"{r['per_second']:.1f} req/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms",
+                        "dev-server figure, no goal"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="runs of the availability engine per case")
     parser.add_argument("--import-runs", type=int, default=5, help="interpreters started per app")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP bench (it starts the local stack)")
+    parser.add_argument("--readme", type=Path, help="write the summary table between the bench markers of this file")
     args = parser.parse_args()
     began = time.perf_counter()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Turno bench - Python {platform.python_version()} on {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {load:.2f}\n")
-    for section in (lambda: print_engine(args.repeats), print_calls, lambda: print_imports(args.import_runs),
-                    reminders.main):
+    sections = [lambda: print_engine(args.repeats), lambda: print_request(args.repeats), print_calls,
+                lambda: print_imports(args.import_runs), print_package]
+    sections += [] if args.no_http else [print_http]
+    for section in (*sections, reminders.main):
         section()
         sys.stdout.flush()
+    summary = table(f"Summary (load average {load:.2f})", ["figure", "value", "goal"], SUMMARY)
+    print(summary)
+    if args.readme:
+        replace_between_markers(args.readme, _markdown(SUMMARY, load))
+        print(f"wrote the summary into {args.readme}")
     print(f"bench finished in {time.perf_counter() - began:.1f} s")
+
+
+def _markdown(rows: list[tuple[str, str, str]], load: float) -> str:
+    lines = [f"Printed by `make bench` on {date.today()}, {os.cpu_count()} CPUs at load {load:.1f} "
+             "(ratios are measured within one run):", "", "| figure | value | goal |", "| --- | --- | --- |"]
+    lines += [f"| {figure} | {value} | {goal} |" for figure, value, goal in rows]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

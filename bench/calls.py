@@ -61,7 +61,9 @@ def _seed(store, slug: str, staff_count: int, appointment_count: int, now: datet
     from chalicelib.domain.model import (
         Appointment, AppointmentStatus, BookingRules, Business, Service, Source, Staff,
     )
+    from chalicelib.repositories import busy_days
     from chalicelib.repositories.codecs import appointment_item
+    from chalicelib.repositories.transactions import connection
     from chalicelib.repositories.tables import AppointmentItem
 
     business = Business(
@@ -81,17 +83,21 @@ def _seed(store, slug: str, staff_count: int, appointment_count: int, now: datet
         for member in staff for d in range(31) if (FIRST_DAY + timedelta(days=d)).weekday() < 6
         for minute in range(9 * 60, 20 * 60, 30)
     ]
-    # Seeded with one batch write rather than `store.book`: moto copies the whole table for every
-    # transaction, so 500 bookings through the API would take minutes. Their locks are not needed:
-    # bookings below go to a later, empty day.
+    # Seeded with batch writes (appointments, then their busy days) rather than `store.book`: moto copies
+    # the whole table for every transaction, so 500 bookings through the API would take minutes. Their
+    # locks are not needed: bookings below go to a later, empty day.
+    appointments = []
+    for n, (staff_id, start) in enumerate(random.Random(11).sample(cells, appointment_count)):
+        span, busy = service.occupies(start)
+        appointments.append(Appointment(
+            reference=f"SEED{n:08d}", business_id=business.id, client_id=f"cli_seed{n}", service_id=service.id,
+            staff_id=staff_id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
+            source=Source.ONLINE, price=service.price, currency="EUR", created_at=now, updated_at=now,
+        ))
     with AppointmentItem.batch_write() as batch:
-        for n, (staff_id, start) in enumerate(random.Random(11).sample(cells, appointment_count)):
-            span, busy = service.occupies(start)
-            batch.save(appointment_item(Appointment(
-                reference=f"SEED{n:08d}", business_id=business.id, client_id=f"cli_seed{n}", service_id=service.id,
-                staff_id=staff_id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
-                source=Source.ONLINE, price=service.price, currency="EUR", created_at=now, updated_at=now,
-            )))
+        for appointment in appointments:
+            batch.save(appointment_item(appointment))
+    busy_days.put_all(connection().client, AppointmentItem.Meta.table_name, busy_days.rebuilt(appointments))
 
 
 def _booking(start: str, email: str) -> str:

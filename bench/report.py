@@ -24,3 +24,16 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def replace_between_markers(path, text: str) -> None:
+    """Put `text` between the bench markers of a file (README.md), replacing what was there."""
+    content = path.read_text()
+    if START not in content or END not in content:
+        raise SystemExit(f"{path} has no {START} ... {END} markers")
+    head, rest = content.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{text}\n{END}{tail}")
