@@ -28,6 +28,7 @@ from .access import FUNCTIONS, Grants, Invocation, logical_id
 from .bytecode import LAMBDA_LAYER_ROOT, LAMBDA_TASK_ROOT, precompile_zip
 from .monitoring import Alarms
 from .project import add_templates
+from .trim import trim_layer
 from .stages import StageConfig
 from .tables import TABLES, load_module, sandboxed_environ, shapes
 
@@ -418,8 +419,8 @@ class TurnoStack(Stack):
 
 
 class PrecompiledChalice(Chalice):
-    """Chalice's construct, with `templates/` and bytecode added to the packages before they become
-    CDK assets."""
+    """Chalice's construct, with `templates/` and bytecode added to the packages, and the layer trimmed
+    (trim.py), before they become CDK assets."""
 
     def __init__(self, scope: Construct, id: str, *, bytecode_cache: Path, **kwargs: Any) -> None:
         self._bytecode_cache = bytecode_cache
@@ -431,6 +432,7 @@ class PrecompiledChalice(Chalice):
         add_templates(out / "deployment.zip", Path(self.source_dir))
         precompile_zip(out / "deployment.zip", self._bytecode_cache, LAMBDA_TASK_ROOT)
         if (out / "layer-deployment.zip").is_file():
+            trim_layer(out / "layer-deployment.zip")  # before compiling: what is left out is not compiled
             precompile_zip(out / "layer-deployment.zip", self._bytecode_cache, LAMBDA_LAYER_ROOT)
 
 

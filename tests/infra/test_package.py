@@ -42,8 +42,20 @@ for name in names:
             break
         except Exception as error:  # e.g. a template that includes one named by its values
             rendered[name] = "!" + type(error).__name__
-print(json.dumps({{"path": sys.path, "modules": modules, "rendered": rendered,
-                  "app": app.__file__, "templates_dir": str(templating.TEMPLATES_DIR)}}))
+# What the trimmed layer must still do (infra/turno_infra/trim.py): every language, every client.
+from datetime import date
+from babel.dates import format_date
+from babel.numbers import format_currency
+from chalicelib.notifications.render import LOCALES
+formatted = {{code: format_date(date(2026, 3, 24), "full", locale=code) + " " + format_currency(25, "EUR", locale=code)
+             for code in LOCALES}}
+import botocore.session
+session = botocore.session.get_session()
+clients = sorted(session.create_client(name, region_name="eu-west-1", aws_access_key_id="x",
+                                       aws_secret_access_key="x").meta.service_model.service_name
+                 for name in ("dynamodb", "cognito-idp", "sesv2", "sns", "sts"))
+print(json.dumps({{"path": sys.path, "modules": modules, "rendered": rendered, "formatted": formatted,
+                  "clients": clients, "app": app.__file__, "templates_dir": str(templating.TEMPLATES_DIR)}}))
 """
 
 
@@ -99,6 +111,22 @@ def test_the_packaged_app_imports_and_renders_templates_with_runtime_requirement
     with_values = [n for n, text in rendered.items() if SENTINEL in text]
     assert with_values, "no template rendered the values it was given"
     assert len([n for n, text in rendered.items() if text.startswith("!")]) < len(rendered) / 2
+    assert set(probe["formatted"]) == {"cs", "en", "es", "et", "it"} and all(probe["formatted"].values())
+    assert probe["clients"] == ["cognito-idp", "dynamodb", "sesv2", "sns", "sts"]
+
+
+def test_the_package_and_layer_are_at_most_15_mb_zipped_with_only_the_locales_turno_speaks(assembly):
+    zips = report.package_zips(assembly.out, "prod")
+    assert sum(path.stat().st_size for path in zips.values()) <= 15_000_000
+    with zipfile.ZipFile(zips["layer"]) as archive:
+        names = archive.namelist()
+    locales = {n.rsplit("/", 1)[-1].removesuffix(".dat") for n in names
+               if "/babel/locale-data/" in n and n.endswith(".dat")}
+    assert locales == {"root", "cs", "en", "es", "et", "it"}
+    services = {rest.split("/")[0] for n in names if "/botocore/data/" in n
+                for rest in [n.split("/botocore/data/", 1)[1]] if "/" in rest}
+    assert {"dynamodb", "sesv2", "sns", "cognito-idp"} <= services and "ec2" not in services
+    assert not [n for n in names if "/site-packages/dns/" in n or "/icalendar/tests/" in n]
 
 
 def test_the_package_unzips_under_lambdas_limits(assembly):
