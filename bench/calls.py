@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from .counting import Calls, counting_dynamodb_calls
+from .world import moto_store
 
 NOW = datetime(2026, 3, 23, 7, 0, tzinfo=timezone.utc)  # Monday 08:00 in Madrid
 FIRST_DAY = date(2026, 3, 24)  # Tuesday, the day after "now"
@@ -26,34 +27,16 @@ SEEDED_APPOINTMENTS = 500
 def _world() -> Iterator[tuple]:
     """moto, fresh tables, a frozen clock and two seeded businesses; yields (client, store, table names)."""
     from chalice.test import Client
-    from moto import mock_aws
 
-    from chalicelib import wiring
     from chalicelib.config import settings
 
-    real_now = wiring.now
-    with mock_aws():
-        from chalicelib.repositories.store import create_tables
-        from chalicelib.repositories.tables import IdempotencyRecord, Item
+    with moto_store(NOW) as store:
+        _seed(store, "one", 1, 0, NOW)
+        _seed(store, "ten", 10, SEEDED_APPOINTMENTS, NOW)
+        from app import app
 
-        for model in (Item, IdempotencyRecord):
-            model._connection = None  # a botocore client created inside this mock
-        create_tables()
-        wiring.store.cache_clear()
-        wiring.now = lambda: NOW
-        try:
-            store = wiring.store()
-            _seed(store, "one", 1, 0, NOW)
-            _seed(store, "ten", 10, SEEDED_APPOINTMENTS, NOW)
-            from app import app
-
-            with Client(app, stage_name="dev") as client:
-                yield client, store, settings().table_name, settings().idempotency_table_name
-        finally:
-            wiring.now = real_now
-            wiring.store.cache_clear()
-            for model in (Item, IdempotencyRecord):
-                model._connection = None
+        with Client(app, stage_name="dev") as client:
+            yield client, store, settings().table_name, settings().idempotency_table_name
 
 
 def _seed(store, slug: str, staff_count: int, appointment_count: int, now: datetime) -> None:

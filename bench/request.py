@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Iterator
 
 from . import engine
+from .world import moto_store
 
 REQUEST_GOAL = 1.5  # the whole warm request within 1.5x of the engine alone
 DAYS, STAFF, APPOINTMENTS = 14, 10, 500
@@ -24,37 +25,20 @@ DAYS, STAFF, APPOINTMENTS = 14, 10, 500
 @contextmanager
 def _world() -> Iterator[tuple]:
     """moto with the scenario stored; yields (app, store, catalog, service, first day, last day, now)."""
-    from moto import mock_aws
-
-    from chalicelib import wiring
     from chalicelib.repositories import busy_days
-    from chalicelib.repositories.store import create_tables
-    from chalicelib.repositories.tables import IdempotencyRecord, Item
+    from chalicelib.repositories.tables import Item
     from chalicelib.repositories.transactions import connection
 
     catalog, service, appointments, last_day, now = engine.scenario(DAYS, STAFF, APPOINTMENTS)
-    real_now = wiring.now
-    with mock_aws():
-        for model in (Item, IdempotencyRecord):
-            model._connection = None  # a botocore client created inside this mock
-        create_tables()
-        wiring.store.cache_clear()
-        wiring.now = lambda: now
-        try:
-            store = wiring.store()
-            store.save_business(catalog.business)
-            store.save_service(catalog.business.id, service)
-            for member in catalog.staff:
-                store.save_staff(catalog.business.id, member)
-            busy_days.put_all(connection().client, Item.Meta.table_name, busy_days.rebuilt(appointments))
-            from app import app
+    with moto_store(now) as store:
+        store.save_business(catalog.business)
+        store.save_service(catalog.business.id, service)
+        for member in catalog.staff:
+            store.save_staff(catalog.business.id, member)
+        busy_days.put_all(connection().client, Item.Meta.table_name, busy_days.rebuilt(appointments))
+        from app import app
 
-            yield app, store, catalog, service, engine.FIRST_DAY, last_day, now
-        finally:
-            wiring.now = real_now
-            wiring.store.cache_clear()
-            for model in (Item, IdempotencyRecord):
-                model._connection = None
+        yield app, store, catalog, service, engine.FIRST_DAY, last_day, now
 
 
 def _event(slug: str, service_id: str, first, last) -> dict:
