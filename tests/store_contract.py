@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib.domain.agenda_change import LockUnit
 from chalicelib.domain.availability import instant
+from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.calendar import Interval
 from chalicelib.domain.booking import lock_units
 from chalicelib.domain.model import Appointment, AppointmentStatus, Client, ResourceRef, Source, new_reference
@@ -177,6 +178,25 @@ class AgendaStoreContract:
         agenda_changes.change(store, wednesday, wednesday.with_status(AppointmentStatus.CANCELLED,
                                                                       NOW + timedelta(minutes=2)), by="client")
         assert as_busy(store.busy_between(salon.id, *both_days)) == {ana: {moved.busy}, desk: {moved.busy}}
+
+    def test_a_full_transaction_still_moves_the_busy_time(self, store, salon):
+        # given the longest service (240 minutes: 48 lock units) booked on Tuesday
+        longest = replace(CUT, duration_minutes=220, buffer_before_minutes=10, buffer_after_minutes=10)
+        span, busy = longest.occupies(TUESDAY_11)
+        booked = self.appointment(salon, start=span.start, end=span.end, busy=busy)
+        self.book(store, booked)
+
+        # when staff move it to Wednesday (48 released, 48 claimed, the appointment, its message and the
+        # audit entry: 99 items, so only one busy day fits the transaction)
+        span, busy = longest.occupies(TUESDAY_11 + timedelta(days=1))
+        moved = replace(booked, start=span.start, end=span.end, busy=busy, updated_at=NOW + timedelta(minutes=1))
+        audit = AuditEntry(salon.id, NOW, "stf_ana", "ana@example.com", 1, "reschedule", "appointment",
+                           booked.reference, {"start": "a"}, {"start": "b"})
+        agenda_changes.change(store, booked, moved, by="stf_ana", audit=audit)
+
+        # then the busy time is only where the appointment now is
+        week = (TUESDAY_11.replace(hour=0), TUESDAY_11.replace(hour=0) + timedelta(days=2))
+        assert as_busy(store.busy_between(salon.id, *week)) == {ResourceRef("staff", "stf_ana"): {moved.busy}}
 
     # -- a second resource kind ----------------------------------------------------------------
     def test_a_desk_is_a_second_lock_kind_with_no_new_write_path(self, store, salon):

@@ -39,9 +39,10 @@ def busy_sk(resource: ResourceRef, day: date) -> str:
 
 
 def updates(before: Appointment | None, after: Appointment) -> Iterator[tuple[BusyDayItem, list]]:
-    """(item, actions) for each resource-day whose entry for this appointment changes."""
+    """(item, actions) for each resource-day whose entry for this appointment changes: where it is
+    now first, then where it no longer is (what may follow the commit when a transaction is full)."""
     old, new = busy_marks(before), busy_marks(after)
-    for place in sorted(set(old) | set(new), key=lambda p: (p[0].kind, p[0].id, p[1])):
+    for place in sorted(set(old) | set(new), key=lambda p: (p not in new, p[0].kind, p[0].id, p[1])):
         mark = new.get(place)
         if mark is not None and mark == old.get(place):
             continue  # same time, same resource: nothing to write

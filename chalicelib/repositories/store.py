@@ -38,6 +38,7 @@ from .tables import (
 )
 
 SLUG_CACHE_SECONDS = 300
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
 WRITE_ATTEMPTS = 5  # a change cancelled only by concurrent transactions on shared items is tried again
 CONFLICT_PAUSE = 0.01  # seconds, times the attempt, jittered
 LOCK_GRACE = timedelta(days=2)  # locks outlive their unit by this much, then TTL removes them
@@ -163,8 +164,18 @@ class DynamoStore:
                     LockItem.owners.add({after.reference}), LockItem.kind.set(LockItem),
                     LockItem.expires_at.set(unit.start + LOCK_GRACE),
                 ], LockItem.owners.does_not_exist() if after.exclusive else None, refused="lock")
+            later = []
             for busy_day, actions in busy_days.updates(change.before, after):
-                tx.update(busy_day, actions)
+                if tx.size < MAX_TRANSACTION_ITEMS:
+                    tx.update(busy_day, actions)
+                else:
+                    later.append((busy_day, actions))
+        # Only the longest service (48 lock units) moved to a disjoint time by staff fills a transaction
+        # (96 locks, the appointment, its message, the audit entry): the old day's entry is then removed
+        # right after the commit. Were that write lost, the old time would show as busy online until the
+        # day is rebuilt (busy_days.backfill) - never a double booking: the lock items decide those.
+        for busy_day, actions in later:
+            busy_day.update(actions=actions)
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:

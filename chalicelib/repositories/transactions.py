@@ -46,6 +46,11 @@ class Transaction:
         self.tx.update(item, actions, condition=condition)
         self._blame(item, refused)
 
+    @property
+    def size(self) -> int:
+        """Items in the transaction so far."""
+        return len(sent_keys(self.tx))
+
     def _blame(self, item: Item, refused: str | None) -> None:
         if refused is not None:
             assert refused in self.refusals, refused
