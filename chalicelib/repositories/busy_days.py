@@ -6,7 +6,7 @@ appointment's attribute in its own transaction (`updates`), so the summary is ne
 moving within one resource-day is a single SET, so a transaction never names an item twice.
 
 Why this shape: availability needs only (resource, start, end). A fully booked 50-professional salon has
-~34,000 appointments in 31 days: whole appointment items are ~14 MB (14 query pages); these items are
+~30,000 appointments in 31 days: whole appointment items are ~14 MB (14 query pages); these items are
 ~0.8 MB, one page, so a warm availability request stays at two calls (catalog + busy days). It is read
 with the low-level client: PynamoDB would build an object per item for nothing.
 """
@@ -57,6 +57,7 @@ def updates(before: Appointment | None, after: Appointment) -> Iterator[tuple[Bu
 def read(client, table: str, business_id: str, start: datetime, end: datetime) -> dict[ResourceRef, list[Minutes]]:
     """Busy minutes by resource for appointments that may touch [start, end): one query page for
     any agenda the API serves (see above), paginated all the same."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # items are filed by UTC day
     first = date.fromordinal(start.toordinal() - 1)  # an appointment from the day before may reach in
     params = {
         "TableName": table,
