@@ -60,7 +60,7 @@ def print_engine(repeats: int) -> list[dict]:
         if r["goal"]:
             SUMMARY.append((f"engine / yardstick, {r['staff']} staff x {r['days']} days, {r['appointments']} appointments",
                             f"{r['ratio']:.2f}x ({r['median_ms']:.1f} ms vs {r['sweep_ms']:.1f} ms CPU)",
-                            _ratio(r["ratio"], engine.ENGINE_GOAL).split(" ", 1)[1]))
+                            _ratio(r["ratio"], engine.ENGINE_GOAL).split(" ", 1)[1].strip("()")))
     per_cell = [r["us_per_staff_day"] for r in results if r["goal"]]
     SUMMARY.append(("engine cost per professional-day (the two cases above)",
                     " / ".join(f"{v:.1f} us" for v in per_cell), "linear: about the same"))
@@ -81,7 +81,7 @@ def print_request(repeats: int) -> None:
     ))
     SUMMARY.append(("warm availability request / engine alone (10 staff, 14 days)",
                     f"{r['ratio']:.1f}x ({r['request_ms']:.1f} ms vs {r['engine_ms']:.1f} ms CPU)",
-                    _ratio(r["ratio"], request.REQUEST_GOAL).split(" ", 1)[1]))
+                    _ratio(r["ratio"], request.REQUEST_GOAL).split(" ", 1)[1].strip("()")))
 
 
 def _ratio(value: float, goal: float | None) -> str:
@@ -122,7 +122,7 @@ def print_imports(repeats: int) -> None:
     ]
     SUMMARY.append(("`import app` / bare Chalice app + boto3 (-X importtime, with bytecode)",
                     f"{ratio:.2f}x ({result['turno_median_ms']:.0f} ms vs {result['bare_median_ms']:.0f} ms)",
-                    _ratio(ratio, imports.IMPORT_GOAL).split(" ", 1)[1]))
+                    _ratio(ratio, imports.IMPORT_GOAL).split(" ", 1)[1].strip("()")))
     print(table(
         f"4. Import time: python -X importtime -c 'import app', cumulative, {repeats} interleaved runs",
         ["app", "median ms", "each run, ms"], rows,
