@@ -71,9 +71,16 @@ def business(store: AgendaStore, slug: str) -> Business:
     return store.catalog(store.business_id(slug)).business
 
 
-def public_services(store: AgendaStore, slug: str) -> tuple[Business, list[Service]]:
+def public_services(store: AgendaStore, slug: str, code: str | None = None, address: str = "",
+                    now: datetime | None = None) -> tuple[Business, list[Service]]:
+    """The services listed online; with a code, only those someone it opens performs, so a client
+    holding a personal code sees that professional's services and no dead end."""
     catalog = store.catalog(store.business_id(slug))
-    return catalog.business, [s for s in catalog.services if s.status.value == "active"]
+    offered = [s for s in catalog.services if s.status.value == "active"]
+    if not code:
+        return catalog.business, offered
+    opened = _open_to(store, catalog, catalog.staff, code, address, now)
+    return catalog.business, [s for s in offered if any(m.performs(s.id) for m in opened)]
 
 
 def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, address: str,
@@ -151,6 +158,14 @@ def booking_for_holder(store: AgendaStore, reference: str, token: str | None, ke
     return Booking(appointment, catalog.business, service, member)
 
 
+def booked_client(store: AgendaStore, booking: Booking) -> Client | None:
+    """Who the booking is for, as the manage page shows them back (None if the record is gone)."""
+    try:
+        return store.client(booking.business.id, booking.appointment.client_id)
+    except NotFoundError:
+        return None
+
+
 def cancel_by_client(store: AgendaStore, reference: str, token: str | None, key: bytes, now: datetime) -> Booking:
     """Cancel from the manage link, within the business's policy; the time is free at once."""
     booking = booking_for_holder(store, reference, token, key)
@@ -189,9 +204,14 @@ def reschedule_by_client(store: AgendaStore, reference: str, token: str | None, 
 
 def _open_candidates(store: AgendaStore, catalog: Catalog, service: Service, staff_id: str,
                      code: str | None, address: str, now: datetime) -> tuple[Staff, ...]:
-    """Candidates for the service that the client's code (if any) lets them book, with the throttle
-    on wrong codes: five within fifteen minutes from one address, and the next answer is 429."""
-    chosen = candidates(catalog, service, staff_id)
+    """Candidates for the service that the client's code (if any) lets them book."""
+    return _open_to(store, catalog, candidates(catalog, service, staff_id), code, address, now)
+
+
+def _open_to(store: AgendaStore, catalog: Catalog, chosen: tuple[Staff, ...], code: str | None, address: str,
+             now: datetime) -> tuple[Staff, ...]:
+    """Which of `chosen` the client's code (if any) opens, with the throttle on wrong codes: five
+    within fifteen minutes from one address, and the next answer is 429."""
     business = catalog.business
     if not code or not any(access.is_locked(business, m) for m in chosen):
         return access.open_to(business, catalog.staff, chosen, code)

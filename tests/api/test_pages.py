@@ -276,11 +276,12 @@ def test_every_element_the_script_looks_up_is_in_a_page():
     assert wanted and wanted - ids == set()
 
 
-def test_a_warm_booking_page_is_one_read_and_the_manage_page_two(client, salon):
+def test_a_warm_booking_page_is_one_read_and_the_manage_page_three(client, salon):
+    """The manage page reads the booking, the catalog and the client (whose name and phone it shows)."""
     from bench.counting import counting_dynamodb_calls
 
     made = book(client)
-    for path, budget in (("/b/salon", 1), (manage_path(made), 2)):
+    for path, budget in (("/b/salon", 1), (manage_path(made), 3)):
         assert client.http.get(path).status_code == 200  # warms the function (the slug is cached)
         with counting_dynamodb_calls() as calls:
             assert client.http.get(path).status_code == 200
