@@ -13,6 +13,7 @@ from chalicelib.domain.calendar import WeeklyHours
 from chalicelib.domain.model import Approval, BookingRules, Business, ClientChanges, Service, Staff
 
 EVERY_DAY = WeeklyHours.from_json({d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+MORNINGS = WeeklyHours.from_json({d: [["08:00", "12:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
 RULES = BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30)
 
 
@@ -47,6 +48,10 @@ def catalogs():
     yield (business("e2e-approval", "Careful Clinic",
                     rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
                                        approval=Approval.MANUAL)), SERVICES, staff())
+    yield (business("e2e-strict", "Firm Salon",  # changes need 31 days' notice: every booking is inside it
+                    rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
+                                       client_change_notice_hours=31 * 24)), SERVICES, staff())
+    yield (business("e2e-mornings", "Early Birds", opening_hours=MORNINGS), SERVICES, staff())
     yield (business("e2e-praha", "Salon Praha", timezone="Europe/Prague", locale="cs", currency="CZK",
                     phone="+420601234567"),
            [Service("svc_strih", "Střih", 45, Decimal("650.00"), "", "Vlasy")],
