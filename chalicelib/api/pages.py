@@ -19,6 +19,7 @@ from chalice import Blueprint, Response
 from .. import wiring
 from ..config import settings
 from ..domain.contact import display_phone
+from ..domain.model import Business
 from ..errors import NotFoundError, TurnoError
 from ..services import booking as online_booking
 from ..templating import TEMPLATES_DIR, environment
@@ -197,7 +198,7 @@ def _minutes(count: int, locale: str) -> str:
     return format_unit(count, "duration-minute", length="short", locale=locale)
 
 
-def _home_region(business: Any) -> str | None:
+def _home_region(business: Business) -> str | None:
     """The business's country: its time zone's (Europe/Madrid: ES), else its phone's."""
     from babel.core import get_global
     import phonenumbers

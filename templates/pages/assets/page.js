@@ -379,21 +379,21 @@
       fieldError('code', '');
       if (!given) { fieldError('code', t('error_required')); $('code').focus(); return; }
       servicesFor(given).then(function (r) {
-          if (r.ok) {
-            code = given;
-            session.set(codeKey, code);
-            show($('lock'), false);
-            show($('booking'), true);
-            startBooking(true);
-          } else if (r.status === 429) {
-            fieldError('code', t('error_too_many_attempts', { when: inTime(r.retryAfter) }));
-            $('code').focus();
-          } else {
-            fieldError('code', errorText(r.error));
-            $('code').select();
-            $('code').focus();
-          }
-        });
+        if (r.ok) {
+          code = given;
+          session.set(codeKey, code);
+          show($('lock'), false);
+          show($('booking'), true);
+          startBooking(true);
+        } else if (r.status === 429) {
+          fieldError('code', t('error_too_many_attempts', { when: inTime(r.retryAfter) }));
+          $('code').focus();
+        } else {
+          fieldError('code', errorText(r.error));
+          $('code').select();
+          $('code').focus();
+        }
+      });
     }
 
     // The services someone the code opens performs: a personal code shows its professional's only.
@@ -418,6 +418,10 @@
         show(fieldset, shown > 0);
       });
       show($('no-offer'), data.services.length > 0 && !list.length);
+      if (state.service && !offered[state.service]) {  // what was being booked is not open to this code
+        state.service = null;
+        ['staff-step', 'day-step', 'details-step'].forEach(function (id) { show($(id), false); });
+      }
     }
 
     function lockAgain(response) {
