@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -434,7 +435,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         from moto.server import ThreadedMotoServer
 
         moto_port = free_port()
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request at INFO
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         moto.start()
         api_url = f"http://127.0.0.1:{port}"
         env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}", api_url=api_url)

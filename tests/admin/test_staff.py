@@ -165,3 +165,30 @@ def test_when_ses_refuses_the_invitation_the_login_stays_and_it_can_be_sent_agai
     again = client.http.post(f"/admin/staff/{response.json_body['id']}/invitation", headers=admin)
     assert again.status_code == 200 and again.json_body["invitation"]["sent"] is True
     assert [m for m in sent_emails() if "nora@example.com" in m.destinations["ToAddresses"]]
+
+
+def test_a_resend_after_the_directory_lost_the_user_invites_again_and_keeps_a_local_copy(
+        client, login, cognito_pool, tmp_path, settings_env):
+    import boto3
+
+    from chalicelib.config import settings
+
+    # given the local stack's outbox folder and an invited newcomer whom the directory then lost (a restart)
+    settings_env(TURNO_LOCAL_OUTBOX=str(tmp_path / "outbox"))
+    admin = login(Level.ADMIN)
+    made = send(client, "POST", "/admin/staff/invitations",
+                {"email": "lost@example.com", "level": 5, "staff": {"name": "Lía"}}, admin)
+    assert made.status_code == 201, made.body
+    boto3.client("cognito-idp", region_name=settings().region).admin_delete_user(
+        UserPoolId=settings().user_pool_id, Username="lost@example.com")
+
+    # when the invitation is sent again
+    again = client.http.post(f"/admin/staff/{made.json_body['id']}/invitation", headers=admin)
+
+    # then it goes out (no 500), both invitations are kept in the folder, and the new password signs in
+    assert again.status_code == 200 and again.json_body["invitation"]["sent"] is True, again.body
+    kept = sorted((tmp_path / "outbox").glob("*invitation*lost@example.com*.eml"))
+    assert len(kept) == 2 and "To: lost@example.com" in kept[1].read_text()
+    [*_, latest] = [m for m in sent_emails() if "lost@example.com" in m.destinations["ToAddresses"]]
+    signed = post(client, "/auth/login", {"email": "lost@example.com", "password": invitation_password(latest)})
+    assert signed.json_body["challenge"] == "new_password_required"
