@@ -26,7 +26,7 @@ class ContactInUseError(ConflictError):
     code = "contact_in_use"
 
 
-def _client_pk(business_id: str) -> str:
+def client_pk(business_id: str) -> str:
     return f"BIZ#{business_id}#CLIENT"
 
 
@@ -39,18 +39,18 @@ class ClientRepository:
         if not valid_id(client_id):
             raise NotFoundError("no such client", field="client")
         try:
-            return codecs.client_profile(ClientItem.get(_client_pk(business_id), client_id))
+            return codecs.client_profile(ClientItem.get(client_pk(business_id), client_id))
         except DoesNotExist:
             raise NotFoundError("no such client", field="client") from None
 
     def many(self, business_id: str, client_ids: Iterable[str]) -> dict[str, ClientProfile]:
-        keys = [(_client_pk(business_id), cid) for cid in dict.fromkeys(client_ids)]
+        keys = [(client_pk(business_id), cid) for cid in dict.fromkeys(client_ids)]
         return {item.id: codecs.client_profile(item) for item in ClientItem.batch_get(keys)} if keys else {}
 
     def page(self, business_id: str, after: str | None, limit: int) -> tuple[list[ClientProfile], str | None]:
         """Every client, in id order, `limit` at a time: one query."""
         condition = ClientItem.sk > after if after else None
-        items = list(ClientItem.query(_client_pk(business_id), condition, limit=limit + 1))
+        items = list(ClientItem.query(client_pk(business_id), condition, limit=limit + 1))
         found = [codecs.client_profile(i) for i in items[:limit]]
         return found, (found[-1].id if len(items) > limit else None)
 

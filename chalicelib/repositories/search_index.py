@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..domain.clients import ClientProfile
 from ..domain.model import Appointment
-from ..domain.search import Query
+from ..domain.search import Query, SearchEntry
+from ..errors import ConflictError
 from . import codecs
 from .codecs import search_pk
-from .tables import AppointmentItem, SearchEntryItem
+from .clients import client_pk
+from .tables import AppointmentItem, ClientItem, Item, SearchEntryItem, SearchWordItem
+from .transactions import Refusals, Transaction
 
 ROWS = 200  # entries read per page: one Query (entries are under 1 KB, so well under DynamoDB's 1 MB)
 
@@ -42,3 +46,47 @@ def appointments(business_id: str, references: list[str]) -> dict[str, Appointme
     keys = [(f"APPT#{r}", "APPT") for r in dict.fromkeys(references)]
     found = AppointmentItem.batch_get(keys) if keys else []
     return {a.reference: a for a in map(codecs.appointment, found) if a.business_id == business_id}
+
+
+# -- the one-off backfill (services/search_backfill.py) -----------------------------------------------
+class ChangedMeanwhileError(ConflictError):
+    """The record changed after it was read: its own write indexed it."""
+
+    code = "changed_meanwhile"
+
+
+def index_client(business_id: str, profile: ClientProfile, entries: list[SearchEntry]) -> None:
+    """Put a client's entries, if the client is as read (else ChangedMeanwhileError)."""
+    seen = ClientItem.revision == profile.revision if profile.revision else ClientItem.revision.does_not_exist()
+    with Transaction(_REFUSALS) as tx:
+        tx.check(ClientItem(pk=client_pk(business_id), sk=profile.id), seen & Item.pk.exists(), refused="changed")
+        for entry in entries:
+            tx.save(codecs.search_item(entry))
+
+
+def index_appointment(before: Appointment, after: Appointment, entries: list[SearchEntry]) -> None:
+    """Store whom the appointment is for (`client_words`) with its entries, if it is as read (else
+    ChangedMeanwhileError: the change wrote its own entries)."""
+    item = codecs.appointment_item(after)
+    key = AppointmentItem(pk=item.pk, sk=item.sk)
+    seen = AppointmentItem.updated_at == before.updated_at
+    with Transaction(_REFUSALS) as tx:
+        if after.client_words or after.client_contacts:
+            tx.update(key, [AppointmentItem.client_words.set(item.client_words),
+                            AppointmentItem.client_contacts.set(item.client_contacts or [])], seen, refused="changed")
+        else:
+            tx.check(key, seen, refused="changed")
+        for entry in entries:
+            tx.save(codecs.search_item(entry))
+
+
+def drop_whole_word_rows(business_id: str) -> int:
+    """Delete the index that came before prefix search (`BIZ#<business>#WORD`); returns how many rows."""
+    rows = list(SearchWordItem.query(f"BIZ#{business_id}#WORD"))
+    with SearchWordItem.batch_write() as batch:
+        for row in rows:
+            batch.delete(row)
+    return len(rows)
+
+
+_REFUSALS: Refusals = {"changed": lambda: ChangedMeanwhileError("changed meanwhile")}
