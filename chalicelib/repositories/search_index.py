@@ -59,7 +59,10 @@ def index_client(business_id: str, profile: ClientProfile, entries: list[SearchE
     """Put a client's entries, if the client is as read (else ChangedMeanwhileError)."""
     seen = ClientItem.revision == profile.revision if profile.revision else ClientItem.revision.does_not_exist()
     with Transaction(_REFUSALS) as tx:
-        tx.check(ClientItem(pk=client_pk(business_id), sk=profile.id), seen & Item.pk.exists(), refused="changed")
+        # the name written back as read: an update holds the condition (a ConditionCheck would need a
+        # grant of its own that nothing else uses)
+        tx.update(ClientItem(pk=client_pk(business_id), sk=profile.id), [ClientItem.first_name.set(profile.first_name)],
+                  seen & Item.pk.exists(), refused="changed")
         for entry in entries:
             tx.save(codecs.search_item(entry))
 
@@ -68,14 +71,14 @@ def index_appointment(before: Appointment, after: Appointment, entries: list[Sea
     """Store whom the appointment is for (`client_words`) with its entries, if it is as read (else
     ChangedMeanwhileError: the change wrote its own entries)."""
     item = codecs.appointment_item(after)
-    key = AppointmentItem(pk=item.pk, sk=item.sk)
-    seen = AppointmentItem.updated_at == before.updated_at
+    # the events go, as with reminder bookkeeping: the stream must not dispatch the last change's again
+    actions = [AppointmentItem.events.remove()]
+    if after.client_words or after.client_contacts:
+        actions += [AppointmentItem.client_words.set(item.client_words or []),
+                    AppointmentItem.client_contacts.set(item.client_contacts or [])]
     with Transaction(_REFUSALS) as tx:
-        if after.client_words or after.client_contacts:
-            tx.update(key, [AppointmentItem.client_words.set(item.client_words),
-                            AppointmentItem.client_contacts.set(item.client_contacts or [])], seen, refused="changed")
-        else:
-            tx.check(key, seen, refused="changed")
+        tx.update(AppointmentItem(pk=item.pk, sk=item.sk), actions, AppointmentItem.updated_at == before.updated_at,
+                  refused="changed")
         for entry in entries:
             tx.save(codecs.search_item(entry))
 

@@ -42,11 +42,6 @@ class Transaction:
         self.tx.update(item, actions, condition=condition)
         self._blame(item, refused)
 
-    def check(self, item: Item, condition, *, refused: str) -> None:
-        """The item must meet `condition`; nothing of it is written."""
-        self.tx.condition_check(type(item), item.pk, item.sk, condition=condition)
-        self._blame(item, refused)
-
     def _blame(self, item: Item, refused: str | None) -> None:
         if refused is not None:
             assert refused in self.refusals, refused
