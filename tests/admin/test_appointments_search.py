@@ -71,7 +71,7 @@ def test_the_status_follows_the_appointment(client, login, booked):
     assert references(client, headers, "confirmed") == {booked["eva"], booked["mario"]}
 
 
-def test_an_online_booking_is_found_by_the_name_and_notes_the_client_typed(client, login, booked):
+def test_an_online_booking_and_its_new_client_are_found_by_what_the_client_typed(client, login, booked):
     made = post(client, "/public/salon/bookings",
                 booking_body("2026-03-24T12:00:00+01:00", staff="stf_ana", email="zoe@example.com", phone=None,
                              client={"first_name": "Zoë", "last_name": "Ñúñez", "email": "zoe@example.com",
@@ -79,6 +79,8 @@ def test_an_online_booking_is_found_by_the_name_and_notes_the_client_typed(clien
     assert made.status_code == 201, made.body
     headers = login(DESK)
     assert references(client, headers, "zoe nunez") == {made.json_body["reference"]}
+    clients = client.http.get("/admin/clients?q=zoe%20nun", headers=headers).json_body["clients"]
+    assert [(c["first_name"], c["last_name"]) for c in clients] == [("Zoë", "Ñúñez")]
     assert references(client, headers, "primera vis") == {made.json_body["reference"]}
     assert references(client, headers, "eva ruiz") == {booked["eva"]}
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 
 from chalicelib.domain.principal import Level
-from tests.api.helpers import booking_body, error, post
+from tests.api.helpers import error, post
 
 DESK = Level.RECEPTION_FULL
 
@@ -102,16 +102,6 @@ def test_edits_move_the_words(client, login, people):
     assert people["mario"] not in ids(client, headers, "garcia")
     assert ids(client, headers, "fernandez") == {people["mario"]} == ids(client, headers, "mf@example.com")
     assert ids(client, headers, "mario") == {people["mario"]}
-
-
-def test_online_clients_are_found_too(client, login, people):
-    booked = post(client, "/public/salon/bookings",
-                  booking_body("2026-03-24T12:00:00+01:00", staff="stf_ana", email="zoe@example.com", phone=None,
-                               client={"first_name": "Zoë", "last_name": "Ñúñez", "email": "zoe@example.com",
-                                       "notes": "Primera visita"}))
-    assert booked.status_code == 201, booked.body
-    headers = login(DESK)
-    assert len(ids(client, headers, "zoe nunez")) == 1
 
 
 def test_pages_follow_an_opaque_cursor_without_repeats(client, login, backoffice):
