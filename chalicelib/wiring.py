@@ -78,10 +78,14 @@ def directory() -> "Directory":
 
 
 def mailer() -> "Mailer":
-    """Turno's own emails (staff invitations), through SES from the stage's sender address."""
+    """Turno's own emails (staff invitations), through SES from the stage's sender address; locally
+    (TURNO_LOCAL_OUTBOX) a copy of each in the same folder as the clients' messages."""
     from .adapters.aws_senders import SesMailer
+    from .notifications.senders import LocalMailCopy
 
-    return SesMailer(sesv2, settings().sender_email)
+    config = settings()
+    ses = SesMailer(sesv2, config.sender_email)
+    return LocalMailCopy(ses, config.sender_email, Path(config.local_outbox), clock=now) if config.local_outbox else ses
 
 
 def senders() -> "Senders":

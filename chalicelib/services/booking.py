@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ..domain import access
+from ..domain import access, search
 from ..domain.agenda_change import LockUnit
 from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots
 from ..domain.availability import Slot
@@ -135,6 +135,7 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
                 service_id=service.id, staff_id=member, start=appointment_span.start, end=appointment_span.end,
                 busy=busy, status=status, source=Source.ONLINE, price=service.price, currency=business.currency,
                 created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
+                **_searchable(request.client),
             )
             try:
                 agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client)
@@ -232,6 +233,13 @@ def _peek(staff_ids: tuple[str, ...], units: list) -> list[LockUnit]:
     """The lock units worth reading before booking: as many candidates as one batch read holds."""
     room = PEEK_KEYS // max(len(units), 1)
     return [LockUnit("staff", member, unit) for member in staff_ids[:room] for unit in units]
+
+
+def _searchable(details: ClientDetails) -> dict:
+    """Whom the appointment is for, as the backoffice's search finds it: the details typed (a returning
+    client's stored record is not read on the booking path; staff own it)."""
+    words, contacts = search.who(details.first_name, details.last_name, None, details.phone, None)
+    return {"client_words": words, "client_contacts": contacts}
 
 
 def _new_client(details: ClientDetails) -> Client:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -261,6 +262,18 @@ def seed_demo_step(env: dict[str, str]) -> list[str]:
     return [f"demo business '{DEMO_SLUG}': seeded ({len(staff)} staff, {len(services)} services)"]
 
 
+def search_backfill_step(env: dict[str, str]) -> list[str]:
+    """Data kept from before prefix search (`.local/dynamodb` of an older checkout) is indexed once."""
+    from chalicelib import wiring
+    from chalicelib.repositories.tables import SearchWordItem
+    from chalicelib.services.search_backfill import backfill
+
+    if next(iter(SearchWordItem.query(f"BIZ#{DEMO_ID}#WORD", limit=1)), None) is None:
+        return []
+    done = backfill(wiring.store(), wiring.clients(), DEMO_ID)
+    return [f"search: {done.clients} clients and {done.appointments} appointments indexed for prefix search"]
+
+
 def demo_salon(today: date):
     """A Madrid salon: three professionals with their own hours, lunch breaks, a weekday off each and one
     day of time off; services of different lengths and prices, each professional doing some of them."""
@@ -312,6 +325,7 @@ def demo_salon(today: date):
 STEPS: list[Step | str] = [
     create_tables_step,
     seed_demo_step,
+    search_backfill_step,
     "infra.local.ses:provision",
     "infra.local.cognito:provision",
 ]
@@ -434,7 +448,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         from moto.server import ThreadedMotoServer
 
         moto_port = free_port()
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request at INFO
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         moto.start()
         api_url = f"http://127.0.0.1:{port}"
         env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}", api_url=api_url)
