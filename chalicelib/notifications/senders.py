@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from .compose import Message
 
 if TYPE_CHECKING:
+    from ..ports import Mailer
     from .delivery import Senders
 
 
@@ -41,6 +42,26 @@ class LocalCopy:
         path = self.folder / f"{name}-{ident[:8]}.{suffix}"
         path.write_bytes(data)
         print(f"[turno] {message.channel} {message.kind.value} to {message.to}: {path}", flush=True)
+
+
+class LocalMailCopy:
+    """Turno's own emails to staff (invitations, a new owner's welcome) land in the same local folder."""
+
+    def __init__(self, inner: "Mailer", folder: Path, clock: Callable[[], datetime]) -> None:
+        self.inner, self.folder, self.clock = inner, folder, clock
+
+    def send(self, to: str, subject: str, text: str, html: str) -> str:
+        ident = self.inner.send(to, subject, text, html)
+        mail = EmailMessage()
+        mail["To"], mail["Subject"] = to, subject
+        mail.set_content(text, cte="quoted-printable")
+        mail.add_alternative(html, subtype="html", cte="quoted-printable")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = self.clock().strftime("%Y%m%dT%H%M%S")
+        path = self.folder / f"{stamp}-staff-email-{re.sub(r'[^A-Za-z0-9@.+-]', '_', to)}-{ident[:8]}.eml"
+        path.write_bytes(mail.as_bytes())
+        print(f"[turno] email to staff {to}: {path}", flush=True)
+        return ident
 
 
 def mime(message: Message, sender: str) -> bytes:
