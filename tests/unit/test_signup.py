@@ -15,6 +15,7 @@ from chalicelib.ports import NewPasswordChallenge
 from chalicelib.services import booking, signup
 from tests.fake_store import FakeAgendaStore
 from tests.fakes import FakeDirectory, FakeMailer, FakeRegistry
+from tests.registry_contract import RegistryContract
 
 NOW = datetime(2026, 3, 23, 7, 0, tzinfo=timezone.utc)
 LINKS = signup.Links(sign_in_url="https://backoffice.turno.example", public_url="https://book.turno.example")
@@ -165,3 +166,17 @@ def test_lost_attempts_count_too_so_logins_cannot_be_probed(world):
             sign_up(world, slug=f"salon-{n}", email="known@example.com")
     with pytest.raises(TooManyAttemptsError):
         sign_up(world, slug="salon-9", email="known@example.com")
+
+
+class TestFakeRegistry(RegistryContract):
+    @pytest.fixture
+    def store(self):
+        return FakeAgendaStore()
+
+    @pytest.fixture
+    def registry(self, store):
+        return FakeRegistry(store)
+
+    @pytest.fixture
+    def login_of(self, registry):
+        return registry.logins.get
