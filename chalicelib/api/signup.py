@@ -55,7 +55,7 @@ def signup_page() -> Response:
     data = {"page": "signup", "root": "", "locale": locale, "t": texts(locale), "timezone": zone}
     html = environment().get_template("pages/signup/page.html").render(
         t=t, locale=locale, data=data, languages=_language_links(locale, {}), asset_prefix="b/",
-        css=asset_url("page.css"), js=asset_url("signup.js"), zones=listed_time_zones(), zone=zone,
+        css=asset_url("page.css"), signup_css=asset_url("signup.css"), js=asset_url("signup.js"), zones=listed_time_zones(), zone=zone,
         currencies=currency_names(locale, wiring.now().date()), currency=currency,
         locales=[(code, LANGUAGE_NAMES[code]) for code in LOCALES])
     headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",

@@ -190,9 +190,12 @@ def test_the_form_is_a_page_with_a_strict_policy_and_no_inline_script(signups):
         "src" in s or s.get("type") == "application/json" for s in scripts)
     assert not any(name.startswith("on") or name == "style" for _, attrs in parsed.tags for name in attrs)
     assert not parsed.find("style")
-    for url in [a["href"] for a in parsed.find("link", rel="stylesheet")] + [s["src"] for s in scripts if "src" in s]:
-        assert url.startswith("b/assets/"), url
+    urls = [a["href"] for a in parsed.find("link", rel="stylesheet")] + [s["src"] for s in scripts if "src" in s]
+    assert [u.split(".")[0] for u in urls] == ["b/assets/page", "b/assets/signup", "b/assets/signup"]
+    for url in urls:
         assert signups.http.get(f"/{url}").status_code == 200
+    total = len(response.body) + sum(len(signups.http.get(f"/{url}").body) for url in urls)
+    assert total < 100 * 1024, total  # the booking page's budget (gzip makes it about a fifth)
     labelled = {a["for"] for a in parsed.find("label")}
     assert {"business_name", "slug", "timezone", "locale", "currency", "owner_name", "email"} <= labelled
 
