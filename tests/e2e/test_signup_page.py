@@ -44,6 +44,7 @@ def test_an_owner_signs_up_with_the_keyboard_and_signs_in_with_the_emailed_passw
 
     expect(page.get_by_role("heading", name="Check your email")).to_be_focused()
     expect(page.locator("#done-text")).to_contain_text(email)
+    expect(page.get_by_role("link", name=f"{stack.api_url}/b/salon-nandu-{suffix}")).to_be_visible()
     shoot("done")
     first = requests.post(f"{stack.api_url}/auth/login", timeout=30,
                           json={"email": email, "password": welcome_password(email)})

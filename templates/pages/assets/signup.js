@@ -116,7 +116,10 @@
     form.hidden = true;
     $('signup-done').hidden = false;
     $('done-text').textContent = t('signup_done_text', { email: answer.owner.email });
-    $('done-page').textContent = t('signup_done_page', { url: pageUrl(answer.business.slug) });
+    var link = document.createElement('a');
+    link.href = link.textContent = pageUrl(answer.business.slug);
+    var around = t('signup_done_page').split('{url}');
+    $('done-page').replaceChildren(around[0], link, around[1] || '');
     $('done-title').focus();
   }
 
