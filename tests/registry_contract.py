@@ -35,6 +35,10 @@ def stored_login(subject: str):
 
 class RegistryContract:
     @pytest.fixture
+    def login_of(self):
+        return stored_login
+
+    @pytest.fixture
     def slug(self) -> str:
         return f"salon-{uuid.uuid4().hex[:10]}"
 

@@ -52,17 +52,23 @@ def signup_page() -> Response:
     locale, chosen = choose_locale(request, None)
     t = {**translations(locale), **texts(locale)}
     zone, currency = STARTING_POINT[locale]
-    data = {"page": "signup", "root": "", "locale": locale, "t": texts(locale), "timezone": zone}
+    data = {"page": "signup", "root": "", "locale": locale, "t": texts(locale)}
     html = environment().get_template("pages/signup/page.html").render(
         t=t, locale=locale, data=data, languages=_language_links(locale, {}), asset_prefix="b/",
-        css=asset_url("page.css"), signup_css=asset_url("signup.css"), js=asset_url("signup.js"), zones=listed_time_zones(), zone=zone,
-        currencies=currency_names(locale, wiring.now().date()), currency=currency,
-        locales=[(code, LANGUAGE_NAMES[code]) for code in LOCALES])
+        css=asset_url("page.css"), signup_css=asset_url("signup.css"), js=asset_url("signup.js"),
+        zones=[_option(z, z.replace("_", " "), zone) for z in listed_time_zones()],
+        locales=[_option(code, LANGUAGE_NAMES[code], locale, lang=code) for code in LOCALES],
+        currencies=[_option(code, f"{name} ({code})", currency)
+                    for code, name in currency_names(locale, wiring.now().date())])
     headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",
                "Content-Language": locale, "Vary": "Cookie"}
     if chosen:
         headers["Set-Cookie"] = f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
     return Response(body=html, status_code=200, headers=headers)
+
+
+def _option(value: str, text: str, chosen: str, lang: str | None = None) -> dict:
+    return {"value": value, "text": text, "chosen": value == chosen, "lang": lang}
 
 
 @lru_cache(maxsize=None)

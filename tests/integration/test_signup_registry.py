@@ -2,7 +2,7 @@
 one slug included: real transactions, concurrent threads, no serialising fixture."""
 import pytest
 
-from tests.registry_contract import RegistryContract, stored_login
+from tests.registry_contract import RegistryContract
 
 pytestmark = pytest.mark.slow
 
@@ -13,7 +13,3 @@ class TestDynamoDBLocalRegistry(RegistryContract):
         from chalicelib.repositories.signups import DynamoRegistry
 
         return DynamoRegistry()
-
-    @pytest.fixture
-    def login_of(self):
-        return stored_login
