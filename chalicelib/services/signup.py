@@ -9,7 +9,7 @@ back the steps before it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..domain.contact import normal_email
@@ -21,7 +21,7 @@ from ..domain.signup import (
 )
 from ..errors import ConflictError, TooManyAttemptsError, UnprocessableError, ValidationError
 from ..observability import logger as log
-from ..ports import Directory, Mailer, NotSentError, Registry, UserExistsError
+from ..ports import Directory, Mailer, NotSentError, Registry, ThrottledError, UserExistsError
 from ..templating import environment
 from .invitations import VALID_DAYS, temporary_password
 
@@ -59,7 +59,9 @@ def sign_up(registry: Registry, directory: Directory, mailer: Mailer, data: dict
     except UserExistsError:
         raise ConflictError("this email already has a Turno login; sign in, or use another email", field="email",
                             code="email_taken") from None
-    opening = Opening(opening.business, opening.owner, subject, opening.owner_email, now)
+    except ThrottledError:
+        raise TooManyAttemptsError("too many sign-ups right now; try again in a minute", retry_after=60) from None
+    opening = replace(opening, owner_subject=subject)
     try:
         registry.open(opening)
     except BaseException:

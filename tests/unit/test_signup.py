@@ -159,6 +159,13 @@ def test_five_sign_ups_from_one_address_in_an_hour_then_it_waits(world):
     sign_up(world, address="198.51.100.1", slug="salon-9", email="owner9@example.com")  # another address may
 
 
+def test_a_directory_that_throttles_is_a_429_and_nothing_is_kept(world):
+    world["directory"].throttle()
+    with pytest.raises(TooManyAttemptsError):
+        sign_up(world)
+    assert nothing_kept(world)
+
+
 def test_lost_attempts_count_too_so_logins_cannot_be_probed(world):
     world["directory"].create_user("known@example.com", "Somebody-Else-1!")
     for n in range(signup.MAX_SIGNUPS):
