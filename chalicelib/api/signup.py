@@ -47,7 +47,7 @@ def sign_up() -> Response:
 
 @signups.route("/signup", methods=["GET"])
 def signup_page() -> Response:
-    """The form, in the visitor's language (`?lang=`, then their earlier choice, then English)."""
+    """The form, in the visitor's language (`?lang=`, their earlier choice, their browser's, else English)."""
     request = signups.current_request
     locale, chosen = choose_locale(request, None)
     t = {**translations(locale), **texts(locale)}

@@ -210,6 +210,8 @@ def test_the_form_speaks_the_visitors_language_and_offers_zones_currencies_and_t
     assert chosen == {"Europe/Prague", "CZK", "cs"} and not parsed.find("option", value="DEM")
     assert sorted(o["value"] for o in parsed.find("option") if o.get("lang")) == ["cs", "en", "es", "et", "it"]
     assert page_data(response)["t"]["signup_title"] == "Přiveďte svůj podnik do Turna"
+    italian = Tags(html(signups.http.get("/signup", headers={"Accept-Language": "it-IT,it;q=0.9,en;q=0.8"})))
+    assert {o["value"] for o in italian.find("option") if "selected" in o} == {"Europe/Rome", "EUR", "it"}
 
 
 def test_every_language_has_every_text_the_form_and_its_script_use():
