@@ -10,6 +10,7 @@ from chalicelib.api.auth import auth
 from chalicelib.api.http import error_shape
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
+from chalicelib.api.signup import signups
 from chalicelib.auth.authorizer import gate
 from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
@@ -27,3 +28,4 @@ app.register_blueprint(admin_agenda)
 app.register_blueprint(notifications)
 app.register_blueprint(jobs)
 app.register_blueprint(admin_messages)
+app.register_blueprint(signups)

@@ -45,8 +45,8 @@ class LocalCopy:
 
 
 class LocalMailCopy:
-    """Turno's own emails (staff invitations) kept beside the clients' messages under `make dev`, so the
-    temporary password can be read in `.local/outbox/` (TURNO_LOCAL_OUTBOX) like any other message."""
+    """Turno's own emails to staff (invitations, a new owner's welcome) kept beside the clients' messages under
+    `make dev`, so the temporary password can be read in `.local/outbox/` (TURNO_LOCAL_OUTBOX)."""
 
     def __init__(self, inner: "Mailer", sender: str, folder: Path, clock: Callable[[], datetime]) -> None:
         self.inner, self.sender, self.folder, self.clock = inner, sender, folder, clock
@@ -59,9 +59,9 @@ class LocalMailCopy:
         mail.add_alternative(html, subtype="html", cte="quoted-printable")
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = self.clock().strftime("%Y%m%dT%H%M%S")
-        path = self.folder / f"{stamp}-invitation-email-{re.sub(r'[^A-Za-z0-9@.+-]', '_', to)}-{ident[:8]}.eml"
+        path = self.folder / f"{stamp}-staff-email-{re.sub(r'[^A-Za-z0-9@.+-]', '_', to)}-{ident[:8]}.eml"
         path.write_bytes(mail.as_bytes())
-        print(f"[turno] email invitation to {to}: {path}", flush=True)
+        print(f"[turno] email to staff {to}: {path}", flush=True)
         return ident
 
 

@@ -17,6 +17,7 @@ Keys (pk / sk):
   BIZ#<business>#ACCOUNT    <staff id>                             the business's logins
   BIZ#<business>#AUDIT      <when>#<id>                            backoffice changes, newest last
   THROTTLE#login#<sha256 of email>      login                      recent failed sign-ins
+  THROTTLE#signup#<sha256 of address>  signup                     recent sign-ups from one network address
   OUTBOX#<id>               OUTBOX                                 one per booking change: its messages (messages.py)
   BIZ#<business>#MSGLOG#<client>  <at>#<outbox id>#<channel>        a client's message log (also agenda: BIZ#<b>#MSGS)
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports

@@ -281,15 +281,13 @@ def demo_salon(today: date):
     from zoneinfo import ZoneInfo
 
     from chalicelib.domain.calendar import UTC, Interval, WeeklyHours
-    from chalicelib.domain.model import BookingRules, Business, Service, ServiceStatus, Staff
+    from chalicelib.domain.model import Service, ServiceStatus, Staff
+    from chalicelib.domain.signup import starter_business
 
     tz = ZoneInfo("Europe/Madrid")
-    business = Business(
-        id=DEMO_ID, slug=DEMO_SLUG, name="Peluquería Demo", timezone="Europe/Madrid", locale="es", currency="EUR",
-        opening_hours=WeeklyHours.from_json({**{d: [["09:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-                                             "sat": [["09:00", "14:00"]]}),
-        rules=BookingRules(slot_step_minutes=15, min_notice_minutes=60, horizon_days=60), phone="+34910000000",
-    )
+    # The hours, booking rules and message settings every salon signing up starts with (domain/signup.py).
+    business = starter_business(DEMO_ID, DEMO_SLUG, "Peluquería Demo", "Europe/Madrid", "es", "EUR",
+                                phone="+34910000000")
     services = [
         Service("svc_cut", "Corte", 30, Decimal("18.00"), "Corte con lavado", "Pelo"),
         Service("svc_cut_style", "Corte y peinado", 45, Decimal("28.00"), "Corte, lavado y peinado", "Pelo"),
@@ -529,6 +527,7 @@ def ready_message(api_url: str, env: dict[str, str], dynamodb_url: str, data_dir
 Turno local stack ready in {took:.1f} s (servers {phases['servers']:.1f} s, steps {phases['steps']:.1f} s, \
 API {phases['api']:.1f} s; Ctrl-C stops it)
   Booking page    {api_url}/b/{DEMO_SLUG}
+  Sign up a salon {api_url}/signup  (the owner's email lands in .local/outbox/)
   Staff sign-in   POST {api_url}/auth/login  (a demo login above, password {DEMO_PASSWORD})
   API             {api_url}
   DynamoDB Local  {dynamodb_url}  ({storage})

@@ -187,7 +187,7 @@ def test_a_resend_after_the_directory_lost_the_user_invites_again_and_keeps_a_lo
 
     # then it goes out (no 500), both invitations are kept in the folder, and the new password signs in
     assert again.status_code == 200 and again.json_body["invitation"]["sent"] is True, again.body
-    kept = sorted((tmp_path / "outbox").glob("*invitation*lost@example.com*.eml"))
+    kept = sorted((tmp_path / "outbox").glob("*staff-email-lost@example.com*.eml"))
     assert len(kept) == 2 and "To: lost@example.com" in kept[1].read_text()
     [*_, latest] = [m for m in sent_emails() if "lost@example.com" in m.destinations["ToAddresses"]]
     signed = post(client, "/auth/login", {"email": "lost@example.com", "password": invitation_password(latest)})
