@@ -21,6 +21,7 @@ from ..config import settings
 from ..errors import NotFoundError, TurnoError
 from ..services import booking as online_booking
 from ..templating import TEMPLATES_DIR, environment
+from .http import cookie
 from .public import booking_json
 
 pages = Blueprint(__name__)
@@ -76,7 +77,7 @@ def choose_locale(request: Any, default: str | None) -> tuple[str, bool]:
     asked = (request.query_params or {}).get("lang")
     if asked in LOCALES:
         return asked, True
-    remembered = _cookie(request, LANG_COOKIE)
+    remembered = cookie(request, LANG_COOKIE)
     if remembered in LOCALES:
         return remembered, False
     language = re.split(r"[-_]", default or "")[0].lower()  # a business in "es-ES" speaks "es"
@@ -184,11 +185,3 @@ def _language_links(current: str, keep: dict) -> list[dict]:
     return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == current,
              "href": "?" + urlencode({**{k: v for k, v in keep.items() if v}, "lang": code})}
             for code in LOCALES]
-
-
-def _cookie(request: Any, name: str) -> str | None:
-    for part in ((request.headers or {}).get("cookie") or "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None
