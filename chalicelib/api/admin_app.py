@@ -22,6 +22,11 @@ ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}-[A-Z0-9]{8}\.(js|css)$")  # esb
 CONTENT_TYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
 
 
+def app_url(backoffice_url: str) -> str:
+    """Where staff sign in (the invitation's link): the app under the backoffice's base URL."""
+    return backoffice_url.rstrip("/") + "/admin-app/"
+
+
 @lru_cache(maxsize=None)
 def _read(name: str) -> str:
     return (DIST / name).read_text(encoding="utf-8")

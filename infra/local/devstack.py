@@ -514,6 +514,8 @@ def ready_message(api_url: str, env: dict[str, str], dynamodb_url: str, data_dir
 Turno local stack ready in {took:.1f} s (servers {phases['servers']:.1f} s, steps {phases['steps']:.1f} s, \
 API {phases['api']:.1f} s; Ctrl-C stops it)
   Booking page    {api_url}/b/{DEMO_SLUG}
+  Backoffice app  {api_url}/admin-app/  (sign in as {DEMO_LOGINS[3][2]} or another demo login above,
+                  password {DEMO_PASSWORD})
   Staff sign-in   POST {api_url}/auth/login  (a demo login above, password {DEMO_PASSWORD})
   API             {api_url}
   DynamoDB Local  {dynamodb_url}  ({storage})

@@ -45,16 +45,18 @@ export function field(label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hintEl);
 }
 
-/** A modal dialog (the native <dialog>: focus is trapped and Escape closes it). Resolves on close. */
-export function dialog(title, build) {
+/** A modal dialog (the native <dialog>: focus stays inside, Escape closes it). build(body, close) fills
+ * it; close(value) closes it, and the returned promise resolves with that value (undefined on Escape). */
+export function dialog(title, build, closeLabel = "Close") {
   const titleId = uid("dlg");
   const box = h("dialog", { class: "dialog", "aria-labelledby": titleId });
-  const close = () => box.close();
+  let result;
+  const close = (value) => { result = value; box.close(); };
   const body = h("div", { class: "dialog-body" });
   box.append(h("div", { class: "dialog-head" }, h("h2", { id: titleId }, title),
-    h("button", { type: "button", class: "icon", "aria-label": "×", onclick: close }, "×")), body);
+    h("button", { type: "button", class: "icon", "aria-label": closeLabel, onclick: () => close() }, "×")), body);
   document.body.append(box);
-  const closed = new Promise((resolve) => box.addEventListener("close", () => { box.remove(); resolve(box.returnValue); }));
+  const closed = new Promise((resolve) => box.addEventListener("close", () => { box.remove(); resolve(result); }));
   build(body, close);
   box.showModal();
   return closed;

@@ -60,14 +60,20 @@ export function startShell(root, { screens, all, me, business, lang, setLang, si
     }
     const t = translator(lang, screen.messages, SHELL);
     document.title = `${t(screen.nav)} · ${business.name}`;
-    mount(main, h("p", { class: "loading" }, t("loading")));
+    // Each visit renders into its own element: a screen still loading when the user moves on draws into
+    // a detached element, never over the next screen, and its clean-up runs as soon as it returns.
+    const view = h("div", { class: `screen screen-${screen.id}` });
+    mount(main, view);
     const ctx = { api, t, fmt, me, business, navigate, toast, params, lang };
     try {
-      main.replaceChildren();
-      const result = await screen.render(main, ctx);
-      if (typeof result === "function") cleanup = result;
+      const result = await screen.render(view, ctx);
+      if (typeof result === "function") {
+        if (view.isConnected) cleanup = result;
+        else result();
+      }
     } catch (error) {
-      mount(main, h("h1", {}, t(screen.nav)), h("p", { class: "alert", role: "alert" },
+      if (!view.isConnected) return;
+      mount(view, h("h1", {}, t(screen.nav)), h("p", { class: "alert", role: "alert" },
         error.status === 403 ? t("forbidden") : error.status === 0 ? t("network") : t("failed", { message: error.message })));
     }
   }
