@@ -276,8 +276,10 @@ def test_every_screen_has_no_serious_accessibility_violation_and_is_photographed
         axe_check(page, f"agenda {view}")
         shot(page, f"agenda-{view.lower()}")
     page.locator(".segmented").get_by_role("button", name="Day").click()
-    page.locator(".ec-event").first.click()
+    page.locator(".ec-event").first.focus()  # the keyboard opens an appointment too
+    page.keyboard.press("Enter")
     page.get_by_role("dialog").wait_for()
+    assert page.evaluate("() => document.activeElement.tagName") == "H2"  # focus moved into the dialog
     axe_check(page, "appointment dialog")
     shot(page, "appointment-dialog")
     page.keyboard.press("Escape")

@@ -53,7 +53,9 @@ export function dialog(title, build, closeLabel = "Close") {
   let result;
   const close = (value) => { result = value; box.close(); };
   const body = h("div", { class: "dialog-body" });
-  box.append(h("div", { class: "dialog-head" }, h("h2", { id: titleId }, title),
+  // Focus starts on the title (not on ×): the Enter that opened the dialog must not close it, and a
+  // screen reader announces what opened.
+  box.append(h("div", { class: "dialog-head" }, h("h2", { id: titleId, tabindex: "-1", autofocus: true }, title),
     h("button", { type: "button", class: "icon", "aria-label": closeLabel, onclick: () => close() }, "×")), body);
   document.body.append(box);
   const closed = new Promise((resolve) => box.addEventListener("close", () => { box.remove(); resolve(result); }));

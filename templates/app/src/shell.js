@@ -21,7 +21,9 @@ export function route(screens, path) {
 
 export function startShell(root, { screens, all, me, business, lang, setLang, signedOut }) {
   const shellT = translator(lang, SHELL);
-  const fmt = formatters(lang, business.timezone, business.currency);
+  // The browser's own variant of the chosen language when it has one (en-GB: a 24-hour clock).
+  const browser = navigator.language || "";
+  const fmt = formatters(browser.toLowerCase().startsWith(`${lang}-`) ? browser : lang, business.timezone, business.currency);
   const main = h("main", { id: "main", tabindex: "-1" });
   const toasts = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
   let cleanup = null;

@@ -43,7 +43,7 @@ export default {
   messages,
 
   async render(root, ctx) {
-    const { api, t, fmt, business, lang } = ctx;
+    const { api, t, fmt, business } = ctx;
     let view = "day";
     let day = fmt.today();
     let loaded = { staff: [], appointments: [] };
@@ -68,11 +68,12 @@ export default {
       holder);
 
     const [slotMinTime, slotMaxTime] = openingSpan(business.opening_hours);
+    const step = Math.max(5, business.booking_rules.slot_step_minutes || 15);
     const calendar = createCalendar(holder, [ResourceTimeGrid, DayGrid, Interaction], {
-      view: VIEWS[view], date: day, timeZone: "UTC", locale: lang, firstDay: 1, allDaySlot: false,
+      view: VIEWS[view], date: day, timeZone: "UTC", locale: fmt.locale, firstDay: 1, allDaySlot: false,
       headerToolbar: { start: "", center: "", end: "" }, height: "auto",
       slotMinTime, slotMaxTime, scrollTime: slotMinTime,
-      slotDuration: { minutes: Math.max(5, business.booking_rules.slot_step_minutes || 15) },
+      slotDuration: { minutes: step }, slotHeight: step >= 30 ? 44 : 24,  // room for time and title
       eventTimeFormat: { hour: "2-digit", minute: "2-digit" }, slotLabelFormat: { hour: "2-digit", minute: "2-digit" },
       editable: true, eventDurationEditable: false, selectable: false, dayMaxEvents: true,
       resources: [], events: [],
@@ -124,7 +125,7 @@ export default {
       calendar.setOption("events", loaded.appointments.map(toEvent));
       const period = view === "day" ? fmt.longDate(`${day}T12:00:00Z`)
         : view === "week" ? `${fmt.date(`${loaded.from}T12:00:00Z`)} – ${fmt.date(`${loaded.to}T12:00:00Z`)}`
-          : new Intl.DateTimeFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+          : new Intl.DateTimeFormat(fmt.locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
       title.textContent = period;
       holder.setAttribute("aria-label", t("calendar", { period }));
     }

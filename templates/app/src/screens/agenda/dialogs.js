@@ -114,7 +114,6 @@ export function bookDialog(ctx, { preset, services, staff }) {
     field(t("service"), service), field(t("staff"), professional), when.fields, field(t("notes"), notes),
     field(t("override"), override), h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("book"))));
     body.append(form);
-    setTimeout(() => search.focus());
   }, t("close"));
 }
 
