@@ -60,6 +60,7 @@ APP_PASSWORD = "E2e-Backoffice-2026!"
 APP_LOGINS = {  # staff id -> (email, level)
     "stf_desk": ("desk@e2e-app.example", Level.RECEPTION_FULL),
     "stf_bea": ("bea@e2e-app.example", Level.PROFESSIONAL_NO_CONTACTS),
+    "stf_fay": ("fay@e2e-app.example", Level.RECEPTION_CALENDAR),  # resets her password in a test
 }
 FIRST_SIGN_IN = ("stf_cleo", "cleo@e2e-app.example", Level.RECEPTION_CALENDAR)  # a temporary password: must choose one
 ALL_DAY = WeeklyHours.from_json({d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
@@ -83,6 +84,7 @@ def app_salon(now: datetime):
         Staff("stf_bea", "Bea", frozenset({"svc_cut", "svc_manicure"}), ALL_DAY),
         Staff("stf_desk", "Desk", frozenset(), WeeklyHours()),
         Staff("stf_cleo", "Cleo", frozenset(), WeeklyHours()),
+        Staff("stf_fay", "Fay", frozenset(), WeeklyHours()),
     ]
     return found, offered, members
 

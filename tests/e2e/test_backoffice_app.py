@@ -191,6 +191,12 @@ def test_a_reload_stays_signed_in_through_the_cookie_and_no_token_is_in_storage_
     assert "token" not in page.url and "eyJ" not in page.url
     assert page.evaluate("() => document.cookie") == ""  # the app's script cannot read it
 
+    page.get_by_label("Language").select_option("es")  # switchable; the business's locale is the default
+    page.get_by_role("button", name="Cerrar sesión").wait_for()
+    page.get_by_role("heading", name="El día por franjas").wait_for()
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="Sign out").wait_for()
+
 
 def test_the_monitor_shows_the_day_by_slot_filters_by_professional_and_refreshes_itself(desk_page, desk_api, stack):
     page, shot = desk_page, screenshots(SHOTS, "monitor")
@@ -292,3 +298,20 @@ def test_every_screen_has_no_serious_accessibility_violation_and_is_photographed
     page.locator("table.monitor tbody tr").first.wait_for()
     axe_check(page, "monitor")
     shot(page, "monitor")
+
+
+def test_a_forgotten_password_is_reset_with_the_emailed_code_and_the_new_one_signs_in(desk_page, stack):
+    page, fay = desk_page, APP_LOGINS["stf_fay"][0]
+    page.goto(f"{stack.api_url}/admin-app/")
+    page.get_by_label("Email").fill(fay)
+    page.get_by_role("button", name="Forgot your password?").click()
+    page.get_by_role("heading", name="Reset your password").wait_for()
+    assert page.get_by_label("Email").input_value() == fay  # carried over
+    page.get_by_role("button", name="Email me a code").click()
+    page.get_by_text("If this email has a login, a code is on its way.").wait_for()
+    page.get_by_label("Code from the email").fill("123456")  # moto's Cognito takes any code
+    page.get_by_label("New password").fill("Fay-New-Password-1!")
+    page.get_by_role("button", name="Set the new password").click()
+    page.get_by_text("Your password is changed: sign in with it.").wait_for()
+    sign_in(page, stack.api_url, fay, password="Fay-New-Password-1!")
+    page.locator("header.top").get_by_text(fay).wait_for()
