@@ -315,3 +315,37 @@ def test_a_forgotten_password_is_reset_with_the_emailed_code_and_the_new_one_sig
     page.get_by_text("Your password is changed: sign in with it.").wait_for()
     sign_in(page, stack.api_url, fay, password="Fay-New-Password-1!")
     page.locator("header.top").get_by_text(fay).wait_for()
+
+
+def test_booking_a_new_client_into_an_internal_service_from_the_keyboard_then_cancelling_with_a_reason(
+        desk_page, desk_api, stack):
+    page = desk_page
+    last_name = f"K{uuid.uuid4().hex[:6]}"
+    sign_in(page, stack.api_url, DESK)
+    page.get_by_role("button", name="New appointment", disabled=False).focus()  # enabled once the agenda loaded
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="New appointment")
+    dialog.get_by_role("button", name="New client").click()
+    dialog.get_by_label("First name", exact=True).fill("Kim")
+    dialog.get_by_label("Last name", exact=True).fill(last_name)
+    dialog.get_by_label("Phone", exact=True).fill("+34 600 555 666")
+    dialog.get_by_label("Service", exact=True).select_option("svc_treatment")  # internal: backoffice only
+    assert dialog.get_by_label("Professional", exact=True).input_value() == "stf_ana"  # the one who does it
+    dialog.get_by_label("Date", exact=True).fill(desk_api.today_at("20:00").date().isoformat())
+    dialog.get_by_label("Time", exact=True).fill("20:00")
+    dialog.get_by_role("button", name="Book").click()
+    reference = re.search(r"Booked: (\S+)", toast(page, "Booked:").inner_text()).group(1)
+    made = desk_api.call("GET", f"/admin/appointments/{reference}")
+    assert made["service"] == "svc_treatment" and made["client"]["last_name"] == last_name
+    assert made["client"]["phone"] == "+34600555666"
+
+    event(page, reference).focus()
+    page.keyboard.press("Enter")
+    opened = page.get_by_role("dialog", name=f"Appointment {reference}")
+    opened.get_by_role("button", name="Cancel appointment").click()
+    opened.get_by_text("Give a reason first.").wait_for()  # a cancellation says why
+    opened.get_by_label("Reason", exact=True).fill("Client called: ill")
+    opened.get_by_role("button", name="Cancel appointment").click()
+    toast(page, f"{reference}: cancelled")
+    assert desk_api.call("GET", f"/admin/appointments/{reference}")["status"] == "cancelled"
+    page.wait_for_function("(ref) => !document.querySelector(`.ec-event[data-reference=\"${ref}\"]`)", arg=reference)

@@ -56,6 +56,8 @@ export default {
       type: "button", "aria-pressed": String(v === view), dataset: { view: v }, onclick: () => { view = v; refresh(); },
     }, t(v)));
     const holder = h("section", { class: "calendar" });
+    const newButton = ctx.me.actions.includes("appointments.write")  // enabled once the professionals are known
+      ? h("button", { type: "button", class: "primary", disabled: true, onclick: () => book({}) }, t("new")) : null;
     mount(root,
       h("div", { class: "toolbar" },
         h("button", { type: "button", onclick: () => { day = stepDate(day, view, -1); refresh(); } }, `‹ ${t("prev")}`),
@@ -63,8 +65,7 @@ export default {
         h("button", { type: "button", onclick: () => { day = stepDate(day, view, 1); refresh(); } }, `${t("next")} ›`),
         title,
         h("div", { class: "segmented", role: "group", "aria-label": t("views") }, viewButtons),
-        ctx.me.actions.includes("appointments.write")
-          ? h("button", { type: "button", class: "primary", onclick: () => book({}) }, t("new")) : null),
+        newButton),
       holder);
 
     const [slotMinTime, slotMaxTime] = openingSpan(business.opening_hours);
@@ -127,6 +128,7 @@ export default {
         : view === "week" ? `${fmt.date(`${loaded.from}T12:00:00Z`)} – ${fmt.date(`${loaded.to}T12:00:00Z`)}`
           : new Intl.DateTimeFormat(fmt.locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
       title.textContent = period;
+      if (newButton) newButton.disabled = false;
       holder.setAttribute("aria-label", t("calendar", { period }));
     }
 
