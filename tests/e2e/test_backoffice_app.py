@@ -85,17 +85,18 @@ def event(page, reference: str):
     return page.locator(f'.ec-event[data-reference="{reference}"]')
 
 
-def drag(page, reference: str, staff: str, from_hhmm: str, to_hhmm: str, day: date) -> None:
-    """Grab the appointment a little below its top and drop it as far down as the target time's row
-    (centred first: near the window's edge the calendar scrolls while dragging, as it should for a user)."""
+def drag(page, reference: str, staff: str, from_hhmm: str, to_hhmm: str, day: date, to_staff: str | None = None) -> None:
+    """Grab the appointment a little below its top and drop it as far down as the target time's row, in
+    the target professional's column (centred first: near the window's edge the calendar scrolls while
+    dragging, as it should for a user)."""
     event(page, reference).evaluate("el => el.scrollIntoView({block: 'center'})")
     box = event(page, reference).bounding_box()
-    start, target = slot_box(page, staff, from_hhmm, day), slot_box(page, staff, to_hhmm, day)
+    start, target = slot_box(page, staff, from_hhmm, day), slot_box(page, to_staff or staff, to_hhmm, day)
     x, y = box["x"] + box["width"] / 2, box["y"] + 6
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x, y + 8, steps=2)
-    page.mouse.move(target["x"], y + (target["y"] - start["y"]), steps=12)
+    page.mouse.move(x + target["x"] - start["x"], y + (target["y"] - start["y"]), steps=12)
     page.mouse.up()
 
 
@@ -138,17 +139,19 @@ def test_a_receptionist_finds_a_client_books_moves_is_refused_a_taken_time_check
     assert desk_api.call("GET", f"/admin/appointments/{reference}")["start"].startswith(f"{day}T14:00")
 
     # drag it to 15:00: moved
-    drag(page, reference, "Ana", "14:00", "15:00", day)
+    with page.expect_response(lambda r: r.url.endswith(f"/{reference}/reschedule")) as answer:
+        drag(page, reference, "Ana", "14:00", "15:00", day)
+    assert answer.value.status == 200
     toast(page, f"Moved: {reference}")
     assert desk_api.call("GET", f"/admin/appointments/{reference}")["start"].startswith(f"{day}T15:00")
     event(page, reference).wait_for()
     shot(page, "moved")
 
     # drag it onto 16:00, where Ana is taken: refused, put back, and the reason is shown
-    drag(page, reference, "Ana", "15:00", "16:00", day)
-    refused = toast(page, "Not moved:")
-    assert "taken" in refused.inner_text().lower() or "busy" in refused.inner_text().lower() or \
-        "available" in refused.inner_text().lower(), refused.inner_text()
+    with page.expect_response(lambda r: r.url.endswith(f"/{reference}/reschedule")) as answer:
+        drag(page, reference, "Ana", "15:00", "16:00", day)
+    assert answer.value.status == 409
+    toast(page, f"Not moved: {answer.value.json()['error']['message']}")  # the server's reason, said
     assert desk_api.call("GET", f"/admin/appointments/{reference}")["start"].startswith(f"{day}T15:00")
     page.wait_for_function("""(ref) => {  // drawn at 15:00 again: its top on the 15:00 row's top
         const el = document.querySelector(`.ec-event[data-reference="${ref}"]`);
@@ -158,6 +161,13 @@ def test_a_receptionist_finds_a_client_books_moves_is_refused_a_taken_time_check
         return el && Math.abs(el.getBoundingClientRect().top - row.getBoundingClientRect().top - offset) < 4;
     }""", arg=reference)
     shot(page, "refused-put-back")
+
+    # hand it over to Bea at the same time
+    with page.expect_response(lambda r: r.url.endswith(f"/{reference}/reschedule")) as answer:
+        drag(page, reference, "Ana", "15:00", "15:00", day, to_staff="Bea")
+    assert answer.value.status == 200
+    handed = desk_api.call("GET", f"/admin/appointments/{reference}")
+    assert handed["staff"] == "stf_bea" and handed["start"].startswith(f"{day}T15:00")
 
     # open it and check the client in
     event(page, reference).click()
