@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against the whole local stack.
 
 One stack (DynamoDB Local in memory, moto, `chalice local`) for the session, seeded by tests/e2e/seed.py;
-one browser for the session; a fresh context (empty storage, a phone's viewport) per test. Every wait
+one browser for the session; a fresh context (empty storage; a phone's viewport, or for the backoffice
+app a laptop's or a tablet's: desk_page, tablet_page) per test. Every wait
 is a Playwright wait with a timeout; nothing sleeps. Screenshots of the main steps go to test-artifacts/e2e/.
 `make test` installs Chromium (Makefile, only when /usr/bin/chromium is missing); never `playwright install`.
 """
