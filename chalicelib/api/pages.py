@@ -23,6 +23,7 @@ from ..domain.model import Business
 from ..errors import NotFoundError, TurnoError
 from ..services import booking as online_booking
 from ..templating import TEMPLATES_DIR, environment
+from .http import cookie
 from .public import booking_json
 
 pages = Blueprint(__name__)
@@ -79,7 +80,7 @@ def choose_locale(request: Any, default: str | None) -> tuple[str, bool]:
     asked = (request.query_params or {}).get("lang")
     if asked in LOCALES:
         return asked, True
-    remembered = _cookie(request, LANG_COOKIE)
+    remembered = cookie(request, LANG_COOKIE)
     if remembered in LOCALES:
         return remembered, False
     for language in [_language(default or ""), *_accepted(request)]:
@@ -229,11 +230,3 @@ def _language_links(current: str, keep: dict) -> list[dict]:
     return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == current,
              "href": "?" + urlencode({**{k: v for k, v in keep.items() if v}, "lang": code})}
             for code in LOCALES]
-
-
-def _cookie(request: Any, name: str) -> str | None:
-    for part in ((request.headers or {}).get("cookie") or "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None

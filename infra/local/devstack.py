@@ -528,6 +528,8 @@ Turno local stack ready in {took:.1f} s (servers {phases['servers']:.1f} s, step
 API {phases['api']:.1f} s; Ctrl-C stops it)
   Booking page    {api_url}/b/{DEMO_SLUG}
   Sign up a salon {api_url}/signup  (the owner's email lands in .local/outbox/)
+  Backoffice app  {api_url}/admin-app/  (sign in as {DEMO_LOGINS[3][2]} or another demo login above,
+                  password {DEMO_PASSWORD})
   Staff sign-in   POST {api_url}/auth/login  (a demo login above, password {DEMO_PASSWORD})
   API             {api_url}
   DynamoDB Local  {dynamodb_url}  ({storage})

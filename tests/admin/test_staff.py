@@ -116,6 +116,7 @@ def test_an_invited_professional_gets_turnos_email_and_signs_in_with_it(client, 
     [message] = [m for m in sent_emails() if "nora.new@example.com" in m.destinations["ToAddresses"]]
     assert message.source == "no-reply@turno.example" and "Salón Lucía" in message.subject
     assert "sin contactos de clientes" in message.body  # the salon writes Spanish
+    assert 'href="http://127.0.0.1:8000/admin-app/"' in message.body  # the link opens the backoffice app
     first = post(client, "/auth/login", {"email": "nora.new@example.com", "password": invitation_password(message)})
     assert first.json_body["challenge"] == "new_password_required"
     done = post(client, "/auth/password/new", {"email": "nora.new@example.com", "session": first.json_body["session"],
