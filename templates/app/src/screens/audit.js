@@ -14,6 +14,8 @@ function actionLabel(t, action) {
   return `${t(`obj_${object}`)}: ${t(`verb_${verb}`)}`;
 }
 
+const clientName = (c) => [c.first_name, c.last_name].filter(Boolean).join(" ");
+
 const shown = (value) => (value === null || value === undefined || value === "" ? "—"
   : typeof value === "object" ? JSON.stringify(value) : String(value));
 
@@ -80,7 +82,9 @@ export default {
         h("td", {}, h("time", { datetime: e.at }, fmt.dateTime(e.at))),
         h("td", {}, e.actor.email || e.actor.staff || "—", e.actor.level ? h("span", { class: "muted" }, ` · ${t("level", { n: e.actor.level })}`) : null),
         h("td", {}, actionLabel(t, e.action)),
-        h("td", {}, data.name || [data.first_name, data.last_name].filter(Boolean).join(" ") || e.target.id),
+        h("td", {}, e.target.kind === "client"
+          ? h("a", { href: `#/clients/${encodeURIComponent(e.target.id)}` }, clientName(data) || e.target.id)
+          : data.name || e.target.id),
         h("td", {}, h("ul", { class: "changes" }, changes(e))));
     };
     async function load() {

@@ -82,8 +82,8 @@ function memberDialog(ctx, member, services, reload) {
         h("div", { class: "table-wrap" }, week.el), h("button", { type: "submit", class: "primary" }, t("save"))),
       h("h3", {}, t("time_off")), apiForm(ctx, {}, async () => { await api("PATCH", path, { time_off: off.value() }); await done()(); },
         off.el, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("save")))),
-      ctx.me.actions.includes("access.write") && [h("h3", {}, t("access")),
-        accessPart(ctx, member, async (_, message) => done(message)())]);
+      ...(ctx.me.actions.includes("access.write") ? [h("h3", {}, t("access")),
+        accessPart(ctx, member, async (_, message) => done(message)())] : []));
   }, t("close"));
 }
 
