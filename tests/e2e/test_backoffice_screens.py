@@ -175,10 +175,20 @@ def test_a_notification_text_is_changed_and_the_preview_follows_it_with_the_sms_
     form.get_by_label("Channel", exact=True).select_option("sms")
     preview = page.locator("#text-preview")
     expect(preview.locator(".segments")).to_contain_text("SMS segment")
+    expect(form.get_by_label("Subject")).to_be_hidden()  # an SMS has no subject
     marker = uuid.uuid4().hex[:6]
     form.get_by_label("Text", exact=True).fill(f"See you soon {{{{ client.first_name }}}} at Salon Screens! {marker}")
     expect(preview).to_contain_text(f"at Salon Screens! {marker}")  # the live preview, on a sample booking
-    expect(preview.locator(".segments")).to_have_text(re.compile(r"^1 SMS segment"))
+    expect(preview.locator(".segments")).to_have_text("1 SMS segment(s), GSM-7")
+    form.get_by_label("Text", exact=True).fill(f"À bientôt {{{{ client.first_name }}}} — {'x' * 70} {marker}")
+    expect(preview).to_contain_text(marker)
+    expect(preview.locator(".segments")).to_have_text("1 SMS segment(s), GSM-7")  # cheapest: accents dropped
+    page.get_by_label("SMS mode").select_option("as_written")
+    page.locator("#msg-sending").locator("..").get_by_role("button", name="Save").click()
+    expect(preview.locator(".segments")).to_have_text("2 SMS segment(s), UCS-2")  # as written: the dash is not GSM-7
+    page.get_by_label("SMS mode").select_option("cheapest")
+    page.locator("#msg-sending").locator("..").get_by_role("button", name="Save").click()
+    expect(preview.locator(".segments")).to_have_text("1 SMS segment(s), GSM-7")
     page.shot("notification-preview")
     form.get_by_label("Text", exact=True).fill("{{ nobody.knows }}")
     body = form.get_by_label("Text", exact=True)
@@ -263,6 +273,16 @@ def test_settings_screens_show_their_parts_and_an_api_error_beside_its_field(des
     expect(dialog.get_by_label("Access level")).to_have_value("6")
     page.shot("team-member")
     no_serious_violations(page, "team member dialog")
+    dialog.get_by_label("Tuesday: break from").fill("13:00")
+    dialog.get_by_label("Tuesday: break until").fill("14:00")
+    dialog.get_by_label("Sunday: Open").uncheck()
+    dialog.locator("form", has=page.get_by_label("Tuesday: break from")).get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    marco.get_by_role("button").click()
+    dialog = page.get_by_role("dialog", name="Marco")
+    expect(dialog.get_by_label("Tuesday: break from")).to_have_value("13:00")
+    expect(dialog.get_by_label("Tuesday: To")).to_have_value("20:00")
+    expect(dialog.get_by_label("Sunday: From")).to_be_disabled()
 
 
 def test_a_new_business_gets_a_guided_start_that_leaves_once_it_can_take_bookings(desk, salons):

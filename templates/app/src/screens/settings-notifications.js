@@ -10,7 +10,7 @@ const CHANNELS = ["email", "sms"];
 const MODES = ["cheapest", "as_written", "gsm7"];
 const PREVIEW_DEBOUNCE_MS = 400;
 
-function preferencesForm(ctx, settings) {
+function preferencesForm(ctx, settings, saved) {
   const { t } = ctx;
   const hours = (i) => {
     const minutes = settings.reminder_lead_minutes[i];
@@ -26,6 +26,7 @@ function preferencesForm(ctx, settings) {
     await ctx.api("PUT", "/admin/notifications", { channels, reminder_lead_minutes: leads,
       sms_mode: form.elements.namedItem("sms_mode").value });
     ctx.toast(t("saved"), "ok");
+    saved();
   },
   h("div", { class: "table-wrap" }, h("table", { class: "grid channels" },
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("kind")), CHANNELS.map((c) => h("th", { scope: "col" }, t(`ch_${c}`))))),
@@ -94,7 +95,7 @@ function textsPart(ctx, settings) {
       mount(preview, found.channel === "email"
         ? [h("p", { class: "preview-subject" }, found.subject), h("div", { class: "preview-text" }, found.text)]
         : [h("div", { class: "preview-text" }, found.text), h("p", { class: "muted segments" },
-          t("segments", { n: found.segments, encoding: found.encoding === "gsm7" ? "GSM-7" : "Unicode (UCS-2)" }))]);
+          t("segments", { n: found.segments, encoding: found.encoding }))]);
     } catch (error) {
       if (ask !== asked) return;
       clearErrors(form);
@@ -125,7 +126,7 @@ function textsPart(ctx, settings) {
   subject.addEventListener("input", schedule);
   load();
   return { el: h("div", { class: "split" }, form, h("div", {}, h("h3", {}, t("preview")), preview)),
-    stop: () => clearTimeout(timer) };
+    refresh, stop: () => clearTimeout(timer) };
 }
 
 export default {
@@ -187,7 +188,7 @@ export default {
     const texts = textsPart(ctx, settings);
     mount(root, h("h1", {}, ctx.t("title")),
       h("section", { class: "card", "aria-labelledby": "msg-sending" }, h("h2", { id: "msg-sending" }, ctx.t("sending")),
-        preferencesForm(ctx, settings)),
+        preferencesForm(ctx, settings, texts.refresh)), // the SMS mode changes the preview's segments
       h("section", { class: "card", "aria-labelledby": "msg-texts" }, h("h2", { id: "msg-texts" }, ctx.t("texts")), texts.el));
     return texts.stop;
   },

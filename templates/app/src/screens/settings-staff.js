@@ -73,7 +73,9 @@ function memberDialog(ctx, member, services, reload) {
   const { t, api, toast } = ctx;
   const path = `/admin/staff/${encodeURIComponent(member.id)}`;
   dialog(member.name, (body, close) => {
-    const done = (message) => async () => { close(); toast(message || t("saved"), "ok"); reload(); };
+    body.parentElement.classList.add("wide"); // hours and time off need the room
+    // The list is fresh before the dialog closes: opening the member again shows what was saved.
+    const done = (message) => async () => { await reload(); close(); toast(message || t("saved"), "ok"); };
     const week = weekEditor(ctx, member.hours, "hours");
     const off = timeOffEditor(ctx, member.time_off, "time_off");
     body.append(
