@@ -155,6 +155,12 @@ def test_a_professional_without_contact_rights_sees_no_client_email_or_phone(des
     expect(page.locator("table.history tbody")).to_contain_text("Haircut")
     page.shot("client-profile-level-6")
     assert_no_contacts(page)
+    page.get_by_label("Language").select_option("cs")  # the screens speak the five languages
+    expect(page.get_by_role("heading", name="Odeslané zprávy")).to_be_visible()
+    expect(page.locator("table.history tbody")).to_contain_text("Potvrzeno")
+    expect(page.locator("table.history tbody")).to_contain_text("25,00")  # Czech number format, same euros
+    page.shot("client-profile-level-6-cs")
+    assert_no_contacts(page)
 
 
 def assert_no_contacts(page) -> None:
@@ -283,6 +289,26 @@ def test_settings_screens_show_their_parts_and_an_api_error_beside_its_field(des
     expect(dialog.get_by_label("Tuesday: break from")).to_have_value("13:00")
     expect(dialog.get_by_label("Tuesday: To")).to_have_value("20:00")
     expect(dialog.get_by_label("Sunday: From")).to_be_disabled()
+    dialog.get_by_role("button", name="Add time off").click()
+    dialog.get_by_label("Off from").fill("2030-12-24T09:00")
+    dialog.get_by_label("Until", exact=True).fill("2030-12-27T20:00")
+    dialog.locator("form", has=page.get_by_label("Off from")).get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    marco.get_by_role("button").click()
+    dialog = page.get_by_role("dialog", name="Marco")
+    expect(dialog.get_by_label("Off from")).to_have_value("2030-12-24T09:00")  # the salon's clock, both ways
+    dialog.get_by_role("button", name="Close").or_(dialog.get_by_role("button", name="×")).first.click()
+
+    invitee = f"nadia{uuid.uuid4().hex[:6]}@e2e-screens.example"
+    page.get_by_role("button", name="Invite someone").click()
+    dialog = page.get_by_role("dialog", name="Invite someone")
+    dialog.get_by_label("Name").fill("Nadia")
+    dialog.get_by_label("Sign-in email").fill(invitee)
+    dialog.get_by_label("Access level").select_option("4")
+    dialog.get_by_role("button", name="Send invitation").click()
+    toast(page, "Invitation sent.")
+    expect(page.locator("table.staff tbody tr", has_text="Nadia")).to_contain_text(f"{invitee} · 4 reception (agenda and clients)")
+    page.shot("team-invited")
 
 
 def test_a_new_business_gets_a_guided_start_that_leaves_once_it_can_take_bookings(desk, salons):
