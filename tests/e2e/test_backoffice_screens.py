@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -32,19 +31,24 @@ def salons(stack):
 
 
 @pytest.fixture
-def desk(page, salons, request):
-    """The conftest's watched page (only the stack's requests, no CSP or script errors) on a laptop's screen,
-    with shot(step) saving test-artifacts/e2e/app/<test>-<n>-<step>.png."""
+def desk(page, salons):
+    """The conftest's watched page (only the stack's requests, no CSP or script errors) on a laptop's screen."""
     page.set_viewport_size(DESKTOP)
+    return page
+
+
+@pytest.fixture
+def shot(desk, request):
+    """shot("step") saves test-artifacts/e2e/app/<test>-<n>-<step>.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     count = {"n": 0}
 
-    def shot(step: str) -> None:
+    def take(step: str) -> None:
         count["n"] += 1
-        page.screenshot(path=str(SHOTS / f"{request.node.name}-{count['n']:02d}-{step}.png"), full_page=True)
+        name = request.node.name.removeprefix("test_")[:60]
+        desk.screenshot(path=str(SHOTS / f"screens-{name}-{count['n']:02d}-{step}.png"), full_page=True)
 
-    page.shot = shot
-    return page
+    return take
 
 
 def sign_in(page, url: str, email: str) -> None:
@@ -74,7 +78,7 @@ def toast(page, text: str) -> None:
     page.locator(".toast", has_text=text).first.wait_for()
 
 
-def test_a_receptionist_finds_a_client_as_she_types_and_opens_her_history_and_messages(desk, salons):
+def test_a_receptionist_finds_a_client_as_she_types_and_opens_her_history_and_messages(desk, shot, salons):
     page = desk
     sign_in(page, salons.api_url, ADMIN[1])
     open_screen(page, "/clients", "Clients")
@@ -83,7 +87,7 @@ def test_a_receptionist_finds_a_client_as_she_types_and_opens_her_history_and_me
     found.wait_for()
     expect(page.locator("#client-results tr")).to_have_count(1)
     expect(page.locator("#client-results")).to_contain_text(CLIENT["email"])
-    page.shot("clients-search")
+    shot("clients-search")
     no_serious_violations(page, "clients")
 
     found.click()
@@ -98,11 +102,12 @@ def test_a_receptionist_finds_a_client_as_she_types_and_opens_her_history_and_me
     messages = page.locator("table.messages tbody")
     expect(messages).to_contain_text(FAILED_SMS)
     expect(messages.locator("tr", has_text="Failed")).to_contain_text(CLIENT["phone"])
-    page.shot("client-profile")
+    shot("client-profile")
     no_serious_violations(page, "client profile")
 
 
-def test_a_new_client_is_added_edited_with_an_error_shown_beside_the_field_and_the_audit_log_lists_it(desk, salons):
+def test_a_new_client_is_added_then_edited_past_an_error_shown_beside_its_field_and_the_audit_log_lists_it(
+        desk, shot, salons):
     page = desk
     surname = f"Audit{uuid.uuid4().hex[:6]}"
     sign_in(page, salons.api_url, ADMIN[1])
@@ -112,7 +117,7 @@ def test_a_new_client_is_added_edited_with_an_error_shown_beside_the_field_and_t
     dialog.get_by_label("First name").fill("Rosa")
     dialog.get_by_label("Last name").fill(surname)
     dialog.get_by_label("Email").fill(f"{surname.lower()}@example.com")
-    page.shot("new-client")
+    shot("new-client")
     no_serious_violations(page, "new client dialog")
     dialog.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Rosa {surname}")
@@ -125,7 +130,7 @@ def test_a_new_client_is_added_edited_with_an_error_shown_beside_the_field_and_t
     dialog.get_by_role("button", name="Save").click()
     expect(phone).to_have_attribute("aria-invalid", "true")  # the API's 400 names the field: shown beside it
     expect(dialog.locator('.field:has([name="phone"]) .field-error')).to_contain_text("phone number")
-    page.shot("edit-client-error")
+    shot("edit-client-error")
     phone.fill("+34 622 000 111")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
@@ -136,11 +141,11 @@ def test_a_new_client_is_added_edited_with_an_error_shown_beside_the_field_and_t
     expect(change).to_contain_text("Client: changed")
     expect(change).to_contain_text("+34622000111")
     expect(change).to_contain_text(ADMIN[1])
-    page.shot("audit")
+    shot("audit")
     no_serious_violations(page, "audit")
 
 
-def test_a_professional_without_contact_rights_sees_no_client_email_or_phone(desk, salons):
+def test_a_professional_without_contact_rights_sees_no_client_email_or_phone(desk, shot, salons):
     page = desk
     sign_in(page, salons.api_url, NO_CONTACTS[1])
     expect(page.get_by_role("link", name="Business")).to_have_count(0)  # settings are not for level 6
@@ -148,18 +153,18 @@ def test_a_professional_without_contact_rights_sees_no_client_email_or_phone(des
     page.get_by_label("Find a client").fill(CLIENT["last_name"])
     page.get_by_role("link", name=f"{CLIENT['first_name']} {CLIENT['last_name']}").wait_for()
     expect(page.get_by_role("button", name="New client")).to_have_count(0)
-    page.shot("clients-level-6")
+    shot("clients-level-6")
     assert_no_contacts(page)
     page.get_by_role("link", name=f"{CLIENT['first_name']} {CLIENT['last_name']}").click()
     expect(page.locator("table.messages tbody")).to_contain_text(FAILED_SMS)
     expect(page.locator("table.history tbody")).to_contain_text("Haircut")
-    page.shot("client-profile-level-6")
+    shot("client-profile-level-6")
     assert_no_contacts(page)
     page.get_by_label("Language").select_option("cs")  # the screens speak the five languages
     expect(page.get_by_role("heading", name="Odeslané zprávy")).to_be_visible()
     expect(page.locator("table.history tbody")).to_contain_text("Potvrzeno")
     expect(page.locator("table.history tbody")).to_contain_text("25,00")  # Czech number format, same euros
-    page.shot("client-profile-level-6-cs")
+    shot("client-profile-level-6-cs")
     assert_no_contacts(page)
 
 
@@ -172,7 +177,7 @@ def assert_no_contacts(page) -> None:
     assert "@" not in page.locator("main").inner_text()
 
 
-def test_a_notification_text_is_changed_and_the_preview_follows_it_with_the_sms_segments(desk, salons):
+def test_a_notification_text_is_changed_and_the_preview_follows_it_with_the_sms_segments(desk, shot, salons):
     page = desk
     sign_in(page, salons.api_url, ADMIN[1])
     open_screen(page, "/notifications", "Messages to clients")
@@ -195,7 +200,7 @@ def test_a_notification_text_is_changed_and_the_preview_follows_it_with_the_sms_
     page.get_by_label("SMS mode").select_option("cheapest")
     page.locator("#msg-sending").locator("..").get_by_role("button", name="Save").click()
     expect(preview.locator(".segments")).to_have_text("1 SMS segment(s), GSM-7")
-    page.shot("notification-preview")
+    shot("notification-preview")
     form.get_by_label("Text", exact=True).fill("{{ nobody.knows }}")
     body = form.get_by_label("Text", exact=True)
     expect(body).to_have_attribute("aria-invalid", "true")  # 422 invalid_template, beside the text
@@ -214,10 +219,10 @@ def test_a_notification_text_is_changed_and_the_preview_follows_it_with_the_sms_
     expect(form.get_by_label("Text", exact=True)).to_have_value(f"Reminder {{{{ client.first_name }}}} {marker}")
     expect(form).to_contain_text("Your own text is in use.")
     expect(page.locator("#text-preview")).to_contain_text(marker)
-    page.shot("notification-saved")
+    shot("notification-saved")
 
 
-def test_a_service_is_added_after_a_refused_duration_and_shows_in_the_list_and_the_audit_log(desk, salons):
+def test_a_service_is_added_after_a_refused_duration_and_shows_in_the_list_and_the_audit_log(desk, shot, salons):
     page = desk
     name = f"Keratin {uuid.uuid4().hex[:5]}"
     sign_in(page, salons.api_url, ADMIN[1])
@@ -234,7 +239,7 @@ def test_a_service_is_added_after_a_refused_duration_and_shows_in_the_list_and_t
     dialog.get_by_role("button", name="Save").click()
     expect(duration).to_have_attribute("aria-invalid", "true")
     expect(dialog.locator('.field:has([name="duration_minutes"]) .field-error')).to_contain_text("multiple of")
-    page.shot("new-service-error")
+    shot("new-service-error")
     duration.fill("75")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
@@ -243,14 +248,14 @@ def test_a_service_is_added_after_a_refused_duration_and_shows_in_the_list_and_t
     expect(row).to_contain_text("Internal (backoffice only)")
     expect(row).to_contain_text("Ana")
     expect(row).to_contain_text("75 min")
-    page.shot("services")
+    shot("services")
     no_serious_violations(page, "services")
 
     open_screen(page, "/audit", "Audit log")
     expect(page.locator('tr[data-action="service.create"]', has_text=name).first).to_contain_text("Service: added")
 
 
-def test_settings_screens_show_their_parts_and_an_api_error_beside_its_field(desk, salons):
+def test_settings_screens_show_their_parts_and_an_api_error_beside_its_field(desk, shot, salons):
     page = desk
     sign_in(page, salons.api_url, ADMIN[1])
     open_screen(page, "/business", "Business settings")
@@ -259,25 +264,25 @@ def test_settings_screens_show_their_parts_and_an_api_error_beside_its_field(des
     horizon.fill("0")
     page.locator("#biz-rules").locator("..").get_by_role("button", name="Save").click()
     expect(horizon).to_have_attribute("aria-invalid", "true")
-    page.shot("business-error")
+    shot("business-error")
     horizon.fill("45")
     page.locator("#biz-rules").locator("..").get_by_role("button", name="Save").click()
     toast(page, "Saved.")
     expect(horizon).not_to_have_attribute("aria-invalid", "true")
-    page.shot("business")
+    shot("business")
     no_serious_violations(page, "business")
 
     open_screen(page, "/staff", "Team")
     marco = page.locator('tr[data-staff="stf_marco"]')
     expect(marco).to_contain_text(NO_CONTACTS[1])
     expect(marco).to_contain_text("professional (no client contacts)")
-    page.shot("team")
+    shot("team")
     no_serious_violations(page, "team")
     marco.get_by_role("button").click()
     dialog = page.get_by_role("dialog", name="Marco")
     expect(dialog.get_by_label("Monday: From")).to_have_value("08:00")
     expect(dialog.get_by_label("Access level")).to_have_value("6")
-    page.shot("team-member")
+    shot("team-member")
     no_serious_violations(page, "team member dialog")
     dialog.get_by_label("Tuesday: break from").fill("13:00")
     dialog.get_by_label("Tuesday: break until").fill("14:00")
@@ -307,16 +312,17 @@ def test_settings_screens_show_their_parts_and_an_api_error_beside_its_field(des
     dialog.get_by_label("Access level").select_option("4")
     dialog.get_by_role("button", name="Send invitation").click()
     toast(page, "Invitation sent.")
-    expect(page.locator("table.staff tbody tr", has_text="Nadia")).to_contain_text(f"{invitee} · 4 reception (agenda and clients)")
-    page.shot("team-invited")
+    expect(page.locator("table.staff tbody tr", has_text="Nadia")).to_contain_text(
+        f"{invitee} · 4 reception (agenda and clients)")
+    shot("team-invited")
 
 
-def test_a_new_business_gets_a_guided_start_that_leaves_once_it_can_take_bookings(desk, salons):
+def test_a_new_business_gets_a_guided_start_that_leaves_once_it_can_take_bookings(desk, shot, salons):
     page = desk
     sign_in(page, salons.api_url, FOUNDER[1])
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Turno")  # the landing screen
     expect(page.locator('a.booking-link[href$="/b/e2e-fresh"]')).to_be_visible()
-    page.shot("start")
+    shot("start")
     no_serious_violations(page, "start")
 
     page.get_by_role("link", name="Go to services").click()
@@ -343,4 +349,4 @@ def test_a_new_business_gets_a_guided_start_that_leaves_once_it_can_take_booking
     page.locator("header.top").wait_for()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Welcome to Turno")
     expect(page.locator('header nav a[data-screen="start"]')).to_have_count(0)
-    page.shot("after-start")
+    shot("after-start")
