@@ -27,6 +27,8 @@ export function startShell(root, { screens, all, me, business, lang, setLang, si
   const main = h("main", { id: "main", tabindex: "-1" });
   const toasts = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
   let cleanup = null;
+  let landing = screens[0];
+  let stopped = false;
 
   function toast(message, kind = "info") {
     let text = message;
@@ -51,7 +53,7 @@ export function startShell(root, { screens, all, me, business, lang, setLang, si
   async function show() {
     if (cleanup) { try { cleanup(); } catch (e) { /* a screen's clean-up must not block the next one */ } }
     cleanup = null;
-    const path = location.hash.replace(/^#/, "") || (screens[0] ? screens[0].path : "/");
+    const path = location.hash.replace(/^#/, "") || (landing ? landing.path : "/");
     const [screen, params] = route(screens, path);
     links.forEach((a) => (a.dataset.screen === (screen && screen.id)
       ? a.setAttribute("aria-current", "page") : a.removeAttribute("aria-current")));
@@ -91,9 +93,19 @@ export function startShell(root, { screens, all, me, business, lang, setLang, si
       h("div", { class: "who" }, h("span", { class: "muted" }, shellT("signed_in_as", { email: me.email, level: me.level })),
         picker, signOut)),
     main, toasts);
-  window.addEventListener("hashchange", show);
-  show();
+  // A screen may leave the navigation (and the landing) once it has nothing to offer, such as a finished
+  // guided start: its `hidden({api, me, business})` resolves true. Asked once, before the first screen.
+  Promise.all(screens.map((s) => (s.hidden ? s.hidden({ api, me, business }).catch(() => false) : false)))
+    .then((hide) => {
+      links.forEach((a, i) => hide[i] && a.remove());
+      landing = screens.find((s, i) => !hide[i]);
+    }).finally(() => {
+      if (stopped) return;
+      window.addEventListener("hashchange", show);
+      show();
+    });
   return () => {
+    stopped = true;
     window.removeEventListener("hashchange", show);
     if (cleanup) cleanup();
   };
