@@ -12,6 +12,7 @@ from ..config import settings
 from ..domain.signup import LOCALES, currencies_in_use, listed_time_zones
 from ..services import signup
 from ..templating import environment
+from .admin_app import app_url
 from .http import BY_USE_CASE, Api, client_address, json_body
 from .pages import LANG_COOKIE, LANGUAGE_NAMES, PAGES_DIR, SECURITY_HEADERS, _language_links, asset_url, choose_locale, translations
 
@@ -35,7 +36,7 @@ def sign_up() -> Response:
     opening = signup.sign_up(
         wiring.registry(), wiring.directory(), wiring.mailer(), json_body(request, BY_USE_CASE),
         client_address(request), wiring.now(),
-        signup.Links(sign_in_url=config.backoffice_url, public_url=config.public_url or config.backoffice_url))
+        signup.Links(sign_in_url=app_url(config.backoffice_url), public_url=config.public_url or config.backoffice_url))
     business = opening.business
     return Response(status_code=201, body={
         "business": {"id": business.id, "slug": business.slug, "name": business.name, "timezone": business.timezone,

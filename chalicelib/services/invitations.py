@@ -136,7 +136,7 @@ def render(business: Business, member: Staff, email: str, password: str, level: 
     """The invitation's subject, text and HTML (templates/email/invitation.*), in the business's language
     (the words in templates/email/i18n/<language>.json, the languages of the clients' messages)."""
     locale = message_locale(business.locale)
-    words = _words(locale)
+    words = email_words(locale)
     values = {"business": business.name, "name": member.name, "email": email, "password": password,
               "level": words["levels"][str(int(level))], "sign_in_url": sign_in_url, "valid_days": VALID_DAYS,
               "locale": locale, "t": words}
@@ -146,7 +146,8 @@ def render(business: Business, member: Staff, email: str, password: str, level: 
 
 
 @lru_cache(maxsize=None)
-def _words(locale: str) -> dict:
+def email_words(locale: str) -> dict:
+    """The words of Turno's own emails to staff in one language (templates/email/i18n/<locale>.json)."""
     return json.loads((TEMPLATES_DIR / "email" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
 
 

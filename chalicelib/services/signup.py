@@ -22,8 +22,9 @@ from ..domain.signup import (
 from ..errors import ConflictError, TooManyAttemptsError, UnprocessableError, ValidationError
 from ..observability import logger as log
 from ..ports import Directory, Mailer, NotSentError, Registry, ThrottledError, UserExistsError
+from ..notifications.render import message_locale
 from ..templating import environment
-from .invitations import VALID_DAYS, temporary_password
+from .invitations import VALID_DAYS, email_words, temporary_password
 
 FIELDS = {"business_name", "slug", "timezone", "locale", "currency", "owner_name", "email"}
 WINDOW_SECONDS = 60 * 60
@@ -101,8 +102,10 @@ def _count_attempt(registry: Registry, address: str, now: datetime) -> None:
 
 
 def render(opening: Opening, password: str, links: Links) -> dict[str, str]:
-    """The welcome email's subject, text and HTML (templates/email/welcome.*)."""
-    values = {"business": opening.business.name, "name": opening.owner.name, "email": opening.owner_email,
+    """The welcome email's subject, text and HTML (templates/email/welcome.*), in the business's language."""
+    locale = message_locale(opening.business.locale)
+    words = email_words(locale)
+    values = {"locale": locale, "t": words, "w": words["welcome"], "business": opening.business.name, "name": opening.owner.name, "email": opening.owner_email,
               "password": password, "sign_in_url": links.sign_in_url,
               "booking_url": f"{links.public_url.rstrip('/')}/b/{opening.business.slug}",
               "valid_days": VALID_DAYS}

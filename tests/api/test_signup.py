@@ -37,7 +37,7 @@ def sign_up(client, **changes):
 
 def welcome_password(email: str) -> str:
     [message] = [m for m in sent_emails() if email in m.destinations["ToAddresses"]]
-    return re.search(r"temporary password</td><td><code>([^<]+)</code>", message.body).group(1)
+    return re.search(r'<code class="password">([^<]+)</code>', message.body).group(1)
 
 
 def test_a_salon_signs_up_and_its_owner_signs_in_as_administrator_with_the_emailed_password(signups):
@@ -47,6 +47,9 @@ def test_a_salon_signs_up_and_its_owner_signs_in_as_administrator_with_the_email
     business = made.json_body["business"]
     assert {k: business[k] for k in ("slug", "name", "timezone", "locale", "currency")} == \
         {"slug": "salone-rosa", "name": "Salone Rosa", "timezone": "Europe/Rome", "locale": "it", "currency": "EUR"}
+    [welcome] = [m for m in sent_emails() if "rosa@example.com" in m.destinations["ToAddresses"]]
+    assert welcome.subject == "Salone Rosa è su Turno: conferma la tua email"  # the salon speaks Italian
+    assert 'href="http://127.0.0.1:8000/admin-app/"' in welcome.body  # the link opens the backoffice app
     profile = client.http.get("/public/salone-rosa").json_body
     assert profile["name"] == "Salone Rosa" and profile["booking_rules"]["slot_step_minutes"] == 15
     first = post(client, "/auth/login", {"email": "rosa@example.com", "password": welcome_password("rosa@example.com")})
