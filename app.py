@@ -3,6 +3,7 @@ from chalice import Chalice
 
 from chalicelib import observability
 from chalicelib.api.admin_agenda import admin_agenda
+from chalicelib.api.admin_app import admin_app
 from chalicelib.api.admin_business import admin
 from chalicelib.api.admin_notifications import notifications
 from chalicelib.api.admin_clients import admin_clients
@@ -10,6 +11,7 @@ from chalicelib.api.auth import auth
 from chalicelib.api.http import error_shape
 from chalicelib.api.pages import pages
 from chalicelib.api.public import public
+from chalicelib.api.signup import signups
 from chalicelib.auth.authorizer import gate
 from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
@@ -19,6 +21,7 @@ app.register_middleware(observability.middleware, "all")  # every function: log 
 app.register_middleware(error_shape, "http")  # Chalice's own errors (405, 415, 500) in our error shape
 app.register_blueprint(public)
 app.register_blueprint(pages)
+app.register_blueprint(admin_app)
 app.register_blueprint(gate)
 app.register_blueprint(auth)
 app.register_blueprint(admin)
@@ -27,3 +30,4 @@ app.register_blueprint(admin_agenda)
 app.register_blueprint(notifications)
 app.register_blueprint(jobs)
 app.register_blueprint(admin_messages)
+app.register_blueprint(signups)

@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Iterable, Protocol
 
 if TYPE_CHECKING:  # types only: the ports depend on nothing at run time
     from .domain.agenda_change import AgendaChange, LockUnit
+<<<<<<< HEAD
     from .domain.availability import Minutes
     from .domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
+=======
+    from .domain.model import Appointment, Business, Catalog, Client, Service, Staff
+    from .domain.signup import Opening
+>>>>>>> main
 
 
 # -- the booking core's storage (DynamoDB) ---------------------------------------------------------------
@@ -47,6 +52,18 @@ class AgendaStore(Protocol):
     def save_code_failures(self, business_id: str, address: str, failures: list[float], keep: int) -> None: ...
 
 
+
+
+# -- new businesses (DynamoDB) ---------------------------------------------------------------------------
+class Registry(Protocol):
+    """Where a business is opened at sign-up: its slug claimed, the business, its owner's profile and
+    login, all in one write; and the sign-ups each network address made lately (the throttle)."""
+
+    def slug_taken(self, slug: str) -> bool: ...
+    def open(self, opening: Opening) -> None: ...  # all or nothing; ConflictError `slug_taken` if claimed meanwhile
+    def close(self, opening: Opening) -> None: ...  # takes back an opening whose owner could not be emailed
+    def recent_signups(self, address: str, since: float) -> list[float]: ...
+    def save_signups(self, address: str, times: list[float], keep: int) -> None: ...
 
 
 # -- the staff directory (Amazon Cognito) ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from .repositories.store import DynamoStore
 
 if TYPE_CHECKING:
     from .notifications.delivery import Senders
-    from .ports import Directory, Mailer
+    from .ports import Directory, Mailer, Registry
 
 
 @lru_cache(maxsize=1)
@@ -78,10 +78,21 @@ def directory() -> "Directory":
 
 
 def mailer() -> "Mailer":
-    """Turno's own emails (staff invitations), through SES from the stage's sender address."""
+    """Turno's own emails (staff invitations, a new owner's welcome), through SES from the sender address; locally
+    (TURNO_LOCAL_OUTBOX) a copy of each in the same folder as the clients' messages."""
     from .adapters.aws_senders import SesMailer
+    from .notifications.senders import LocalMailCopy
 
-    return SesMailer(sesv2, settings().sender_email)
+    config = settings()
+    ses = SesMailer(sesv2, config.sender_email)
+    return LocalMailCopy(ses, config.sender_email, Path(config.local_outbox), clock=now) if config.local_outbox else ses
+
+
+def registry() -> "Registry":
+    """Where sign-ups open new businesses (DynamoDB)."""
+    from .repositories.signups import DynamoRegistry
+
+    return DynamoRegistry()
 
 
 def senders() -> "Senders":

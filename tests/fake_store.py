@@ -97,7 +97,10 @@ class FakeAgendaStore:
             self.clients[(business_id, client.id)] = client
             for key in keys:
                 self.contacts[(business_id, key)] = client.id
-        self.rows.extend(change.records)
+        for record in change.records:  # a record with a key replaces the row with that key, as a put does
+            key = getattr(record, "key", None)
+            self.rows[:] = [r for r in self.rows if key is None or getattr(r, "key", None) != key]
+            self.rows.append(record)
         for row in change.removals:
             if row in self.rows:
                 self.rows.remove(row)

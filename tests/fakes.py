@@ -230,3 +230,47 @@ class FakeSenders:
         if self._failures.get(channel):
             self._failures[channel] -= 1
             raise NotSentError("Throttling: Rate exceeded", "Throttling")
+
+
+class FakeRegistry:
+    """Sign-ups in memory, opening businesses into a FakeAgendaStore (so the booking use cases find them)
+    and keeping the owners' logins in `logins` (subject -> (business id, staff id, email, level)).
+    One lock makes `open` atomic, as DynamoDB's transaction is; tests/contract/test_registry.py keeps it honest."""
+
+    def __init__(self, store) -> None:
+        import threading
+
+        self.store = store
+        self.logins: dict[str, tuple[str, str, str, int]] = {}
+        self.signups: dict[str, list[float]] = {}
+        self._slugs: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def slug_taken(self, slug: str) -> bool:
+        return slug in self._slugs
+
+    def open(self, opening) -> None:
+        from chalicelib.errors import ConflictError
+
+        business = opening.business
+        with self._lock:
+            if business.slug in self._slugs:
+                raise ConflictError("this address has just been taken; choose another one", field="slug",
+                                    code="slug_taken")
+            self._slugs[business.slug] = business.id
+            self.store.save_business(business)
+            self.store.save_staff(business.id, opening.owner)
+            self.logins[opening.owner_subject] = (business.id, opening.owner.id, opening.owner_email, 1)
+
+    def close(self, opening) -> None:
+        with self._lock:
+            del self._slugs[opening.business.slug]
+            del self.store.businesses[opening.business.id]
+            del self.store.staff[opening.business.id]
+            del self.logins[opening.owner_subject]
+
+    def recent_signups(self, address: str, since: float) -> list[float]:
+        return [at for at in self.signups.get(address, []) if at >= since]
+
+    def save_signups(self, address: str, times: list[float], keep: int) -> None:
+        self.signups[address] = list(times)

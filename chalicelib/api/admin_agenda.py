@@ -12,6 +12,7 @@ from ..domain.transitions import Action, check_in_state
 from ..errors import ValidationError
 from ..services import backoffice
 from ..services.backoffice import NewAppointment
+from .admin_clients import MAX_QUERY
 from .admin_http import AdminApi
 from .admin_views import appointment_json
 from .http import json_body, parse_date, parse_instant, query, text
@@ -34,6 +35,16 @@ def create_appointment(principal: Principal) -> Response:
     view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
     return Response(body=appointment_json(view, principal), status_code=201)
+
+
+@admin_agenda.route("/admin/appointments", methods=["GET"], action="agenda.read")
+def search_appointments(principal: Principal) -> dict:
+    """The agenda's search box: appointments by client, phone, notes or status words."""
+    request = admin_agenda.current_request
+    page = backoffice.find(wiring.store(), wiring.clients(), principal,
+                           text(request.query_params or {}, "q", required=False, max_length=MAX_QUERY),
+                           query(request, "cursor", required=False), _limit(query(request, "limit", required=False)))
+    return {"appointments": [appointment_json(v, principal) for v in page.appointments], "cursor": page.cursor}
 
 
 @admin_agenda.route("/admin/appointments/{reference}", methods=["GET"], action="agenda.read")
@@ -140,6 +151,12 @@ def _staff(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [s.strip() for s in value.split(",") if s.strip()] or None
+
+
+def _limit(value: str | None) -> int | None:
+    if value is not None and not value.isdigit():
+        raise ValidationError("a whole number", field="limit", code="invalid_number")
+    return int(value) if value else None
 
 
 def _boolean(body: dict[str, Any], field: str) -> bool:

@@ -16,6 +16,7 @@ from ..errors import ValidationError
 from ..services import audit, business_settings, catalog, invitations, staff_access, team
 from ..services.invitations import Invitation
 from ..services.team import Member
+from .admin_app import app_url
 from .admin_http import AdminApi
 from .http import BY_USE_CASE, json_body, query
 
@@ -114,14 +115,14 @@ def revoke_access(principal: Principal, staff_id: str) -> dict:
 def invite(principal: Principal) -> Response:
     body = json_body(admin.current_request, BY_USE_CASE)
     invitation = invitations.invite(principal, wiring.directory(), wiring.mailer(), body,
-                                    wiring.now(), sign_in_url=settings().backoffice_url)
+                                    wiring.now(), sign_in_url=app_url(settings().backoffice_url))
     return Response(body=invitation_json(principal, invitation), status_code=201)
 
 
 @admin.route("/admin/staff/{staff_id}/invitation", methods=["POST"], action="access.write")
 def resend_invitation(principal: Principal, staff_id: str) -> dict:
     invitation = invitations.resend(principal, wiring.directory(), wiring.mailer(), staff_id, wiring.now(),
-                                    sign_in_url=settings().backoffice_url)
+                                    sign_in_url=app_url(settings().backoffice_url))
     return invitation_json(principal, invitation)
 
 

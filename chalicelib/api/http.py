@@ -141,3 +141,12 @@ parse_instant = checked_instant
 
 def client_address(request: Any) -> str:
     return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+
+
+def cookie(request: Any, name: str) -> str | None:
+    """One cookie's value from the request's Cookie header."""
+    for part in ((request.headers or {}).get("cookie") or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None

@@ -18,9 +18,12 @@ from chalice import Blueprint, Response
 
 from .. import wiring
 from ..config import settings
+from ..domain.contact import display_phone
+from ..domain.model import Business
 from ..errors import NotFoundError, TurnoError
 from ..services import booking as online_booking
 from ..templating import TEMPLATES_DIR, environment
+from .http import cookie
 from .public import booking_json
 
 pages = Blueprint(__name__)
@@ -72,15 +75,36 @@ def asset_url(name: str) -> str:
 
 
 def choose_locale(request: Any, default: str | None) -> tuple[str, bool]:
-    """(locale, chosen now): `?lang=` when asked, else the visitor's earlier choice, else the business's."""
+    """(locale, chosen now): `?lang=` when asked, else the visitor's earlier choice, else the business's,
+    else (no business, or one in a language the pages lack) the browser's Accept-Language, else English."""
     asked = (request.query_params or {}).get("lang")
     if asked in LOCALES:
         return asked, True
-    remembered = _cookie(request, LANG_COOKIE)
+    remembered = cookie(request, LANG_COOKIE)
     if remembered in LOCALES:
         return remembered, False
-    language = re.split(r"[-_]", default or "")[0].lower()  # a business in "es-ES" speaks "es"
-    return (language if language in LOCALES else "en"), False
+    for language in [_language(default or ""), *_accepted(request)]:
+        if language in LOCALES:
+            return language, False
+    return "en", False
+
+
+def _language(tag: str) -> str:
+    return re.split(r"[-_;]", tag.strip())[0].lower()  # a business in "es-ES" speaks "es"
+
+
+def _accepted(request: Any) -> list[str]:
+    """The browser's languages, most wanted first ('cs-CZ,cs;q=0.9,en;q=0.8' -> cs, cs, en)."""
+    weighted = []
+    for position, part in enumerate(((request.headers or {}).get("accept-language") or "").split(",")):
+        q = re.search(r";\s*q=([0-9.]+)", part)
+        try:
+            weight = float(q.group(1)) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if weight > 0:
+            weighted.append((-weight, position, _language(part)))
+    return [language for _, _, language in sorted(weighted)]
 
 
 @pages.route("/b/{business}", methods=["GET"])
@@ -89,7 +113,7 @@ def booking_page(business: str) -> Response:
     try:
         found, offered = online_booking.public_services(wiring.store(), business)
     except NotFoundError:
-        return _not_found(request, "")
+        return _not_found(request, "", None)
     locale, chosen = choose_locale(request, found.locale)
     categories: dict[str, list] = {}
     for item in offered:
@@ -119,12 +143,15 @@ def manage_page(business: str, reference: str) -> Response:
     try:
         found = online_booking.booking_for_holder(wiring.store(), reference, token, settings().signing_key)
     except TurnoError:
-        return _not_found(request, "../../")
-    if found.business.slug != business:
-        return _not_found(request, "../../")
+        found = None
+    if found is None or found.business.slug != business:
+        return _not_found(request, "../../", business)
     locale, chosen = choose_locale(request, found.business.locale)
     data = {"page": "manage", "root": "../../../", "token": token, "booking": booking_json(found)}
-    return _page("pages/manage.html", request, locale, chosen, data, {"business": found.business},
+    client = online_booking.booked_client(wiring.store(), found)
+    phone = display_phone(client.phone, _home_region(found.business)) if client and client.phone else None
+    return _page("pages/manage.html", request, locale, chosen, data,
+                 {"business": found.business, "client": client, "client_phone": phone},
                  links={"token": token}, cache="no-store, private", prefix="../../")
 
 
@@ -153,7 +180,7 @@ def _page(template: str, request: Any, locale: str, chosen: bool, data: dict, co
         css=asset_url("page.css"), js=asset_url("page.js"), asset_prefix=prefix, **context,
     )
     headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": cache,
-               "Content-Language": locale, "Vary": "Cookie"}
+               "Content-Language": locale, "Vary": "Cookie, Accept-Language"}
     if chosen:
         headers["Set-Cookie"] = f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
     return Response(body=html, status_code=status, headers=headers)
@@ -172,9 +199,28 @@ def _minutes(count: int, locale: str) -> str:
     return format_unit(count, "duration-minute", length="short", locale=locale)
 
 
-def _not_found(request: Any, prefix: str) -> Response:
-    """One answer for an unknown business, reference or token: a guesser learns nothing."""
-    locale, _ = choose_locale(request, None)
+def _home_region(business: Business) -> str | None:
+    """The business's country: its time zone's (Europe/Madrid: ES), else its phone's."""
+    from babel.core import get_global
+    import phonenumbers
+
+    region = get_global("zone_territories").get(business.timezone)
+    if not region and business.phone:
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(business.phone, None))
+        except phonenumbers.NumberParseException:
+            region = None
+    return region
+
+
+def _not_found(request: Any, prefix: str, slug: str | None) -> Response:
+    """One answer for an unknown business, reference or token: a guesser learns nothing about the
+    booking. It speaks the page's language: the business's when the slug is one, else the browser's."""
+    try:
+        default = online_booking.business(wiring.store(), slug).locale if slug else None
+    except NotFoundError:
+        default = None
+    locale, _ = choose_locale(request, default)
     data = {"page": "missing", "root": ""}
     return _page("pages/missing.html", request, locale, False, data, {}, links={}, cache="no-cache",
                  prefix=prefix, status=404)
@@ -184,11 +230,3 @@ def _language_links(current: str, keep: dict) -> list[dict]:
     return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == current,
              "href": "?" + urlencode({**{k: v for k, v in keep.items() if v}, "lang": code})}
             for code in LOCALES]
-
-
-def _cookie(request: Any, name: str) -> str | None:
-    for part in ((request.headers or {}).get("cookie") or "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None

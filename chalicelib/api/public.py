@@ -8,7 +8,7 @@ from ..config import settings
 from ..domain.access import manage_token
 from ..domain.availability import LocalTimes
 from ..domain.booking import ANY
-from ..domain.changes import change_deadline
+from ..domain.changes import change_deadline, client_may_change
 from ..domain.contact import normal_email, normal_phone
 from ..domain.fields import reject_unknown
 from ..errors import ValidationError
@@ -44,7 +44,9 @@ def business_profile(business: str) -> dict:
 
 @public.route("/public/{business}/services", methods=["GET"])
 def services(business: str) -> dict:
-    found, offered = online_booking.public_services(wiring.store(), business)
+    request = public.current_request
+    found, offered = online_booking.public_services(wiring.store(), business, query(request, "code", required=False),
+                                                    client_address(request), wiring.now())
     return {"services": [
         {
             "id": s.id, "name": s.name, "description": s.description, "category": s.category,
@@ -173,6 +175,7 @@ def booking_json(booking: Booking, *, with_token: bool = False) -> dict:
         "business_phone": booking.business.phone,
         "timezone": booking.business.timezone,
         "change_until": deadline.astimezone(tz).isoformat() if deadline else None,
+        "can_change": client_may_change(booking.business, appointment, wiring.now()),
     }
     if with_token:
         body["manage_token"] = manage_token(settings().signing_key, appointment.reference)

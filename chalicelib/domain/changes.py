@@ -20,6 +20,15 @@ def change_deadline(business: Business, appointment: Appointment) -> datetime | 
     return appointment.start
 
 
+def client_may_change(business: Business, appointment: Appointment, now: datetime) -> bool:
+    """Whether the page may offer "change or cancel": the same rule the cancel and reschedule routes apply."""
+    try:
+        check_client_may_change(business, appointment, now)
+    except (ConflictError, ForbiddenError):
+        return False
+    return True
+
+
 def check_client_may_change(business: Business, appointment: Appointment, now: datetime) -> None:
     if appointment.status not in CHANGEABLE or appointment.start <= now:
         raise ConflictError("this booking can no longer be changed", code="booking_closed")

@@ -32,3 +32,15 @@ def normal_phone(value: str, *, field: str = "phone") -> str:
         raise ValidationError("not a valid international phone number, e.g. +34 612 345 678",
                               field=field, code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(value: str, home_region: str | None) -> str:
+    """A stored number as a person reads it: national format ('612 34 56 78') when it is in the
+    business's country, international ('+44 7700 900123') otherwise; anything unparsable as stored."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    home = home_region and phonenumbers.region_code_for_number(number) == home_region.upper()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if home
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)

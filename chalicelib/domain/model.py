@@ -155,6 +155,10 @@ class Appointment:
     updated_at: datetime
     notes: str = ""
     exclusive: bool = True  # False when booked on top of others (total availability, override)
+    # whom it is for, as search words (domain/search.py `who`), kept from the booking so that
+    # every later change can index it without reading the client
+    client_words: tuple[str, ...] = ()
+    client_contacts: tuple[str, ...] = ()
 
     @property
     def resources(self) -> tuple[ResourceRef, ...]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from .compose import Message
 
 if TYPE_CHECKING:
+    from ..ports import Mailer
     from .delivery import Senders
 
 
@@ -41,6 +42,27 @@ class LocalCopy:
         path = self.folder / f"{name}-{ident[:8]}.{suffix}"
         path.write_bytes(data)
         print(f"[turno] {message.channel} {message.kind.value} to {message.to}: {path}", flush=True)
+
+
+class LocalMailCopy:
+    """Turno's own emails to staff (invitations, a new owner's welcome) kept beside the clients' messages under
+    `make dev`, so the temporary password can be read in `.local/outbox/` (TURNO_LOCAL_OUTBOX)."""
+
+    def __init__(self, inner: "Mailer", sender: str, folder: Path, clock: Callable[[], datetime]) -> None:
+        self.inner, self.sender, self.folder, self.clock = inner, sender, folder, clock
+
+    def send(self, to: str, subject: str, text: str, html: str) -> str:
+        ident = self.inner.send(to, subject, text, html)
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = self.sender, to, subject
+        mail.set_content(text, cte="quoted-printable")
+        mail.add_alternative(html, subtype="html", cte="quoted-printable")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = self.clock().strftime("%Y%m%dT%H%M%S")
+        path = self.folder / f"{stamp}-staff-email-{re.sub(r'[^A-Za-z0-9@.+-]', '_', to)}-{ident[:8]}.eml"
+        path.write_bytes(mail.as_bytes())
+        print(f"[turno] email to staff {to}: {path}", flush=True)
+        return ident
 
 
 def mime(message: Message, sender: str) -> bytes:

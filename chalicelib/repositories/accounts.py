@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..domain.calendar import UTC
 from ..errors import ConflictError
 from ..domain.audit import AuditEntry
+from . import throttles
 from .codecs import audit_item
 from .tables import AccountItem, Item, StaffAccountItem, ThrottleItem
 
@@ -63,13 +63,8 @@ def create(account: Account, now: datetime, extra: list[tuple[Item, Any]], audit
     A staff member has at most one login: a second one is ConflictError `already_invited`."""
     try:
         with TransactWrite(connection=_connection()) as tx:
-            tx.save(AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT", business_id=account.business_id,
-                                staff_id=account.staff_id, email=account.email, level=account.level),
-                    condition=Item.pk.does_not_exist())
-            tx.save(StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id,
-                                     staff_id=account.staff_id, sub=account.sub, email=account.email,
-                                     level=account.level, created_at=now),
-                    condition=Item.pk.does_not_exist())
+            for item in login_items(account, now):
+                tx.save(item, condition=Item.pk.does_not_exist())
             for item, condition in extra:
                 tx.save(item, condition=condition)
             if audit is not None:
@@ -77,6 +72,14 @@ def create(account: Account, now: datetime, extra: list[tuple[Item, Any]], audit
     except TransactWriteError:
         raise ConflictError("this staff member already has a login, or was changed meanwhile",
                             code="already_invited") from None
+
+
+def login_items(account: Account, now: datetime) -> tuple[AccountItem, StaffAccountItem]:
+    """Both sides of a login: by its directory subject (the authorizer's read) and under its business."""
+    return (AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT", business_id=account.business_id,
+                        staff_id=account.staff_id, email=account.email, level=account.level),
+            StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id, staff_id=account.staff_id,
+                             sub=account.sub, email=account.email, level=account.level, created_at=now))
 
 
 def set_level(account: Account, level: int, audit: AuditEntry) -> None:
@@ -125,16 +128,11 @@ def _throttle_sort_key(address: str | None) -> str:
 
 def recent_failures(email: str, since: float, address: str | None = None) -> list[float]:
     """Failed sign-ins for `email` since then: from `address` only, or (None) from everywhere."""
-    try:
-        item = ThrottleItem.get(_throttle_key(email), _throttle_sort_key(address), consistent_read=True)
-    except DoesNotExist:
-        return []
-    return [f for f in item.failures if f >= since]
+    return throttles.recent(_throttle_key(email), _throttle_sort_key(address), since)
 
 
 def save_failures(email: str, failures: list[float], keep_seconds: int, address: str | None = None) -> None:
-    ThrottleItem(pk=_throttle_key(email), sk=_throttle_sort_key(address), failures=failures,
-                 expires_at=datetime.fromtimestamp(max(failures), UTC) + timedelta(seconds=keep_seconds)).save()
+    throttles.save(_throttle_key(email), _throttle_sort_key(address), failures, keep_seconds)
 
 
 def clear_failures(email: str, address: str | None = None) -> None:
@@ -151,8 +149,5 @@ def replace_login(account: Account, now: datetime) -> None:
     with TransactWrite(connection=_connection()) as tx:
         if old is not None and old.sub != account.sub:
             tx.delete(AccountItem(pk=f"SUB#{old.sub}", sk="ACCOUNT"))
-        tx.save(AccountItem(pk=f"SUB#{account.sub}", sk="ACCOUNT", business_id=account.business_id,
-                            staff_id=account.staff_id, email=account.email, level=account.level))
-        tx.save(StaffAccountItem(pk=f"BIZ#{account.business_id}#ACCOUNT", sk=account.staff_id,
-                                 staff_id=account.staff_id, sub=account.sub, email=account.email,
-                                 level=account.level, created_at=now))
+        for item in login_items(account, now):
+            tx.save(item)

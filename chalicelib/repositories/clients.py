@@ -4,21 +4,20 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from pynamodb.exceptions import DoesNotExist
 
 from ..domain.clients import ClientProfile, contact_field
 from ..domain.model import Appointment
-from ..domain.search import CONTACT, ClientWord, client_index
+from ..domain.search import SearchEntry, client_entries, index_changes
 from ..errors import ConflictError, NotFoundError
 from . import codecs
-from .codecs import history_pk, word_pk
-from .tables import AppointmentItem, ClientAppointmentItem, ClientItem, ContactItem, Item, SearchWordItem
+from .codecs import history_pk
+from .tables import AppointmentItem, ClientAppointmentItem, ClientItem, ContactItem, Item
 from .transactions import Refusals, Transaction
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-HIGH = "~"  # sorts after every character of a client id or an origin (ASCII)
 
 
 class ContactInUseError(ConflictError):
@@ -27,7 +26,7 @@ class ContactInUseError(ConflictError):
     code = "contact_in_use"
 
 
-def _client_pk(business_id: str) -> str:
+def client_pk(business_id: str) -> str:
     return f"BIZ#{business_id}#CLIENT"
 
 
@@ -40,18 +39,18 @@ class ClientRepository:
         if not valid_id(client_id):
             raise NotFoundError("no such client", field="client")
         try:
-            return codecs.client_profile(ClientItem.get(_client_pk(business_id), client_id))
+            return codecs.client_profile(ClientItem.get(client_pk(business_id), client_id))
         except DoesNotExist:
             raise NotFoundError("no such client", field="client") from None
 
     def many(self, business_id: str, client_ids: Iterable[str]) -> dict[str, ClientProfile]:
-        keys = [(_client_pk(business_id), cid) for cid in dict.fromkeys(client_ids)]
+        keys = [(client_pk(business_id), cid) for cid in dict.fromkeys(client_ids)]
         return {item.id: codecs.client_profile(item) for item in ClientItem.batch_get(keys)} if keys else {}
 
     def page(self, business_id: str, after: str | None, limit: int) -> tuple[list[ClientProfile], str | None]:
         """Every client, in id order, `limit` at a time: one query."""
         condition = ClientItem.sk > after if after else None
-        items = list(ClientItem.query(_client_pk(business_id), condition, limit=limit + 1))
+        items = list(ClientItem.query(client_pk(business_id), condition, limit=limit + 1))
         found = [codecs.client_profile(i) for i in items[:limit]]
         return found, (found[-1].id if len(items) > limit else None)
 
@@ -65,9 +64,8 @@ class ClientRepository:
     def create(self, business_id: str, profile: ClientProfile, also: Sequence[Any] = ()) -> ClientProfile:
         """The client, their contact keys and search words (and `also`: the audit entry) in one transaction."""
         self._check_contacts(business_id, profile, profile.contact_keys())
-        words = _word_keys(business_id, profile)
         self._transact(business_id, profile, None, puts=profile.contact_keys(), deletes=[],
-                       word_puts=words, word_deletes=set(), also=also)
+                       word_puts=sorted(_entries(business_id, profile)), word_deletes=[], also=also)
         return profile
 
     def update(self, business_id: str, before: ClientProfile, after: ClientProfile,
@@ -80,10 +78,13 @@ class ClientRepository:
         added = [k for k in new_keys if k not in old_keys]
         removed = [k for k in old_keys if k not in new_keys]
         self._check_contacts(business_id, after, added)
-        old_words, new_words = _word_keys(business_id, before), _word_keys(business_id, after)
+        new_words = _entries(business_id, after)
+        _, stale = index_changes(_entries(business_id, before), new_words)
         after = replace(after, revision=before.revision + 1)
+        # every entry is put again, not only the changed ones: a client indexed before prefix search
+        # (jobs/reindex.py) is re-indexed by their next edit
         self._transact(business_id, after, before, puts=added, deletes=removed,
-                       word_puts=new_words - old_words, word_deletes=old_words - new_words, also=also)
+                       word_puts=sorted(new_words), word_deletes=stale, also=also)
         return after
 
     def _check_contacts(self, business_id: str, profile: ClientProfile, keys: list[str]) -> None:
@@ -93,7 +94,7 @@ class ClientRepository:
                 raise ContactInUseError(f"another client already has this {field}", field=field)
 
     def _transact(self, business_id: str, profile: ClientProfile, before: ClientProfile | None, *,
-                  puts: list[str], deletes: list[str], word_puts: set[ClientWord], word_deletes: set[ClientWord],
+                  puts: list[str], deletes: list[str], word_puts: list[SearchEntry], word_deletes: list[SearchEntry],
                   also: Sequence[Any] = ()) -> None:
         item = codecs.client_item(business_id, profile)
         if before is None:
@@ -111,14 +112,14 @@ class ClientRepository:
         with Transaction(refusals) as tx:
             for key in deletes:
                 tx.delete(ContactItem(pk=contact_pk, sk=key), ContactItem.client_id == profile.id, refused="changed")
-            for word in sorted(word_deletes):
-                tx.delete(codecs.word_item(word))
+            for word in word_deletes:
+                tx.delete(codecs.search_item(word))
             tx.save(item, condition, refused="changed" if before is not None else "contact")
             for key in puts:
                 tx.save(ContactItem(pk=contact_pk, sk=key, client_id=profile.id), Item.pk.does_not_exist(),
                         refused="contact")
-            for word in sorted(word_puts):
-                tx.save(codecs.word_item(word))
+            for word in word_puts:
+                tx.save(codecs.search_item(word))
             for record in also:
                 tx.save(codecs.item_of(record))
 
@@ -132,50 +133,12 @@ class ClientRepository:
         found = [codecs.appointment(i) for i in items if i.business_id == business_id]
         return sorted(found, key=lambda a: (a.start, a.reference), reverse=True)
 
-    def search(self, business_id: str, words: list[str], *, contacts: bool, after: str | None, limit: int,
-               accept: Callable[[str], bool] = lambda _: True) -> tuple[list[str], str | None]:
-        """Ids of clients who have every word, in id order, and where the next page starts.
-
-        The first word drives: its items are read in order of client id, from the cursor on. The
-        other words are read whole (one query each) and intersected. Nothing is scanned.
-        `contacts=False` ignores words that come from email, phone and mobile (access level 6).
-        """
-        others = [self._clients_with(business_id, w, contacts) for w in words[1:]]
-        first = words[0]
-        low = f"{first}#{after}#{HIGH}" if after else f"{first}#"
-        items = SearchWordItem.query(word_pk(business_id), SearchWordItem.sk.between(low, f"{first}#{HIGH}"),
-                                     page_size=200)
-        found: list[str] = []
-        more = False
-        for item in items:
-            client_id, origin = _client_and_origin(item.sk)
-            if (not contacts and origin == CONTACT) or (found and found[-1] == client_id):
-                continue
-            if not all(client_id in other for other in others) or not accept(client_id):
-                continue
-            if len(found) == limit:
-                more = True
-                break
-            found.append(client_id)
-        return found, (found[-1] if more else None)
-
-    def _clients_with(self, business_id: str, word: str, contacts: bool) -> set[str]:
-        condition = SearchWordItem.sk.between(f"{word}#", f"{word}#{HIGH}")
-        return {client_id for client_id, origin in
-                (_client_and_origin(i.sk) for i in SearchWordItem.query(word_pk(business_id), condition))
-                if contacts or origin != CONTACT}
-
 
 def valid_id(value: object) -> bool:
     """Ids are short and plain; anything else cannot name a record (and must not reach a key)."""
     return isinstance(value, str) and bool(_ID.fullmatch(value))
 
 
-def _client_and_origin(sk: str) -> tuple[str, str]:
-    _, client_id, origin = sk.rsplit("#", 2)
-    return client_id, origin
-
-
-def _word_keys(business_id: str, profile: ClientProfile) -> set[ClientWord]:
-    return client_index(business_id, profile.id, profile.first_name, profile.last_name, profile.fiscal_code,
-                        profile.email, profile.phone, profile.mobile)
+def _entries(business_id: str, profile: ClientProfile) -> set[SearchEntry]:
+    return client_entries(business_id, profile.id, profile.first_name, profile.last_name, profile.fiscal_code,
+                          profile.email, profile.phone, profile.mobile)

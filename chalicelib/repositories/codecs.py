@@ -32,7 +32,7 @@ from ..domain.model import (
     Staff,
     new_id,
 )
-from ..domain.search import ClientWord
+from ..domain.search import SearchEntry
 from .tables import (
     AppointmentItem,
     AuditItem,
@@ -43,7 +43,7 @@ from .tables import (
     MessageCountItem,
     MessageLogItem,
     OutboxItem,
-    SearchWordItem,
+    SearchEntryItem,
     ServiceItem,
     StaffItem,
 )
@@ -148,6 +148,7 @@ def appointment_item(a: Appointment, events: tuple[Event, ...] = ()) -> Appointm
         busy_start=a.busy.start, busy_end=a.busy.end, status=a.status.value, source=a.source.value,
         price=str(a.price), currency=a.currency, notes=a.notes, exclusive=a.exclusive,
         created_at=a.created_at, updated_at=a.updated_at, events=[e.to_json() for e in events] or None,
+        client_words=list(a.client_words) or None, client_contacts=list(a.client_contacts) or None,
     )
 
 
@@ -158,6 +159,7 @@ def appointment(item: AppointmentItem) -> Appointment:
         busy=Interval(item.busy_start, item.busy_end), status=AppointmentStatus(item.status),
         source=Source(item.source), price=Decimal(item.price), currency=item.currency, notes=item.notes,
         exclusive=item.exclusive, created_at=item.created_at, updated_at=item.updated_at,
+        client_words=tuple(item.client_words or ()), client_contacts=tuple(item.client_contacts or ()),
     )
 
 
@@ -181,7 +183,8 @@ def appointment_from_json(data: dict) -> Appointment:
 
 
 _SNAPSHOT = ("reference", "business_id", "client_id", "service_id", "staff_id", "start", "end", "busy_start",
-             "busy_end", "status", "source", "price", "currency", "notes", "exclusive", "created_at", "updated_at")
+             "busy_end", "status", "source", "price", "currency", "notes", "exclusive", "created_at", "updated_at",
+             "client_words", "client_contacts")
 
 
 def _json_value(value: Any) -> Any:
@@ -248,13 +251,19 @@ def audit_entry(business_id: str, item: AuditItem) -> AuditEntry:
                       target_id=item.target_id, before=item.before, after=item.after)
 
 
-def word_pk(business_id: str) -> str:
-    return f"BIZ#{business_id}#WORD"
+def search_pk(business_id: str, kind: str) -> str:
+    return f"BIZ#{business_id}#FIND#{kind}"
 
 
-def word_item(w: ClientWord) -> SearchWordItem:
-    """Sort key <word>#<client id>#<origin>: one client's rows for a word are contiguous."""
-    return SearchWordItem(pk=word_pk(w.business_id), sk=f"{w.word}#{w.client_id}#{w.origin}", client_id=w.client_id)
+def search_item(e: SearchEntry) -> SearchEntryItem:
+    """Sort key <word>#<target>: a prefix of the sort key is a prefix of the word."""
+    return SearchEntryItem(pk=search_pk(e.business_id, e.kind), sk=f"{e.word}#{e.target}", target=e.target,
+                           words=list(e.words), contacts=list(e.contacts) or None)
+
+
+def search_entry(business_id: str, kind: str, item: SearchEntryItem) -> SearchEntry:
+    return SearchEntry(business_id, kind, item.sk.rsplit("#", 1)[0], item.target, tuple(item.words or ()),
+                       tuple(item.contacts or ()))
 
 
 def history_pk(business_id: str, client_id: str) -> str:
@@ -269,7 +278,7 @@ def history_item(h: HistoryEntry) -> ClientAppointmentItem:
 ENCODERS: dict[type, Callable[[Any], Item]] = {
     OutboxMessage: outbox_item,
     AuditEntry: audit_item,
-    ClientWord: word_item,
+    SearchEntry: search_item,
     HistoryEntry: history_item,
 }
 

@@ -16,11 +16,14 @@ from pynamodb.transactions import TransactWrite
 from ..domain.agenda_change import AgendaChange, LockUnit
 from ..domain.availability import Minutes
 from ..domain.booking import MAX_BUSY_MINUTES
-from ..domain.calendar import UTC
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
+<<<<<<< HEAD
 from . import busy_days, codecs
+=======
+from . import codecs, throttles
+>>>>>>> main
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
@@ -34,7 +37,6 @@ from .tables import (
     ServiceItem,
     SlugItem,
     StaffItem,
-    ThrottleItem,
 )
 
 SLUG_CACHE_SECONDS = 300
@@ -179,17 +181,10 @@ class DynamoStore:
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:
-        try:
-            item = ThrottleItem.get(f"THROTTLE#{business_id}#{address}", "code")
-        except DoesNotExist:
-            return []
-        return [f for f in item.failures if f >= since]
+        return throttles.recent(f"THROTTLE#{business_id}#{address}", "code", since)
 
     def save_code_failures(self, business_id: str, address: str, failures: list[float], keep: int) -> None:
-        ThrottleItem(
-            pk=f"THROTTLE#{business_id}#{address}", sk="code", failures=failures,
-            expires_at=datetime.fromtimestamp(max(failures), UTC) + timedelta(seconds=keep),
-        ).save()
+        throttles.save(f"THROTTLE#{business_id}#{address}", "code", failures, keep)
 
 
 # What a refused write means, by the kind of item whose condition failed; the first that failed wins.

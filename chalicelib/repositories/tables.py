@@ -11,12 +11,14 @@ Keys (pk / sk):
   THROTTLE#<business>#<address>          code                      recent wrong secret codes
   BIZ#<business>#NOTIFY     SETTINGS | TEXT#<kind>#<channel>       notification settings and custom texts
   BIZ#<business>#ACTIVITY   <when>#<reference>#<id>                what clients changed, for the backoffice
-  BIZ#<business>#WORD       <word>#<client id>#<origin>            client search (origin: n name, k contact, a<ref>)
+  BIZ#<business>#FIND#client|appointment  <word>#<id or reference>  search: every prefix of a word finds it
+  BIZ#<business>#WORD       <word>#<client id>#<origin>            the old whole-word index (jobs/reindex.py deletes it)
   BIZ#<business>#HISTORY#<client id>   <reference>                 a client's appointments
   SUB#<cognito sub>         ACCOUNT                                a staff login: business, staff, level
   BIZ#<business>#ACCOUNT    <staff id>                             the business's logins
   BIZ#<business>#AUDIT      <when>#<id>                            backoffice changes, newest last
   THROTTLE#login#<sha256 of email>      login                      recent failed sign-ins
+  THROTTLE#signup#<sha256 of address>  signup                     recent sign-ups from one network address
   OUTBOX#<id>               OUTBOX                                 one per booking change: its messages (messages.py)
   BIZ#<business>#MSGLOG#<client>  <at>#<outbox id>#<channel>        a client's message log (also agenda: BIZ#<b>#MSGS)
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
@@ -169,6 +171,8 @@ class AppointmentItem(Item, discriminator="appointment"):
     reminders_armed = BooleanAttribute(null=True)
     reminder_leads = ListAttribute(of=NumberAttribute, null=True)  # minutes, longest first
     reminder_lead = NumberAttribute(null=True)  # minutes: the reminder now waiting in the `due` index
+    client_words = ListAttribute(of=UnicodeAttribute, null=True)  # its client, for search (domain/search.py)
+    client_contacts = ListAttribute(of=UnicodeAttribute, null=True)
     events = JSONAttribute(null=True)  # what the change that wrote this version did (domain/events.py);
     # reminder bookkeeping removes them, so the stream sees them once, on the change's own record
 
@@ -193,8 +197,18 @@ class ActivityItem(Item, discriminator="activity"):
     at = UTCDateTimeAttribute()
 
 
+class SearchEntryItem(Item, discriminator="search_entry"):
+    """One word a client or an appointment can be found by, with all its words (domain/search.py),
+    written in the same transaction as what it comes from."""
+
+    target = UnicodeAttribute()
+    words = ListAttribute(of=UnicodeAttribute, default=list)
+    contacts = ListAttribute(of=UnicodeAttribute, null=True)
+
+
 class SearchWordItem(Item, discriminator="search_word"):
-    """One word a client can be found by, written in the same transaction as what it comes from."""
+    """The index before prefix search (whole words, client ids only): only `jobs/reindex.py` reads it,
+    to delete it."""
 
     client_id = UnicodeAttribute()
 

@@ -13,7 +13,7 @@ from ..domain.agenda_change import AgendaChange, agenda_change
 from ..domain.audit import AuditEntry
 from ..domain.clients import HistoryEntry
 from ..domain.model import Appointment, Client
-from ..domain.search import appointment_index, client_index
+from ..domain.search import appointment_entries, client_entries, index_changes
 from ..notifications.outbox import message_for
 from ..ports import AgendaStore
 
@@ -27,13 +27,14 @@ def _history(change: AgendaChange) -> AgendaChange:
 
 
 def _search(change: AgendaChange) -> AgendaChange:
-    """The client is found by the words of their appointments (notes, status) and, when new, their own."""
-    old, new = appointment_index(change.before), appointment_index(change.after)
+    """The appointment is found by its words (status, client, notes), which follow it in its own
+    transaction (a cancelled one is found by "cancelled" at once); a new client by theirs."""
+    puts, stale = index_changes(appointment_entries(change.before), appointment_entries(change.after))
     client = change.new_client
     if client is not None:
-        new |= client_index(change.after.business_id, client.id, client.first_name, client.last_name, None,
-                            client.email, client.phone, None)
-    return change.adding(*sorted(new - old)).removing(*sorted(old - new))
+        puts += sorted(client_entries(change.after.business_id, client.id, client.first_name, client.last_name,
+                                      None, client.email, client.phone, None))
+    return change.adding(*puts).removing(*stale)
 
 
 def _message(change: AgendaChange) -> AgendaChange:

@@ -10,6 +10,7 @@ import calendar as month_calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from ..domain import search
 from ..domain.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
@@ -18,8 +19,10 @@ from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
 from ..domain.transitions import Action, check_timing, next_status
 from ..errors import ForbiddenError, NotFoundError, UnprocessableError, ValidationError
+from ..repositories import search_index
 from ..repositories.clients import ClientRepository, valid_id
 from . import agenda_changes, audit
+from .clients import page_size
 from ..ports import AgendaStore
 
 VIEWS = {"day", "week", "month"}
@@ -102,6 +105,31 @@ def agenda(store: AgendaStore, clients: ClientRepository, principal: Principal, 
                   [AppointmentView(a, catalog, people.get(a.client_id)) for a in found])
 
 
+@dataclass(frozen=True)
+class AppointmentPage:
+    appointments: list[AppointmentView]
+    cursor: str | None
+
+
+def find(store: AgendaStore, clients: ClientRepository, principal: Principal, query: str | None,
+         cursor: str | None, limit: int | None) -> AppointmentPage:
+    """Appointments whose status, client (name, fiscal code, phone) or notes start with every word typed:
+    one indexed query a page, then the appointments and their clients. Level 6 never matches a phone;
+    an appointment the caller may not read (level 7: a colleague's) is left out of the page."""
+    if not (query or "").strip():
+        raise ValidationError("type a name, number or word to find appointments", field="q", code="required")
+    asked = search.parse_query(query)
+    after = search.resume_after(cursor, asked)
+    references, last = search_index.find(principal.business_id, search.APPOINTMENTS, asked,
+                                         contacts=principal.sees_contacts, after=after, limit=page_size(limit))
+    found = search_index.appointments(principal.business_id, references)
+    readable = [found[r] for r in references if r in found and principal.may_read_agenda_of(found[r].staff_id)]
+    catalog = store.catalog(principal.business_id)
+    people = clients.many(principal.business_id, (a.client_id for a in readable))
+    return AppointmentPage([AppointmentView(a, catalog, people.get(a.client_id)) for a in readable],
+                           search.encode_cursor({"q": list(asked.words), "after": last}) if last else None)
+
+
 # -- writing ----------------------------------------------------------------------------------------
 def create(store: AgendaStore, clients: ClientRepository, principal: Principal, request: NewAppointment,
            now: datetime) -> AppointmentView:
@@ -121,6 +149,7 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
         staff_id=member.id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
         source=Source.BACKOFFICE, price=service.price, currency=catalog.business.currency, created_at=now,
         updated_at=now, notes=request.notes, exclusive=request.override_reason is None,
+        **searchable(client),
     )
     after = audit_view(booked)
     if request.override_reason:
@@ -182,6 +211,13 @@ def transition(store: AgendaStore, clients: ClientRepository, principal: Princip
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+def searchable(client: ClientProfile) -> dict:
+    """Whom an appointment is for, as the agenda search finds it (kept on the appointment)."""
+    words, contacts = search.who(client.first_name, client.last_name, client.fiscal_code, client.phone,
+                                 client.mobile)
+    return {"client_words": words, "client_contacts": contacts}
+
+
 def audit_view(appointment: Appointment) -> dict:
     """What the audit log keeps of an appointment; the change's own transaction writes the entry."""
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ..domain import access
+from ..domain import access, search
 from ..domain.agenda_change import LockUnit
 from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots_around
 from ..domain.availability import Slot
@@ -71,9 +71,16 @@ def business(store: AgendaStore, slug: str) -> Business:
     return store.catalog(store.business_id(slug)).business
 
 
-def public_services(store: AgendaStore, slug: str) -> tuple[Business, list[Service]]:
+def public_services(store: AgendaStore, slug: str, code: str | None = None, address: str = "",
+                    now: datetime | None = None) -> tuple[Business, list[Service]]:
+    """The services listed online; with a code, only those someone it opens performs, so a client
+    holding a personal code sees that professional's services and no dead end."""
     catalog = store.catalog(store.business_id(slug))
-    return catalog.business, [s for s in catalog.services if s.status.value == "active"]
+    offered = [s for s in catalog.services if s.status.value == "active"]
+    if not code:
+        return catalog.business, offered
+    opened = _open_to(store, catalog, catalog.staff, code, address, now)
+    return catalog.business, [s for s in offered if any(m.performs(s.id) for m in opened)]
 
 
 def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, address: str,
@@ -128,6 +135,7 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
                 service_id=service.id, staff_id=member, start=appointment_span.start, end=appointment_span.end,
                 busy=busy, status=status, source=Source.ONLINE, price=service.price, currency=business.currency,
                 created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
+                **_searchable(request.client),
             )
             try:
                 agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client)
@@ -149,6 +157,14 @@ def booking_for_holder(store: AgendaStore, reference: str, token: str | None, ke
     catalog = store.catalog(appointment.business_id)
     service, member = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
     return Booking(appointment, catalog.business, service, member)
+
+
+def booked_client(store: AgendaStore, booking: Booking) -> Client | None:
+    """Who the booking is for, as the manage page shows them back (None if the record is gone)."""
+    try:
+        return store.client(booking.business.id, booking.appointment.client_id)
+    except NotFoundError:
+        return None
 
 
 def cancel_by_client(store: AgendaStore, reference: str, token: str | None, key: bytes, now: datetime) -> Booking:
@@ -189,9 +205,14 @@ def reschedule_by_client(store: AgendaStore, reference: str, token: str | None, 
 
 def _open_candidates(store: AgendaStore, catalog: Catalog, service: Service, staff_id: str,
                      code: str | None, address: str, now: datetime) -> tuple[Staff, ...]:
-    """Candidates for the service that the client's code (if any) lets them book, with the throttle
-    on wrong codes: five within fifteen minutes from one address, and the next answer is 429."""
-    chosen = candidates(catalog, service, staff_id)
+    """Candidates for the service that the client's code (if any) lets them book."""
+    return _open_to(store, catalog, candidates(catalog, service, staff_id), code, address, now)
+
+
+def _open_to(store: AgendaStore, catalog: Catalog, chosen: tuple[Staff, ...], code: str | None, address: str,
+             now: datetime) -> tuple[Staff, ...]:
+    """Which of `chosen` the client's code (if any) opens, with the throttle on wrong codes: five
+    within fifteen minutes from one address, and the next answer is 429."""
     business = catalog.business
     if not code or not any(access.is_locked(business, m) for m in chosen):
         return access.open_to(business, catalog.staff, chosen, code)
@@ -212,6 +233,13 @@ def _peek(staff_ids: tuple[str, ...], units: list) -> list[LockUnit]:
     """The lock units worth reading before booking: as many candidates as one batch read holds."""
     room = PEEK_KEYS // max(len(units), 1)
     return [LockUnit("staff", member, unit) for member in staff_ids[:room] for unit in units]
+
+
+def _searchable(details: ClientDetails) -> dict:
+    """Whom the appointment is for, as the backoffice's search finds it: the details typed (a returning
+    client's stored record is not read on the booking path; staff own it)."""
+    words, contacts = search.who(details.first_name, details.last_name, None, details.phone, None)
+    return {"client_words": words, "client_contacts": contacts}
 
 
 def _new_client(details: ClientDetails) -> Client:

@@ -9,6 +9,7 @@ from ..domain import search
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id
 from ..errors import NotFoundError, ValidationError
+from ..repositories import search_index
 from ..repositories.clients import ClientRepository, valid_id
 from . import audit
 
@@ -70,16 +71,11 @@ def with_history(repo: ClientRepository, principal: Principal,
 def find(repo: ClientRepository, principal: Principal, query: str | None, cursor: str | None,
          limit: int | None) -> ClientPage:
     """Clients having every word of `query` (all clients when it is empty), a page at a time."""
-    size = _page_size(limit)
-    position = search.decode_cursor(cursor) or {}
-    after = position.get("after")
-    if after is not None and not valid_id(after):
-        raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")
+    size = page_size(limit)
     own_only = principal.level == Level.PROFESSIONAL_OWN
     if query and query.strip():
-        words = search.query_words(query)
-        if position and position.get("q") != words:
-            raise ValidationError("this cursor belongs to another search", field="cursor", code="invalid_cursor")
+        asked = search.parse_query(query)
+        after = search.resume_after(cursor, asked)
         served: dict[str, bool] = {}
 
         def accept(client_id: str) -> bool:
@@ -89,11 +85,15 @@ def find(repo: ClientRepository, principal: Principal, query: str | None, cursor
                 served[client_id] = _served_by(repo, principal, client_id)
             return served[client_id]
 
-        ids, last = repo.search(principal.business_id, words, contacts=principal.sees_contacts, after=after,
-                                limit=size, accept=accept)
+        ids, last = search_index.find(principal.business_id, search.CLIENTS, asked,
+                                      contacts=principal.sees_contacts, after=after, limit=size, accept=accept)
         found = repo.many(principal.business_id, ids)
         clients = [found[i] for i in ids if i in found]
-        return ClientPage(clients, search.encode_cursor({"q": words, "after": last}) if last else None)
+        return ClientPage(clients, search.encode_cursor({"q": list(asked.words), "after": last}) if last else None)
+    position = search.decode_cursor(cursor) or {}
+    after = position.get("after")
+    if (after is not None and not valid_id(after)) or "q" in position:
+        raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")
     if own_only:
         raise ValidationError("type a name, number or word to find one of your clients", field="q",
                               code="required")
@@ -110,7 +110,7 @@ def _check_complete(profile: ClientProfile) -> None:
         raise ValidationError("this field is required", field="first_name", code="required")
 
 
-def _page_size(limit: int | None) -> int:
+def page_size(limit: int | None) -> int:
     if limit is None:
         return DEFAULT_PAGE
     if not 1 <= limit <= MAX_PAGE:

@@ -4,10 +4,12 @@ staff profile (new or existing), and Turno's own invitation email. The directory
 One email is one login across Turno (directory usernames are emails)."""
 from __future__ import annotations
 
+import json
 import secrets
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from ..domain.calendar import WeeklyHours
 from ..domain.contact import normal_email
@@ -17,22 +19,17 @@ from ..domain.principal import Level, Principal
 from ..domain.views import staff_view
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..observability import logger as log
-from ..ports import Directory, Mailer, NotSentError, UserExistsError
+from ..ports import Directory, Mailer, NotSentError, UserExistsError, UserNotFoundError
 from ..repositories import accounts, catalog_admin
 from ..repositories.accounts import Account
 from ..repositories.catalog_admin import Versioned
-from ..templating import environment
+from ..notifications.render import message_locale
+from ..templating import TEMPLATES_DIR, environment
 from . import audit
 from .team import FIELDS as PROFILE_FIELDS
 from .team import Member, apply_profile, check_email_free, check_may_manage
 
 VALID_DAYS = 7  # the temporary password's life: the pool's TemporaryPasswordValidityDays (infra/)
-LEVEL_NAMES = {
-    Level.ADMIN: "administrator", Level.MANAGER: "manager", Level.RECEPTION_FULL: "reception",
-    Level.RECEPTION_CALENDAR: "reception (calendar and clients)", Level.PROFESSIONAL: "professional",
-    Level.PROFESSIONAL_NO_CONTACTS: "professional (without client contacts)",
-    Level.PROFESSIONAL_OWN: "professional (own agenda only)",
-}
 
 
 @dataclass(frozen=True)
@@ -100,14 +97,28 @@ def resend(principal: Principal, directory: Directory, mailer: Mailer, staff_id:
     if login is None:
         raise NotFoundError("this staff member has no login yet: invite them first", field="staff", code="no_login")
     check_may_manage(principal, login)
-    if not directory.must_change_password(login.email):
-        raise ConflictError("this staff member has already signed in", code="already_signed_in")
     temporary = temporary_password()
-    directory.set_password(login.email, temporary, permanent=False)
+    try:
+        waiting = directory.must_change_password(login.email)
+    except UserNotFoundError:
+        login = _recreate(directory, login, temporary, now)
+    else:
+        if not waiting:
+            raise ConflictError("this staff member has already signed in", code="already_signed_in")
+        directory.set_password(login.email, temporary, permanent=False)
     audit.record(audit.entry(principal, "access.reinvite", "staff", staff_id, None, {"email": login.email}, now))
     sent = _send(mailer, catalog_admin.snapshot(principal.business_id).business.value, found, login.email,
                  temporary, Level(login.level), sign_in_url)
     return Invitation(Member(found, login), sent)
+
+
+def _recreate(directory: Directory, login: Account, temporary: str, now: datetime) -> Account:
+    """The directory lost the user (a local stack's pool is new at each start; a user deleted by hand):
+    the same login again, under the directory's new subject, so the invitation can go out."""
+    log.warning("staff %s had no directory user: created again", login.staff_id)
+    again = replace(login, sub=directory.create_user(login.email, temporary_password=temporary))
+    accounts.replace_login(again, now)
+    return again
 
 
 def temporary_password(length: int = 16) -> str:
@@ -122,12 +133,22 @@ def temporary_password(length: int = 16) -> str:
 
 def render(business: Business, member: Staff, email: str, password: str, level: Level,
            sign_in_url: str) -> dict[str, str]:
-    """The invitation's subject, text and HTML (templates/email/invitation.*)."""
+    """The invitation's subject, text and HTML (templates/email/invitation.*), in the business's language
+    (the words in templates/email/i18n/<language>.json, the languages of the clients' messages)."""
+    locale = message_locale(business.locale)
+    words = email_words(locale)
     values = {"business": business.name, "name": member.name, "email": email, "password": password,
-              "level": LEVEL_NAMES[level], "sign_in_url": sign_in_url, "valid_days": VALID_DAYS}
+              "level": words["levels"][str(int(level))], "sign_in_url": sign_in_url, "valid_days": VALID_DAYS,
+              "locale": locale, "t": words}
     env = environment()
     return {part: env.get_template(f"email/invitation.{suffix}").render(values).strip()
             for part, suffix in (("subject", "subject.txt"), ("text", "txt"), ("html", "html"))}
+
+
+@lru_cache(maxsize=None)
+def email_words(locale: str) -> dict:
+    """The words of Turno's own emails to staff in one language (templates/email/i18n/<locale>.json)."""
+    return json.loads((TEMPLATES_DIR / "email" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
 
 
 def _send(mailer: Mailer, business: Business, member: Staff, email: str, password: str, level: Level,

@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -261,6 +262,18 @@ def seed_demo_step(env: dict[str, str]) -> list[str]:
     return [f"demo business '{DEMO_SLUG}': seeded ({len(staff)} staff, {len(services)} services)"]
 
 
+def search_backfill_step(env: dict[str, str]) -> list[str]:
+    """Data kept from before prefix search (`.local/dynamodb` of an older checkout) is indexed once."""
+    from chalicelib import wiring
+    from chalicelib.repositories.tables import SearchWordItem
+    from chalicelib.services.search_backfill import backfill
+
+    if next(iter(SearchWordItem.query(f"BIZ#{DEMO_ID}#WORD", limit=1)), None) is None:
+        return []
+    done = backfill(wiring.store(), wiring.clients(), DEMO_ID)
+    return [f"search: {done.clients} clients and {done.appointments} appointments indexed for prefix search"]
+
+
 def demo_salon(today: date):
     """A Madrid salon: three professionals with their own hours, lunch breaks, a weekday off each and one
     day of time off; services of different lengths and prices, each professional doing some of them."""
@@ -268,15 +281,13 @@ def demo_salon(today: date):
     from zoneinfo import ZoneInfo
 
     from chalicelib.domain.calendar import UTC, Interval, WeeklyHours
-    from chalicelib.domain.model import BookingRules, Business, Service, ServiceStatus, Staff
+    from chalicelib.domain.model import Service, ServiceStatus, Staff
+    from chalicelib.domain.signup import starter_business
 
     tz = ZoneInfo("Europe/Madrid")
-    business = Business(
-        id=DEMO_ID, slug=DEMO_SLUG, name="Peluquería Demo", timezone="Europe/Madrid", locale="es", currency="EUR",
-        opening_hours=WeeklyHours.from_json({**{d: [["09:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-                                             "sat": [["09:00", "14:00"]]}),
-        rules=BookingRules(slot_step_minutes=15, min_notice_minutes=60, horizon_days=60), phone="+34910000000",
-    )
+    # The hours, booking rules and message settings every salon signing up starts with (domain/signup.py).
+    business = starter_business(DEMO_ID, DEMO_SLUG, "Peluquería Demo", "Europe/Madrid", "es", "EUR",
+                                phone="+34910000000")
     services = [
         Service("svc_cut", "Corte", 30, Decimal("18.00"), "Corte con lavado", "Pelo"),
         Service("svc_cut_style", "Corte y peinado", 45, Decimal("28.00"), "Corte, lavado y peinado", "Pelo"),
@@ -312,6 +323,7 @@ def demo_salon(today: date):
 STEPS: list[Step | str] = [
     create_tables_step,
     seed_demo_step,
+    search_backfill_step,
     "infra.local.ses:provision",
     "infra.local.cognito:provision",
 ]
@@ -434,7 +446,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         from moto.server import ThreadedMotoServer
 
         moto_port = free_port()
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request at INFO
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         moto.start()
         api_url = f"http://127.0.0.1:{port}"
         env = stack_env(dynamodb.url, f"http://127.0.0.1:{moto_port}", api_url=api_url)
@@ -514,6 +527,9 @@ def ready_message(api_url: str, env: dict[str, str], dynamodb_url: str, data_dir
 Turno local stack ready in {took:.1f} s (servers {phases['servers']:.1f} s, steps {phases['steps']:.1f} s, \
 API {phases['api']:.1f} s; Ctrl-C stops it)
   Booking page    {api_url}/b/{DEMO_SLUG}
+  Sign up a salon {api_url}/signup  (the owner's email lands in .local/outbox/)
+  Backoffice app  {api_url}/admin-app/  (sign in as {DEMO_LOGINS[3][2]} or another demo login above,
+                  password {DEMO_PASSWORD})
   Staff sign-in   POST {api_url}/auth/login  (a demo login above, password {DEMO_PASSWORD})
   API             {api_url}
   DynamoDB Local  {dynamodb_url}  ({storage})

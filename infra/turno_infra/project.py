@@ -20,7 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 APP_FILES = ("app.py", "requirements.txt")
 APP_DIRS = ("chalicelib",)
 TEMPLATES = "templates"
+APP = Path(TEMPLATES) / "app"  # the backoffice app: only its build, dist/, is shipped
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
+
+
+def _ignore_templates(directory: str, names: list[str]) -> set[str]:
+    """The templates, but of the backoffice app only the built files (no src/, node_modules, build stamp)."""
+    ignored = set(_IGNORE(directory, names))
+    if Path(directory).as_posix().endswith(APP.as_posix()):
+        ignored |= {name for name in names if name != "dist"}
+    return ignored | {name for name in names if name == ".built"}
 
 
 def stage_project(build_dir: Path, repo: Path = REPO) -> Path:
@@ -38,7 +47,7 @@ def stage_project(build_dir: Path, repo: Path = REPO) -> Path:
     if (repo / "vendor").is_dir():  # none today; Chalice ships it in the layer if one appears
         shutil.copytree(repo / "vendor", project / "vendor", ignore=_IGNORE)
     if (repo / TEMPLATES).is_dir():
-        shutil.copytree(repo / TEMPLATES, project / TEMPLATES, ignore=_IGNORE)
+        shutil.copytree(repo / TEMPLATES, project / TEMPLATES, ignore=_ignore_templates)
     return project
 
 
@@ -47,6 +56,8 @@ def add_templates(package: Path, project: Path) -> None:
     templates = project / TEMPLATES
     if not templates.is_dir():
         raise RuntimeError(f"{templates} is missing: the messages and pages could not be rendered on Lambda")
+    if not (project / APP / "dist" / "index.html").is_file():
+        raise RuntimeError(f"{project / APP / 'dist'} is missing: build the backoffice app first (make synth does)")
     with zipfile.ZipFile(package, "a", zipfile.ZIP_DEFLATED) as archive:
         if any(name.startswith(f"{TEMPLATES}/") for name in archive.namelist()):
             raise RuntimeError(f"{package} already has a {TEMPLATES}/ folder")

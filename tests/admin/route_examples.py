@@ -159,6 +159,7 @@ for _path, _status in (("approve", "pending"), ("reject", "pending"), ("cancel",
         lambda s, _status=_status, _path=_path: Example(
             f"/admin/appointments/{_fresh_appointment(s, _status, started=_path in ATTENDANCE)}/{_path}", {},
             **({} if _status == "pending" else {"expect": _SCOPED})))  # approving is for levels 1-4 only
+EXAMPLES[("GET", "/admin/appointments")] = lambda s: Example("/admin/appointments?q=eva&limit=5", ids=False)
 EXAMPLES[("GET", "/admin/agenda")] = lambda s: Example("/admin/agenda?view=week&date=2026-03-24", ids=False)
 EXAMPLES[("GET", "/admin/monitor")] = lambda s: Example("/admin/monitor?date=2026-03-24", ids=False)
 

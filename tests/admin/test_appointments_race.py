@@ -89,3 +89,29 @@ def test_two_staff_changing_one_appointment_at_once_one_is_told_to_reload(atomic
     assert errors[0].code in ("booking_changed", "cannot_cancel", "cannot_check_in")
     final = store.appointment(appointment.reference).status.value
     assert final in ("cancelled", "arrived")
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_cancel_racing_a_check_in_leaves_the_search_on_the_winners_status(atomic_moto, seeded, round_):
+    from chalicelib.domain import search
+    from chalicelib.repositories import search_index
+
+    store, clients = wiring.store(), wiring.clients()
+    booked = book(DESK, "2026-03-23T09:00:00+01:00", client_id=seeded["client"])
+    later = NOW + timedelta(minutes=35)  # 25 minutes before the start: check-in is open
+    outcomes = race(
+        lambda: backoffice.transition(store, clients, DESK, booked.reference, Action.CANCEL, None, later),
+        lambda: backoffice.transition(store, clients, PHONE, booked.reference, Action.CHECK_IN, None, later),
+    )
+    winners = [o[1].appointment for o in outcomes if isinstance(o, tuple)]
+    assert len(winners) == 1 and any(isinstance(o, ConflictError) for o in outcomes), outcomes
+    status = store.appointment(booked.reference).status.value
+    assert status == winners[0].status.value
+
+    def found(word):
+        refs, _ = search_index.find("biz_salon", search.APPOINTMENTS, search.parse_query(word), contacts=True,
+                                    after=None, limit=50)
+        return booked.reference in refs
+
+    assert found(status) and not found("confirmed")
+    assert not found({"cancelled": "arrived", "arrived": "cancelled"}[status])

@@ -102,7 +102,7 @@ def test_an_email_used_by_another_staff_member_is_refused(client, login):
 
 # -- invitations and access, end to end (the use cases' rules: test_access_use_cases.py) ------------------
 def invitation_password(message) -> str:
-    return re.search(r"temporary password</td><td><code>([^<]+)</code>", message.body).group(1)
+    return re.search(r'class="password">([^<]+)</code>', message.body).group(1)
 
 
 def test_an_invited_professional_gets_turnos_email_and_signs_in_with_it(client, login, cognito_pool):
@@ -115,7 +115,8 @@ def test_an_invited_professional_gets_turnos_email_and_signs_in_with_it(client, 
     assert body["invitation"] == {"email": "nora.new@example.com", "sent": True, "valid_days": 7}
     [message] = [m for m in sent_emails() if "nora.new@example.com" in m.destinations["ToAddresses"]]
     assert message.source == "no-reply@turno.example" and "Salón Lucía" in message.subject
-    assert "without client contacts" in message.body
+    assert "sin contactos de clientes" in message.body  # the salon writes Spanish
+    assert 'href="http://127.0.0.1:8000/admin-app/"' in message.body  # the link opens the backoffice app
     first = post(client, "/auth/login", {"email": "nora.new@example.com", "password": invitation_password(message)})
     assert first.json_body["challenge"] == "new_password_required"
     done = post(client, "/auth/password/new", {"email": "nora.new@example.com", "session": first.json_body["session"],
@@ -165,3 +166,30 @@ def test_when_ses_refuses_the_invitation_the_login_stays_and_it_can_be_sent_agai
     again = client.http.post(f"/admin/staff/{response.json_body['id']}/invitation", headers=admin)
     assert again.status_code == 200 and again.json_body["invitation"]["sent"] is True
     assert [m for m in sent_emails() if "nora@example.com" in m.destinations["ToAddresses"]]
+
+
+def test_a_resend_after_the_directory_lost_the_user_invites_again_and_keeps_a_local_copy(
+        client, login, cognito_pool, tmp_path, settings_env):
+    import boto3
+
+    from chalicelib.config import settings
+
+    # given the local stack's outbox folder and an invited newcomer whom the directory then lost (a restart)
+    settings_env(TURNO_LOCAL_OUTBOX=str(tmp_path / "outbox"))
+    admin = login(Level.ADMIN)
+    made = send(client, "POST", "/admin/staff/invitations",
+                {"email": "lost@example.com", "level": 5, "staff": {"name": "Lía"}}, admin)
+    assert made.status_code == 201, made.body
+    boto3.client("cognito-idp", region_name=settings().region).admin_delete_user(
+        UserPoolId=settings().user_pool_id, Username="lost@example.com")
+
+    # when the invitation is sent again
+    again = client.http.post(f"/admin/staff/{made.json_body['id']}/invitation", headers=admin)
+
+    # then it goes out (no 500), both invitations are kept in the folder, and the new password signs in
+    assert again.status_code == 200 and again.json_body["invitation"]["sent"] is True, again.body
+    kept = sorted((tmp_path / "outbox").glob("*staff-email-lost@example.com*.eml"))
+    assert len(kept) == 2 and "To: lost@example.com" in kept[1].read_text()
+    [*_, latest] = [m for m in sent_emails() if "lost@example.com" in m.destinations["ToAddresses"]]
+    signed = post(client, "/auth/login", {"email": "lost@example.com", "password": invitation_password(latest)})
+    assert signed.json_body["challenge"] == "new_password_required"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.api.pages import LOCALES
-from chalicelib.domain.model import AppointmentStatus, Service
+from chalicelib.domain.model import AppointmentStatus, ClientChanges, Service
 from tests import factories
 from tests.api.helpers import booking_body, post
 
@@ -269,6 +270,44 @@ def test_the_manage_page_is_404_without_the_right_token_or_under_another_busines
         assert made["reference"] not in html(response)
 
 
+def test_a_booking_says_whether_the_client_may_still_change_it_by_the_servers_clock(client, store):
+    """Booked at 08:00 for 12:00 the same day, inside the 24-hour notice: no "change or cancel" anywhere."""
+    factories.seed(store)
+    soon = book(client, "2026-03-23T12:00:00+01:00")
+    later = book(client, TUESDAY_11)
+    assert (soon["can_change"], later["can_change"]) == (False, True)
+    assert page_data(client.http.get(manage_path(soon)))["booking"]["can_change"] is False
+    assert page_data(client.http.get(manage_path(later)))["booking"]["can_change"] is True
+    cancelled = post(client, f"/public/bookings/{later['reference']}/cancel", {"token": later["manage_token"]})
+    assert cancelled.json_body["can_change"] is False
+
+    factories.seed(store, factories.salon(rules=replace(factories.salon().rules, client_changes=ClientChanges.OFF)))
+    assert book(client, "2026-03-25T11:00:00+01:00")["can_change"] is False
+
+
+@pytest.mark.parametrize("phone, shown", [("+34612345678", "612 34 56 78"), ("+447911123456", "+44 7911 123456")])
+def test_the_manage_page_shows_the_clients_phone_as_read_in_the_business_country(client, salon, phone, shown):
+    made = post(client, "/public/salon/bookings", booking_body(TUESDAY_11, staff="stf_ana", phone=phone)).json_body
+    body = html(client.http.get(manage_path(made)))
+    assert re.search(r'<dd data-field="client">Eva Ruiz</dd>', body)
+    assert re.search(rf'<dd data-field="phone" dir="ltr">{re.escape(shown)}</dd>', body)
+
+
+@pytest.mark.parametrize("path, headers, language, title", [
+    ("/b/salon/manage/0000000000AA?token=bad", {}, "es", "Página no encontrada"),  # the business's language
+    ("/b/salon/manage/0000000000AA?token=bad&lang=it", {}, "it", "Pagina non trovata"),
+    ("/b/nobody", {"Accept-Language": "xx, cs-CZ;q=0.8, en;q=0.5"}, "cs", "Stránka nenalezena"),  # the browser's
+    ("/b/nobody", {"Accept-Language": "en;q=0.2, et"}, "et", "Lehte ei leitud"),
+    ("/b/nobody", {"Cookie": "turno_lang=it", "Accept-Language": "cs"}, "it", "Pagina non trovata"),
+    ("/b/nobody", {}, "en", "Page not found"),
+])
+def test_the_missing_page_speaks_the_language_the_other_pages_would(client, salon, path, headers, language, title):
+    response = client.http.get(path, headers=headers)
+    assert response.status_code == 404
+    assert f'<html lang="{language}">' in html(response) and f"<h1>{title}</h1>" in html(response)
+    assert response.headers["Content-Language"] == language
+
+
 def test_every_element_the_script_looks_up_is_in_a_page():
     script = (PAGES / "assets" / "page.js").read_text(encoding="utf-8")
     wanted = set(re.findall(r"\$\('([a-z0-9_-]+)'\)", script))
@@ -276,11 +315,12 @@ def test_every_element_the_script_looks_up_is_in_a_page():
     assert wanted and wanted - ids == set()
 
 
-def test_a_warm_booking_page_is_one_read_and_the_manage_page_two(client, salon):
+def test_a_warm_booking_page_is_one_read_and_the_manage_page_three(client, salon):
+    """The manage page reads the booking, the catalog and the client (whose name and phone it shows)."""
     from bench.counting import counting_dynamodb_calls
 
     made = book(client)
-    for path, budget in (("/b/salon", 1), (manage_path(made), 2)):
+    for path, budget in (("/b/salon", 1), (manage_path(made), 3)):
         assert client.http.get(path).status_code == 200  # warms the function (the slug is cached)
         with counting_dynamodb_calls() as calls:
             assert client.http.get(path).status_code == 200

@@ -88,6 +88,17 @@ def test_a_personal_code_unlocks_only_that_professional(client, store):
     assert anyone.status_code == 201 and anyone.json_body["staff"] == "stf_bea"
 
 
+def test_the_services_listed_with_a_personal_code_are_that_professionals(client, store):
+    """Bea (personal code 7788) only cuts: a client holding her code is not offered colour, a dead end."""
+    coded_salon(store)
+    listed = lambda query: [s["id"] for s in client.http.get(f"/public/salon/services{query}").json_body["services"]]
+    assert listed("?code=7788") == ["svc_cut"]
+    assert listed("?code=202611") == listed("") == ["svc_color", "svc_cut"]
+    wrong = client.http.get("/public/salon/services?code=0000")
+    assert wrong.status_code == 403 and error(wrong) == {
+        "code": "invalid_code", "message": "that code is not valid", "field": "code"}
+
+
 def test_a_professional_with_a_personal_code_is_hidden_from_clients_without_it(client, store):
     from dataclasses import replace
 

@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against the whole local stack.
 
 One stack (DynamoDB Local in memory, moto, `chalice local`) for the session, seeded by tests/e2e/seed.py;
-one browser for the session; a fresh context (empty storage, a phone's viewport) per test. Every wait
+one browser for the session; a fresh context (empty storage; a phone's viewport, or for the backoffice
+app a laptop's or a tablet's: desk_page, tablet_page) per test. Every wait
 is a Playwright wait with a timeout; nothing sleeps. Screenshots of the main steps go to test-artifacts/e2e/.
 `make test` installs Chromium (Makefile, only when /usr/bin/chromium is missing); never `playwright install`.
 """
@@ -53,11 +54,10 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser, stack, request):
-    """A phone-sized page whose every request must go to the stack (anything else fails the test)."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="en-GB")
+def watched_page(browser, stack, **options):
+    """A new context and page whose every request must go to the stack, with its console errors collected.
+    Returns (page, check): call check() at the end of the test."""
+    context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     elsewhere: list[str] = []
     console_errors: list[str] = []
@@ -66,26 +66,66 @@ def page(browser, stack, request):
     opened = context.new_page()
     opened.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     opened.on("pageerror", lambda e: console_errors.append(str(e)))
+
+    def check() -> None:
+        context.close()
+        assert not elsewhere, f"requests outside the app: {elsewhere}"
+        csp = [e for e in console_errors if "Content Security Policy" in e]
+        assert not csp, csp
+        uncaught = [e for e in console_errors if not e.startswith("Failed to load resource")]  # 4xx answers, aborts
+        assert not uncaught, uncaught
+
+    return opened, check
+
+
+@pytest.fixture
+def page(browser, stack, request):
+    """A phone-sized page whose every request must go to the stack (anything else fails the test)."""
+    opened, check = watched_page(browser, stack, viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                 has_touch=True, locale="en-GB")
     yield opened
-    context.close()
-    assert not elsewhere, f"requests outside the app: {elsewhere}"
-    csp = [e for e in console_errors if "Content Security Policy" in e]
-    assert not csp, csp
-    uncaught = [e for e in console_errors if not e.startswith("Failed to load resource")]  # 4xx answers, aborts
-    assert not uncaught, uncaught
+    check()
+
+
+DESKTOP = {"width": 1366, "height": 900}
+TABLET = {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def desk_page(browser, stack):
+    """A receptionist's laptop for the backoffice app, set to another time zone than any business's:
+    the app must show the business's clock, not the laptop's."""
+    opened, check = watched_page(browser, stack, viewport=DESKTOP, locale="en-GB", timezone_id="America/New_York")
+    yield opened
+    check()
+
+
+@pytest.fixture
+def tablet_page(browser, stack):
+    """A tablet, with the page's CSP bypassed so axe-core can be injected (tests/e2e/test_backoffice_app.py
+    checks the CSP itself on desk_page)."""
+    opened, check = watched_page(browser, stack, viewport=TABLET, locale="en-GB", has_touch=True, bypass_csp=True)
+    yield opened
+    check()
+
+
+def screenshots(folder: Path, prefix: str):
+    """take(page, "step") saves folder/<prefix>-<n>-<step>.png."""
+    folder.mkdir(parents=True, exist_ok=True)
+    count = {"n": 0}
+
+    def take(on, step: str) -> None:
+        count["n"] += 1
+        on.screenshot(path=str(folder / f"{prefix}-{count['n']:02d}-{step}.png"), full_page=True)
+
+    return take
 
 
 @pytest.fixture
 def shoot(page, request):
     """shoot("step") saves a screenshot as test-artifacts/e2e/<test>-<n>-<step>.png."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    count = {"n": 0}
-
-    def take(step: str) -> None:
-        count["n"] += 1
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{count['n']:02d}-{step}.png"), full_page=True)
-
-    return take
+    take = screenshots(ARTIFACTS, request.node.name)
+    return lambda step: take(page, step)
 
 
 @pytest.fixture

@@ -6,13 +6,16 @@ Everyone works every day from 08:00 to 20:00, so free times exist whatever day t
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from chalicelib import wiring
 from chalicelib.domain.calendar import WeeklyHours
-from chalicelib.domain.model import Approval, BookingRules, Business, ClientChanges, Service, Staff
+from chalicelib.domain.model import Approval, BookingRules, Business, ClientChanges, Service, ServiceStatus, Staff
+from chalicelib.domain.principal import Level
 
 EVERY_DAY = WeeklyHours.from_json({d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+MORNINGS = WeeklyHours.from_json({d: [["08:00", "12:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
 RULES = BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30)
 
 
@@ -47,20 +50,72 @@ def catalogs():
     yield (business("e2e-approval", "Careful Clinic",
                     rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
                                        approval=Approval.MANUAL)), SERVICES, staff())
+    yield (business("e2e-strict", "Firm Salon",  # changes need 31 days' notice: every booking is inside it
+                    rules=BookingRules(slot_step_minutes=30, min_notice_minutes=60, horizon_days=30,
+                                       client_change_notice_hours=31 * 24)), SERVICES, staff())
+    yield (business("e2e-mornings", "Early Birds", opening_hours=MORNINGS), SERVICES, staff())
     yield (business("e2e-praha", "Salon Praha", timezone="Europe/Prague", locale="cs", currency="CZK",
                     phone="+420601234567"),
            [Service("svc_strih", "Střih", 45, Decimal("650.00"), "", "Vlasy")],
            [Staff("stf_petra", "Petra", frozenset({"svc_strih"}), EVERY_DAY)])
 
 
+# -- the backoffice app's salon (tests/e2e/test_backoffice_app.py) ------------------------------------
+APP_PASSWORD = "E2e-Backoffice-2026!"
+APP_LOGINS = {  # staff id -> (email, level)
+    "stf_desk": ("desk@e2e-app.example", Level.RECEPTION_FULL),
+    "stf_bea": ("bea@e2e-app.example", Level.PROFESSIONAL_NO_CONTACTS),
+    "stf_fay": ("fay@e2e-app.example", Level.RECEPTION_CALENDAR),  # resets her password in a test
+}
+FIRST_SIGN_IN = ("stf_cleo", "cleo@e2e-app.example", Level.RECEPTION_CALENDAR)  # a temporary password: must choose one
+ALL_DAY = WeeklyHours.from_json({d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+
+
+def noon_zone(now: datetime) -> str:
+    """A fixed-offset zone where it is now between 12:00 and 13:00: the app tests book a few hours ahead,
+    and check in, on one business day whenever they run (Etc/GMT-N is N hours ahead of UTC)."""
+    ahead = (12 - now.astimezone(timezone.utc).hour + 12) % 24 - 12  # -12 .. +11
+    return "Etc/GMT" + (f"-{ahead}" if ahead > 0 else f"+{-ahead}" if ahead < 0 else "")
+
+
+def app_salon(now: datetime):
+    rules = BookingRules(slot_step_minutes=30, min_notice_minutes=0, horizon_days=30,
+                         check_in_margin_minutes=24 * 60)
+    found = business("e2e-app", "Salon Agenda", timezone=noon_zone(now), opening_hours=ALL_DAY, rules=rules)
+    offered = [*SERVICES, Service("svc_treatment", "Scalp treatment", 60, Decimal("35.00"), "", "Hair",
+                                  status=ServiceStatus.INTERNAL)]
+    members = [
+        Staff("stf_ana", "Ana", frozenset({"svc_cut", "svc_colour", "svc_treatment"}), ALL_DAY),
+        Staff("stf_bea", "Bea", frozenset({"svc_cut", "svc_manicure"}), ALL_DAY),
+        Staff("stf_desk", "Desk", frozenset(), WeeklyHours()),
+        Staff("stf_cleo", "Cleo", frozenset(), WeeklyHours()),
+        Staff("stf_fay", "Fay", frozenset(), WeeklyHours()),
+    ]
+    return found, offered, members
+
+
+def logins(business_id: str) -> None:
+    from chalicelib.services import identity
+
+    directory = wiring.directory()
+    for staff_id, (email, level) in APP_LOGINS.items():
+        identity.provision_login(directory, business_id, staff_id, email, level, APP_PASSWORD,
+                                 datetime.now(timezone.utc), replace=True)
+    staff_id, email, level = FIRST_SIGN_IN
+    identity.provision_login(directory, business_id, staff_id, email, level, APP_PASSWORD,
+                             datetime.now(timezone.utc), temporary=True, replace=True)
+
+
 def main() -> None:
     store = wiring.store()
-    for found, offered, members in catalogs():
+    app = app_salon(datetime.now(timezone.utc))
+    for found, offered, members in [*catalogs(), app]:
         for item in offered:
             store.save_service(found.id, item)
         for member in members:
             store.save_staff(found.id, member)
         store.save_business(found)
+    logins(app[0].id)
 
 
 if __name__ == "__main__":

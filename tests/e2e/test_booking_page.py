@@ -150,6 +150,7 @@ def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page
 def test_where_staff_approve_bookings_the_client_is_told_it_is_a_request(page, stack, shoot):
     page.goto(f"{stack.api_url}/b/e2e-approval")
     page.get_by_role("radio", name=re.compile("Haircut")).check()
+    page.get_by_role("button", name="Next week").click()  # outside the 24 hours' notice: "change or cancel" is offered
     page.locator("#slots button.slot").first.click()
     details(page, **{"First name": "Ola", "Last name": "Berg", "Mobile phone": "+34 622 345 678"})
     page.get_by_role("button", name="Confirm booking").click()

@@ -52,6 +52,16 @@ class Assembly:
         return {lid: r for lid, r in self.templates[stage]["Resources"].items() if r["Type"] == type_}
 
 
+APP = REPO / "templates" / "app"
+
+
+def shipped(path: Path) -> bool:
+    """Of the backoffice app (templates/app) only the build, dist/, goes to Lambda: no sources, no node_modules."""
+    if not path.is_relative_to(APP):
+        return True
+    return path.is_relative_to(APP / "dist") and path.name != ".built"
+
+
 @pytest.fixture(scope="session")
 def assembly(tmp_path_factory) -> Assembly:
     installed = subprocess.run(["make", "-s", "infra/.venv/.installed"], cwd=REPO, capture_output=True, text=True)
@@ -63,7 +73,7 @@ def assembly(tmp_path_factory) -> Assembly:
     env.update({"CDK_OUTDIR": str(out), "TURNO_BUILD_DIR": str(INFRA / "build" / "tests"),
                 "TURNO_STAGES": ",".join(STAGES), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"})
     files = {p.relative_to(REPO).as_posix() for folder in ("chalicelib", "templates")
-             for p in (REPO / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+             for p in (REPO / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts and shipped(p)}
     started = time.perf_counter()
     result = subprocess.run([str(INFRA_PY), str(INFRA / "cdk_app.py")], cwd=INFRA, env=env,
                             capture_output=True, text=True)

@@ -4,6 +4,7 @@ runtime requirements (the layer Chalice built from requirements.txt) and the sta
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -30,7 +31,7 @@ from jinja2 import ChainableUndefined, meta
 from chalicelib import templating
 env = templating.environment()
 lenient = env.overlay(undefined=ChainableUndefined)
-names = [n for n in env.list_templates() if not n.rsplit("/", 1)[-1].startswith(".")]
+names = [n for n in env.list_templates() if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("app/")]
 rendered = {{}}
 for name in names:
     env.get_template(name)  # every template compiles with the real environment
@@ -85,6 +86,19 @@ def test_the_function_zip_holds_the_app_chalicelib_and_every_template(assembly, 
         assert any(name.startswith(f"{folder}/__pycache__/{stem}.cpython-3") for name in shipped), source
 
 
+def test_the_function_zip_carries_the_built_backoffice_app_and_not_its_sources(package):
+    """The app serves templates/app/dist (chalicelib/api/admin_app.py); src/ and node_modules stay home."""
+    task, _ = package
+    app = task / "templates" / "app"
+    assert sorted(p.name for p in app.iterdir()) == ["dist"]
+    index = (app / "dist" / "index.html").read_text(encoding="utf-8")
+    loaded = re.findall(r'(?:src|href)="assets/([^"]+)"', index)
+    assert any(n.endswith(".js") for n in loaded) and any(n.endswith(".css") for n in loaded)
+    for name in loaded:
+        assert (app / "dist" / "assets" / name).is_file(), name
+    assert not [p for p in task.rglob("node_modules")] and not (app / "dist" / ".built").exists()
+
+
 def test_the_layer_holds_the_runtime_requirements_and_no_test_tools(package):
     _, opt = package
     site = report.layer_path(opt)
@@ -107,7 +121,7 @@ def test_the_packaged_app_imports_and_renders_templates_with_runtime_requirement
     assert {"chalicelib.jobs.handlers", "chalicelib.auth.authorizer"} <= set(probe["modules"])
     rendered = probe["rendered"]
     assert set(rendered) == {n.removeprefix("templates/") for n in repo_templates(assembly)
-                             if not n.rsplit("/", 1)[-1].startswith(".")}
+                             if not n.rsplit("/", 1)[-1].startswith(".") and not n.startswith("templates/app/")}
     with_values = [n for n, text in rendered.items() if SENTINEL in text]
     assert with_values, "no template rendered the values it was given"
     assert len([n for n, text in rendered.items() if text.startswith("!")]) < len(rendered) / 2

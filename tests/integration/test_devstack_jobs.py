@@ -82,5 +82,6 @@ def test_the_ready_message_gives_the_booking_page_and_the_sign_in_route():
     text = devstack.ready_message("http://127.0.0.1:8101", {"AWS_ENDPOINT_URL": "http://127.0.0.1:2"},
                                   "http://127.0.0.1:1", None, 3.0, {"servers": 1.0, "steps": 1.0, "api": 1.0})
     assert "http://127.0.0.1:8101/b/demo" in text
+    assert "http://127.0.0.1:8101/admin-app/" in text and "reception@demo.turno.example" in text
     assert "POST http://127.0.0.1:8101/auth/login" in text and "manager@demo.turno.example" in text
     assert "8000" not in text

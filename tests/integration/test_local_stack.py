@@ -152,6 +152,9 @@ def test_make_dev_stack_keeps_data_and_stops_everything_on_ctrl_c(tmp_path):
     deadline = time.monotonic() + 15
     assert all(gone(pid, deadline) for pid in stack.pids.values()), stack.pids
     assert "seeded" in stack.output()
+    for noise in ("Override settings for pynamo", "Found credentials", "Found endpoint for", "Starting a new Thread",
+                  '"POST / HTTP/1.1"'):  # library chatter at every start (issue 11)
+        assert noise not in stack.output(), noise
 
     with running_stack(data_dir=data) as again:  # a restart keeps the bookings
         reference, token = booked.json()["reference"], booked.json()["manage_token"]

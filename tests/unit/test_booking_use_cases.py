@@ -15,7 +15,7 @@ from chalicelib.domain.clients import HistoryEntry
 from chalicelib.domain.events import EventName
 from chalicelib.domain.messages import MessageKind, OutboxMessage
 from chalicelib.domain.model import AppointmentStatus, Approval, BookingRules
-from chalicelib.domain.search import ClientWord
+from chalicelib.domain.search import SearchEntry
 from chalicelib.errors import SlotUnavailableError
 from chalicelib.services import booking
 from chalicelib.services.booking import BookingRequest, ClientDetails
@@ -53,8 +53,9 @@ def test_a_booking_writes_the_appointment_its_message_its_words_and_the_clients_
     [message] = messages(store)
     assert (message.kind, message.appointment) == (MessageKind.CONFIRMED, made)
     assert HistoryEntry("biz_salon", made.client_id, made.reference) in store.rows
-    words = {r.word for r in store.rows if isinstance(r, ClientWord)}
-    assert {"eva", "diaz", "confirmed", "600000001"} <= words
+    words = {(r.kind, r.word) for r in store.rows if isinstance(r, SearchEntry)}
+    assert {("client", "eva"), ("client", "diaz"), ("client", "600000001"), ("appointment", "eva"),
+            ("appointment", "confirmed"), ("appointment", "600000001")} <= words
 
 
 def test_a_returning_client_is_found_by_phone_and_not_registered_again(store):
@@ -95,8 +96,8 @@ def test_a_client_cancels_from_the_link_and_the_time_is_free_for_the_next(store)
     cancelled = booking.cancel_by_client(store, made.reference, token, KEY, NOW).appointment
     assert cancelled.status is AppointmentStatus.CANCELLED
     assert [m.kind for m in messages(store)] == [MessageKind.CONFIRMED, MessageKind.CANCELLED]
-    assert "cancelled" in {r.word for r in store.rows if isinstance(r, ClientWord)}
-    assert "confirmed" not in {r.word for r in store.rows if isinstance(r, ClientWord)}  # the stale word is removed
+    assert "cancelled" in {r.word for r in store.rows if isinstance(r, SearchEntry)}
+    assert "confirmed" not in {r.word for r in store.rows if isinstance(r, SearchEntry)}  # the stale word is removed
     assert book(store, request(email="next@example.com", phone=None)).appointment.staff_id == "stf_ana"
 
 

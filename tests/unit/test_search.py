@@ -32,27 +32,66 @@ def test_phone_numbers_are_words_with_and_without_country_code():
     assert search.phone_words(None) == []
 
 
-@pytest.mark.parametrize("typed", ["+34 612 345 678", "0034612345678", "612 345 678", "(+34) 612-345-678"])
-def test_a_query_that_is_a_phone_number_becomes_its_digits(typed):
-    assert search.query_words(typed)[0] in search.phone_words("+34612345678")
+@pytest.mark.parametrize("typed", ["+34 612 345 678", "0034612345678", "612 345 678", "(+34) 612-345-678",
+                                   "612 34", "+34 612"])
+def test_a_query_that_is_a_phone_number_or_its_start_becomes_its_digits(typed):
+    [digits] = search.parse_query(typed).words
+    assert any(w.startswith(digits) for w in search.phone_words("+34612345678"))
 
 
-def test_query_words_are_folded_like_the_index():
-    assert search.query_words("  GARCÍA   maría ") == ["garcia", "maria"]
+def test_query_words_are_folded_like_the_index_and_the_longest_leads():
+    query = search.parse_query("  GARCÍA   maría ")
+    assert query.words == ("garcia", "maria") and query.lead == "garcia"
 
 
-def test_empty_and_too_long_queries_are_refused():
-    with pytest.raises(ValidationError):
-        search.query_words(" ,; ")
-    with pytest.raises(ValidationError) as raised:
-        search.query_words("a b c d e f")
-    assert raised.value.code == "too_many_words"
+def test_empty_one_letter_and_too_long_queries_are_refused():
+    for typed, code in ((" ,; ", "required"), ("a b c d e f", "too_many_words"), ("j", "query_too_short"),
+                        ("a b", "query_too_short")):
+        with pytest.raises(ValidationError) as raised:
+            search.parse_query(typed)
+        assert raised.value.code == code
 
 
-def test_appointment_words_are_its_status_and_the_first_words_of_its_notes():
-    found = search.appointment_words("Tinte rubio " + " ".join(f"w{i}" for i in range(30)), "no_show")
-    assert found[:3] == ["no_show", "tinte", "rubio"]
-    assert len(found) == 1 + search.MAX_APPOINTMENT_WORDS
+def entry(word, words, contacts=()):
+    return search.SearchEntry("biz", search.CLIENTS, word, "cli_1", tuple(words), tuple(contacts))
+
+
+def test_a_query_matches_the_start_of_words_and_each_target_once():
+    query = search.parse_query("mar lo")
+    words = ("maria", "martinez", "lopez")
+    assert [query.matches(entry(w, words), contacts=True) for w in words] == [True, False, False]
+    assert not search.parse_query("mar ga").matches(entry("maria", words), contacts=True)
+
+
+def test_contact_words_are_matched_only_for_those_who_see_contacts():
+    row = entry("611222333", ("jose",), ("611222333",))
+    assert row.key == ("biz", search.CLIENTS, "611222333", "cli_1")
+    assert search.parse_query("611 22").matches(row, contacts=True)
+    assert not search.parse_query("611 22").matches(row, contacts=False)
+    assert not search.parse_query("jose 611").matches(entry("jose", ("jose",), ("611222333",)), contacts=False)
+
+
+def test_a_changed_entry_is_put_again_and_only_stale_words_are_deleted():
+    old = search.entries("biz", search.APPOINTMENTS, "REF", ["confirmed", "eva"])
+    new = search.entries("biz", search.APPOINTMENTS, "REF", ["cancelled", "eva"])
+    puts, stale = search.index_changes(old, new)
+    assert {e.word for e in puts} == {"cancelled", "eva"} and [e.word for e in stale] == ["confirmed"]
+
+
+def test_appointment_entries_are_its_status_client_and_first_words_of_its_notes():
+    from datetime import datetime
+    from decimal import Decimal
+
+    from chalicelib.domain.calendar import UTC, Interval
+    from chalicelib.domain.model import Appointment, AppointmentStatus, Source
+
+    at = datetime(2026, 3, 24, 9, tzinfo=UTC)
+    made = Appointment("REF", "biz", "cli_x", "svc", "stf", at, at, Interval(at, at), AppointmentStatus.CONFIRMED,
+                       Source.ONLINE, Decimal("1"), "EUR", at, at, notes="Tinte rubio " + " ".join(
+                           f"w{i}" for i in range(30)), client_words=("eva", "ruiz"), client_contacts=("612345678",))
+    found = {e.word for e in search.appointment_entries(made)}
+    assert {"confirmed", "eva", "ruiz", "tinte", "rubio", "612345678"} <= found
+    assert len(found) == 1 + 2 + search.MAX_NOTES_WORDS + 1
 
 
 def test_cursors_round_trip_and_garbage_is_a_400():
@@ -70,7 +109,7 @@ def test_any_text_found_by_any_of_its_own_words(text):
         assert "#" not in word and word == search.fold(word)
     if indexed:
         try:
-            asked = search.query_words(text)
+            asked = search.parse_query(text).words
         except ValidationError:
             return
         if len(asked) == 1 and asked[0].isdigit():
@@ -80,6 +119,7 @@ def test_any_text_found_by_any_of_its_own_words(text):
 
 def test_the_largest_online_booking_stays_within_one_transaction():
     """48 lock units + appointment + new client + 2 contact keys + outbox + audit + history link + words <= 100."""
+    from dataclasses import replace
     from datetime import datetime, timedelta
     from decimal import Decimal
 
@@ -96,6 +136,8 @@ def test_the_largest_online_booking_stays_within_one_transaction():
     client = Client("cli_x", long_text[:100], long_text[100:200], ".".join("abcdefghijklmnopqrstuvwxyz") + "@e.com",
                     "+34612345678")
     audit = AuditEntry("biz", start, "stf", "", 1, "appointment.create", "appointment", "REF", None, {})
+    words, contacts = search.who(client.first_name, client.last_name, "X" * 40, client.phone, "+34622333444")
+    appointment = replace(appointment, client_words=words, client_contacts=contacts)
     change = agenda_changes.compose(None, appointment, by="stf", new_client=client, audit=audit)
     assert len(change.claims) == 48
     assert change.size <= 100, change.size

@@ -203,7 +203,31 @@
       });
   }
 
+  // What the client may do about a booking, as the server decided it (can_change: its policy, its clock).
+  // When they may not change it online, the business's phone is a link to call.
+  function policyNote(box, booking, fmt) {
+    var open = booking.status === 'pending' || booking.status === 'confirmed';
+    var phone = booking.business_phone, values = { business: booking.business_name, phone: phone };
+    var text = '';
+    if (!open) text = booking.status === 'cancelled' ? t('cancelled_text') : '';
+    else if (booking.can_change) text = t('change_until', { when: fmt.when(booking.change_until) });
+    else if (!booking.change_until) text = t(phone ? 'changes_off_phone' : 'changes_off', values);
+    else text = t(phone ? 'too_late_phone' : 'too_late', values);
+    box.textContent = '';
+    if (phone && open && !booking.can_change) {
+      var parts = text.split(phone);
+      box.appendChild(document.createTextNode(parts[0]));
+      box.appendChild(el('a', { href: 'tel:' + phone, text: phone }));
+      box.appendChild(document.createTextNode(parts.slice(1).join(phone)));
+    } else {
+      box.textContent = text;
+    }
+  }
+
   /* ---------- the day picker and the free times, shared by booking and rescheduling ---------- */
+
+  // Times of a day in three groups, by the business's local hour (the API gives starts with its offset).
+  var PERIODS = [['morning', 0, 12], ['afternoon', 12, 18], ['evening', 18, 24]];
 
   function DayPicker(options) {
     // options: fmt, horizonDays, fetchSlots(from, to) -> Promise<{ok, slots, error}>, onPick(slot)
@@ -231,6 +255,20 @@
         options.fmt.longDay(addDays(weekStart, 6) > last ? last : addDays(weekStart, 6));
     }
 
+    function slotButton(slot) {
+      return el('button', {
+        type: 'button', class: 'slot', 'data-start': slot.start, 'aria-pressed': 'false',
+        text: options.fmt.time(slot.start),
+        onclick: function (event) {
+          chosenSlot = slot;
+          Array.prototype.forEach.call($('slots').querySelectorAll('button.slot'), function (b) {
+            b.setAttribute('aria-pressed', String(b === event.currentTarget));
+          });
+          options.onPick(slot);
+        }
+      });
+    }
+
     function pickDay(day, byHand) {
       chosenDay = day;
       chosenSlot = null;
@@ -239,16 +277,16 @@
       slots.textContent = '';
       title.textContent = t('times_on', { day: options.fmt.longDay(day) });
       show(title, true);
-      (byDay[day] || []).forEach(function (slot) {
-        slots.appendChild(el('button', {
-          type: 'button', class: 'slot', 'data-start': slot.start, 'aria-pressed': 'false',
-          text: options.fmt.time(slot.start),
-          onclick: function (event) {
-            chosenSlot = slot;
-            Array.prototype.forEach.call(slots.children, function (b) { b.setAttribute('aria-pressed', String(b === event.currentTarget)); });
-            options.onPick(slot);
-          }
-        }));
+      PERIODS.forEach(function (period) {
+        var inside = (byDay[day] || []).filter(function (slot) {
+          var hour = Number(slot.start.slice(11, 13));
+          return hour >= period[1] && hour < period[2];
+        });
+        if (!inside.length) return;  // an empty group is not shown
+        slots.appendChild(el('div', { class: 'period', role: 'group', 'aria-labelledby': 'period-' + period[0] }, [
+          el('h4', { id: 'period-' + period[0], text: t(period[0]) }),
+          el('div', { class: 'period-slots' }, inside.map(slotButton))
+        ]));
       });
       if (byHand) title.focus({ preventScroll: true });
     }
@@ -286,7 +324,12 @@
       });
     };
 
-    this.reset = function () { weekStart = first; byDay = {}; chosenDay = null; chosenSlot = null; };
+    // Back to the first week, or to the week (as this picker counts weeks from today) holding `day`.
+    this.reset = function (day) {
+      var ahead = day && day > first ? Math.round((dayDate(day) - dayDate(first)) / 86400000) : 0;
+      weekStart = addDays(first, 7 * Math.floor(Math.min(ahead, (dayDate(last) - dayDate(first)) / 86400000) / 7));
+      byDay = {}; chosenDay = null; chosenSlot = null;
+    };
     this.day = function () { return chosenDay; };
     this.slot = function () { return chosenSlot; };
     $('prev-week').onclick = function () { weekStart = addDays(weekStart, -7); if (weekStart < first) weekStart = first; self.load(); };
@@ -304,6 +347,7 @@
     var code = session.get(codeKey) || '';
     var services = {};
     data.services.forEach(function (s) { services[s.id] = s; });
+    var offered = Object.assign({}, services);  // what the client's code lets them book
     var state = { service: null, staff: 'any', staffNames: {}, slot: null, idempotencyKey: null };
     var remembered = local.get(memoryKey);
 
@@ -334,26 +378,50 @@
       var given = $('code').value.trim();
       fieldError('code', '');
       if (!given) { fieldError('code', t('error_required')); $('code').focus(); return; }
-      var first = data.services[0];
-      if (!first) { fieldError('code', t('no_services')); return; }
-      call('GET', 'public/' + encodeURIComponent(slug) + '/staff?' + query({ service: first.id, code: given }))
-        .then(function (r) {
-          // code_required with a code: it matches a professional who does not perform that service.
-          if (r.ok || (r.error && r.error.code === 'code_required')) {
-            code = given;
-            session.set(codeKey, code);
-            show($('lock'), false);
-            show($('booking'), true);
-            startBooking(true);
-          } else if (r.status === 429) {
-            fieldError('code', t('error_too_many_attempts', { when: inTime(r.retryAfter) }));
-            $('code').focus();
-          } else {
-            fieldError('code', errorText(r.error));
-            $('code').select();
-            $('code').focus();
-          }
+      servicesFor(given).then(function (r) {
+        if (r.ok) {
+          code = given;
+          session.set(codeKey, code);
+          show($('lock'), false);
+          show($('booking'), true);
+          startBooking(true);
+        } else if (r.status === 429) {
+          fieldError('code', t('error_too_many_attempts', { when: inTime(r.retryAfter) }));
+          $('code').focus();
+        } else {
+          fieldError('code', errorText(r.error));
+          $('code').select();
+          $('code').focus();
+        }
+      });
+    }
+
+    // The services someone the code opens performs: a personal code shows its professional's only.
+    function servicesFor(given) {
+      return call('GET', 'public/' + encodeURIComponent(slug) + '/services?' + query({ code: given })).then(function (r) {
+        if (r.ok) offer(r.body.services);
+        return r;
+      });
+    }
+
+    function offer(list) {
+      offered = {};
+      list.forEach(function (s) { offered[s.id] = s; });
+      Array.prototype.forEach.call(document.querySelectorAll('#service-step fieldset'), function (fieldset) {
+        var shown = 0;
+        Array.prototype.forEach.call(fieldset.querySelectorAll('input[name=service]'), function (input) {
+          var open = !!offered[input.value];
+          if (!open && input.checked) input.checked = false;
+          show(input.closest('label'), open);
+          shown += open ? 1 : 0;
         });
+        show(fieldset, shown > 0);
+      });
+      show($('no-offer'), data.services.length > 0 && !list.length);
+      if (state.service && !offered[state.service]) {  // what was being booked is not open to this code
+        state.service = null;
+        ['staff-step', 'day-step', 'details-step'].forEach(function (id) { show($(id), false); });
+      }
     }
 
     function lockAgain(response) {
@@ -521,6 +589,11 @@
       detailsList($('done-details'), booking, fmt);
       calendarLink($('ics'), booking, manageUrl);
       $('manage-link').href = manageUrl;
+      // "Change or cancel" and "keep the link" only where the business's policy lets the client do it.
+      show($('manage-link'), booking.can_change);
+      show($('manage-hint'), booking.can_change);
+      policyNote($('done-policy'), booking, fmt);
+      show($('done-policy'), !booking.can_change);
       focusHeading($('done'));
     }
 
@@ -534,7 +607,7 @@
     function startBooking(afterUnlock) {
       fillRemembered();
       var checked = document.querySelector('input[name=service]:checked');
-      var preselect = checked ? checked.value : (remembered && services[remembered.service] ? remembered.service : null);
+      var preselect = checked ? checked.value : (remembered && offered[remembered.service] ? remembered.service : null);
       if (preselect) {
         var input = document.querySelector('input[name=service][value="' + preselect + '"]');
         if (input) { input.checked = true; state.staff = remembered && remembered.service === preselect ? remembered.staff : 'any'; chooseService(preselect, true); }
@@ -542,10 +615,17 @@
       if (afterUnlock) $('service-title').focus();
     }
 
-    if (!business.requires_code || code) {
+    function openBooking() {
       show($('lock'), false);
       show($('booking'), true);
       startBooking(false);
+    }
+
+    if (code) {
+      // A code kept from earlier in the visit: list what it opens (or ask again if it no longer works).
+      servicesFor(code).then(function (r) { if (r.ok || r.status === 0) openBooking(); else lockAgain(r); });
+    } else if (!business.requires_code) {
+      openBooking();
     }
   }
 
@@ -566,25 +646,9 @@
       detailsList($('manage-details'), booking, fmt);
       calendarLink($('ics'), booking, location.href);
       show($('ics').parentNode, status !== 'cancelled');
-      var open = status === 'pending' || status === 'confirmed';
-      var canChange = open && booking.change_until && new Date(booking.change_until) > new Date();
-      var phone = booking.business_phone;
-      var policy = '';
-      if (!open) policy = status === 'cancelled' ? t('cancelled_text') : '';
-      else if (canChange) policy = t('change_until', { when: fmt.when(booking.change_until) });
-      else if (!booking.change_until) policy = t(phone ? 'changes_off_phone' : 'changes_off', { business: booking.business_name, phone: phone });
-      else policy = t(phone ? 'too_late_phone' : 'too_late', { business: booking.business_name, phone: phone });
-      var p = $('manage-policy');
-      p.textContent = '';
-      if (phone && open && !canChange) {
-        var parts = policy.split(phone);
-        p.appendChild(document.createTextNode(parts[0]));
-        p.appendChild(el('a', { href: 'tel:' + phone, text: phone }));
-        p.appendChild(document.createTextNode(parts.slice(1).join(phone)));
-      } else {
-        p.textContent = policy;
-      }
-      show($('manage-actions'), !!canChange);
+      var canChange = !!booking.can_change;
+      policyNote($('manage-policy'), booking, fmt);
+      show($('manage-actions'), canChange);
       show($('cancel-confirm'), false);
       if (!canChange) { show($('day-step'), false); show($('move-step'), false); }
     }
@@ -630,8 +694,9 @@
     });
 
     $('reschedule-open').addEventListener('click', function () {
-      picker.reset();
-      picker.load();
+      var day = booking.start.slice(0, 10);  // the booking's own day, in the business's calendar
+      picker.reset(day);
+      picker.load(day);
       focusHeading($('day-step'));
     });
 
