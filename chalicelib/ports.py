@@ -15,13 +15,9 @@ from typing import TYPE_CHECKING, Iterable, Protocol
 
 if TYPE_CHECKING:  # types only: the ports depend on nothing at run time
     from .domain.agenda_change import AgendaChange, LockUnit
-<<<<<<< HEAD
     from .domain.availability import Minutes
     from .domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
-=======
-    from .domain.model import Appointment, Business, Catalog, Client, Service, Staff
     from .domain.signup import Opening
->>>>>>> main
 
 
 # -- the booking core's storage (DynamoDB) ---------------------------------------------------------------

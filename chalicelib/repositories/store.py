@@ -19,11 +19,7 @@ from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
-<<<<<<< HEAD
-from . import busy_days, codecs
-=======
-from . import codecs, throttles
->>>>>>> main
+from . import busy_days, codecs, throttles
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
