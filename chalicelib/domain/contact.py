@@ -37,6 +37,8 @@ def normal_phone(value: str, *, field: str = "phone") -> str:
 def display_phone(value: str, home_region: str | None) -> str:
     """A stored number as a person reads it: national format ('612 34 56 78') when it is in the
     business's country, international ('+44 7700 900123') otherwise; anything unparsable as stored."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
