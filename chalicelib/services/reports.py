@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 from ..domain import reports as figures_of
 from ..domain.fields import checked_integer, checked_price, reject_unknown
-from ..domain.model import Catalog
+from ..domain.model import Appointment, Catalog
 from ..domain.principal import Principal
 from ..domain.reports import DATE_USED, Figures, Span, difference, money, span, tally, total
 from ..errors import NotFoundError, ValidationError
@@ -60,6 +60,27 @@ def _count(record: AppointmentRecord, catalog: Catalog, counters) -> bool:
         if counters.apply(record.business_id, record.reference, seen, record.sequence, now, delta):
             return True
     raise RuntimeError(f"the counters of {record.reference} kept moving; the stream will retry")
+
+
+def reconcile(catalog: Catalog, appointments: Iterable[Appointment], counters=aggregates) -> list[str]:
+    """Bring each appointment's counted figures to its present state: a stream record that was lost (or the
+    days before the counters existed) is repaired; the references whose figures drifted are returned.
+
+    The stream's sequence is kept as it was, so a record still on its way applies normally afterwards (its
+    version is never newer than the item read here, and the last record of an item is its present state)."""
+    repaired = []
+    for appointment in appointments:
+        service = catalog.service(appointment.service_id)
+        now = tally(appointment, catalog.business.tz, service.category if service else "")
+        for _ in range(TRIES):
+            seen = counters.counted(appointment.business_id, appointment.reference)
+            delta = difference(now, seen.tally)
+            if not delta:
+                break
+            if counters.apply(appointment.business_id, appointment.reference, seen, seen.sequence or "0", now, delta):
+                repaired.append(appointment.reference)
+                break
+    return repaired
 
 
 # -- reading them ------------------------------------------------------------------------------------------

@@ -7,14 +7,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from bench.counting import counting_dynamodb_calls
-from chalicelib.domain.calendar import Interval
+from chalicelib.domain.calendar import UTC, Interval
 from chalicelib.domain.model import AppointmentStatus as S, Service, Source
 from chalicelib.domain.principal import Level
-from tests.reports.helpers import Agenda, feed
+from chalicelib.services import reports
+from tests import factories
+from tests.reports.helpers import Agenda, appointment, feed, record
 
 MARCH = "/admin/reports/{}?from=2026-03-01&to=2026-03-31"
 
@@ -116,7 +119,7 @@ def test_five_years_are_a_bounded_number_of_reads(client, login, agenda):
 
 
 def test_csv_has_the_same_totals_and_no_formulas(client, login, store, agenda, march):
-    store.save_service("biz_salon", Service("svc_cut", "=HYPERLINK(\"x\")", 30, march_price(), category="-Pelo"))
+    store.save_service("biz_salon", Service("svc_cut", "=HYPERLINK(\"x\")", 30, Decimal("25.00"), category="-Pelo"))
     response = get(client, login, MARCH.format("sales") + "&format=csv")
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.body.decode("utf-8"))))
@@ -129,12 +132,6 @@ def test_csv_has_the_same_totals_and_no_formulas(client, login, store, agenda, m
     assert {r[header.index("id")] for r in rows[2:] if r[0] == "by_category"} == {"Pelo"}  # counted at the time
     accepted = get(client, login, MARCH.format("sales"), accept="text/csv")
     assert accepted.body == response.body
-
-
-def march_price():
-    from decimal import Decimal
-
-    return Decimal("25.00")
 
 
 def test_services_and_professionals_reports(client, login, march):
@@ -191,3 +188,25 @@ def test_bad_settings_are_400_and_need_an_administrator(client, login):
 
 def test_a_professional_may_not_read_reports(client, login, march):
     assert get(client, login, MARCH.format("sales"), Level.PROFESSIONAL).status_code == 403
+
+
+def test_reconciliation_repairs_a_lost_stream_record_and_nothing_else(client, login, store, agenda, march):
+    # given a completed appointment whose stream records never arrived, and one whose cancellation was lost
+    lost = appointment("2026-03-30T09:00:00+00:00", service="svc_color")
+    factories.book(store, lost)
+    factories.change(store, lost, lost.with_status(S.COMPLETED, lost.updated_at + timedelta(minutes=1)))
+    before = agenda.current[march["a"]]
+    factories.change(store, before, before.with_status(S.CANCELLED, before.updated_at + timedelta(minutes=1)))
+    assert totals(client, login) == (4, 2, 120, "85.50", 1, 1)
+
+    # when the reconciliation runs over March
+    window = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
+    repaired = reports.reconcile(store.catalog("biz_salon"), store.appointments_between("biz_salon", *window))
+
+    # then both are repaired, and a second run finds nothing to repair
+    assert sorted(repaired) == sorted([lost.reference, march["a"]])
+    assert totals(client, login) == (5, 2, 180, "121.00", 2, 1)
+    assert reports.reconcile(store.catalog("biz_salon"), store.appointments_between("biz_salon", *window)) == []
+    # and a stream record still on its way (the lost cancellation) counts nothing twice
+    feed(client, record(march["a"]))
+    assert totals(client, login) == (5, 2, 180, "121.00", 2, 1)

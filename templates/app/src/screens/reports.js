@@ -132,7 +132,7 @@ export default {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 0);
     }
-    const form = h("form", { class: "report-period", onsubmit: (e) => { e.preventDefault(); show().catch(toast); } },
+    const form = h("form", { class: "report-period row", onsubmit: (e) => { e.preventDefault(); show().catch(toast); } },
       field(t("report"), kind), field(t("from"), from), field(t("to"), to), groupField,
       h("button", { type: "submit", class: "primary" }, t("show")),
       h("button", { type: "button", onclick: () => csv().catch(toast) }, t("csv")));
