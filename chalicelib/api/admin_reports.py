@@ -1,4 +1,4 @@
-"""Backoffice reports: sales, services performed, professionals, statistics, as JSON or CSV.
+"""Backoffice reports: sales, services performed, professionals, commissions, statistics, as JSON or CSV.
 
 CSV (`?format=csv`, or `Accept: text/csv`) holds the same figures as the JSON: one row per line of each of
 the report's tables, the table's name first, and the totals row; cells that a spreadsheet would take
@@ -62,6 +62,23 @@ def professionals(principal: Principal) -> Any:
 def statistics(principal: Principal) -> Any:
     request = admin_reports.current_request
     return _answer(request, reports.statistics(principal, wiring.store().catalog, *_period(request)))
+
+
+@admin_reports.route("/admin/reports/commissions", methods=["GET"], action="reports.read")
+def commissions(principal: Principal) -> Any:
+    request = admin_reports.current_request
+    return _answer(request, reports.commissions(principal, wiring.store().catalog, *_period(request)))
+
+
+@admin_reports.route("/admin/reports/commission-rules", methods=["GET"], action="reports.read")
+def commission_rules(principal: Principal) -> dict:
+    return reports.read_commission_rules(principal)
+
+
+@admin_reports.route("/admin/reports/commission-rules", methods=["PUT"], action="settings.write")
+def change_commission_rules(principal: Principal) -> dict:
+    body = json_body(admin_reports.current_request, BY_USE_CASE)
+    return reports.change_commission_rules(principal, wiring.store().catalog, body, wiring.now())
 
 
 @admin_reports.route("/admin/reports/settings", methods=["GET"], action="reports.read")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from .model import Appointment, AppointmentStatus as S
 
 DATE_USED = "appointment date: the business's local day of the appointment's start"
-FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show")
+FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents")
 # dimension -> what its value is; "all" has the single value "-"
 DIMENSIONS = ("all", "service", "category", "staff", "source")
 NO_CATEGORY = "-"
@@ -36,8 +36,9 @@ def money(cents: int) -> str:
     return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
 
 
-def figures(appointment: Appointment) -> Figures:
-    """What one appointment counts for in its present state (zeros left out)."""
+def figures(appointment: Appointment, commission_cents: int = 0) -> Figures:
+    """What one appointment counts for in its present state (zeros left out); the commission is its
+    professional's, by the rule frozen when it was completed."""
     status = appointment.status
     counted: Figures = {}
     if status is not S.REJECTED:
@@ -46,6 +47,7 @@ def figures(appointment: Appointment) -> Figures:
         counted["completed"] = 1
         counted["minutes"] = int((appointment.end - appointment.start).total_seconds() // 60)
         counted["revenue_cents"] = minor_units(appointment.price)
+        counted["commission_cents"] = commission_cents
     elif status is S.CANCELLED:
         counted["cancelled"] = 1
     elif status is S.NO_SHOW:
@@ -53,11 +55,11 @@ def figures(appointment: Appointment) -> Figures:
     return {name: value for name, value in counted.items() if value}
 
 
-def tally(appointment: Appointment | None, tz: ZoneInfo, category: str) -> Tally:
+def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commission_cents: int = 0) -> Tally:
     """The appointment's figures under each dimension of its local day."""
     if appointment is None:
         return {}
-    counted = figures(appointment)
+    counted = figures(appointment, commission_cents)
     if not counted:
         return {}
     day = appointment.start.astimezone(tz).date().isoformat()

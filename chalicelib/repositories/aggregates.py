@@ -14,8 +14,9 @@ from decimal import Decimal
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from ..domain.commissions import CommissionRule
 from ..domain.reports import FIGURES, Figures, Span, Tally, tally_from_json, tally_json
-from .tables import ReportCountedItem, ReportCountItem, ReportSettingsItem
+from .tables import CommissionRulesItem, ReportCountedItem, ReportCountItem, ReportSettingsItem
 from .transactions import connection
 
 SEQUENCE_DIGITS = 40  # stream sequence numbers are decimal strings of up to 40 digits
@@ -34,6 +35,7 @@ def sequence_key(sequence: str) -> str:
 class Counted:
     sequence: str | None  # None: never counted
     tally: Tally
+    rule: CommissionRule | None = None  # frozen when it was counted as completed
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,17 @@ def counted(business_id: str, reference: str) -> Counted:
         item = ReportCountedItem.get(_pk(business_id), f"COUNTED#{reference}", consistent_read=True)
     except DoesNotExist:
         return Counted(None, {})
-    return Counted(item.sequence, tally_from_json(item.tally))
+    rule = CommissionRule.from_json(item.commission_rule) if item.commission_rule else None
+    return Counted(item.sequence, tally_from_json(item.tally), rule)
 
 
-def apply(business_id: str, reference: str, seen: Counted, sequence: str, now: Tally, delta: Tally) -> bool:
+def apply(business_id: str, reference: str, seen: Counted, sequence: str, now: Tally, delta: Tally,
+          rule: CommissionRule | None = None) -> bool:
     """Add `delta` to the counters and record `now` as counted at `sequence`, all or nothing; False when
     the appointment's item moved since `seen` was read (the caller reads again)."""
     marker = ReportCountedItem(_pk(business_id), f"COUNTED#{reference}", reference=reference,
-                               sequence=sequence_key(sequence), tally=tally_json(now))
+                               sequence=sequence_key(sequence), tally=tally_json(now),
+                               commission_rule=rule.to_json() if rule else None)
     condition = (ReportCountedItem.pk.does_not_exist() if seen.sequence is None
                  else ReportCountedItem.sequence == seen.sequence)
     try:
@@ -121,3 +126,15 @@ def save_report_settings(business_id: str, chosen: ReportSettings, now: datetime
                        staff_hourly_cost=None if chosen.staff_hourly_cost is None else str(chosen.staff_hourly_cost),
                        updated_at=now).save()
 
+
+
+def commission_rules(business_id: str) -> list[CommissionRule]:
+    try:
+        item = CommissionRulesItem.get(_pk(business_id), "COMMISSIONS")
+    except DoesNotExist:
+        return []
+    return [CommissionRule.from_json(rule) for rule in item.rules]
+
+
+def save_commission_rules(business_id: str, rules: list[CommissionRule], now: datetime) -> None:
+    CommissionRulesItem(_pk(business_id), "COMMISSIONS", rules=[r.to_json() for r in rules], updated_at=now).save()

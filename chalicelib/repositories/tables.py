@@ -22,7 +22,7 @@ Keys (pk / sk):
   BIZ#<business>#MSGLOG#<client>  <at>#<outbox id>#<channel>        a client's message log (also agenda: BIZ#<b>#MSGS)
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
   BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
-                            COUNTED#<reference> | SETTINGS        what each appointment counted; report settings
+                            COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
@@ -315,6 +315,7 @@ class ReportCountItem(Item, discriminator="report_count"):
     revenue_cents = NumberAttribute(default=0)
     cancelled = NumberAttribute(default=0)
     no_show = NumberAttribute(default=0)
+    commission_cents = NumberAttribute(default=0)
 
 
 class ReportCountedItem(Item, discriminator="report_counted"):
@@ -323,6 +324,7 @@ class ReportCountedItem(Item, discriminator="report_counted"):
     reference = UnicodeAttribute()
     sequence = UnicodeAttribute()  # the stream's sequence number, zero-padded so strings sort as numbers
     tally = JSONAttribute()
+    commission_rule = JSONAttribute(null=True)  # the rule frozen when it was counted as completed
 
 
 class ReportSettingsItem(Item, discriminator="report_settings"):
@@ -330,6 +332,13 @@ class ReportSettingsItem(Item, discriminator="report_settings"):
 
     phone_booking_minutes = NumberAttribute()
     staff_hourly_cost = UnicodeAttribute(null=True)  # a Decimal string
+    updated_at = UTCDateTimeAttribute()
+
+
+class CommissionRulesItem(Item, discriminator="commission_rules"):
+    """The business's commission rules (domain/commissions.py), in the order staff listed them."""
+
+    rules = JSONAttribute()
     updated_at = UTCDateTimeAttribute()
 
 

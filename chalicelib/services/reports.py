@@ -3,13 +3,15 @@ statistics reports read from them (never from the appointments, so a period of y
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable
 
 from ..domain import reports as figures_of
 from ..domain.fields import checked_integer, checked_price, reject_unknown
-from ..domain.model import Appointment, Catalog
+from ..domain.commissions import CommissionRule, checked_rules, rule_for
+from ..domain.model import Appointment, AppointmentStatus, Catalog
 from ..domain.principal import Principal
 from ..domain.reports import DATE_USED, Figures, Span, difference, money, span, tally, total
 from ..errors import NotFoundError, ValidationError
@@ -28,38 +30,61 @@ TRIES = 3
 def count_changes(records: Iterable[AppointmentRecord], catalog_of: CatalogOf, counters=aggregates) -> int:
     """Move each changed appointment's figures; returns how many records changed a counter.
     A record already counted (delivered again, or older than what was counted) changes nothing."""
-    catalogs: dict[str, Catalog | None] = {}
+    books: dict[str, Books | None] = {}
     moved = 0
     for record in records:
-        if record.business_id not in catalogs:
-            catalogs[record.business_id] = _catalog_or_none(catalog_of, record.business_id)
-        catalog = catalogs[record.business_id]
-        if catalog is not None and _count(record, catalog, counters):
+        if record.business_id not in books:
+            books[record.business_id] = _books(catalog_of, record.business_id, counters)
+        found = books[record.business_id]
+        if found is not None and _settle(record.business_id, record.reference, record.appointment, found,
+                                         counters, record.sequence):
             moved += 1
     return moved
 
 
-def _catalog_or_none(catalog_of: CatalogOf, business_id: str) -> Catalog | None:
+@dataclass(frozen=True)
+class Books:
+    """What counting a business's appointments needs: its catalog (time zone, categories) and its rules."""
+
+    catalog: Catalog
+    rules: tuple[CommissionRule, ...]
+
+
+def _books(catalog_of: CatalogOf, business_id: str, counters) -> Books | None:
     try:
-        return catalog_of(business_id)
+        return Books(catalog_of(business_id), tuple(counters.commission_rules(business_id)))
     except NotFoundError:  # a business closed since: nothing to report on
         return None
 
 
-def _count(record: AppointmentRecord, catalog: Catalog, counters) -> bool:
-    appointment = record.appointment
-    service = catalog.service(appointment.service_id) if appointment else None
-    now = tally(appointment, catalog.business.tz, service.category if service else "")
+def _settle(business_id: str, reference: str, appointment: Appointment | None, books: Books, counters,
+            sequence: str | None) -> bool:
+    """Bring one appointment's counted figures to `appointment`; `sequence` is the stream record's (None: a
+    reconciliation, which keeps the stream's own so that a record still on its way applies normally)."""
+    service = books.catalog.service(appointment.service_id) if appointment else None
+    category = service.category if service else ""
     for _ in range(TRIES):  # two deliveries racing: the loser reads again and finds the record counted
-        seen = counters.counted(record.business_id, record.reference)
-        if seen.sequence is not None and seen.sequence >= counters.sequence_key(record.sequence):
+        seen = counters.counted(business_id, reference)
+        if sequence is not None and seen.sequence is not None and seen.sequence >= counters.sequence_key(sequence):
             return False
+        rule = _frozen_rule(appointment, category, seen, books.rules)
+        commission = rule.amount_cents(appointment.price) if rule and appointment else 0
+        now = tally(appointment, books.catalog.business.tz, category, commission)
         delta = difference(now, seen.tally)
         if not delta:
             return False
-        if counters.apply(record.business_id, record.reference, seen, record.sequence, now, delta):
+        if counters.apply(business_id, reference, seen, sequence or seen.sequence or "0", now, delta, rule):
             return True
-    raise RuntimeError(f"the counters of {record.reference} kept moving; the stream will retry")
+    raise RuntimeError(f"the counters of {reference} kept moving; the stream will retry")
+
+
+def _frozen_rule(appointment: Appointment | None, category: str, seen, rules) -> CommissionRule | None:
+    """A completed appointment keeps the rule it was first counted completed with, even if that was none."""
+    if appointment is None or appointment.status is not AppointmentStatus.COMPLETED:
+        return None
+    if any(figures.get("completed") for figures in seen.tally.values()):
+        return seen.rule
+    return rule_for(rules, appointment, category)
 
 
 def reconcile(catalog: Catalog, appointments: Iterable[Appointment], counters=aggregates) -> list[str]:
@@ -68,19 +93,8 @@ def reconcile(catalog: Catalog, appointments: Iterable[Appointment], counters=ag
 
     The stream's sequence is kept as it was, so a record still on its way applies normally afterwards (its
     version is never newer than the item read here, and the last record of an item is its present state)."""
-    repaired = []
-    for appointment in appointments:
-        service = catalog.service(appointment.service_id)
-        now = tally(appointment, catalog.business.tz, service.category if service else "")
-        for _ in range(TRIES):
-            seen = counters.counted(appointment.business_id, appointment.reference)
-            delta = difference(now, seen.tally)
-            if not delta:
-                break
-            if counters.apply(appointment.business_id, appointment.reference, seen, seen.sequence or "0", now, delta):
-                repaired.append(appointment.reference)
-                break
-    return repaired
+    books = Books(catalog, tuple(counters.commission_rules(catalog.business.id)))
+    return [a.reference for a in appointments if _settle(a.business_id, a.reference, a, books, counters, None)]
 
 
 # -- reading them ------------------------------------------------------------------------------------------
@@ -141,7 +155,7 @@ def _read(principal: Principal, catalog_of: CatalogOf, first: date, last: date, 
 
 def _shown(figures: Figures) -> dict[str, Any]:
     """Figures as responses show them: money as a decimal string."""
-    shown: dict[str, Any] = {n: v for n, v in figures.items() if n != "revenue_cents"}
+    shown: dict[str, Any] = {n: v for n, v in figures.items() if not n.endswith("_cents")}
     shown["revenue"] = money(figures.get("revenue_cents", 0))
     return shown
 
@@ -268,3 +282,38 @@ def change_settings(principal: Principal, body: dict, now: datetime, counters=ag
     chosen = ReportSettings(minutes, cost)
     counters.save_report_settings(principal.business_id, chosen, now)
     return settings_json(chosen)
+
+
+# -- commissions ------------------------------------------------------------------------------------------
+def _commission(figures: Figures) -> dict[str, Any]:
+    return {"completed": figures["completed"], "revenue": money(figures["revenue_cents"]),
+            "commission": money(figures["commission_cents"])}
+
+
+def commissions(principal: Principal, catalog_of: CatalogOf, first: date, last: date,
+                counters=aggregates) -> dict[str, Any]:
+    """Per professional: completed appointments, their revenue and the commission earned on them, each by
+    the rule frozen when the appointment was completed."""
+    catalog, counted = _read(principal, catalog_of, first, last, "month", counters)
+    return {**_header("commissions", catalog, first, last), "totals": _commission(counted.totals()),
+            "by_professional": _table(catalog, counted, "staff", _commission)}
+
+
+def read_commission_rules(principal: Principal, counters=aggregates) -> dict[str, Any]:
+    return {"rules": [rule.to_json() for rule in counters.commission_rules(principal.business_id)]}
+
+
+def change_commission_rules(principal: Principal, catalog_of: CatalogOf, body: dict, now: datetime,
+                            counters=aggregates) -> dict[str, Any]:
+    """Replace the rules; appointments completed before keep the rule they were counted with. A rule names
+    the business's own professionals and services only."""
+    reject_unknown(body, {"rules"})
+    rules = checked_rules(body.get("rules"))
+    catalog = catalog_of(principal.business_id)
+    for n, rule in enumerate(rules):
+        if rule.staff_id is not None and catalog.member(rule.staff_id) is None:
+            raise ValidationError("no such professional", field=f"rules.{n}.staff", code="unknown_staff")
+        if rule.service_id is not None and catalog.service(rule.service_id) is None:
+            raise ValidationError("no such service", field=f"rules.{n}.service", code="unknown_service")
+    counters.save_commission_rules(principal.business_id, rules, now)
+    return {"rules": [rule.to_json() for rule in rules]}

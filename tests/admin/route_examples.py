@@ -178,3 +178,8 @@ for _report in ("sales", "services", "professionals", "statistics"):
 EXAMPLES[("GET", "/admin/reports/settings")] = lambda s: Example("/admin/reports/settings", ids=False)
 EXAMPLES[("PUT", "/admin/reports/settings")] = lambda s: Example(
     "/admin/reports/settings", {"phone_booking_minutes": 4, "staff_hourly_cost": "20.00"}, ids=False)
+EXAMPLES[("GET", "/admin/reports/commissions")] = lambda s: Example(
+    "/admin/reports/commissions?from=2026-03-01&to=2026-03-31", ids=False)
+EXAMPLES[("GET", "/admin/reports/commission-rules")] = lambda s: Example("/admin/reports/commission-rules", ids=False)
+EXAMPLES[("PUT", "/admin/reports/commission-rules")] = lambda s: Example(
+    "/admin/reports/commission-rules", {"rules": [{"percent": "10"}, {"staff": s["staff"], "fixed": "5.00"}]}, ids=False)

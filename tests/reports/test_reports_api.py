@@ -210,3 +210,59 @@ def test_reconciliation_repairs_a_lost_stream_record_and_nothing_else(client, lo
     # and a stream record still on its way (the lost cancellation) counts nothing twice
     feed(client, record(march["a"]))
     assert totals(client, login) == (5, 2, 180, "121.00", 2, 1)
+
+
+def put_rules(client, login, rules) -> object:
+    import json
+
+    return client.http.put("/admin/reports/commission-rules", body=json.dumps({"rules": rules}),
+                           headers={**login(Level.ADMIN), "content-type": "application/json"})
+
+
+def commission_of(client, login, name: str) -> str:
+    body = get(client, login, MARCH.format("commissions")).json_body
+    return {r["name"]: r["commission"] for r in body["by_professional"]}.get(name, "0.00")
+
+
+def test_commissions_are_frozen_when_the_appointment_is_completed(client, login, agenda):
+    # given everyone earns 10 %, Ana 20 % on colour, and a fixed 3.00 on cuts for Bea
+    assert put_rules(client, login, [{"percent": "10"}, {"staff": "stf_ana", "service": "svc_color", "percent": "20"},
+                                     {"staff": "stf_bea", "category": "Pelo", "fixed": "3.00"}]).status_code == 200
+    colour = agenda.book("2026-03-24T10:00:00+00:00", service="svc_color", staff="stf_ana")
+    cut = agenda.book("2026-03-24T12:00:00+00:00", service="svc_cut", staff="stf_ana")
+    bea = agenda.book("2026-03-25T12:00:00+00:00", service="svc_cut", staff="stf_bea")
+    for reference in (colour, cut, bea):
+        agenda.set(reference, S.COMPLETED)
+    # then 20 % of 60.50 = 12.10 plus 10 % of 25.00 = 2.50; Bea 3.00
+    assert (commission_of(client, login, "Ana"), commission_of(client, login, "Bea")) == ("14.60", "3.00")
+
+    # when the rules change afterwards, and an appointment completed before is touched again
+    assert put_rules(client, login, [{"percent": "50"}]).status_code == 200
+    feed(client, record(cut))
+    agenda.set(cut, notes="came early")
+    # then the past keeps its rules; one completed after the change earns by the new one
+    assert commission_of(client, login, "Ana") == "14.60"
+    later = agenda.book("2026-03-26T10:00:00+00:00", service="svc_cut", staff="stf_ana")
+    agenda.set(later, S.COMPLETED)
+    assert commission_of(client, login, "Ana") == "27.10"  # + 50 % of 25.00
+
+    # and a completed appointment that is cancelled (refunded) gives its commission back
+    agenda.set(colour, S.CANCELLED)
+    assert commission_of(client, login, "Ana") == "15.00"
+    total = get(client, login, MARCH.format("commissions")).json_body["totals"]
+    assert total == {"completed": 3, "revenue": "75.00", "commission": "18.00"}
+
+
+@pytest.mark.parametrize("rules, field", [
+    ([{"percent": "10", "fixed": "2.00"}], "rules.0.percent"),
+    ([{}], "rules.0.percent"),
+    ([{"percent": "120"}], "rules.0.percent"),
+    ([{"percent": "10"}, {"fixed": 2.5}], "rules.1.fixed"),
+    ([{"percent": "10", "tier": 3}], "rules.0.tier"),
+    ("all", "rules"),
+    ([{"staff": "stf_nobody", "percent": "10"}], "rules.0.staff"),
+    ([{"service": "svc_o_cut", "percent": "10"}], "rules.0.service"),  # the other business's
+])
+def test_bad_commission_rules_are_400(client, login, rules, field):
+    response = put_rules(client, login, rules)
+    assert response.status_code == 400 and response.json_body["error"]["field"] == field
