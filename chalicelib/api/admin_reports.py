@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, Callable
 
 from chalice import Response
 
@@ -39,35 +39,30 @@ def _answer(request, report: dict[str, Any]) -> Any:
     return report
 
 
+def _report(principal: Principal, build, **more: Any) -> Any:
+    """A report over the request's period, answered as JSON or CSV."""
+    request = admin_reports.current_request
+    return _answer(request, build(principal, wiring.store().catalog, *_period(request), **more))
+
+
 @admin_reports.route("/admin/reports/sales", methods=["GET"], action="reports.read")
 def sales(principal: Principal) -> Any:
-    request = admin_reports.current_request
-    group = query(request, "group", required=False) or "month"
-    return _answer(request, reports.sales(principal, wiring.store().catalog, *_period(request), group))
+    return _report(principal, reports.sales,
+                   group=query(admin_reports.current_request, "group", required=False) or "month")
 
 
-@admin_reports.route("/admin/reports/services", methods=["GET"], action="reports.read")
-def services(principal: Principal) -> Any:
-    request = admin_reports.current_request
-    return _answer(request, reports.services_performed(principal, wiring.store().catalog, *_period(request)))
+def _period_report(name: str, build: Callable) -> None:
+    """GET /admin/reports/<name>?from&to[&format]: the reports with no other parameter than their period."""
+    def view(principal: Principal) -> Any:
+        return _report(principal, build)
+
+    view.__name__ = view.__qualname__ = f"{name}_report"
+    admin_reports.route(f"/admin/reports/{name}", methods=["GET"], action="reports.read")(view)
 
 
-@admin_reports.route("/admin/reports/professionals", methods=["GET"], action="reports.read")
-def professionals(principal: Principal) -> Any:
-    request = admin_reports.current_request
-    return _answer(request, reports.professionals(principal, wiring.store().catalog, *_period(request)))
-
-
-@admin_reports.route("/admin/reports/statistics", methods=["GET"], action="reports.read")
-def statistics(principal: Principal) -> Any:
-    request = admin_reports.current_request
-    return _answer(request, reports.statistics(principal, wiring.store().catalog, *_period(request)))
-
-
-@admin_reports.route("/admin/reports/commissions", methods=["GET"], action="reports.read")
-def commissions(principal: Principal) -> Any:
-    request = admin_reports.current_request
-    return _answer(request, reports.commissions(principal, wiring.store().catalog, *_period(request)))
+for _name, _build in (("services", reports.services_performed), ("professionals", reports.professionals),
+                      ("statistics", reports.statistics), ("commissions", reports.commissions)):
+    _period_report(_name, _build)
 
 
 @admin_reports.route("/admin/reports/commission-rules", methods=["GET"], action="reports.read")
