@@ -66,5 +66,13 @@ def test_an_administrator_reads_march_s_sales_and_downloads_them(desk_page, figu
     assert "totals" in text and "85.50" in text
 
     page.get_by_label("Report").select_option("statistics")
-    expect(page.locator("section[data-table=time_saved] td[data-col=online_bookings]")).to_have_text("2")
+    saved = page.locator("section[data-table=time_saved]")
+    expect(saved.locator("td[data-col=online_bookings]")).to_have_text("2")
+    # the administrator sets the simulation's parameters: 2 online bookings x 6 min = 0.20 h x 18.00 = 3.60
+    page.get_by_label("Minutes per phone booking").fill("6")
+    page.get_by_label("Hourly staff cost").fill("18.00")
+    page.get_by_role("button", name="Save parameters").click()
+    expect(saved.locator("td[data-col=money_saved]")).to_have_text("€3.60")
+    expect(saved.locator("td[data-col=worked]")).to_have_text("2 x 6 min / 60 = 0.20 h; 0.20 h x 18.00 = 3.60")
     page.screenshot(path=str(SHOTS / "reports-02-statistics.png"), full_page=True)
+    no_serious_violations(page, "reports: statistics")

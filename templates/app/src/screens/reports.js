@@ -10,7 +10,7 @@ const MONEY = new Set(["revenue", "commission", "money_saved", "staff_hourly_cos
 const HIDDEN = new Set(["id"]);
 
 const M = {
-  en: { nav: "Reports", commissions: "Commissions", commission: "Commission", report: "Report", sales: "Sales", services: "Services performed", professionals: "Professionals",
+  en: { nav: "Reports", save: "Save parameters", saved: "Saved", commissions: "Commissions", commission: "Commission", report: "Report", sales: "Sales", services: "Services performed", professionals: "Professionals",
     statistics: "Statistics", from: "From", to: "To", group: "Group by", month: "Month", week: "Week", day: "Day",
     show: "Show", csv: "Download CSV", date_used: "Figures on the appointment date (the business's local day).",
     totals: "Totals", by_period: "By period", by_service: "By service", by_category: "By category",
@@ -21,7 +21,7 @@ const M = {
     online_bookings: "Online bookings", phone_booking_minutes: "Minutes per phone booking", hours_saved: "Hours saved",
     staff_hourly_cost: "Hourly staff cost", money_saved: "Money saved", formula: "Formula", worked: "Worked out",
     empty: "Nothing in this period." },
-  es: { nav: "Informes", commissions: "Comisiones", commission: "Comisión", report: "Informe", sales: "Ventas", services: "Servicios realizados", professionals: "Profesionales",
+  es: { nav: "Informes", save: "Guardar parámetros", saved: "Guardado", commissions: "Comisiones", commission: "Comisión", report: "Informe", sales: "Ventas", services: "Servicios realizados", professionals: "Profesionales",
     statistics: "Estadísticas", from: "Desde", to: "Hasta", group: "Agrupar por", month: "Mes", week: "Semana", day: "Día",
     show: "Ver", csv: "Descargar CSV", date_used: "Cifras en la fecha de la cita (día local del negocio).",
     totals: "Totales", by_period: "Por periodo", by_service: "Por servicio", by_category: "Por categoría",
@@ -32,7 +32,7 @@ const M = {
     online: "Online", staff: "Equipo", online_bookings: "Reservas online", phone_booking_minutes: "Minutos por reserva telefónica",
     hours_saved: "Horas ahorradas", staff_hourly_cost: "Coste por hora del personal", money_saved: "Dinero ahorrado",
     formula: "Fórmula", worked: "Cálculo", empty: "Nada en este periodo." },
-  it: { nav: "Report", commissions: "Provvigioni", commission: "Provvigione", report: "Report", sales: "Vendite", services: "Servizi eseguiti", professionals: "Professionisti",
+  it: { nav: "Report", save: "Salva parametri", saved: "Salvato", commissions: "Provvigioni", commission: "Provvigione", report: "Report", sales: "Vendite", services: "Servizi eseguiti", professionals: "Professionisti",
     statistics: "Statistiche", from: "Dal", to: "Al", group: "Raggruppa per", month: "Mese", week: "Settimana", day: "Giorno",
     show: "Mostra", csv: "Scarica CSV", date_used: "Dati alla data dell'appuntamento (giorno locale dell'attività).",
     totals: "Totali", by_period: "Per periodo", by_service: "Per servizio", by_category: "Per categoria",
@@ -44,7 +44,7 @@ const M = {
     phone_booking_minutes: "Minuti per prenotazione telefonica", hours_saved: "Ore risparmiate",
     staff_hourly_cost: "Costo orario del personale", money_saved: "Denaro risparmiato", formula: "Formula",
     worked: "Calcolo", empty: "Niente in questo periodo." },
-  cs: { nav: "Přehledy", commissions: "Provize", commission: "Provize", report: "Přehled", sales: "Tržby", services: "Provedené služby", professionals: "Pracovníci",
+  cs: { nav: "Přehledy", save: "Uložit parametry", saved: "Uloženo", commissions: "Provize", commission: "Provize", report: "Přehled", sales: "Tržby", services: "Provedené služby", professionals: "Pracovníci",
     statistics: "Statistiky", from: "Od", to: "Do", group: "Seskupit po", month: "Měsících", week: "Týdnech", day: "Dnech",
     show: "Zobrazit", csv: "Stáhnout CSV", date_used: "Údaje podle data rezervace (místní den provozovny).",
     totals: "Celkem", by_period: "Podle období", by_service: "Podle služby", by_category: "Podle kategorie",
@@ -55,7 +55,7 @@ const M = {
     online: "Online", staff: "Personál", online_bookings: "Online rezervace", phone_booking_minutes: "Minut na telefonickou rezervaci",
     hours_saved: "Ušetřené hodiny", staff_hourly_cost: "Hodinové náklady personálu", money_saved: "Ušetřené peníze",
     formula: "Vzorec", worked: "Výpočet", empty: "V tomto období nic." },
-  et: { nav: "Aruanded", commissions: "Vahendustasud", commission: "Vahendustasu", report: "Aruanne", sales: "Müük", services: "Tehtud teenused", professionals: "Töötajad",
+  et: { nav: "Aruanded", save: "Salvesta parameetrid", saved: "Salvestatud", commissions: "Vahendustasud", commission: "Vahendustasu", report: "Aruanne", sales: "Müük", services: "Tehtud teenused", professionals: "Töötajad",
     statistics: "Statistika", from: "Alates", to: "Kuni", group: "Rühmita", month: "Kuu", week: "Nädal", day: "Päev",
     show: "Näita", csv: "Laadi CSV", date_used: "Arvud broneeringu kuupäeva järgi (ettevõtte kohalik päev).",
     totals: "Kokku", by_period: "Perioodi järgi", by_service: "Teenuse järgi", by_category: "Kategooria järgi",
@@ -101,7 +101,7 @@ export default {
   order: 75,
   messages: M,
 
-  async render(root, { api, t, fmt, toast }) {
+  async render(root, { api, t, fmt, toast, me }) {
     const [first, last] = monthOf(fmt.today());
     const kind = h("select", {}, REPORTS.map((r) => h("option", { value: r }, t(r))));
     const from = h("input", { type: "date", value: first, required: true });
@@ -122,7 +122,19 @@ export default {
       const singles = Object.entries(report).filter(([, v]) => v && typeof v === "object" && !Array.isArray(v));
       const drawn = [...singles.map(([k, v]) => table(k, [v], t, fmt)), ...tables.map(([k, v]) => table(k, v, t, fmt))]
         .filter(Boolean);
-      mount(out, h("p", { class: "muted" }, t("date_used")), drawn.length ? drawn : h("p", {}, t("empty")));
+      mount(out, h("p", { class: "muted" }, t("date_used")), drawn.length ? drawn : h("p", {}, t("empty")),
+        kind.value === "statistics" && me.actions.includes("settings.write") ? simulation(report.time_saved) : null);
+    }
+    /** The time-saved simulation's parameters (administrators): minutes a phone booking takes, hourly cost. */
+    function simulation(saved) {
+      const minutes = h("input", { type: "number", min: 1, max: 120, required: true, value: saved.phone_booking_minutes });
+      const cost = h("input", { type: "text", inputmode: "decimal", value: saved.staff_hourly_cost || "" });
+      return h("form", { class: "row", onsubmit: (e) => {
+        e.preventDefault();
+        api("PUT", "/admin/reports/settings", { phone_booking_minutes: Number(minutes.value),
+          staff_hourly_cost: cost.value.trim() || null }).then(() => { toast(t("saved")); return show(); }).catch(toast);
+      } }, field(t("phone_booking_minutes"), minutes), field(t("staff_hourly_cost"), cost),
+      h("button", { type: "submit" }, t("save")));
     }
     async function csv() {
       const file = await download(query("csv"));
