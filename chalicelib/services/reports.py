@@ -15,9 +15,10 @@ from ..domain.model import Appointment, AppointmentStatus, Catalog
 from ..domain.principal import Principal
 from ..domain.reports import DATE_USED, Figures, Span, difference, money, span, tally, total
 from ..errors import NotFoundError, ValidationError
-from ..repositories import aggregates
+from ..repositories import aggregates, messages
 from ..repositories.aggregates import ReportSettings, Row
 from ..repositories.stream import AppointmentRecord
+from . import message_log
 
 CatalogOf = Callable[[str], Catalog]
 MAX_DAYS = 5 * 366  # any period up to five years
@@ -230,8 +231,9 @@ TIME_SAVED_FORMULA = ("hours saved = online bookings x minutes a phone booking t
 
 
 def statistics(principal: Principal, catalog_of: CatalogOf, first: date, last: date,
-               counters=aggregates) -> dict[str, Any]:
-    """Appointments per service, online vs staff-entered, and the time (and money) online booking saved."""
+               counters=aggregates, message_counts=messages.counts) -> dict[str, Any]:
+    """Appointments per service, online vs staff-entered, the time (and money) online booking saved, and the
+    messages sent per kind and channel (by the local day they went out: one query of day counters)."""
     catalog, counted = _read(principal, catalog_of, first, last, "month", counters)
     sources = counted.by("source")
     online = sources.get("online", {}).get("booked", 0)
@@ -241,7 +243,8 @@ def statistics(principal: Principal, catalog_of: CatalogOf, first: date, last: d
                                                lambda f: {"appointments": f["booked"]}),
             "by_source": [{"source": "online", "appointments": online},
                           {"source": "staff", "appointments": staff_entered}],
-            "time_saved": time_saved(online, counters.report_settings(principal.business_id))}
+            "time_saved": time_saved(online, counters.report_settings(principal.business_id)),
+            "messages": message_log.totals(message_counts(principal.business_id, first, last))}
 
 
 def time_saved(online_bookings: int, chosen: ReportSettings) -> dict[str, Any]:

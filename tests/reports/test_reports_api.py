@@ -15,6 +15,7 @@ from bench.counting import counting_dynamodb_calls
 from chalicelib.domain.calendar import UTC, Interval
 from chalicelib.domain.model import AppointmentStatus as S, Service, Source
 from chalicelib.domain.principal import Level
+from chalicelib.repositories.tables import MessageCountItem
 from chalicelib.services import reports
 from tests import factories
 from tests.reports.helpers import Agenda, appointment, feed, record
@@ -155,6 +156,13 @@ def test_statistics_simulate_the_time_online_booking_saved(client, login, march)
     saved = get(client, login, MARCH.format("statistics")).json_body["time_saved"]
     assert (saved["hours_saved"], saved["money_saved"]) == ("0.20", "3.60")  # 2 x 6 min = 0.2 h x 18.00
     assert saved["worked"] == "2 x 6 min / 60 = 0.20 h; 0.20 h x 18.00 = 3.60" and "hourly staff cost" in saved["formula"]
+    MessageCountItem(pk="BIZ#biz_salon#MSGCOUNT", sk="2026-03-24#confirmed#sms", day="2026-03-24",
+                     message_kind="confirmed", channel="sms", sent=2, failed=1, segments=3).save()
+    MessageCountItem(pk="BIZ#biz_salon#MSGCOUNT", sk="2026-03-25#confirmed#sms", day="2026-03-25",
+                     message_kind="confirmed", channel="sms", sent=1, segments=2).save()
+    sent = get(client, login, MARCH.format("statistics")).json_body["messages"]
+    assert sent == [{"kind": "confirmed", "channel": "sms", "sent": 3, "failed": 1, "skipped": 0, "unconfirmed": 0,
+                     "segments": 5}]
     per_service = {r["name"]: r["appointments"] for r in
                    get(client, login, MARCH.format("statistics")).json_body["appointments_per_service"]}
     assert per_service == {"Color": 1, "Corte": 3}

@@ -10,7 +10,7 @@ const MONEY = new Set(["revenue", "commission", "money_saved", "staff_hourly_cos
 const HIDDEN = new Set(["id"]);
 
 const M = {
-  en: { nav: "Reports", save: "Save parameters", saved: "Saved", commissions: "Commissions", commission: "Commission", report: "Report", sales: "Sales", services: "Services performed", professionals: "Professionals",
+  en: { nav: "Reports", messages: "Messages sent", kind: "Message", channel: "Channel", sent: "Sent", failed: "Failed", skipped: "Skipped", unconfirmed: "Unconfirmed", segments: "SMS segments", email: "Email", sms: "SMS", save: "Save parameters", saved: "Saved", commissions: "Commissions", commission: "Commission", report: "Report", sales: "Sales", services: "Services performed", professionals: "Professionals",
     statistics: "Statistics", from: "From", to: "To", group: "Group by", month: "Month", week: "Week", day: "Day",
     show: "Show", csv: "Download CSV", date_used: "Figures on the appointment date (the business's local day).",
     totals: "Totals", by_period: "By period", by_service: "By service", by_category: "By category",
@@ -21,7 +21,7 @@ const M = {
     online_bookings: "Online bookings", phone_booking_minutes: "Minutes per phone booking", hours_saved: "Hours saved",
     staff_hourly_cost: "Hourly staff cost", money_saved: "Money saved", formula: "Formula", worked: "Worked out",
     empty: "Nothing in this period." },
-  es: { nav: "Informes", save: "Guardar parámetros", saved: "Guardado", commissions: "Comisiones", commission: "Comisión", report: "Informe", sales: "Ventas", services: "Servicios realizados", professionals: "Profesionales",
+  es: { nav: "Informes", messages: "Mensajes enviados", kind: "Mensaje", channel: "Canal", sent: "Enviados", failed: "Fallidos", skipped: "Omitidos", unconfirmed: "Sin confirmar", segments: "Segmentos SMS", email: "Email", sms: "SMS", save: "Guardar parámetros", saved: "Guardado", commissions: "Comisiones", commission: "Comisión", report: "Informe", sales: "Ventas", services: "Servicios realizados", professionals: "Profesionales",
     statistics: "Estadísticas", from: "Desde", to: "Hasta", group: "Agrupar por", month: "Mes", week: "Semana", day: "Día",
     show: "Ver", csv: "Descargar CSV", date_used: "Cifras en la fecha de la cita (día local del negocio).",
     totals: "Totales", by_period: "Por periodo", by_service: "Por servicio", by_category: "Por categoría",
@@ -32,7 +32,7 @@ const M = {
     online: "Online", staff: "Equipo", online_bookings: "Reservas online", phone_booking_minutes: "Minutos por reserva telefónica",
     hours_saved: "Horas ahorradas", staff_hourly_cost: "Coste por hora del personal", money_saved: "Dinero ahorrado",
     formula: "Fórmula", worked: "Cálculo", empty: "Nada en este periodo." },
-  it: { nav: "Report", save: "Salva parametri", saved: "Salvato", commissions: "Provvigioni", commission: "Provvigione", report: "Report", sales: "Vendite", services: "Servizi eseguiti", professionals: "Professionisti",
+  it: { nav: "Report", messages: "Messaggi inviati", kind: "Messaggio", channel: "Canale", sent: "Inviati", failed: "Falliti", skipped: "Saltati", unconfirmed: "Non confermati", segments: "Segmenti SMS", email: "Email", sms: "SMS", save: "Salva parametri", saved: "Salvato", commissions: "Provvigioni", commission: "Provvigione", report: "Report", sales: "Vendite", services: "Servizi eseguiti", professionals: "Professionisti",
     statistics: "Statistiche", from: "Dal", to: "Al", group: "Raggruppa per", month: "Mese", week: "Settimana", day: "Giorno",
     show: "Mostra", csv: "Scarica CSV", date_used: "Dati alla data dell'appuntamento (giorno locale dell'attività).",
     totals: "Totali", by_period: "Per periodo", by_service: "Per servizio", by_category: "Per categoria",
@@ -44,7 +44,7 @@ const M = {
     phone_booking_minutes: "Minuti per prenotazione telefonica", hours_saved: "Ore risparmiate",
     staff_hourly_cost: "Costo orario del personale", money_saved: "Denaro risparmiato", formula: "Formula",
     worked: "Calcolo", empty: "Niente in questo periodo." },
-  cs: { nav: "Přehledy", save: "Uložit parametry", saved: "Uloženo", commissions: "Provize", commission: "Provize", report: "Přehled", sales: "Tržby", services: "Provedené služby", professionals: "Pracovníci",
+  cs: { nav: "Přehledy", messages: "Odeslané zprávy", kind: "Zpráva", channel: "Kanál", sent: "Odesláno", failed: "Selhalo", skipped: "Vynecháno", unconfirmed: "Nepotvrzeno", segments: "Segmenty SMS", email: "E-mail", sms: "SMS", save: "Uložit parametry", saved: "Uloženo", commissions: "Provize", commission: "Provize", report: "Přehled", sales: "Tržby", services: "Provedené služby", professionals: "Pracovníci",
     statistics: "Statistiky", from: "Od", to: "Do", group: "Seskupit po", month: "Měsících", week: "Týdnech", day: "Dnech",
     show: "Zobrazit", csv: "Stáhnout CSV", date_used: "Údaje podle data rezervace (místní den provozovny).",
     totals: "Celkem", by_period: "Podle období", by_service: "Podle služby", by_category: "Podle kategorie",
@@ -55,7 +55,7 @@ const M = {
     online: "Online", staff: "Personál", online_bookings: "Online rezervace", phone_booking_minutes: "Minut na telefonickou rezervaci",
     hours_saved: "Ušetřené hodiny", staff_hourly_cost: "Hodinové náklady personálu", money_saved: "Ušetřené peníze",
     formula: "Vzorec", worked: "Výpočet", empty: "V tomto období nic." },
-  et: { nav: "Aruanded", save: "Salvesta parameetrid", saved: "Salvestatud", commissions: "Vahendustasud", commission: "Vahendustasu", report: "Aruanne", sales: "Müük", services: "Tehtud teenused", professionals: "Töötajad",
+  et: { nav: "Aruanded", messages: "Saadetud sõnumid", kind: "Sõnum", channel: "Kanal", sent: "Saadetud", failed: "Ebaõnnestunud", skipped: "Vahele jäetud", unconfirmed: "Kinnitamata", segments: "SMS-i osad", email: "E-post", sms: "SMS", save: "Salvesta parameetrid", saved: "Salvestatud", commissions: "Vahendustasud", commission: "Vahendustasu", report: "Aruanne", sales: "Müük", services: "Tehtud teenused", professionals: "Töötajad",
     statistics: "Statistika", from: "Alates", to: "Kuni", group: "Rühmita", month: "Kuu", week: "Nädal", day: "Päev",
     show: "Näita", csv: "Laadi CSV", date_used: "Arvud broneeringu kuupäeva järgi (ettevõtte kohalik päev).",
     totals: "Kokku", by_period: "Perioodi järgi", by_service: "Teenuse järgi", by_category: "Kategooria järgi",
@@ -79,7 +79,7 @@ function cellText(key, value, t, fmt) {
   if (value === null || value === undefined) return "—";
   if (MONEY.has(key)) return fmt.money(value);
   if (key === "no_show_rate") return `${(Number(value) * 100).toFixed(1)} %`;
-  if (key === "source") return t(value);
+  if (key === "source" || key === "channel") return t(value);
   return String(value);
 }
 
