@@ -31,3 +31,10 @@ def test_the_difference_moves_figures_from_old_keys_to_new_ones():
     assert difference(after, before) == {("2026-03-24", "all", "-"): {"completed": -1, "revenue_cents": -2500,
                                                                      "cancelled": 1}}
     assert difference(after, after) == {}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_escaped():
+    from chalicelib.api.admin_reports import cell
+
+    assert [cell(v) for v in ("=SUM(A1)", "+34 600", "-Pelo", "@me", "Corte", 3, None)] == [
+        "'=SUM(A1)", "'+34 600", "'-Pelo", "'@me", "Corte", "3", ""]
