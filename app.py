@@ -15,6 +15,7 @@ from chalicelib.api.signup import signups
 from chalicelib.auth.authorizer import gate
 from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
+from chalicelib.api.admin_reports import admin_reports
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -30,4 +31,5 @@ app.register_blueprint(admin_agenda)
 app.register_blueprint(notifications)
 app.register_blueprint(jobs)
 app.register_blueprint(admin_messages)
+app.register_blueprint(admin_reports)
 app.register_blueprint(signups)

@@ -10,7 +10,7 @@ from .. import wiring
 from ..config import Settings
 from ..notifications import delivery
 from ..observability import job
-from . import delivery_events, reminders, stream
+from . import delivery_events, reminders, report_counters, stream  # noqa: F401 - report_counters subscribes
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the

@@ -20,6 +20,9 @@ from ..repositories import stream
 
 Subscriber = Callable[[Event], None]
 SUBSCRIBERS: dict[EventName, list[Subscriber]] = {}
+# features that keep a view of the appointments' state (report counters) get each batch's appointment records
+StateSubscriber = Callable[[list[stream.AppointmentRecord]], None]
+STATE_SUBSCRIBERS: list[StateSubscriber] = []
 
 
 def subscribe(*names: EventName) -> Callable[[Subscriber], Subscriber]:
@@ -29,6 +32,12 @@ def subscribe(*names: EventName) -> Callable[[Subscriber], Subscriber]:
             SUBSCRIBERS.setdefault(name, []).append(function)
         return function
     return register
+
+
+def subscribe_to_appointments(function: StateSubscriber) -> StateSubscriber:
+    """Register a function to call with each batch's appointment records (every version, in order)."""
+    STATE_SUBSCRIBERS.append(function)
+    return function
 
 
 def handle(records: Iterable[dict], run: delivery.Run) -> dict[str, int]:
@@ -47,6 +56,8 @@ def handle(records: Iterable[dict], run: delivery.Run) -> dict[str, int]:
         for subscriber in SUBSCRIBERS.get(event.name, ()):
             subscriber(event)
             dispatched += 1
+    for keeper in STATE_SUBSCRIBERS:  # a failure fails the batch: Lambda retries it, and keepers are idempotent
+        keeper(batch.appointments)
     run.report["events"] = len(batch.events)
     run.report["dispatched"] = dispatched
     return run.report

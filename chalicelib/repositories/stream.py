@@ -6,15 +6,27 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..domain.events import Event
+from ..domain.model import Appointment
 from ..domain.messages import OutboxMessage
 from . import codecs
 from .tables import AppointmentItem, Item, OutboxItem
+
+
+@dataclass(frozen=True)
+class AppointmentRecord:
+    """An appointment item as one stream record left it (None: removed), with the record's sequence number."""
+
+    sequence: str
+    business_id: str
+    reference: str
+    appointment: Appointment | None
 
 
 @dataclass
 class StreamBatch:
     events: list[Event] = field(default_factory=list)
     new_messages: list[OutboxMessage] = field(default_factory=list)
+    appointments: list[AppointmentRecord] = field(default_factory=list)
 
 
 def read(records: Iterable[dict]) -> StreamBatch:
@@ -24,12 +36,20 @@ def read(records: Iterable[dict]) -> StreamBatch:
     and removes them (repositories/messages.py), so only the change's own record carries them."""
     batch = StreamBatch()
     for record in records:
+        images = record.get("dynamodb") or {}
+        if record.get("eventName") == "REMOVE":
+            old = _item(images.get("OldImage"))
+            if isinstance(old, AppointmentItem):
+                batch.appointments.append(AppointmentRecord(images["SequenceNumber"], old.business_id,
+                                                            old.reference, None))
+            continue
         if record.get("eventName") not in ("INSERT", "MODIFY"):
             continue
-        images = record.get("dynamodb") or {}
         new = _item(images.get("NewImage"))
         if isinstance(new, AppointmentItem):
             batch.events.extend(codecs.events(new))
+            batch.appointments.append(AppointmentRecord(images["SequenceNumber"], new.business_id, new.reference,
+                                                        codecs.appointment(new)))
         elif isinstance(new, OutboxItem) and record["eventName"] == "INSERT":
             batch.new_messages.append(codecs.outbox_message(new))
     return batch

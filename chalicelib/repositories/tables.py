@@ -22,6 +22,8 @@ Keys (pk / sk):
   OUTBOX#<id>               OUTBOX                                 one per booking change: its messages (messages.py)
   BIZ#<business>#MSGLOG#<client>  <at>#<outbox id>#<channel>        a client's message log (also agenda: BIZ#<b>#MSGS)
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
+  BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
+                            COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
@@ -305,6 +307,45 @@ class MessageCountItem(Item, discriminator="message_count"):
     skipped = NumberAttribute(default=0)
     unconfirmed = NumberAttribute(default=0)  # sent, but the provider's answer was lost
     segments = NumberAttribute(default=0)
+
+
+class ReportCountItem(Item, discriminator="report_count"):
+    """The counters of one local day or month, one dimension value (repositories/aggregates.py)."""
+
+    period = UnicodeAttribute()  # "YYYY-MM-DD" or "YYYY-MM"
+    dimension = UnicodeAttribute()
+    value = UnicodeAttribute()
+    booked = NumberAttribute(default=0)
+    completed = NumberAttribute(default=0)
+    minutes = NumberAttribute(default=0)
+    revenue_cents = NumberAttribute(default=0)
+    cancelled = NumberAttribute(default=0)
+    no_show = NumberAttribute(default=0)
+    commission_cents = NumberAttribute(default=0)
+
+
+class ReportCountedItem(Item, discriminator="report_counted"):
+    """What one appointment adds to the counters now, and the stream record that last changed it."""
+
+    reference = UnicodeAttribute()
+    sequence = UnicodeAttribute()  # the stream's sequence number, zero-padded so strings sort as numbers
+    tally = JSONAttribute()
+    commission_rule = JSONAttribute(null=True)  # the rule frozen when it was counted as completed
+
+
+class ReportSettingsItem(Item, discriminator="report_settings"):
+    """The business's parameters of the time-saved simulation."""
+
+    phone_booking_minutes = NumberAttribute()
+    staff_hourly_cost = UnicodeAttribute(null=True)  # a Decimal string
+    updated_at = UTCDateTimeAttribute()
+
+
+class CommissionRulesItem(Item, discriminator="commission_rules"):
+    """The business's commission rules (domain/commissions.py), in the order staff listed them."""
+
+    rules = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 class UndeliverableItem(Item, discriminator="undeliverable"):

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Iterable
 
 from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..repositories import messages
 from ..repositories.clients import ClientRepository
-from ..domain.messages import LoggedMessage
+from ..domain.messages import LoggedMessage, MessageCount
 from . import clients
 
 MAX_REPORT_DAYS = 366
@@ -30,17 +31,21 @@ def counts(principal: Principal, first: date, last: date) -> dict:
         raise ValidationError("'to' must not be before 'from'", field="to")
     if (last - first).days + 1 > MAX_REPORT_DAYS:
         raise ValidationError(f"at most {MAX_REPORT_DAYS} days at a time", field="to", code="range_too_long")
-    totals: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
+    found = messages.counts(principal.business_id, first, last)
+    days = [{"day": count.day, "kind": count.kind, "channel": count.channel, **_figures(count)} for count in found]
+    return {"from": first.isoformat(), "to": last.isoformat(), "totals": totals(found), "days": days}
+
+
+def totals(found: Iterable[MessageCount]) -> list[dict]:
+    """Messages per kind and channel (statistics and the messages report share it)."""
+    summed: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(
         ("sent", "failed", "skipped", "unconfirmed", "segments"), 0))
-    days = []
-    for count in messages.counts(principal.business_id, first, last):
-        figures = {"sent": count.sent, "failed": count.failed, "skipped": count.skipped,
-                   "unconfirmed": count.unconfirmed, "segments": count.segments}
-        days.append({"day": count.day, "kind": count.kind, "channel": count.channel, **figures})
-        for name, value in figures.items():
-            totals[(count.kind, count.channel)][name] += value
-    return {
-        "from": first.isoformat(), "to": last.isoformat(),
-        "totals": [{"kind": k, "channel": c, **v} for (k, c), v in sorted(totals.items())],
-        "days": days,
-    }
+    for count in found:
+        for name, value in _figures(count).items():
+            summed[(count.kind, count.channel)][name] += value
+    return [{"kind": k, "channel": c, **v} for (k, c), v in sorted(summed.items())]
+
+
+def _figures(count: MessageCount) -> dict[str, int]:
+    return {"sent": count.sent, "failed": count.failed, "skipped": count.skipped,
+            "unconfirmed": count.unconfirmed, "segments": count.segments}

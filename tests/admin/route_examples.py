@@ -169,3 +169,17 @@ EXAMPLES[("GET", "/admin/clients/{client_id}/messages")] = lambda s: Example(
     f"/admin/clients/{s['client']}/messages?limit=20", expect=frozenset({200, 404}))  # 7: a client it does not serve
 EXAMPLES[("GET", "/admin/reports/messages")] = lambda s: Example(
     "/admin/reports/messages?from=2026-03-01&to=2026-03-31", ids=False)
+
+
+# -- issue 16: reports read from the stream's counters ----------------------------------------------------
+for _report in ("sales", "services", "professionals", "statistics"):
+    EXAMPLES[("GET", f"/admin/reports/{_report}")] = (
+        lambda s, _report=_report: Example(f"/admin/reports/{_report}?from=2026-03-01&to=2026-03-31", ids=False))
+EXAMPLES[("GET", "/admin/reports/settings")] = lambda s: Example("/admin/reports/settings", ids=False)
+EXAMPLES[("PUT", "/admin/reports/settings")] = lambda s: Example(
+    "/admin/reports/settings", {"phone_booking_minutes": 4, "staff_hourly_cost": "20.00"}, ids=False)
+EXAMPLES[("GET", "/admin/reports/commissions")] = lambda s: Example(
+    "/admin/reports/commissions?from=2026-03-01&to=2026-03-31", ids=False)
+EXAMPLES[("GET", "/admin/reports/commission-rules")] = lambda s: Example("/admin/reports/commission-rules", ids=False)
+EXAMPLES[("PUT", "/admin/reports/commission-rules")] = lambda s: Example(
+    "/admin/reports/commission-rules", {"rules": [{"percent": "10"}, {"staff": s["staff"], "fixed": "5.00"}]}, ids=False)

@@ -97,3 +97,17 @@ export async function logout() {
     accessToken = null;
   }
 }
+
+/** A file from the API (a report as CSV): a Blob, or an ApiError; an expired token is refreshed once. */
+export async function download(path) {
+  const get = () => fetch(new URL(path.replace(/^\//, ""), BASE), {
+    headers: { Accept: "text/csv", Authorization: `Bearer ${accessToken}` }, credentials: "same-origin", cache: "no-store",
+  });
+  let response = await get().catch((error) => { throw new ApiError(0, "network", error.message); });
+  if (response.status === 401 && await refresh()) response = await get();
+  if (!response.ok) {
+    const e = ((await response.json().catch(() => null)) || {}).error || {};
+    throw new ApiError(response.status, e.code || `http_${response.status}`, e.message || response.statusText, e.field);
+  }
+  return response.blob();
+}
