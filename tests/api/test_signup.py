@@ -182,6 +182,36 @@ def test_racers_for_one_slug_get_one_business_the_rest_slug_taken(signups, atomi
     assert [m.destinations["ToAddresses"] for m in sent_emails()] == [[winner.owner_email]]
 
 
+def test_racers_with_one_email_for_several_slugs_open_one_business_the_rest_email_taken(signups, atomic_moto, store,
+                                                                                        cognito_pool):
+    """One email is one login across Turno: the directory's user is the guard, so an owner double-clicking
+    (or a script) with one email for several slugs opens one business and leaves no half-made other."""
+    from chalicelib import wiring
+    from chalicelib.errors import ConflictError
+
+    links = signup.Links("http://127.0.0.1:8000", "http://127.0.0.1:8000")
+    directory, mailer, registry = wiring.directory(), wiring.mailer(), wiring.registry()
+    racers = 8
+    barrier = threading.Barrier(racers)
+
+    def attempt(n: int):
+        barrier.wait(timeout=30)
+        try:
+            return signup.sign_up(registry, directory, mailer, {**FORM, "slug": f"salone-rosa-{n}"},
+                                  f"198.51.100.{n}", NOW, links)
+        except Exception as error:  # every outcome is reported, not just the expected ones
+            return error
+
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        outcomes = list(pool.map(attempt, range(racers)))
+    [winner] = [o for o in outcomes if not isinstance(o, Exception)]
+    losers = [o for o in outcomes if o is not winner]
+    assert all(isinstance(o, ConflictError) and o.code == "email_taken" for o in losers), losers
+    assert [n for n in range(racers) if registry.slug_taken(f"salone-rosa-{n}")] == \
+        [int(winner.business.slug.rsplit("-", 1)[1])]
+    assert [m.destinations["ToAddresses"] for m in sent_emails()] == [[FORM["email"]]]
+
+
 # -- the form --------------------------------------------------------------------------------------------
 def test_the_form_is_a_page_with_a_strict_policy_and_no_inline_script(signups):
     response = signups.http.get("/signup")
