@@ -15,6 +15,7 @@ MIN_CODE, MAX_CODE = 4, 6  # a secret code's digits
 # The calendar Turno keeps: every date and date-time a request names falls in it (README, "The public API").
 # Far outside it, time zones answer local mean time (offsets like -00:14:44) and arithmetic overflows.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit
 LINE_BREAKS = frozenset("\n\r\t")  # what free text (notes, descriptions) may hold besides printable text
 E = TypeVar("E", bound=Enum)
 
@@ -37,6 +38,15 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True, m
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
         raise ValidationError("must not contain control characters", field=field, code="control_character")
     return unicodedata.normalize("NFC", value).strip()
+
+
+def storable_key(value: Any) -> bool:
+    """A sort key DynamoDB takes as a start key (UTF-8, at most 1024 bytes): what a forged cursor may not
+    be, or the query fails instead of answering 400 (moto and DynamoDB Local accept it; AWS does not)."""
+    try:
+        return isinstance(value, str) and len(value.encode("utf-8")) <= MAX_SORT_KEY_BYTES
+    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry
+        return False
 
 
 def checked_instant(value: Any, field: str) -> datetime:

@@ -20,9 +20,9 @@ from typing import Iterable
 import phonenumbers
 
 from ..errors import ValidationError
+from .fields import storable_key
 
 MAX_QUERY_WORDS = 5
-MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit for a sort key
 MAX_WORD_LENGTH = 64  # longer "words" are noise (pasted links, hashes); they are cut, not dropped
 # Words share the booking's transaction (at most 100 items, up to 48 of them lock units), so they are
 # capped: name and fiscal code 16, contacts 10, an appointment's status and first 12 words of notes.
@@ -136,20 +136,12 @@ def resume_after(cursor: str | None, query: "Query") -> str | None:
     if position is None:
         return None
     after = position.get("after")
-    if not _storable_key(after):
+    if not storable_key(after):
         raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")
     if position.get("q") != list(query.words) or not after.startswith(query.lead):
         raise ValidationError("this cursor belongs to another search", field="cursor", code="invalid_cursor")
     return after
 
-
-def _storable_key(after: object) -> bool:
-    """A sort key DynamoDB would take as a start key: UTF-8, at most 1024 bytes (entries' keys are a
-    word of at most MAX_WORD_LENGTH characters and an id; anything else was forged)."""
-    try:
-        return isinstance(after, str) and len(after.encode("utf-8")) <= MAX_SORT_KEY_BYTES
-    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry
-        return False
 
 
 def _capped(found: Iterable[str], limit: int) -> list[str]:

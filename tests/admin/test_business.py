@@ -114,3 +114,14 @@ def test_the_audit_log_pages_with_a_cursor(client, login, clock):
     assert [e["after"]["booking_rules"]["horizon_days"] for e in rest["entries"]] == [30]
     assert client.http.get("/admin/audit?cursor=garbage!", headers=admin).status_code == 400
     assert client.http.get("/admin/audit?limit=0", headers=admin).status_code == 400
+
+
+@pytest.mark.parametrize("sk", ["2026-03-23T07:01:00Z#" + "x" * 1100, "2026-03-23\ud800"])
+def test_a_forged_audit_cursor_that_no_page_gave_out_is_400_not_a_database_error(client, login, sk):
+    """DynamoDB refuses a start key over 1024 bytes or not UTF-8: the cursor is refused before it is asked."""
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps({"sk": sk}).encode()).decode().rstrip("=")
+    response = client.http.get(f"/admin/audit?cursor={cursor}", headers=login(Level.ADMIN))
+    assert response.status_code == 400 and response.json_body["error"]["code"] == "invalid_cursor"
