@@ -123,7 +123,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         position = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):  # nested thousands deep
         position = None
     if not isinstance(position, dict):
         raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")

@@ -36,6 +36,6 @@ def _decode(cursor: str, business_id: str) -> dict:
         sk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["sk"]
         if not storable_key(sk):
             raise ValueError(sk)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested thousands deep
         raise ValidationError("not a cursor this list gave out", field="cursor", code="invalid_cursor") from None
     return {"pk": {"S": f"BIZ#{business_id}#AUDIT"}, "sk": {"S": sk}}

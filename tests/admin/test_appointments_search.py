@@ -138,3 +138,10 @@ def test_a_forged_cursor_whose_key_no_search_returns_is_400_not_a_database_error
     response = client.http.get(f"{path}?q=jose&cursor={forged_cursor(['jose'], after)}", headers=login(DESK))
     assert response.status_code == 400 and error(response) == {
         "code": "invalid_cursor", "message": "not a cursor this API returned", "field": "cursor"}
+
+
+@pytest.mark.parametrize("path", ["/admin/appointments?q=jose&", "/admin/clients?q=jose&", "/admin/clients?"])
+def test_a_cursor_nesting_thousands_deep_is_400_not_a_crash(client, login, booked, path):
+    cursor = base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode()
+    response = client.http.get(f"{path}cursor={cursor}", headers=login(DESK))
+    assert response.status_code == 400 and error(response)["code"] == "invalid_cursor"

@@ -133,3 +133,14 @@ def test_any_slug_typed_gets_an_answer_saying_why_not(client, salon, typed, slug
 def test_a_slug_outside_a_z_is_invalid_not_an_error(client, salon, typed):
     response = client.http.get(f"/public/slugs/{typed}")
     assert response.status_code == 200 and response.json_body["reason"] == "invalid", response.body
+
+
+@pytest.mark.parametrize("path", ["/public/salon/bookings", "/public/signup", "/auth/login", "/auth/refresh",
+                                  "/auth/password/forgot"])
+def test_a_body_nested_thousands_deep_is_a_400_not_a_crash(client, salon, store, path):
+    """Under the 64 KB limit JSON can nest 30,000 deep, past the parser's recursion limit."""
+    deep = '{"email": ' + "[" * 30000 + "]" * 30000 + "}"
+    response = client.http.post(path, body=deep, headers=JSON)
+    assert response.status_code == 400, response.body
+    assert error(response) == {"code": "malformed_json", "message": "the body is not valid JSON"}
+    _nothing_stored(store)
