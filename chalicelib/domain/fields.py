@@ -106,8 +106,9 @@ def checked_choice(kind: type[E], value: Any, field: str) -> E:
         raise ValidationError(f"must be one of: {allowed}", field=field, code="invalid_choice") from None
 
 
-def checked_price(value: Any, field: str = "price") -> Decimal:
-    """Prices are strings like "25.00" (or whole numbers): never floats, at most two decimals."""
+def checked_price(value: Any, field: str = "price", currency: str = "EUR") -> Decimal:
+    """Prices are strings like "25.00" (or whole numbers): never floats, at most two decimals, and none
+    where the currency has no minor unit (a salon signed up in JPY cannot charge ¥25.50)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValidationError('a price is a string like "25.00"', field=field, code="wrong_type")
     try:
@@ -117,7 +118,16 @@ def checked_price(value: Any, field: str = "price") -> Decimal:
     if not price.is_finite() or price < 0 or price >= 100000 or price != price.quantize(Decimal("0.01")):
         raise ValidationError("a price is between 0 and 99999.99, with at most two decimals", field=field,
                               code="invalid_price")
+    if price != price.quantize(Decimal(1).scaleb(-_decimals(currency))):
+        raise ValidationError(f"{currency} prices have no decimals", field=field, code="invalid_price")
     return price.quantize(Decimal("0.01"))
+
+
+def _decimals(currency: str) -> int:
+    """The currency's minor unit digits (JPY 0, EUR 2), as babel's CLDR data says; at most the two stored."""
+    from babel.numbers import get_currency_precision
+
+    return min(get_currency_precision(currency), 2)
 
 
 def checked_phone(value: Any, field: str) -> str | None:
