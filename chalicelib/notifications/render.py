@@ -203,30 +203,39 @@ def check_custom_text(text: CustomText, sample: Mapping[str, Any]) -> None:
         if source is None:
             continue
         try:
-            tree = sandbox().parse(source)
-        except TemplateSyntaxError as error:
-            raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
-        # before compiling: the compiler computes constant expressions ('a' * 999999999) while it works
-        forbidden = next(tree.find_all(_FORBIDDEN_NODES), None)
-        if forbidden is not None:
-            raise InvalidTemplateError(f"line {forbidden.lineno}: only variables, filters ({', '.join(SAFE_FILTERS)}) "
-                                       "and if-blocks are allowed", field=field)
-        try:
-            declared = meta.find_undeclared_variables(tree)  # compiles: unknown filters fail here
-        except TemplateSyntaxError as error:  # TemplateAssertionError too
-            raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
-        unknown = _unknown_variables(tree, declared)
-        if unknown:
-            raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented())}",
-                                       field=field)
-        try:
-            sandbox().from_string(source).render(sample)
-        except SecurityError as error:
-            raise InvalidTemplateError(f"not allowed: {error}", field=field) from None
-        except TemplateError as error:
-            raise InvalidTemplateError(str(error.message or error), field=field) from None
-        except CUSTOM_TEXT_ERRORS as error:
-            raise InvalidTemplateError(f"cannot be rendered: {error}", field=field) from None
+            _check_one(field, source, sample)
+        # "((((...))))" or "not not ..." a few hundred deep: Jinja's parser recurses, and Python's own
+        # compiler refuses the code Jinja makes of it ("too many nested parentheses")
+        except (RecursionError, SyntaxError):
+            raise InvalidTemplateError("an expression nested too deeply", field=field) from None
+
+
+def _check_one(field: str, source: str, sample: Mapping[str, Any]) -> None:
+    try:
+        tree = sandbox().parse(source)
+    except TemplateSyntaxError as error:
+        raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
+    # before compiling: the compiler computes constant expressions ('a' * 999999999) while it works
+    forbidden = next(tree.find_all(_FORBIDDEN_NODES), None)
+    if forbidden is not None:
+        raise InvalidTemplateError(f"line {forbidden.lineno}: only variables, filters ({', '.join(SAFE_FILTERS)}) "
+                                   "and if-blocks are allowed", field=field)
+    try:
+        declared = meta.find_undeclared_variables(tree)  # compiles: unknown filters fail here
+    except TemplateSyntaxError as error:  # TemplateAssertionError too
+        raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
+    unknown = _unknown_variables(tree, declared)
+    if unknown:
+        raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented())}",
+                                   field=field)
+    try:
+        sandbox().from_string(source).render(sample)
+    except SecurityError as error:
+        raise InvalidTemplateError(f"not allowed: {error}", field=field) from None
+    except TemplateError as error:
+        raise InvalidTemplateError(str(error.message or error), field=field) from None
+    except CUSTOM_TEXT_ERRORS as error:
+        raise InvalidTemplateError(f"cannot be rendered: {error}", field=field) from None
 
 
 def documented() -> list[str]:

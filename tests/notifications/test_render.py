@@ -224,6 +224,9 @@ def test_documented_variables_filters_and_conditions_are_accepted(body):
     ("{{ client.first_name|replace('a') }}", "cannot be rendered"),
     ("{{ '%0999999999d' % 1 }}", "only variables"),  # string formatting grows a text like *
     ("{{ client.first_name" + "|replace('', 'ab')" * 10 + " }}", "cannot be rendered"),  # each one triples it
+    ("{{ " + "(" * 480 + "client.first_name" + ")" * 480 + " }}", "nested too deeply"),  # within 1,000 characters
+    ("{{ " + "not " * 240 + "client.first_name }}", "nested too deeply"),
+    ("{{ " + "-" * 480 + "1 }}", "nested too deeply"),
 ])
 def test_the_sandbox_refuses_what_is_not_a_documented_variable(body, complaint):
     with pytest.raises(InvalidTemplateError) as refused:
