@@ -37,7 +37,8 @@ def index() -> Response:
     """The app's one page; `/admin-app` (no slash) redirects, so the page's relative URLs resolve alike."""
     request = admin_app.current_request
     if not ((request.context or {}).get("path") or "/").endswith("/"):
-        return Response(body="", status_code=308, headers={"Location": "admin-app/", "Cache-Control": "no-cache"})
+        return Response(body="", status_code=308, headers={
+            **SECURITY_HEADERS, "Location": "admin-app/", "Cache-Control": "no-cache"})
     if not (DIST / "index.html").is_file():
         return _missing("the backoffice app is not built: run `make dev` (it builds templates/app)")
     index = (DIST / "index.html").read_text(encoding="utf-8")  # not cached: a rebuild under `make dev` shows at once
@@ -52,10 +53,11 @@ def asset(name: str) -> Response:
     if not match or not (DIST / "assets" / name).is_file():
         return _missing("not found")
     return Response(body=_read(f"assets/{name}"), status_code=200, headers={
-        "Content-Type": CONTENT_TYPES[match.group(1)], "Cache-Control": "public, max-age=31536000, immutable",
-        "X-Content-Type-Options": "nosniff"})
+        **SECURITY_HEADERS, "Content-Type": CONTENT_TYPES[match.group(1)],
+        "Cache-Control": "public, max-age=31536000, immutable"})
 
 
 def _missing(message: str) -> Response:
+    """Plain text under the pages' headers: every answer under /admin-app/ carries the strict policy."""
     return Response(body=message + "\n", status_code=404,
-                    headers={"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"})
+                    headers={**SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8"})

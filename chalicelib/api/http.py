@@ -114,7 +114,7 @@ def json_body(request: Any, known: Collection[str] | None) -> dict:
         raise PayloadTooLargeError(f"the body may be at most {settings().max_body_bytes} bytes")
     try:
         body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise ValidationError("the body is not valid JSON", code="malformed_json") from None
     if not isinstance(body, dict):
         raise ValidationError("the body must be a JSON object", code="malformed_json")

@@ -15,6 +15,7 @@ MIN_CODE, MAX_CODE = 4, 6  # a secret code's digits
 # The calendar Turno keeps: every date and date-time a request names falls in it (README, "The public API").
 # Far outside it, time zones answer local mean time (offsets like -00:14:44) and arithmetic overflows.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit
 LINE_BREAKS = frozenset("\n\r\t")  # what free text (notes, descriptions) may hold besides printable text
 E = TypeVar("E", bound=Enum)
 
@@ -37,6 +38,15 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True, m
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
         raise ValidationError("must not contain control characters", field=field, code="control_character")
     return unicodedata.normalize("NFC", value).strip()
+
+
+def storable_key(value: Any) -> bool:
+    """A sort key DynamoDB takes as a start key (UTF-8, at most 1024 bytes): what a forged cursor may not
+    be, or the query fails instead of answering 400 (moto and DynamoDB Local accept it; AWS does not)."""
+    try:
+        return isinstance(value, str) and len(value.encode("utf-8")) <= MAX_SORT_KEY_BYTES
+    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry
+        return False
 
 
 def checked_instant(value: Any, field: str) -> datetime:
@@ -96,8 +106,9 @@ def checked_choice(kind: type[E], value: Any, field: str) -> E:
         raise ValidationError(f"must be one of: {allowed}", field=field, code="invalid_choice") from None
 
 
-def checked_price(value: Any, field: str = "price") -> Decimal:
-    """Prices are strings like "25.00" (or whole numbers): never floats, at most two decimals."""
+def checked_price(value: Any, field: str = "price", currency: str = "EUR") -> Decimal:
+    """Prices are strings like "25.00" (or whole numbers): never floats, at most two decimals, and none
+    where the currency has no minor unit (a salon signed up in JPY cannot charge ¥25.50)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValidationError('a price is a string like "25.00"', field=field, code="wrong_type")
     try:
@@ -107,7 +118,16 @@ def checked_price(value: Any, field: str = "price") -> Decimal:
     if not price.is_finite() or price < 0 or price >= 100000 or price != price.quantize(Decimal("0.01")):
         raise ValidationError("a price is between 0 and 99999.99, with at most two decimals", field=field,
                               code="invalid_price")
+    if price != price.quantize(Decimal(1).scaleb(-_decimals(currency))):
+        raise ValidationError(f"{currency} prices have no decimals", field=field, code="invalid_price")
     return price.quantize(Decimal("0.01"))
+
+
+def _decimals(currency: str) -> int:
+    """The currency's minor unit digits (JPY 0, EUR 2), as babel's CLDR data says; at most the two stored."""
+    from babel.numbers import get_currency_precision
+
+    return min(get_currency_precision(currency), 2)
 
 
 def checked_phone(value: Any, field: str) -> str | None:

@@ -19,6 +19,7 @@ from typing import Iterable
 
 
 from ..errors import ValidationError
+from .fields import storable_key
 
 MAX_QUERY_WORDS = 5
 MAX_WORD_LENGTH = 64  # longer "words" are noise (pasted links, hashes); they are cut, not dropped
@@ -123,7 +124,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         position = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):  # nested thousands deep
         position = None
     if not isinstance(position, dict):
         raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")
@@ -136,9 +137,12 @@ def resume_after(cursor: str | None, query: "Query") -> str | None:
     if position is None:
         return None
     after = position.get("after")
-    if position.get("q") != list(query.words) or not isinstance(after, str) or not after.startswith(query.lead):
+    if not storable_key(after):
+        raise ValidationError("not a cursor this API returned", field="cursor", code="invalid_cursor")
+    if position.get("q") != list(query.words) or not after.startswith(query.lead):
         raise ValidationError("this cursor belongs to another search", field="cursor", code="invalid_cursor")
     return after
+
 
 
 def _capped(found: Iterable[str], limit: int) -> list[str]:

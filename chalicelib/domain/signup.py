@@ -116,11 +116,16 @@ def currencies_in_use(today: date) -> frozenset[str]:
                      for code in get_territory_currencies(territory, today))
 
 
+# Names the tz database files carry that are no place: the machine's own clock (which differs between a
+# laptop and Lambda) and the placeholder for "not set yet".
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset[str]:
     from zoneinfo import available_timezones
 
-    return frozenset(available_timezones())
+    return frozenset(available_timezones()) - NOT_PLACES
 
 
 def listed_time_zones() -> list[str]:

@@ -163,8 +163,10 @@ class _Sandbox(SandboxedEnvironment):
 
 # Enough to shape a sentence; nothing that loops, calls, or grows a text without bound.
 SAFE_FILTERS = ("upper", "lower", "title", "capitalize", "trim", "default", "truncate", "replace")
-_FORBIDDEN_NODES = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.Call, nodes.Mul, nodes.Pow, nodes.Extends,
-                    nodes.Include, nodes.Import, nodes.FromImport, nodes.FilterBlock)
+# Mod is string formatting ('%0999999999d' % 1): as much a text grown without bound as Mul.
+_FORBIDDEN_NODES = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.Call, nodes.Mul, nodes.Pow, nodes.Mod,
+                    nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport, nodes.FilterBlock)
+MAX_REPLACED = 10_000  # characters a `replace` may make: chained, each one could triple a text
 
 
 @lru_cache(maxsize=1)
@@ -172,7 +174,17 @@ def sandbox() -> SandboxedEnvironment:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
     env.globals.clear()  # no range(), lipsum(), dict(), namespace()...
     env.filters = {name: env.filters[name] for name in SAFE_FILTERS}
+    env.filters["replace"] = _bounded_replace
     return env
+
+
+def _bounded_replace(value: Any, old: Any, new: Any, count: int | None = None) -> str:
+    """Jinja's `replace` that refuses to make a text longer than MAX_REPLACED, before making it."""
+    value, old, new = str(value), str(old), str(new)
+    found = value.count(old) if count is None or count < 0 else min(value.count(old), count)
+    if len(value) + found * (len(new) - len(old)) > MAX_REPLACED:
+        raise ValueError(f"replace would make a text over {MAX_REPLACED} characters")
+    return value.replace(old, new, -1 if count is None else count)
 
 
 # What rendering a custom text may raise (SecurityError is a TemplateError; filters assert on bad arguments).
@@ -191,26 +203,39 @@ def check_custom_text(text: CustomText, sample: Mapping[str, Any]) -> None:
         if source is None:
             continue
         try:
-            tree = sandbox().parse(source)
-            declared = meta.find_undeclared_variables(tree)  # compiles: unknown filters fail here
-        except TemplateSyntaxError as error:  # TemplateAssertionError too
-            raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
-        forbidden = next(tree.find_all(_FORBIDDEN_NODES), None)
-        if forbidden is not None:
-            raise InvalidTemplateError(f"line {forbidden.lineno}: only variables, filters ({', '.join(SAFE_FILTERS)}) "
-                                       "and if-blocks are allowed", field=field)
-        unknown = _unknown_variables(tree, declared)
-        if unknown:
-            raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented())}",
-                                       field=field)
-        try:
-            sandbox().from_string(source).render(sample)
-        except SecurityError as error:
-            raise InvalidTemplateError(f"not allowed: {error}", field=field) from None
-        except TemplateError as error:
-            raise InvalidTemplateError(str(error.message or error), field=field) from None
-        except CUSTOM_TEXT_ERRORS as error:
-            raise InvalidTemplateError(f"cannot be rendered: {error}", field=field) from None
+            _check_one(field, source, sample)
+        # "((((...))))" or "not not ..." a few hundred deep: Jinja's parser recurses, and Python's own
+        # compiler refuses the code Jinja makes of it ("too many nested parentheses")
+        except (RecursionError, SyntaxError):
+            raise InvalidTemplateError("an expression nested too deeply", field=field) from None
+
+
+def _check_one(field: str, source: str, sample: Mapping[str, Any]) -> None:
+    try:
+        tree = sandbox().parse(source)
+    except TemplateSyntaxError as error:
+        raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
+    # before compiling: the compiler computes constant expressions ('a' * 999999999) while it works
+    forbidden = next(tree.find_all(_FORBIDDEN_NODES), None)
+    if forbidden is not None:
+        raise InvalidTemplateError(f"line {forbidden.lineno}: only variables, filters ({', '.join(SAFE_FILTERS)}) "
+                                   "and if-blocks are allowed", field=field)
+    try:
+        declared = meta.find_undeclared_variables(tree)  # compiles: unknown filters fail here
+    except TemplateSyntaxError as error:  # TemplateAssertionError too
+        raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
+    unknown = _unknown_variables(tree, declared)
+    if unknown:
+        raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented())}",
+                                   field=field)
+    try:
+        sandbox().from_string(source).render(sample)
+    except SecurityError as error:
+        raise InvalidTemplateError(f"not allowed: {error}", field=field) from None
+    except TemplateError as error:
+        raise InvalidTemplateError(str(error.message or error), field=field) from None
+    except CUSTOM_TEXT_ERRORS as error:
+        raise InvalidTemplateError(f"cannot be rendered: {error}", field=field) from None
 
 
 def documented() -> list[str]:

@@ -5,6 +5,7 @@ import base64
 import json
 
 from ..domain.audit import AuditEntry
+from ..domain.fields import storable_key
 from ..errors import ValidationError
 from .codecs import audit_entry, audit_item
 from .tables import AuditItem
@@ -33,8 +34,8 @@ def _decode(cursor: str, business_id: str) -> dict:
     """The cursor only carries the sort key: the partition is always the caller's business."""
     try:
         sk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["sk"]
-        if not isinstance(sk, str):
+        if not storable_key(sk):
             raise ValueError(sk)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested thousands deep
         raise ValidationError("not a cursor this list gave out", field="cursor", code="invalid_cursor") from None
     return {"pk": {"S": f"BIZ#{business_id}#AUDIT"}, "sk": {"S": sk}}

@@ -72,7 +72,7 @@ def _write_service(principal: Principal, service_id: str | None, draft: Service 
             after = replace(after, **{name: checked_integer(data[name], name, 0, 24 * 60)})
     check_service_shape(after.duration_minutes, after.buffer_before_minutes, after.buffer_after_minutes)
     if "price" in data:
-        after = replace(after, price=checked_price(data["price"]))
+        after = replace(after, price=checked_price(data["price"], currency=snap.business.value.currency))
     if "status" in data:
         after = replace(after, status=checked_choice(ServiceStatus, data["status"], "status"))
     performers_before = sorted(performers(snap).get(before.id, []))

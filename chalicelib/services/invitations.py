@@ -4,12 +4,14 @@ staff profile (new or existing), and Turno's own invitation email. The directory
 One email is one login across Turno (directory usernames are emails)."""
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import string
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from typing import Any, Callable
 
 from ..domain.calendar import WeeklyHours
 from ..domain.contact import normal_email
@@ -17,9 +19,9 @@ from ..domain.fields import checked_level, checked_text, reject_unknown
 from ..domain.model import Business, Staff, new_id
 from ..domain.principal import Level, Principal
 from ..domain.views import staff_view
-from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from ..errors import ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError
 from ..observability import logger as log
-from ..ports import Directory, Mailer, NotSentError, UserExistsError, UserNotFoundError
+from ..ports import Directory, Mailer, NotSentError, ThrottledError, UserExistsError, UserNotFoundError
 from ..repositories import accounts, catalog_admin
 from ..repositories.accounts import Account
 from ..repositories.catalog_admin import Versioned
@@ -32,12 +34,27 @@ from .team import Member, apply_profile, check_email_free, check_may_manage
 VALID_DAYS = 7  # the temporary password's life: the pool's TemporaryPasswordValidityDays (infra/)
 
 
+def directory_busy_is_429(use_case: Callable) -> Callable:
+    """The directory throttling its administrator calls (Cognito's TooManyRequests) is a 429 to retry in a
+    minute, not a 500."""
+
+    @functools.wraps(use_case)
+    def wrapped(*args: Any, **kw: Any) -> Any:
+        try:
+            return use_case(*args, **kw)
+        except ThrottledError:
+            raise TooManyAttemptsError("the sign-in service is busy; try again in a minute", retry_after=60) from None
+
+    return wrapped
+
+
 @dataclass(frozen=True)
 class Invitation:
     member: Member
     sent: bool  # whether the email went out; the login exists either way, and it can be sent again
 
 
+@directory_busy_is_429
 def invite(principal: Principal, directory: Directory, mailer: Mailer, data: dict, now: datetime, *,
            sign_in_url: str) -> Invitation:
     """Create the directory user, store the login with the staff profile (new or existing) and send
@@ -89,6 +106,7 @@ def invite(principal: Principal, directory: Directory, mailer: Mailer, data: dic
     return Invitation(Member(record.value, account), sent)
 
 
+@directory_busy_is_429
 def resend(principal: Principal, directory: Directory, mailer: Mailer, staff_id: str, now: datetime, *,
            sign_in_url: str) -> Invitation:
     """A fresh temporary password and a new email, for someone who has not signed in yet."""
@@ -116,7 +134,11 @@ def _recreate(directory: Directory, login: Account, temporary: str, now: datetim
     """The directory lost the user (a local stack's pool is new at each start; a user deleted by hand):
     the same login again, under the directory's new subject, so the invitation can go out."""
     log.warning("staff %s had no directory user: created again", login.staff_id)
-    again = replace(login, sub=directory.create_user(login.email, temporary_password=temporary))
+    try:
+        again = replace(login, sub=directory.create_user(login.email, temporary_password=temporary))
+    except UserExistsError:  # another resend created it meanwhile, and its email is on the way
+        raise ConflictError("an invitation to this person is being sent right now; try again in a moment",
+                            code="try_again") from None
     accounts.replace_login(again, now)
     return again
 

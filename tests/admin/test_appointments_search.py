@@ -3,6 +3,8 @@ name, surname, fiscal code or phone, their notes and their status; accents and c
 follows every change in the change's own transaction; level 6 never by phone; one business only."""
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import quote
 
 import pytest
@@ -121,3 +123,25 @@ def test_results_come_a_page_at_a_time(client, login, booked):
 def test_bad_searches_are_400(client, login, booked, path, code):
     response = client.http.get(path, headers=login(DESK))
     assert response.status_code == 400 and error(response)["code"] == code
+
+
+def forged_cursor(words, after):
+    """A cursor as the API encodes one, around a sort key nobody returned."""
+    raw = json.dumps({"after": after, "q": words}, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("path", ["/admin/appointments", "/admin/clients"])
+@pytest.mark.parametrize("after", ["jose" + "x" * 1100, "jose\ud800", "jose#" + "é" * 600])
+def test_a_forged_cursor_whose_key_no_search_returns_is_400_not_a_database_error(client, login, booked, path, after):
+    """DynamoDB refuses a start key over 1024 bytes or not UTF-8: the cursor is refused before it is asked."""
+    response = client.http.get(f"{path}?q=jose&cursor={forged_cursor(['jose'], after)}", headers=login(DESK))
+    assert response.status_code == 400 and error(response) == {
+        "code": "invalid_cursor", "message": "not a cursor this API returned", "field": "cursor"}
+
+
+@pytest.mark.parametrize("path", ["/admin/appointments?q=jose&", "/admin/clients?q=jose&", "/admin/clients?"])
+def test_a_cursor_nesting_thousands_deep_is_400_not_a_crash(client, login, booked, path):
+    cursor = base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode()
+    response = client.http.get(f"{path}cursor={cursor}", headers=login(DESK))
+    assert response.status_code == 400 and error(response)["code"] == "invalid_cursor"

@@ -2,6 +2,8 @@
 cleared by sign-out; HttpOnly, SameSite=Strict, scoped to /auth, Secure except on a loopback host."""
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.domain.principal import Level
 from tests.api.helpers import JSON, error, post
 from tests.backoffice_world import PASSWORD
@@ -60,6 +62,14 @@ def test_refresh_with_neither_body_nor_cookie_asks_to_sign_in(client, cognito_po
 def test_a_made_up_cookie_is_refused(client, cognito_pool):
     response = refresh_with_cookie(client, "made-up")
     assert response.status_code == 401 and error(response)["code"] == "session_ended"
+
+
+@pytest.mark.parametrize("value", ["", "x" * 5000, '"quoted"', "%C3%A9", "a=b=c", "made-up; turno_refresh=again"])
+def test_an_odd_cookie_is_a_401_in_the_error_shape_and_sets_no_cookie(client, cognito_pool, value):
+    response = refresh_with_cookie(client, value)
+    assert response.status_code == 401 and set(error(response)) >= {"code", "message"}
+    assert error(response)["code"] in ("unauthenticated", "session_ended")
+    assert "Set-Cookie" not in response.headers and (not value or value not in response.body.decode())
 
 
 def test_the_body_still_wins_over_the_cookie(client, login):

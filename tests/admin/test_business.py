@@ -2,6 +2,7 @@
 audited, and felt by the public booking page."""
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -114,3 +115,13 @@ def test_the_audit_log_pages_with_a_cursor(client, login, clock):
     assert [e["after"]["booking_rules"]["horizon_days"] for e in rest["entries"]] == [30]
     assert client.http.get("/admin/audit?cursor=garbage!", headers=admin).status_code == 400
     assert client.http.get("/admin/audit?limit=0", headers=admin).status_code == 400
+
+
+@pytest.mark.parametrize("raw", [json.dumps({"sk": "2026-03-23T07:01:00Z#" + "x" * 1100}),
+                                 json.dumps({"sk": "2026-03-23\ud800"}), "[" * 3000 + "]" * 3000])
+def test_a_forged_audit_cursor_that_no_page_gave_out_is_400_not_a_crash(client, login, raw):
+    """DynamoDB refuses a start key over 1024 bytes or not UTF-8, and the JSON parser one nested thousands
+    deep: the cursor is refused before anything is asked."""
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    response = client.http.get(f"/admin/audit?cursor={cursor}", headers=login(Level.ADMIN))
+    assert response.status_code == 400 and response.json_body["error"]["code"] == "invalid_cursor"

@@ -116,3 +116,15 @@ def test_two_edits_from_the_same_reading_cannot_both_land(login, seeded):
         catalog_admin.save("biz_salon", [catalog_admin.Versioned(second, read.revision)],
                            audit.entry(principal, "service.update", "service", "svc_cut", {}, {}, now))
     assert catalog_admin.service("biz_salon", "svc_cut").value.name == "First"
+
+
+@pytest.mark.parametrize("price, status", [("2500", 200), ("2500.00", 200), ("2500.50", 400), ("25.5", 400)])
+def test_a_salon_in_a_currency_without_cents_sets_whole_prices(client, login, store, price, status):
+    """Sign-up opens any currency in use: a JPY salon's ¥25.50 would be shown as ¥26 and charged otherwise."""
+    from dataclasses import replace
+
+    store.save_business(replace(store.catalog("biz_salon").business, currency="JPY"))
+    response = send(client, "PATCH", "/admin/services/svc_cut", {"price": price}, login(Level.ADMIN))
+    assert response.status_code == status, response.body
+    if status == 400:
+        assert error(response) == {"code": "invalid_price", "message": "JPY prices have no decimals", "field": "price"}

@@ -193,3 +193,45 @@ def test_a_resend_after_the_directory_lost_the_user_invites_again_and_keeps_a_lo
     [*_, latest] = [m for m in sent_emails() if "lost@example.com" in m.destinations["ToAddresses"]]
     signed = post(client, "/auth/login", {"email": "lost@example.com", "password": invitation_password(latest)})
     assert signed.json_body["challenge"] == "new_password_required"
+
+
+def test_two_resends_racing_for_a_lost_user_give_one_invitation_and_a_409_not_a_500(client, login, cognito_pool,
+                                                                                    monkeypatch):
+    """Both saw the directory without the user; the other one created it first, so ours is told to retry."""
+    from chalicelib.adapters.cognito import CognitoDirectory
+    from chalicelib.ports import UserNotFoundError
+
+    admin = login(Level.ADMIN)
+    made = send(client, "POST", "/admin/staff/invitations",
+                {"email": "racing@example.com", "level": 5, "staff": {"name": "Rita"}}, admin)
+    assert made.status_code == 201, made.body
+
+    def lost(self, email):  # as the racer saw it, before the other one created the user again
+        raise UserNotFoundError(email)
+
+    monkeypatch.setattr(CognitoDirectory, "must_change_password", lost)
+    again = client.http.post(f"/admin/staff/{made.json_body['id']}/invitation", headers=admin)
+    assert again.status_code == 409 and error(again)["code"] == "try_again", again.body
+
+
+@pytest.mark.parametrize("call", ["invite", "resend"])
+def test_a_directory_throttling_invitations_is_a_429_not_a_500(client, login, cognito_pool, monkeypatch, call):
+    from chalicelib.adapters.cognito import CognitoDirectory
+    from chalicelib.ports import ThrottledError
+
+    admin = login(Level.ADMIN)
+    made = send(client, "POST", "/admin/staff/invitations",
+                {"email": "busy@example.com", "level": 5, "staff": {"name": "Bea"}}, admin)
+
+    def busy(self, *args, **kw):
+        raise ThrottledError("TooManyRequestsException")
+
+    for method in ("create_user", "must_change_password", "set_password"):
+        monkeypatch.setattr(CognitoDirectory, method, busy)
+    if call == "invite":
+        response = send(client, "POST", "/admin/staff/invitations",
+                        {"email": "busy2@example.com", "level": 5, "staff": {"name": "Bo"}}, admin)
+    else:
+        response = client.http.post(f"/admin/staff/{made.json_body['id']}/invitation", headers=admin)
+    assert response.status_code == 429 and error(response)["code"] == "too_many_attempts", response.body
+    assert response.headers["Retry-After"] == "60"

@@ -59,6 +59,17 @@ def test_unknown_or_odd_asset_names_are_404(client, built, name):
     assert response.status_code == 404 and response.headers["Content-Type"].startswith("text/plain")
 
 
+@pytest.mark.parametrize("path", ["/admin-app/", "/admin-app", "/admin-app/assets/app-AAAAAAAA.js",
+                                  "/admin-app/assets/..%2F..%2Fapp.py", "first-load"])
+def test_every_answer_under_admin_app_carries_the_strict_policy(client, built, path):
+    """The policy is on the redirect, the files and the 404s too, not only on the page."""
+    paths = first_load(client.http.get("/admin-app/").body.decode()) if path == "first-load" else [path]
+    for each in paths:
+        response = client.http.get(each if each.startswith("/") else f"/admin-app/{each}")
+        assert "default-src 'none'" in response.headers.get("Content-Security-Policy", ""), (each, response.status_code)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_the_first_load_fits_the_budget_compressed(client, built):
     index = client.http.get("/admin-app/").body
     sizes = {"index": len(gzip.compress(index, 9))}

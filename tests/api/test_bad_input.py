@@ -106,3 +106,41 @@ def _nothing_stored(store):
 
     kinds = {type(item).__name__ for item in Item.scan()}
     assert kinds <= {"BusinessItem", "SlugItem", "StaffItem", "ServiceItem", "ThrottleItem"}, kinds
+
+
+# -- sign-up's slug check: any address typed is an answer, never an error --------------------------------
+SLUGS = [
+    ("Salone-Rosa", "salone-rosa", True, None),  # read lower-cased
+    ("-salone", "-salone", False, "invalid"),
+    ("salone-", "salone-", False, "invalid"),
+    ("sa--lone", "sa--lone", False, "invalid"),
+    ("ab", "ab", False, "invalid"),
+    ("a" * 1000, "a" * 1000, False, "invalid"),
+    ("ADMIN-APP", "admin-app", False, "reserved"),
+    ("salon", "salon", False, "taken"),
+]
+
+
+@pytest.mark.parametrize("typed, slug, available, reason", SLUGS, ids=[s[0][:12] for s in SLUGS])
+def test_any_slug_typed_gets_an_answer_saying_why_not(client, salon, typed, slug, available, reason):
+    response = client.http.get(f"/public/slugs/{typed}")
+    assert response.status_code == 200, response.body
+    assert {k: response.json_body[k] for k in ("slug", "available", "reason")} == \
+        {"slug": slug, "available": available, "reason": reason}
+
+
+@pytest.mark.parametrize("typed", ["%C3%B1and%C3%BA", "%D1%81%D0%B0%D0%BB%D0%BE%D0%BD", "a%00b", "a%2Fb"])
+def test_a_slug_outside_a_z_is_invalid_not_an_error(client, salon, typed):
+    response = client.http.get(f"/public/slugs/{typed}")
+    assert response.status_code == 200 and response.json_body["reason"] == "invalid", response.body
+
+
+@pytest.mark.parametrize("path", ["/public/salon/bookings", "/public/signup", "/auth/login", "/auth/refresh",
+                                  "/auth/password/forgot"])
+def test_a_body_nested_thousands_deep_is_a_400_not_a_crash(client, salon, store, path):
+    """Under the 64 KB limit JSON can nest 30,000 deep, past the parser's recursion limit."""
+    deep = '{"email": ' + "[" * 30000 + "]" * 30000 + "}"
+    response = client.http.post(path, body=deep, headers=JSON)
+    assert response.status_code == 400, response.body
+    assert error(response) == {"code": "malformed_json", "message": "the body is not valid JSON"}
+    _nothing_stored(store)

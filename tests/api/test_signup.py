@@ -148,38 +148,58 @@ def test_an_address_that_signed_up_five_times_in_an_hour_waits(signups, clock):
     assert sign_up(signups, slug="salon-9", email="owner9@example.com").status_code == 201
 
 
-def test_racers_for_one_slug_get_one_business_the_rest_slug_taken(signups, atomic_moto, store, cognito_pool,
-                                                                  monkeypatch):
+def race(racers: int, form_of) -> tuple:
     """The use case with its real adapters on moto (DynamoDB, Cognito, SES), from threads: chalice's test
     client swaps the process environment per request, so HTTP requests cannot overlap in one process.
-    The check before the write says "free" to all of them; the slug item's condition decides."""
+    Each racer signs up with `form_of(n)`; the one winner and the losers' errors (every outcome reported)."""
     from chalicelib import wiring
-    from chalicelib.errors import ConflictError
-    from chalicelib.repositories.signups import DynamoRegistry
 
-    monkeypatch.setattr(DynamoRegistry, "slug_taken", lambda self, slug: False)
     links = signup.Links("http://127.0.0.1:8000", "http://127.0.0.1:8000")
     directory, mailer, registry = wiring.directory(), wiring.mailer(), wiring.registry()
-    barrier = threading.Barrier(RACERS)
+    barrier = threading.Barrier(racers)
 
     def attempt(n: int):
         barrier.wait(timeout=30)
         try:
-            return signup.sign_up(registry, directory, mailer, {**FORM, "email": f"owner{n}@example.com"},
-                                  f"198.51.100.{n}", NOW, links)
-        except Exception as error:  # every outcome is reported, not just the expected ones
+            return signup.sign_up(registry, directory, mailer, form_of(n), f"198.51.100.{n}", NOW, links)
+        except Exception as error:
             return error
 
-    with ThreadPoolExecutor(max_workers=RACERS) as pool:
-        outcomes = list(pool.map(attempt, range(RACERS)))
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        outcomes = list(pool.map(attempt, range(racers)))
     [winner] = [o for o in outcomes if not isinstance(o, Exception)]
-    losers = [o for o in outcomes if o is not winner]
+    return winner, [o for o in outcomes if o is not winner]
+
+
+def test_racers_for_one_slug_get_one_business_the_rest_slug_taken(signups, atomic_moto, store, cognito_pool,
+                                                                  monkeypatch):
+    """The check before the write says "free" to all of them; the slug item's condition decides."""
+    from chalicelib.errors import ConflictError
+    from chalicelib.repositories.signups import DynamoRegistry
+
+    monkeypatch.setattr(DynamoRegistry, "slug_taken", lambda self, slug: False)
+    winner, losers = race(RACERS, lambda n: {**FORM, "email": f"owner{n}@example.com"})
     assert all(isinstance(o, ConflictError) and o.code == "slug_taken" for o in losers), losers
     assert store.business_id("salone-rosa") == winner.business.id
     # The losers' directory users were taken back: only the winner can ever sign in, and only they got mail.
     users = cognito_pool["cognito"].list_users(UserPoolId=cognito_pool["pool_id"])["Users"]
     assert {u["Username"] for u in users if u["Username"].startswith("owner")} == {winner.owner_email}
     assert [m.destinations["ToAddresses"] for m in sent_emails()] == [[winner.owner_email]]
+
+
+def test_racers_with_one_email_for_several_slugs_open_one_business_the_rest_email_taken(signups, atomic_moto, store,
+                                                                                        cognito_pool):
+    """One email is one login across Turno: the directory's user is the guard, so an owner double-clicking
+    (or a script) with one email for several slugs opens one business and leaves no half-made other."""
+    from chalicelib.errors import ConflictError
+    from chalicelib.repositories.signups import DynamoRegistry
+
+    racers = 8
+    winner, losers = race(racers, lambda n: {**FORM, "slug": f"salone-rosa-{n}"})
+    assert all(isinstance(o, ConflictError) and o.code == "email_taken" for o in losers), losers
+    opened = [n for n in range(racers) if DynamoRegistry().slug_taken(f"salone-rosa-{n}")]
+    assert [f"salone-rosa-{n}" for n in opened] == [winner.business.slug]
+    assert [m.destinations["ToAddresses"] for m in sent_emails()] == [[FORM["email"]]]
 
 
 # -- the form --------------------------------------------------------------------------------------------

@@ -222,12 +222,36 @@ def test_documented_variables_filters_and_conditions_are_accepted(body):
     ("{{ lipsum() }}", "only variables"),
     ("{{ client.first_name|truncate(-1) }}", "cannot be rendered"),
     ("{{ client.first_name|replace('a') }}", "cannot be rendered"),
+    ("{{ '%0999999999d' % 1 }}", "only variables"),  # string formatting grows a text like *
+    ("{{ client.first_name" + "|replace('', 'ab')" * 10 + " }}", "cannot be rendered"),  # each one triples it
+    ("{{ " + "(" * 480 + "client.first_name" + ")" * 480 + " }}", "nested too deeply"),  # within 1,000 characters
+    ("{{ " + "not " * 240 + "client.first_name }}", "nested too deeply"),
+    ("{{ " + "-" * 480 + "1 }}", "nested too deeply"),
 ])
 def test_the_sandbox_refuses_what_is_not_a_documented_variable(body, complaint):
     with pytest.raises(InvalidTemplateError) as refused:
         check_custom_text(CustomText(MessageKind.CONFIRMED, Channel.SMS, body), _sample())
     assert refused.value.field == "body" and refused.value.code == "invalid_template"
     assert complaint in refused.value.message
+
+
+def test_a_forbidden_expression_is_refused_before_the_compiler_computes_it(monkeypatch):
+    """Jinja's compiler folds constants ('a' * 999999999 is a gigabyte, seconds of CPU): the check comes first."""
+    from jinja2 import meta
+
+    def compiled(_tree):
+        raise AssertionError("compiled before the forbidden nodes were looked for")
+
+    monkeypatch.setattr(meta, "find_undeclared_variables", compiled)
+    with pytest.raises(InvalidTemplateError) as refused:
+        check_custom_text(CustomText(MessageKind.CONFIRMED, Channel.SMS, "{{ 'a' * 999999999 }}"), _sample())
+    assert "only variables" in refused.value.message
+
+
+def test_replace_still_replaces_within_its_bound():
+    body = "{{ client.first_name|replace('E', 'Ev')|replace('', '.', 2) }}"
+    check_custom_text(CustomText(MessageKind.CONFIRMED, Channel.SMS, body), _sample())
+    assert render.custom_sms(CustomText(MessageKind.CONFIRMED, Channel.SMS, body), _sample()) == ".E.vva"  # as Python (and Jinja) replace
 
 
 def test_the_subject_is_checked_too_and_named_as_the_field():

@@ -128,6 +128,8 @@ def test_when_the_welcome_email_cannot_be_sent_nothing_is_kept(world):
 @pytest.mark.parametrize("changes, field, code", [
     ({"timezone": "Europe/Atlantis"}, "timezone", "invalid_timezone"),
     ({"timezone": "+01:00"}, "timezone", "invalid_timezone"),
+    ({"timezone": "localtime"}, "timezone", "invalid_timezone"),  # the server's own clock, not a place
+    ({"timezone": "Factory"}, "timezone", "invalid_timezone"),  # the tz database's "no zone yet" placeholder
     ({"locale": "fr"}, "locale", "invalid_locale"),
     ({"currency": "XYZ"}, "currency", "invalid_currency"),
     ({"currency": "DEM"}, "currency", "invalid_currency"),  # ISO 4217, but not in use any more
