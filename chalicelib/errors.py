@@ -63,3 +63,9 @@ class TooManyAttemptsError(TurnoError):
     def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
         super().__init__(message, field=field)
         self.retry_after = retry_after
+
+
+class UnavailableError(TurnoError):
+    """A service Turno depends on (the staff directory) failed in a way a later try may not: 503, nothing kept."""
+
+    code = "service_unavailable"

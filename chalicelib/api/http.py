@@ -16,6 +16,7 @@ from ..errors import (
     NotFoundError,
     PayloadTooLargeError,
     TooManyAttemptsError,
+    UnavailableError,
     TurnoError,
     UnprocessableError,
     ValidationError,
@@ -29,6 +30,7 @@ STATUS = {
     ConflictError: 409,
     PayloadTooLargeError: 413,
     TooManyAttemptsError: 429,
+    UnavailableError: 503,
 }
 UNPROCESSABLE = {"idempotency_key_reused"}
 

@@ -19,9 +19,11 @@ from ..domain.fields import checked_level, checked_text, reject_unknown
 from ..domain.model import Business, Staff, new_id
 from ..domain.principal import Level, Principal
 from ..domain.views import staff_view
-from ..errors import ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, ValidationError
+from ..errors import (ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, UnavailableError,
+                      ValidationError)
 from ..observability import logger as log
-from ..ports import Directory, Mailer, NotSentError, ThrottledError, UserExistsError, UserNotFoundError
+from ..ports import (Directory, DirectoryError, Mailer, NotSentError, ThrottledError, UserExistsError,
+                     UserNotFoundError)
 from ..repositories import accounts, catalog_admin
 from ..repositories.accounts import Account
 from ..repositories.catalog_admin import Versioned
@@ -34,9 +36,9 @@ from .team import Member, apply_profile, check_email_free, check_may_manage
 VALID_DAYS = 7  # the temporary password's life: the pool's TemporaryPasswordValidityDays (infra/)
 
 
-def directory_busy_is_429(use_case: Callable) -> Callable:
+def directory_failures_answered(use_case: Callable) -> Callable:
     """The directory throttling its administrator calls (Cognito's TooManyRequests) is a 429 to retry in a
-    minute, not a 500."""
+    minute; any other refusal the use case did not expect is a 503, never a 500."""
 
     @functools.wraps(use_case)
     def wrapped(*args: Any, **kw: Any) -> Any:
@@ -44,6 +46,9 @@ def directory_busy_is_429(use_case: Callable) -> Callable:
             return use_case(*args, **kw)
         except ThrottledError:
             raise TooManyAttemptsError("the sign-in service is busy; try again in a minute", retry_after=60) from None
+        except DirectoryError:
+            log.exception("the staff directory refused a call")
+            raise UnavailableError("the sign-in service did not answer as expected; try again later") from None
 
     return wrapped
 
@@ -54,7 +59,7 @@ class Invitation:
     sent: bool  # whether the email went out; the login exists either way, and it can be sent again
 
 
-@directory_busy_is_429
+@directory_failures_answered
 def invite(principal: Principal, directory: Directory, mailer: Mailer, data: dict, now: datetime, *,
            sign_in_url: str) -> Invitation:
     """Create the directory user, store the login with the staff profile (new or existing) and send
@@ -106,7 +111,7 @@ def invite(principal: Principal, directory: Directory, mailer: Mailer, data: dic
     return Invitation(Member(record.value, account), sent)
 
 
-@directory_busy_is_429
+@directory_failures_answered
 def resend(principal: Principal, directory: Directory, mailer: Mailer, staff_id: str, now: datetime, *,
            sign_in_url: str) -> Invitation:
     """A fresh temporary password and a new email, for someone who has not signed in yet."""

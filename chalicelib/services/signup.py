@@ -21,10 +21,10 @@ from ..domain.signup import (
 )
 from ..errors import ConflictError, TooManyAttemptsError, UnprocessableError, ValidationError
 from ..observability import logger as log
-from ..ports import Directory, Mailer, NotSentError, Registry, ThrottledError, UserExistsError
+from ..ports import Directory, Mailer, NotSentError, Registry, UserExistsError
 from ..notifications.render import message_locale
 from ..templating import environment
-from .invitations import VALID_DAYS, email_words, temporary_password
+from .invitations import VALID_DAYS, directory_failures_answered, email_words, temporary_password
 
 FIELDS = {"business_name", "slug", "timezone", "locale", "currency", "owner_name", "email"}
 WINDOW_SECONDS = 60 * 60
@@ -46,6 +46,7 @@ def check_slug(registry: Registry, value: str) -> SlugCheck:
     return problem
 
 
+@directory_failures_answered  # a throttle is a 429, any other refusal a 503
 def sign_up(registry: Registry, directory: Directory, mailer: Mailer, data: dict, address: str, now: datetime,
             links: Links) -> Opening:
     """Open the business and send its owner the welcome email; 409 `slug_taken` or `email_taken`, 422
@@ -60,8 +61,6 @@ def sign_up(registry: Registry, directory: Directory, mailer: Mailer, data: dict
     except UserExistsError:
         raise ConflictError("this email already has a Turno login; sign in, or use another email", field="email",
                             code="email_taken") from None
-    except ThrottledError:
-        raise TooManyAttemptsError("too many sign-ups right now; try again in a minute", retry_after=60) from None
     opening = replace(opening, owner_subject=subject)
     try:
         registry.open(opening)

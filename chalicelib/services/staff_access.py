@@ -12,6 +12,7 @@ from ..errors import ConflictError, ForbiddenError, NotFoundError
 from ..ports import Directory, UserNotFoundError
 from ..repositories import accounts, catalog_admin
 from . import audit
+from .invitations import directory_failures_answered
 from .team import Member, check_may_manage
 
 
@@ -35,9 +36,12 @@ def change_level(principal: Principal, staff_id: str, level_value: Any, now: dat
     return Member(found, login)
 
 
+@directory_failures_answered
 def revoke(principal: Principal, directory: Directory, staff_id: str, now: datetime) -> Member:
     """Take a staff member's login away: the very next request with their token is refused (the authorizer
-    finds no login), their directory user is deleted, and the email may be invited again. The profile stays."""
+    finds no login), their directory user is deleted, and the email may be invited again. The profile stays.
+    The directory user goes first: if the directory fails, nothing changed and the call can be repeated; a
+    login left without its user is what a resend already mends."""
     found = catalog_admin.staff_member(principal.business_id, staff_id).value
     login = accounts.of_staff(principal.business_id, staff_id)
     if login is None:
@@ -45,12 +49,12 @@ def revoke(principal: Principal, directory: Directory, staff_id: str, now: datet
     check_may_manage(principal, login)
     if login.level == Level.ADMIN:
         _check_another_admin_stays(principal)
-    accounts.remove(login, audit.entry(principal, "access.revoke", "staff", staff_id,
-                                       {"email": login.email, "level": login.level}, None, now))
     try:
         directory.delete_user(login.email)
     except UserNotFoundError:
-        pass  # already gone: what matters is that our login is
+        pass  # already gone: what matters is that our login goes too
+    accounts.remove(login, audit.entry(principal, "access.revoke", "staff", staff_id,
+                                       {"email": login.email, "level": login.level}, None, now))
     return Member(found, None)
 
 

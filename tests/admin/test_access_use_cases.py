@@ -10,8 +10,9 @@ from datetime import datetime, timezone
 import pytest
 
 from chalicelib.domain.principal import Level, Principal
-from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError
-from chalicelib.ports import NewPasswordChallenge
+from chalicelib.errors import (ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError, UnauthenticatedError,
+                             UnavailableError, ValidationError)
+from chalicelib.ports import DirectoryError, NewPasswordChallenge
 from chalicelib.repositories import accounts
 from chalicelib.services import audit, identity, invitations, staff_access, team
 from tests.backoffice_world import OTHER, SALON, STAFF
@@ -248,3 +249,28 @@ def test_a_login_whose_directory_user_is_already_gone_is_still_taken_away(logins
     logins.delete_user(email_of(Level.PROFESSIONAL))  # removed in the directory by hand
     assert staff_access.revoke(caller(Level.ADMIN), logins, "stf_ana", NOW).account is None
     assert accounts.of_staff(SALON, "stf_ana") is None
+
+
+class RefusingDirectory(FakeDirectory):
+    """A directory that refuses every delete in a way nobody planned for (a Cognito error with no mapping)."""
+
+    def delete_user(self, email: str) -> None:
+        raise DirectoryError("InternalErrorException")
+
+
+def test_when_the_directory_fails_to_delete_the_user_the_login_stays_and_the_answer_is_503(backoffice):
+    directory = RefusingDirectory()
+    for level, staff_id in STAFF[SALON].items():
+        identity.provision_login(directory, SALON, staff_id, email_of(level), level, PASSWORD, NOW)
+    with pytest.raises(UnavailableError) as refused:
+        staff_access.revoke(caller(Level.ADMIN), directory, "stf_ana", NOW)
+    assert refused.value.code == "service_unavailable"
+    assert accounts.of_staff(SALON, "stf_ana") is not None  # nothing changed: the call can be repeated
+    assert "access.revoke" not in {e.action for e in audit.listing(caller(Level.ADMIN))[0]}
+
+
+def test_a_throttled_directory_makes_taking_a_login_away_a_429(logins):
+    logins.throttle(1)
+    with pytest.raises(TooManyAttemptsError):
+        staff_access.revoke(caller(Level.ADMIN), logins, "stf_ana", NOW)
+    assert accounts.of_staff(SALON, "stf_ana") is not None

@@ -10,8 +10,8 @@ import pytest
 from chalicelib.domain.calendar import WeeklyHours
 from chalicelib.domain.model import BookingRules
 from chalicelib.domain.signup import STARTER_HOURS, checked_slug, slug_problem
-from chalicelib.errors import ConflictError, TooManyAttemptsError, UnprocessableError, ValidationError
-from chalicelib.ports import NewPasswordChallenge
+from chalicelib.errors import ConflictError, TooManyAttemptsError, UnavailableError, UnprocessableError, ValidationError
+from chalicelib.ports import DirectoryError, NewPasswordChallenge
 from chalicelib.services import booking, signup
 from tests.fake_store import FakeAgendaStore
 from tests.fakes import FakeDirectory, FakeMailer, FakeRegistry
@@ -164,6 +164,17 @@ def test_five_sign_ups_from_one_address_in_an_hour_then_it_waits(world):
 def test_a_directory_that_throttles_is_a_429_and_nothing_is_kept(world):
     world["directory"].throttle()
     with pytest.raises(TooManyAttemptsError):
+        sign_up(world)
+    assert nothing_kept(world)
+
+
+def test_a_directory_failing_in_an_unplanned_way_is_a_503_and_nothing_is_kept(world):
+    class Refusing(FakeDirectory):
+        def create_user(self, email: str, temporary_password: str | None = None) -> str:
+            raise DirectoryError("InvalidParameterException")  # e.g. an address Cognito will not take
+
+    world["directory"] = Refusing()
+    with pytest.raises(UnavailableError):
         sign_up(world)
     assert nothing_kept(world)
 
