@@ -17,6 +17,9 @@ MIN_CODE, MAX_CODE = 4, 6  # a secret code's digits
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 MAX_SORT_KEY_BYTES = 1024  # DynamoDB's limit
 LINE_BREAKS = frozenset("\n\r\t")  # what free text (notes, descriptions) may hold besides printable text
+# Bidirectional overrides and isolates reorder what follows them: "Ana\u202etxt.exe" shows as "Anaexe.txt"
+# in an email or the agenda. Joiners (emoji, Indic scripts) and marks that only attach stay allowed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 E = TypeVar("E", bound=Enum)
 
 
@@ -24,7 +27,8 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True, m
     """A trimmed string of at most `limit` characters, in Unicode NFC; blank counts as missing.
 
     Control characters are refused (a NUL or a bell in a name would greet the client in an email), and so
-    are lone surrogates (not text at all); `multiline` free text keeps its line breaks and tabs.
+    are bidirectional overrides (they disguise text) and lone surrogates (not text at all); `multiline` free
+    text keeps its line breaks and tabs.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -35,7 +39,7 @@ def checked_text(value: Any, field: str, limit: int, *, required: bool = True, m
     if len(value) > limit:
         raise ValidationError(f"at most {limit} characters", field=field, code="too_long")
     allowed = LINE_BREAKS if multiline else frozenset()
-    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
+    if any((unicodedata.category(c) in ("Cc", "Cs") and c not in allowed) or c in BIDI_CONTROLS for c in value):
         raise ValidationError("must not contain control characters", field=field, code="control_character")
     return unicodedata.normalize("NFC", value).strip()
 

@@ -18,7 +18,8 @@ def assert_control_refused(response, field: str) -> None:
     assert error(response)["code"] == "control_character" and error(response)["field"] == field
 
 
-@pytest.mark.parametrize("name", ["A\u0000\u0007", "Eva\u001b[31m", "Eva\nRuiz", "Eva\u0085", "\ud800Eva"])
+@pytest.mark.parametrize("name", ["A\u0000\u0007", "Eva\u001b[31m", "Eva\nRuiz", "Eva\u0085", "\ud800Eva",
+                                  "Eva\u202etxt.exe", "Eva\u2066Ruiz\u2069"])
 def test_a_name_with_control_characters_is_refused_and_nothing_is_booked(client, salon, name):
     body = booking_body(TUESDAY_11, staff="stf_ana")
     body["client"]["first_name"] = name
