@@ -15,7 +15,7 @@ from ..services.backoffice import NewAppointment
 from .admin_clients import MAX_QUERY
 from .admin_http import AdminApi
 from .admin_views import appointment_json
-from .http import json_body, parse_date, parse_instant, query, text
+from .http import json_body, page_limit, parse_date, parse_instant, query, text
 
 admin_agenda = AdminApi(__name__)
 
@@ -43,7 +43,7 @@ def search_appointments(principal: Principal) -> dict:
     request = admin_agenda.current_request
     page = backoffice.find(wiring.store(), wiring.clients(), principal,
                            text(request.query_params or {}, "q", required=False, max_length=MAX_QUERY),
-                           query(request, "cursor", required=False), _limit(query(request, "limit", required=False)))
+                           query(request, "cursor", required=False), page_limit(request))
     return {"appointments": [appointment_json(v, principal) for v in page.appointments], "cursor": page.cursor}
 
 
@@ -151,12 +151,6 @@ def _staff(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [s.strip() for s in value.split(",") if s.strip()] or None
-
-
-def _limit(value: str | None) -> int | None:
-    if value is not None and not value.isdigit():
-        raise ValidationError("a whole number", field="limit", code="invalid_number")
-    return int(value) if value else None
 
 
 def _boolean(body: dict[str, Any], field: str) -> bool:

@@ -18,7 +18,7 @@ from ..services.invitations import Invitation
 from ..services.team import Member
 from .admin_app import app_url
 from .admin_http import AdminApi
-from .http import BY_USE_CASE, json_body, query
+from .http import BY_USE_CASE, json_body, page_limit, query
 
 admin = AdminApi(__name__)
 
@@ -130,10 +130,7 @@ def resend_invitation(principal: Principal, staff_id: str) -> dict:
 @admin.route("/admin/audit", methods=["GET"], action="audit.read")
 def audit_log(principal: Principal) -> dict:
     request = admin.current_request
-    limit_text = query(request, "limit", required=False) or "50"
-    if not limit_text.isdigit():
-        raise ValidationError("must be a whole number", field="limit", code="wrong_type")
-    entries, cursor = audit.listing(principal, int(limit_text), query(request, "cursor", required=False))
+    entries, cursor = audit.listing(principal, page_limit(request, 50), query(request, "cursor", required=False))
     return {"entries": [
         {"at": e.at.isoformat().replace("+00:00", "Z"), "actor": {"staff": e.actor_id, "email": e.actor_email,
                                                                   "level": e.actor_level},

@@ -9,11 +9,10 @@ from .. import wiring
 from ..domain.principal import Principal
 from ..domain.clients import normal_fiscal_code
 from ..domain.contact import normal_email, normal_phone
-from ..errors import ValidationError
 from ..services import clients
 from .admin_http import AdminApi
 from .admin_views import appointment_summary, client_json
-from .http import json_body, query, text
+from .http import json_body, page_limit, query, text
 
 admin_clients = AdminApi(__name__)
 
@@ -32,12 +31,9 @@ def create_client(principal: Principal) -> Response:
 @admin_clients.route("/admin/clients", methods=["GET"], action="clients.read")
 def search_clients(principal: Principal) -> dict:
     request = admin_clients.current_request
-    limit = query(request, "limit", required=False)
-    if limit is not None and not limit.isdigit():
-        raise ValidationError("a whole number", field="limit", code="invalid_number")
     page = clients.find(wiring.clients(), principal,
                         text(request.query_params or {}, "q", required=False, max_length=MAX_QUERY),
-                        query(request, "cursor", required=False), int(limit) if limit else None)
+                        query(request, "cursor", required=False), page_limit(request))
     return {"clients": [client_json(c, principal) for c in page.clients], "cursor": page.cursor}
 
 

@@ -7,7 +7,7 @@ from ..errors import ValidationError
 from ..domain.messages import LoggedMessage
 from ..services import message_log
 from .admin_http import AdminApi
-from .http import parse_date, query
+from .http import page_limit, parse_date, query
 
 admin_messages = AdminApi(__name__)
 MAX_LIMIT = 200
@@ -16,11 +16,11 @@ MAX_LIMIT = 200
 @admin_messages.route("/admin/clients/{client_id}/messages", methods=["GET"], action="clients.read")
 def client_messages(principal: Principal, client_id: str) -> dict:
     request = admin_messages.current_request
-    limit = query(request, "limit", required=False) or "50"
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+    limit = page_limit(request, 50)
+    if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"a whole number from 1 to {MAX_LIMIT}", field="limit", code="invalid_number")
     found = message_log.client_messages(wiring.clients(), principal, client_id,
-                                    query(request, "status", required=False), int(limit))
+                                    query(request, "status", required=False), limit)
     return {"messages": [message_json(m, principal) for m in found]}
 
 

@@ -137,6 +137,15 @@ def query(request: Any, name: str, *, required: bool = True) -> str | None:
     return value
 
 
+def page_limit(request: Any, default: int | None = None) -> int | None:
+    """`?limit=`, how many a page holds: a whole number, or `default` when absent (each use case checks its
+    own range)."""
+    value = query(request, "limit", required=False)
+    if value is not None and not (value.isascii() and value.isdigit()):
+        raise ValidationError("a whole number", field="limit", code="invalid_number")
+    return int(value) if value else default
+
+
 parse_date = checked_date
 parse_instant = checked_instant
 

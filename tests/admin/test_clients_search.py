@@ -175,3 +175,13 @@ def test_a_page_of_results_is_one_indexed_query(client, login, people, q):
 
 def test_another_business_never_finds_these_clients(client, login, people):
     assert found(client, login(Level.ADMIN, business="biz_other"), "lopez")["clients"] == []
+
+
+@pytest.mark.parametrize("path", ["/admin/clients?q=jo&", "/admin/appointments?q=jo&", "/admin/audit?",
+                                  "/admin/clients/{eva}/messages?"])
+@pytest.mark.parametrize("limit", ["abc", "-1", "1.5", "%D9%A1%D9%A2"])  # the last: Arabic-Indic "12"
+def test_every_paged_list_refuses_a_limit_that_is_not_a_whole_number_the_same_way(client, login, people, path,
+                                                                                   limit):
+    response = client.http.get(path.format(eva=people["eva"]) + f"limit={limit}", headers=login(Level.ADMIN))
+    assert response.status_code == 400, response.body
+    assert (error(response)["code"], error(response)["field"]) == ("invalid_number", "limit")
