@@ -8,9 +8,13 @@ from chalice import Blueprint, Rate
 
 from .. import wiring
 from ..config import Settings
-from ..notifications import delivery
+from ..later import later
 from ..observability import job
-from . import delivery_events, reminders, stream
+
+delivery = later("chalicelib.notifications.delivery")
+delivery_events = later("chalicelib.jobs.delivery_events")
+reminders = later("chalicelib.jobs.reminders")
+stream = later("chalicelib.jobs.stream")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
