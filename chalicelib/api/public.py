@@ -92,7 +92,7 @@ def create_booking(business: str) -> Response:
     address = client_address(request)
     if key:
         result = idempotency.once(_book, business=business, key=key, body=body, address=address,
-                      lambda_context=request.lambda_context)
+                                  lambda_context=request.lambda_context)
     else:
         result = _book(request={"business": business, "body": body, "address": address})
     return Response(body=result, status_code=201)
