@@ -7,15 +7,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 @lru_cache(maxsize=1)
-def environment() -> Environment:
-    """HTML is escaped by default; a missing variable is an error, never an empty string."""
+def environment() -> "Environment":
+    """HTML is escaped by default; a missing variable is an error, never an empty string. Jinja2 loads
+    with the first page or message rendered, not with `import app`."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "htm", "xml"]),

@@ -12,15 +12,18 @@ from typing import TYPE_CHECKING
 
 from .config import settings
 from .domain.calendar import UTC
-from .repositories.store import DynamoStore
 
 if TYPE_CHECKING:
+    from .repositories.store import DynamoStore
     from .notifications.delivery import Senders
     from .ports import Directory, Mailer, Registry
 
 
 @lru_cache(maxsize=1)
-def store() -> DynamoStore:
+def store() -> "DynamoStore":
+    """DynamoDB; PynamoDB (and botocore's client machinery) loads with the first route that reads or writes."""
+    from .repositories.store import DynamoStore
+
     return DynamoStore()
 
 

@@ -10,12 +10,13 @@ from .. import observability, wiring
 from ..domain.principal import Principal
 from ..domain.transitions import Action, check_in_state
 from ..errors import ValidationError
-from ..services import backoffice
-from ..services.backoffice import NewAppointment
+from ..later import later
 from .admin_clients import MAX_QUERY
 from .admin_http import AdminApi
 from .admin_views import appointment_json
 from .http import json_body, page_limit, parse_date, parse_instant, query, text
+
+backoffice = later("chalicelib.services.backoffice")
 
 admin_agenda = AdminApi(__name__)
 
@@ -23,7 +24,7 @@ admin_agenda = AdminApi(__name__)
 @admin_agenda.route("/admin/appointments", methods=["POST"], action="appointments.write")
 def create_appointment(principal: Principal) -> Response:
     body = _body({"client", "service", "staff", "start", "notes", "override_reason", "past"}, required=True)
-    request = NewAppointment(
+    request = backoffice.NewAppointment(
         client_id=text(body, "client", max_length=64),
         service_id=text(body, "service", max_length=64),
         staff_id=text(body, "staff", max_length=64),

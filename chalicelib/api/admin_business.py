@@ -3,6 +3,8 @@ Thin: parse the request, call the use case (services/business_settings.py, catal
 staff_access.py, invitations.py) with the caller's Principal, shape the JSON."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Response
 
 from .. import wiring
@@ -13,12 +15,21 @@ from ..domain.model import Business, Service
 from ..domain.principal import Principal
 from ..domain.views import business_view, service_view, staff_view
 from ..errors import ValidationError
-from ..services import audit, business_settings, catalog, invitations, staff_access, team
-from ..services.invitations import Invitation
-from ..services.team import Member
+from ..later import later
 from .admin_app import app_url
 from .admin_http import AdminApi
 from .http import BY_USE_CASE, json_body, page_limit, query
+
+if TYPE_CHECKING:
+    from ..services.invitations import Invitation
+    from ..services.team import Member
+
+audit = later("chalicelib.services.audit")
+business_settings = later("chalicelib.services.business_settings")
+catalog = later("chalicelib.services.catalog")
+invitations = later("chalicelib.services.invitations")
+staff_access = later("chalicelib.services.staff_access")
+team = later("chalicelib.services.team")
 
 admin = AdminApi(__name__)
 

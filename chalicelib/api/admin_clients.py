@@ -9,10 +9,12 @@ from .. import wiring
 from ..domain.principal import Principal
 from ..domain.clients import normal_fiscal_code
 from ..domain.contact import normal_email, normal_phone
-from ..services import clients
+from ..later import later
 from .admin_http import AdminApi
 from .admin_views import appointment_summary, client_json
 from .http import json_body, page_limit, query, text
+
+clients = later("chalicelib.services.clients")
 
 admin_clients = AdminApi(__name__)
 

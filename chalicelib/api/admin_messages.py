@@ -5,9 +5,11 @@ from .. import wiring
 from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..domain.messages import LoggedMessage
-from ..services import message_log
+from ..later import later
 from .admin_http import AdminApi
 from .http import page_limit, parse_date, query
+
+message_log = later("chalicelib.services.message_log")
 
 admin_messages = AdminApi(__name__)
 MAX_LIMIT = 200

@@ -14,9 +14,11 @@ from chalice import Response
 from .. import wiring
 from ..domain.principal import Principal
 from ..errors import ValidationError
-from ..services import reports
+from ..later import later
 from .admin_http import AdminApi
 from .http import BY_USE_CASE, json_body, parse_date, query
+
+reports = later("chalicelib.services.reports")
 
 admin_reports = AdminApi(__name__)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,18 +53,19 @@ def sales(principal: Principal) -> Any:
                    group=query(admin_reports.current_request, "group", required=False) or "month")
 
 
-def _period_report(name: str, build: Callable) -> None:
-    """GET /admin/reports/<name>?from&to[&format]: the reports with no other parameter than their period."""
+def _period_report(name: str, use_case: str) -> None:
+    """GET /admin/reports/<name>?from&to[&format]: the reports with no other parameter than their period
+    (the use case named, so that it loads with the first request, not with the app)."""
     def view(principal: Principal) -> Any:
-        return _report(principal, build)
+        return _report(principal, getattr(reports, use_case))
 
     view.__name__ = view.__qualname__ = f"{name}_report"
     admin_reports.route(f"/admin/reports/{name}", methods=["GET"], action="reports.read")(view)
 
 
-for _name, _build in (("services", reports.services_performed), ("professionals", reports.professionals),
-                      ("statistics", reports.statistics), ("commissions", reports.commissions)):
-    _period_report(_name, _build)
+for _name, _use_case in (("services", "services_performed"), ("professionals", "professionals"),
+                         ("statistics", "statistics"), ("commissions", "commissions")):
+    _period_report(_name, _use_case)
 
 
 @admin_reports.route("/admin/reports/commission-rules", methods=["GET"], action="reports.read")

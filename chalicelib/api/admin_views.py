@@ -3,13 +3,16 @@ callers who may not see them (access level 6): every admin response shapes clien
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..auth.permissions import can
 from ..domain.principal import Principal
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, Catalog
 from ..domain.transitions import allowed_actions, check_in_state
-from ..services.backoffice import AppointmentView
+
+if TYPE_CHECKING:
+    from ..services.backoffice import AppointmentView
 
 CONTACT_FIELDS = ("email", "phone", "mobile")
 

@@ -19,9 +19,11 @@ from ..auth.tokens import InvalidTokenError, verify
 from ..config import settings
 from ..errors import UnauthenticatedError
 from ..ports import NewPasswordChallenge, Tokens
-from ..services import identity
+from ..later import later
 from .admin_http import principal_of, unauthenticated
 from .http import Api, client_address, cookie, json_body, text
+
+identity = later("chalicelib.services.identity")
 
 auth = Api(__name__)
 

@@ -21,10 +21,12 @@ from ..config import settings
 from ..domain.contact import display_phone
 from ..domain.model import Business
 from ..errors import NotFoundError, TurnoError
-from ..services import booking as online_booking
+from ..later import later
 from ..templating import TEMPLATES_DIR, environment
 from .http import cookie
 from .public import booking_json
+
+online_booking = later("chalicelib.services.booking")
 
 pages = Blueprint(__name__)
 

@@ -1,6 +1,8 @@
 """Public booking API: no login; a client sees a business's offer and books a slot."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Response
 
 from .. import observability, wiring
@@ -12,10 +14,14 @@ from ..domain.changes import change_deadline, client_may_change
 from ..domain.contact import normal_email, normal_phone
 from ..domain.fields import reject_unknown
 from ..errors import ValidationError
-from ..services import booking as online_booking
-from ..services.booking import Booking, BookingRequest, ClientDetails
-from ..services.idempotency import once
+from ..later import later
 from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
+
+if TYPE_CHECKING:
+    from ..services.booking import Booking, BookingRequest
+
+online_booking = later("chalicelib.services.booking")
+idempotency = later("chalicelib.services.idempotency")
 
 public = Api(__name__)
 BOOKING_FIELDS = {"service", "staff", "start", "client", "code"}
@@ -85,8 +91,8 @@ def create_booking(business: str) -> Response:
     key = (request.headers or {}).get("idempotency-key")
     address = client_address(request)
     if key:
-        result = once(_book, business=business, key=key, body=body, address=address,
-                      lambda_context=request.lambda_context)
+        result = idempotency.once(_book, business=business, key=key, body=body, address=address,
+                                  lambda_context=request.lambda_context)
     else:
         result = _book(request={"business": business, "body": body, "address": address})
     return Response(body=result, status_code=201)
@@ -141,11 +147,11 @@ def parse_booking(body: dict) -> BookingRequest:
     staff_id = body.get("staff") or ANY
     if not isinstance(staff_id, str):
         raise ValidationError("must be a string", field="staff", code="wrong_type")
-    return BookingRequest(
+    return online_booking.BookingRequest(
         service_id=text(body, "service"),
         staff_id=staff_id,
         start=parse_instant(body.get("start"), "start"),
-        client=ClientDetails(
+        client=online_booking.ClientDetails(
             first_name=text(client, "first_name", prefix="client.", max_length=100),
             last_name=text(client, "last_name", prefix="client.", max_length=100),
             email=normal_email(email, field="client.email") if email else None,

@@ -10,12 +10,13 @@ from chalice import Response
 from .. import wiring
 from ..config import settings
 from ..domain.signup import LOCALES, currencies_in_use, listed_time_zones
-from ..services import signup
+from ..later import later
 from ..templating import environment
 from .admin_app import app_url
 from .http import BY_USE_CASE, Api, client_address, json_body
 from .pages import LANG_COOKIE, LANGUAGE_NAMES, PAGES_DIR, SECURITY_HEADERS, _language_links, asset_url, choose_locale, translations
 
+signup = later("chalicelib.services.signup")
 signups = Api(__name__)
 SIGNUP_DIR = PAGES_DIR / "signup"
 # What the form proposes before the browser says where it is: by the page's language.

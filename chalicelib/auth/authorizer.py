@@ -11,8 +11,10 @@ from chalice import AuthResponse, Blueprint
 
 from .. import wiring
 from ..config import settings
-from ..services import identity
+from ..later import later
 from .tokens import InvalidTokenError, verify
+
+identity = later("chalicelib.services.identity")
 
 gate = Blueprint(__name__)
 

@@ -8,9 +8,13 @@ from chalice import Blueprint, Rate
 
 from .. import wiring
 from ..config import Settings
-from ..notifications import delivery
+from ..later import later
 from ..observability import job
-from . import delivery_events, reminders, report_counters, stream  # noqa: F401 - report_counters subscribes
+
+delivery = later("chalicelib.notifications.delivery")
+delivery_events = later("chalicelib.jobs.delivery_events")
+reminders = later("chalicelib.jobs.reminders")
+stream = later("chalicelib.jobs.stream")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -42,4 +46,5 @@ def on_sns_message(event) -> dict:
 @job
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
+    from . import report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))

@@ -3,7 +3,7 @@ own source with ast, so an upward import or a cycle fails here instead of in rev
 
 A "package" is a sub-package of chalicelib (api, auth, domain, ...) or one of its top-level modules
 (config, errors, ports, templating, wiring). Every import counts, also one inside a function (a lazy
-import is still a dependency) or under TYPE_CHECKING.
+import is still a dependency), under TYPE_CHECKING, or a module taken with `later("chalicelib....")`.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "chalicelib"
 EDGES = {"api", "auth", "jobs"}  # where requests and events come in
 BELOW_THE_EDGES = {"services", "domain", "repositories", "notifications", "adapters", "ports"}
-LEAVES = {"config", "errors", "templating"}
+LEAVES = {"config", "errors", "later", "templating"}
 PORTS_MAY_NAME = {"domain", "errors"}  # the ports speak the domain's values (imported for types only)
 
 
@@ -56,6 +56,9 @@ def read_imports() -> list[Import]:
                     found += [Import(module, package_of(module), f"{target}.{name}", ()) for name in names]
                 else:
                     found.append(Import(module, package_of(module), target, names))
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "later"
+                  and node.args and isinstance(node.args[0], ast.Constant)):
+                found.append(Import(module, package_of(module), node.args[0].value, ()))
     return found
 
 
