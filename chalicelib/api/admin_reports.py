@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Callable
+from typing import Any
 
 from chalice import Response
 
