@@ -100,6 +100,13 @@ def drag(page, reference: str, staff: str, from_hhmm: str, to_hhmm: str, day: da
     page.mouse.up()
 
 
+def show_view(page, name: str) -> None:
+    """Switch the agenda's view and wait until the calendar shows that view's answer, not the last one's."""
+    page.locator(".segmented").get_by_role("button", name=name).click()
+    page.locator(".segmented").get_by_role("button", name=name, pressed=True).wait_for()
+    page.locator('section.calendar[aria-busy="false"]').wait_for()
+
+
 def toast(page, text: str):
     found = page.locator(".toast", has_text=text)
     found.first.wait_for()
@@ -286,12 +293,11 @@ def test_every_screen_has_no_serious_accessibility_violation_and_is_photographed
     sign_in(page, stack.api_url, DESK)
     page.locator(".ec-event").first.wait_for()
     for view in ("Day", "Week", "Month"):
-        page.locator(".segmented").get_by_role("button", name=view).click()
-        page.locator(".segmented").get_by_role("button", name=view, pressed=True).wait_for()
+        show_view(page, view)
         page.locator(".ec-event").first.wait_for()
         axe_check(page, f"agenda {view}")
         shot(page, f"agenda-{view.lower()}")
-    page.locator(".segmented").get_by_role("button", name="Day").click()
+    show_view(page, "Day")
     page.locator(".ec-event").first.focus()  # the keyboard opens an appointment too
     page.keyboard.press("Enter")
     page.get_by_role("dialog").wait_for()

@@ -55,7 +55,7 @@ export default {
     const viewButtons = Object.keys(VIEWS).map((v) => h("button", {
       type: "button", "aria-pressed": String(v === view), dataset: { view: v }, onclick: () => { view = v; refresh(); },
     }, t(v)));
-    const holder = h("section", { class: "calendar" });
+    const holder = h("section", { class: "calendar", "aria-busy": "true" });  // busy until the first load
     const newButton = ctx.me.actions.includes("appointments.write")  // enabled once the professionals are known
       ? h("button", { type: "button", class: "primary", disabled: true, onclick: () => book({}) }, t("new")) : null;
     mount(root,
@@ -117,6 +117,7 @@ export default {
 
     async function refresh() {
       viewButtons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === view)));
+      holder.setAttribute("aria-busy", "true");  // what is drawn is the last period's until the answer comes
       loaded = await api("GET", `/admin/agenda?${new URLSearchParams({ view, date: day })}`);
       const busy = new Set(loaded.appointments.map((a) => a.staff));
       const columns = loaded.staff.filter((m) => performers.has(m.id) || busy.has(m.id) || m.id === ctx.me.staff);
@@ -130,6 +131,7 @@ export default {
       title.textContent = period;
       if (newButton) newButton.disabled = false;
       holder.setAttribute("aria-label", t("calendar", { period }));
+      holder.setAttribute("aria-busy", "false");
     }
 
     async function drop(info) {
