@@ -110,6 +110,11 @@ def checked_choice(kind: type[E], value: Any, field: str) -> E:
         raise ValidationError(f"must be one of: {allowed}", field=field, code="invalid_choice") from None
 
 
+# High enough for a treatment priced in won, rupiah or dong (150,000 KRW is a haircut), low enough that
+# every total of a report stays an exact integer of cents.
+PRICE_CEILING = Decimal(1_000_000_000)
+
+
 def checked_price(value: Any, field: str = "price", currency: str = "EUR") -> Decimal:
     """Prices are strings like "25.00" (or whole numbers): never floats, at most two decimals, and none
     where the currency has no minor unit (a salon signed up in JPY cannot charge ¥25.50)."""
@@ -119,8 +124,8 @@ def checked_price(value: Any, field: str = "price", currency: str = "EUR") -> De
         price = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValidationError('a price is a string like "25.00"', field=field, code="invalid_price") from None
-    if not price.is_finite() or price < 0 or price >= 100000 or price != price.quantize(Decimal("0.01")):
-        raise ValidationError("a price is between 0 and 99999.99, with at most two decimals", field=field,
+    if not price.is_finite() or price < 0 or price >= PRICE_CEILING or price != price.quantize(Decimal("0.01")):
+        raise ValidationError("a price is between 0 and 999999999.99, with at most two decimals", field=field,
                               code="invalid_price")
     if price != price.quantize(Decimal(1).scaleb(-_decimals(currency))):
         raise ValidationError(f"{currency} prices have no decimals", field=field, code="invalid_price")

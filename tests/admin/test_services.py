@@ -54,6 +54,7 @@ def test_status_decides_whether_the_public_page_lists_it(client, login, status, 
     ({"price": "25.555"}, "price", "invalid_price"),
     ({"price": "-1"}, "price", "invalid_price"),
     ({"price": "NaN"}, "price", "invalid_price"),
+    ({"price": "1000000000"}, "price", "invalid_price"),
     ({"status": "archived"}, "status", "invalid_choice"),
     ({"staff": "stf_ana"}, "staff", "wrong_type"),
     ({"name": "x" * 121}, "name", "too_long"),
@@ -118,7 +119,8 @@ def test_two_edits_from_the_same_reading_cannot_both_land(login, seeded):
     assert catalog_admin.service("biz_salon", "svc_cut").value.name == "First"
 
 
-@pytest.mark.parametrize("price, status", [("2500", 200), ("2500.00", 200), ("2500.50", 400), ("25.5", 400)])
+@pytest.mark.parametrize("price, status", [("2500", 200), ("2500.00", 200), ("2500.50", 400), ("25.5", 400),
+                                           ("150000", 200)])  # a treatment priced in yen or won
 def test_a_salon_in_a_currency_without_cents_sets_whole_prices(client, login, store, price, status):
     """Sign-up opens any currency in use: a JPY salon's ¥25.50 would be shown as ¥26 and charged otherwise."""
     from dataclasses import replace
