@@ -36,12 +36,8 @@ class LocalCopy:
         return ident
 
     def _keep(self, message: Message, ident: str, suffix: str, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = self.clock().strftime("%Y%m%dT%H%M%S")
-        name = f"{stamp}-{message.kind.value}-{message.channel}-{re.sub(r'[^A-Za-z0-9@.+-]', '_', message.to)}"
-        path = self.folder / f"{name}-{ident[:8]}.{suffix}"
-        path.write_bytes(data)
-        print(f"[turno] {message.channel} {message.kind.value} to {message.to}: {path}", flush=True)
+        keep(self.folder, self.clock, f"{message.kind.value}-{message.channel}", message.to, ident, suffix, data,
+             f"{message.channel} {message.kind.value}")
 
 
 class LocalMailCopy:
@@ -53,27 +49,37 @@ class LocalMailCopy:
 
     def send(self, to: str, subject: str, text: str, html: str) -> str:
         ident = self.inner.send(to, subject, text, html)
-        mail = EmailMessage()
-        mail["From"], mail["To"], mail["Subject"] = self.sender, to, subject
-        mail.set_content(text, cte="quoted-printable")
-        mail.add_alternative(html, subtype="html", cte="quoted-printable")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = self.clock().strftime("%Y%m%dT%H%M%S")
-        path = self.folder / f"{stamp}-staff-email-{re.sub(r'[^A-Za-z0-9@.+-]', '_', to)}-{ident[:8]}.eml"
-        path.write_bytes(mail.as_bytes())
-        print(f"[turno] email to staff {to}: {path}", flush=True)
+        mail = email_bytes(self.sender, to, subject, text, html)
+        keep(self.folder, self.clock, "staff-email", to, ident, "eml", mail, "email to staff")
         return ident
 
 
+def keep(folder: Path, clock: Callable[[], datetime], label: str, to: str, ident: str, suffix: str, data: bytes,
+         said: str) -> None:
+    """Write one sent message into the local outbox (names sort by time) and say where on the console."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = clock().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{label}-{re.sub(r'[^A-Za-z0-9@.+-]', '_', to)}-{ident[:8]}.{suffix}"
+    path.write_bytes(data)
+    print(f"[turno] {said} to {to}: {path}", flush=True)
+
+
 def mime(message: Message, sender: str) -> bytes:
-    """The email as MIME: plain text and HTML alternatives, and the .ics as a text/calendar part."""
+    """A client's email as MIME: plain text and HTML alternatives, and the .ics as a text/calendar part."""
+    return email_bytes(sender, message.to, message.subject or "", message.text, message.html, message.ics,
+                       message.ics_method)
+
+
+def email_bytes(sender: str, to: str, subject: str, text: str, html: str | None = None, ics: bytes | None = None,
+                ics_method: str | None = None) -> bytes:
+    """Any email Turno sends, as MIME bytes."""
     mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = sender, message.to, message.subject or ""
+    mail["From"], mail["To"], mail["Subject"] = sender, to, subject
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    mail.set_content(message.text, cte="quoted-printable")
-    if message.html:
-        mail.add_alternative(message.html, subtype="html", cte="quoted-printable")
-    if message.ics:
-        mail.add_attachment(message.ics, maintype="text", subtype="calendar", filename="invite.ics",
-                            params={"method": message.ics_method or "PUBLISH"})
+    mail.set_content(text, cte="quoted-printable")
+    if html:
+        mail.add_alternative(html, subtype="html", cte="quoted-printable")
+    if ics:
+        mail.add_attachment(ics, maintype="text", subtype="calendar", filename="invite.ics",
+                            params={"method": ics_method or "PUBLISH"})
     return mail.as_bytes()
