@@ -178,14 +178,19 @@ def _page(template: str, request: Any, locale: str, chosen: bool, data: dict, co
     t = translations(locale)
     data = {**data, "locale": locale, "t": t}
     html = environment().get_template(template).render(
-        t=t, locale=locale, data=data, languages=_language_links(locale, links),
+        t=t, locale=locale, data=data, languages=language_links(locale, links),
         css=asset_url("page.css"), js=asset_url("page.js"), asset_prefix=prefix, **context,
     )
+    return Response(body=html, status_code=status, headers=page_headers(locale, chosen, cache))
+
+
+def page_headers(locale: str, chosen: bool, cache: str) -> dict[str, str]:
+    """A page's headers: its security policy, its language (kept in a cookie when the visitor chose it)."""
     headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": cache,
                "Content-Language": locale, "Vary": "Cookie, Accept-Language"}
     if chosen:
         headers["Set-Cookie"] = f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
-    return Response(body=html, status_code=status, headers=headers)
+    return headers
 
 
 def _money(amount: Decimal, currency: str, locale: str) -> str:
@@ -228,7 +233,7 @@ def _not_found(request: Any, prefix: str, slug: str | None) -> Response:
                  prefix=prefix, status=404)
 
 
-def _language_links(current: str, keep: dict) -> list[dict]:
+def language_links(current: str, keep: dict) -> list[dict]:
     return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == current,
              "href": "?" + urlencode({**{k: v for k, v in keep.items() if v}, "lang": code})}
             for code in LOCALES]

@@ -14,7 +14,8 @@ from ..later import later
 from ..templating import environment
 from .admin_app import app_url
 from .http import BY_USE_CASE, Api, client_address, json_body
-from .pages import LANG_COOKIE, LANGUAGE_NAMES, PAGES_DIR, SECURITY_HEADERS, _language_links, asset_url, choose_locale, translations
+from .pages import (LANGUAGE_NAMES, PAGES_DIR, asset_url, choose_locale, language_links, page_headers,
+                    translations)
 
 signup = later("chalicelib.services.signup")
 signups = Api(__name__)
@@ -56,17 +57,13 @@ def signup_page() -> Response:
     zone, currency = STARTING_POINT[locale]
     data = {"page": "signup", "root": "", "locale": locale, "t": texts(locale)}
     html = environment().get_template("pages/signup/page.html").render(
-        t=t, locale=locale, data=data, languages=_language_links(locale, {}), asset_prefix="b/",
+        t=t, locale=locale, data=data, languages=language_links(locale, {}), asset_prefix="b/",
         css=asset_url("page.css"), signup_css=asset_url("signup.css"), js=asset_url("signup.js"),
         zones=[_option(z, z.replace("_", " "), zone) for z in listed_time_zones()],
         locales=[_option(code, LANGUAGE_NAMES[code], locale, lang=code) for code in LOCALES],
         currencies=[_option(code, f"{name} ({code})", currency)
                     for code, name in currency_names(locale, wiring.now().date())])
-    headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",
-               "Content-Language": locale, "Vary": "Cookie"}
-    if chosen:
-        headers["Set-Cookie"] = f"{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
-    return Response(body=html, status_code=200, headers=headers)
+    return Response(body=html, status_code=200, headers=page_headers(locale, chosen, "no-cache"))
 
 
 def _option(value: str, text: str, chosen: str, lang: str | None = None) -> dict:
