@@ -26,6 +26,7 @@ def client_json(profile: ClientProfile, principal: Principal) -> dict:
         "notes": profile.notes,
         "created_at": _utc(profile.created_at),
         "updated_at": _utc(profile.updated_at),
+        "erased_at": _utc(profile.erased_at),
     }
     if principal.sees_contacts:
         body.update({name: getattr(profile, name) for name in CONTACT_FIELDS})

@@ -38,6 +38,9 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
+    "privacy.export": (MANAGEMENT, "export everything about one client as JSON"),
+    "privacy.erase": (MANAGEMENT, "erase a client: pseudonymised everywhere, future bookings cancelled, "
+                                  "contacts on the do-not-contact list"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -22,6 +22,7 @@ class ClientProfile:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     revision: int = 0
+    erased_at: datetime | None = None  # pseudonymised on request or by retention (domain/privacy.py)
 
     @classmethod
     def new(cls, client: Client, now: datetime) -> "ClientProfile":

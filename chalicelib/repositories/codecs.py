@@ -121,7 +121,7 @@ def client_item(business_id: str, p: ClientProfile) -> ClientItem:
     return ClientItem(
         pk=f"BIZ#{business_id}#CLIENT", sk=p.id, id=p.id, first_name=p.first_name, last_name=p.last_name,
         email=p.email, phone=p.phone, mobile=p.mobile, fiscal_code=p.fiscal_code, notes=p.notes,
-        created_at=p.created_at, updated_at=p.updated_at, revision=p.revision or None,
+        created_at=p.created_at, updated_at=p.updated_at, revision=p.revision or None, erased_at=p.erased_at,
     )
 
 
@@ -129,7 +129,7 @@ def client_profile(item: ClientItem) -> ClientProfile:
     return ClientProfile(
         id=item.id, first_name=item.first_name, last_name=item.last_name, email=item.email, phone=item.phone,
         mobile=item.mobile, fiscal_code=item.fiscal_code, notes=item.notes or "", created_at=item.created_at,
-        updated_at=item.updated_at, revision=int(item.revision or 0),
+        updated_at=item.updated_at, revision=int(item.revision or 0), erased_at=item.erased_at,
     )
 
 
@@ -208,7 +208,13 @@ def outbox_item(m: OutboxMessage) -> OutboxItem:
         client_id=m.client_id, message_kind=m.kind.value if m.kind else None,
         appointment=appointment_json(m.appointment), previous_start=m.previous_start, created_at=m.due,
         status=m.status, attempts=m.attempts, deliveries=m.deliveries, due_pk=due_pk, due_sk=due_sk,
+        agenda_pk=outbox_of_pk(m.business_id, m.client_id), agenda_sk=f"{iso(m.due)}#{m.id}",
     )
+
+
+def outbox_of_pk(business_id: str, client_id: str) -> str:
+    """A client's outbox items in the `agenda` index: what an export shows and an erasure scrubs."""
+    return f"BIZ#{business_id}#OUTBOXOF#{client_id}"
 
 
 def outbox_message(item: OutboxItem) -> OutboxMessage:
@@ -237,12 +243,19 @@ def message_count(item: MessageCountItem) -> MessageCount:
 
 def audit_item(entry: AuditEntry) -> AuditItem:
     at = entry.at.astimezone(UTC)
+    sk = f"{at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{new_id('aud')}"
     return AuditItem(
-        pk=f"BIZ#{entry.business_id}#AUDIT", sk=f"{at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{new_id('aud')}",
+        pk=f"BIZ#{entry.business_id}#AUDIT", sk=sk,
         at=at, actor_id=entry.actor_id, actor_email=entry.actor_email, actor_level=entry.actor_level,
         action=entry.action, target_kind=entry.target_kind, target_id=entry.target_id,
         before=entry.before, after=entry.after,
+        agenda_pk=audit_of_pk(entry.business_id, entry.target_kind, entry.target_id), agenda_sk=sk,
     )
+
+
+def audit_of_pk(business_id: str, target_kind: str, target_id: str) -> str:
+    """The entries about one client or appointment in the `agenda` index: an erasure finds them there."""
+    return f"BIZ#{business_id}#AUDITOF#{target_kind}#{target_id}"
 
 
 def audit_entry(business_id: str, item: AuditItem) -> AuditEntry:

@@ -145,6 +145,7 @@ class ClientItem(Item, discriminator="client"):
     fiscal_code = UnicodeAttribute(null=True)
     revision = NumberAttribute(null=True)  # bumped by every backoffice edit: concurrent edits cannot both land
     updated_at = UTCDateTimeAttribute(null=True)
+    erased_at = UTCDateTimeAttribute(null=True)  # pseudonymised (services/privacy.py)
 
 
 class ContactItem(Item, discriminator="contact"):

@@ -45,11 +45,13 @@ CONTRIBUTIONS: tuple[Callable[[AgendaChange], AgendaChange], ...] = (_message, _
 
 
 def compose(before: Appointment | None, after: Appointment, *, by: str, new_client: Client | None = None,
-            audit: AuditEntry | None = None) -> AgendaChange:
-    """The whole change, with every feature's rows: what `store.write` writes, all or nothing."""
+            audit: AuditEntry | None = None, tell_client: bool = True) -> AgendaChange:
+    """The whole change, with every feature's rows: what `store.write` writes, all or nothing.
+    `tell_client=False` leaves out the client's message (an erasure: nobody is to be written to)."""
     change = agenda_change(before, after, by=by, new_client=new_client).adding(audit)
     for contribute in CONTRIBUTIONS:
-        change = contribute(change)
+        if tell_client or contribute is not _message:
+            change = contribute(change)
     return change
 
 
@@ -63,9 +65,9 @@ def book(store: AgendaStore, appointment: Appointment, *, by: str, new_client: C
 
 
 def change(store: AgendaStore, before: Appointment, after: Appointment, *, by: str,
-           audit: AuditEntry | None = None) -> AgendaChange:
+           audit: AuditEntry | None = None, tell_client: bool = True) -> AgendaChange:
     """Store a changed appointment; its time moves with it. `before` must be what was read: of two
     concurrent changes one lands, the other gets ConflictError `booking_changed`."""
-    composed = compose(before, after, by=by, audit=audit)
+    composed = compose(before, after, by=by, audit=audit, tell_client=tell_client)
     store.write(composed)
     return composed
