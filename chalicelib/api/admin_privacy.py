@@ -1,4 +1,5 @@
-"""Backoffice: export everything about one client, or erase them (levels 1-2; services/privacy.py)."""
+"""Backoffice: export everything about one client, or erase them (levels 1-2; services/privacy.py), and the
+business's retention setting (services/retention.py)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,7 @@ from .admin_views import client_json
 from .http import json_body
 
 privacy = later("chalicelib.services.privacy")
+retention = later("chalicelib.services.retention")
 
 admin_privacy = AdminApi(__name__)
 
@@ -37,3 +39,18 @@ def erase_client(principal: Principal, client_id: str) -> dict:
     done = privacy.erase(wiring.store(), wiring.clients(), wiring.do_not_contact(), privacy.Actor.of(principal),
                          client_id, wiring.now())
     return {"client": client_json(done.client, principal), "already_erased": done.already, "changed": done.changed}
+
+
+@admin_privacy.route("/admin/privacy/retention", methods=["GET"], action="business.read")
+def retention_setting(principal: Principal) -> dict:
+    return retention.settings(principal)
+
+
+@admin_privacy.route("/admin/privacy/retention", methods=["PUT"], action="settings.write")
+def change_retention(principal: Principal) -> dict:
+    """`{"retention_months": 24}` pseudonymises clients idle for more than 24 months, nightly; null turns it off."""
+    body = json_body(admin_privacy.current_request, {"retention_months"})
+    if "retention_months" not in body:
+        raise ValidationError("this field is required (null turns retention off)", field="retention_months",
+                              code="required")
+    return retention.change_settings(principal, body["retention_months"], wiring.now())

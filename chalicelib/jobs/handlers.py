@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from chalice import Blueprint, Rate
+from chalice import Blueprint, Cron, Rate
 
 from .. import wiring
 from ..config import Settings
@@ -15,6 +15,7 @@ delivery = later("chalicelib.notifications.delivery")
 delivery_events = later("chalicelib.jobs.delivery_events")
 reminders = later("chalicelib.jobs.reminders")
 stream = later("chalicelib.jobs.stream")
+retention = later("chalicelib.services.retention")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -46,5 +47,12 @@ def on_sns_message(event) -> dict:
 @job
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
-    from . import report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
+    from . import client_activity, report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
+
+
+@jobs.schedule(Cron(30, 2, "*", "*", "?", "*"))
+@job
+def apply_retention(event) -> dict:
+    """Nightly (02:30 UTC): clients idle longer than their business's retention are pseudonymised (off by default)."""
+    return retention.run(wiring.store(), wiring.clients(), wiring.do_not_contact(), wiring.now())

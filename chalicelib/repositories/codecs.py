@@ -32,6 +32,7 @@ from ..domain.model import (
     Staff,
     new_id,
 )
+from ..domain.retention import ClientSeen
 from ..domain.search import SearchEntry
 from .tables import (
     AppointmentItem,
@@ -39,6 +40,7 @@ from .tables import (
     BusinessItem,
     ClientAppointmentItem,
     ClientItem,
+    ClientSeenItem,
     Item,
     MessageCountItem,
     MessageLogItem,
@@ -288,11 +290,27 @@ def history_item(h: HistoryEntry) -> ClientAppointmentItem:
                                  reference=h.reference)
 
 
+def seen_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#SEEN"
+
+
+def idle_pk(business_id: str) -> str:
+    """Clients by when they were last seen, in the `agenda` index (repositories/retention.py)."""
+    return f"BIZ#{business_id}#IDLE"
+
+
+def seen_item(seen: ClientSeen) -> ClientSeenItem:
+    return ClientSeenItem(pk=seen_pk(seen.business_id), sk=seen.client_id, client_id=seen.client_id,
+                          last_seen=seen.at, agenda_pk=idle_pk(seen.business_id),
+                          agenda_sk=f"{iso(seen.at)}#{seen.client_id}")
+
+
 ENCODERS: dict[type, Callable[[Any], Item]] = {
     OutboxMessage: outbox_item,
     AuditEntry: audit_item,
     SearchEntry: search_item,
     HistoryEntry: history_item,
+    ClientSeen: seen_item,
 }
 
 

@@ -26,6 +26,10 @@ Keys (pk / sk):
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
   BIZ#<business>#DNC        email#<hmac> | phone#<hmac>              do-not-contact: keyed hashes of erased clients' contacts
+  BIZ#<business>#SEEN       <client id>                            a client's last appointment start, for retention
+                            (also in the `agenda` index as BIZ#<business>#IDLE / <last seen>#<client id>)
+  BIZ#<business>#PRIVACY    SETTINGS                               retention: pseudonymise clients idle N months
+  PRIVACY#RETENTION         <business id>                          the businesses with retention on (the nightly job)
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
 This module is also the single source of the table's shape for infra/ (see `table_definition`).
@@ -366,6 +370,24 @@ class DoNotContactItem(Item, discriminator="do_not_contact"):
 
     reason = UnicodeAttribute()  # erased | retention
     at = UTCDateTimeAttribute()
+
+
+class ClientSeenItem(Item, discriminator="client_seen"):
+    """When a client was last seen: their latest appointment start (or their creation). Only raised, never
+    lowered; `erased` stops it for good (repositories/retention.py)."""
+
+    client_id = UnicodeAttribute()
+    last_seen = UTCDateTimeAttribute(null=True)
+    erased = BooleanAttribute(null=True)
+
+
+class PrivacySettingsItem(Item, discriminator="privacy_settings"):
+    """A business's retention: clients idle more than `retention_months` are pseudonymised (None: off). The
+    same item under PRIVACY#RETENTION lists the businesses that have it on."""
+
+    business_id = UnicodeAttribute()
+    retention_months = NumberAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
 
 
 class ThrottleItem(Item, discriminator="throttle"):

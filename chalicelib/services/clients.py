@@ -8,6 +8,7 @@ from ..domain.principal import Level, Principal
 from ..domain import search
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id
+from ..domain.retention import ClientSeen
 from ..errors import NotFoundError, ValidationError
 from ..repositories import search_index
 from ..repositories.clients import ClientRepository, valid_id
@@ -30,7 +31,8 @@ def create(repo: ClientRepository, principal: Principal, fields: dict, now: date
                             **{"first_name": "", "last_name": "", **fields})
     _check_complete(profile)
     entry = audit.entry(principal, "client.create", "client", profile.id, None, audit_view(profile), now)
-    return repo.create(principal.business_id, profile, also=[entry])
+    seen = ClientSeen(principal.business_id, profile.id, now)  # retention counts idle time from here
+    return repo.create(principal.business_id, profile, also=[entry, seen])
 
 
 def update(repo: ClientRepository, principal: Principal, client_id: str, changes: dict,

@@ -92,6 +92,7 @@ class Section:
 SECTIONS: dict[str, Section] = {}
 # Modules that register sections when imported (one line per feature: consent, plans, waiting requests...).
 FEATURE_MODULES: list[str] = [
+    "chalicelib.services.retention",
 ]
 
 

@@ -140,5 +140,12 @@ _FUNCTIONS: dict[str, Grants] = {
         invocation=Invocation.SYNC,
         tables={"main": TableAccess(actions=("dynamodb:GetItem",))},
     ),
+    # Nightly retention (chalicelib/services/retention.py): the registry and idle clients (the agenda
+    # index), then each erasure as the API makes it (services/privacy.py): reads by key and index, the
+    # do-not-contact puts, scrubbing updates and deletes, the cancellations' and the record's transactions.
+    "apply_retention": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_API},
+    ),
 }
 FUNCTIONS: Mapping[str, Grants] = MappingProxyType(_FUNCTIONS)

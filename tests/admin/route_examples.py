@@ -183,3 +183,12 @@ EXAMPLES[("GET", "/admin/reports/commissions")] = lambda s: Example(
 EXAMPLES[("GET", "/admin/reports/commission-rules")] = lambda s: Example("/admin/reports/commission-rules", ids=False)
 EXAMPLES[("PUT", "/admin/reports/commission-rules")] = lambda s: Example(
     "/admin/reports/commission-rules", {"rules": [{"percent": "10"}, {"staff": s["staff"], "fixed": "5.00"}]}, ids=False)
+
+
+# -- issue 15: privacy (tests/privacy/ erase real clients; here a missing one, so the sweep erases nobody) ----
+EXAMPLES[("GET", "/admin/clients/{client_id}/export")] = lambda s: Example(f"/admin/clients/{s['client']}/export")
+EXAMPLES[("POST", "/admin/clients/{client_id}/erase")] = lambda s: Example(
+    "/admin/clients/cli_nobody_here/erase", {"confirm": True}, expect=frozenset({404}))
+EXAMPLES[("GET", "/admin/privacy/retention")] = lambda s: Example("/admin/privacy/retention", ids=False)
+EXAMPLES[("PUT", "/admin/privacy/retention")] = lambda s: Example(
+    "/admin/privacy/retention", {"retention_months": None}, ids=False)
