@@ -57,7 +57,7 @@ APP_BUILT := $(APP_DIR)/dist/.built
 $(APP_NPM): $(APP_DIR)/package.json $(APP_DIR)/package-lock.json
 	cd $(APP_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
-$(APP_BUILT): $(APP_NPM) $(APP_DIR)/build.mjs $(wildcard $(APP_DIR)/src/*.js $(APP_DIR)/src/*.css $(APP_DIR)/src/screens/*.js)
+$(APP_BUILT): $(APP_NPM) $(APP_DIR)/build.mjs $(wildcard $(APP_DIR)/src/*.js $(APP_DIR)/src/*.css $(APP_DIR)/src/screens/*.js $(APP_DIR)/src/screens/*/*.js)
 	cd $(APP_DIR) && node build.mjs
 	touch $@
 dev test test-quick synth: $(APP_BUILT)

@@ -22,7 +22,7 @@ from ..errors import ForbiddenError, NotFoundError, UnprocessableError, Validati
 from ..repositories import search_index
 from ..repositories.clients import ClientRepository, valid_id
 from . import agenda_changes, audit
-from .clients import page_size
+from .clients import page_size, refuse_erased
 from ..ports import AgendaStore
 
 VIEWS = {"day", "week", "month"}
@@ -140,6 +140,7 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
     member = candidates(catalog, service, request.staff_id)[0]
     _may_write(principal, member.id)
     client = clients.get(principal.business_id, request.client_id)
+    refuse_erased(client)
     start = request.start.astimezone(UTC)
     _check_past(start, now, request.past)
     _check_hours(catalog, service, member, start, now)

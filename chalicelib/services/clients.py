@@ -9,7 +9,7 @@ from ..domain import search
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, new_id
 from ..domain.retention import ClientSeen
-from ..errors import NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, ValidationError
 from ..repositories import search_index
 from ..repositories.clients import ClientRepository, valid_id
 from . import audit
@@ -39,12 +39,20 @@ def update(repo: ClientRepository, principal: Principal, client_id: str, changes
            now: datetime) -> tuple[ClientProfile, ClientProfile]:
     """(before, after). Fields not named keep their value; null clears an optional one."""
     before = visible(repo, principal, client_id)
+    refuse_erased(before)
     after = replace(before, updated_at=now, **changes)
     _check_complete(after)
     if all(getattr(after, f) == getattr(before, f) for f in FIELDS):
         return before, before
     entry = audit.entry(principal, "client.update", "client", client_id, audit_view(before), audit_view(after), now)
     return before, repo.update(principal.business_id, before, after, also=[entry])
+
+
+def refuse_erased(profile: ClientProfile) -> None:
+    """An erased client is kept only as a pseudonym for the accounts: nobody is to be written back into it."""
+    if profile.erased_at is not None:
+        raise ConflictError("this client was erased; register them again as a new client", field="client",
+                            code="client_erased")
 
 
 def audit_view(profile: ClientProfile) -> dict:

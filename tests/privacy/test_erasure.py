@@ -124,3 +124,24 @@ def test_erasure_needs_a_confirmation_and_levels_1_2(client, login, seeded):
     assert post(client, "/admin/clients/cli_nobody/erase", {"confirm": True}, login(ADMIN)).status_code == 404
     # another business's client is not found
     assert post(client, path, {"confirm": True}, login(ADMIN, seeded["other_business"])).status_code == 404
+
+
+def test_an_erased_client_cannot_be_edited_or_booked_again(client, login, seeded):
+    headers = login(DESK)
+    post(client, f"/admin/clients/{seeded['client']}/erase", {"confirm": True}, login(ADMIN))
+
+    edited = patch(client, f"/admin/clients/{seeded['client']}", {"first_name": "Eva"}, headers)
+    booked = post(client, "/admin/appointments", {"client": seeded["client"], "service": "svc_cut",
+                                                  "staff": "stf_ana", "start": "2026-03-26T10:00:00+01:00"}, headers)
+
+    for refused in (edited, booked):
+        assert refused.status_code == 409 and error(refused)["code"] == "client_erased", refused.body
+    # and she may come back online as a new client with the same email
+    from tests.api.helpers import booking_body
+
+    again = post(client, "/public/salon/bookings", booking_body("2026-03-26T10:00:00+01:00", staff="stf_ana",
+                                                               email=seeded["client_email"], phone=None))
+    assert again.status_code == 201, again.body
+    from chalicelib import wiring
+
+    assert wiring.store().appointment(again.json_body["reference"]).client_id != seeded["client"]

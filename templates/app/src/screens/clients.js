@@ -3,6 +3,7 @@
 import { dialog, field, h, mount } from "../dom.js";
 import { apiForm, values } from "./parts/forms.js";
 import { WORDS as COMMON } from "./parts/words.js";
+import { privacyCard } from "./clients/privacy.js";
 
 const DEBOUNCE_MS = 250;
 const MIN_QUERY = 2;
@@ -126,7 +127,7 @@ async function profileView(root, ctx, id) {
         ctx.me.sees_contacts && CONTACTS.map((key) => fact(key, client[key])),
         fact("fiscal_code", client.fiscal_code), fact("notes", client.notes),
         fact("client_since", client.created_at && ctx.fmt.date(client.created_at))),
-      writes && h("button", { type: "button", onclick: edit }, ctx.t("edit"))),
+      writes && !client.erased_at && h("button", { type: "button", onclick: edit }, ctx.t("edit"))),
     h("section", { class: "card", "aria-labelledby": "client-history" },
       h("h2", { id: "client-history" }, ctx.t("history")),
       client.history.length ? h("div", { class: "table-wrap" }, h("table", { class: "grid history" },
@@ -146,7 +147,8 @@ async function profileView(root, ctx, id) {
           h("td", {}, ctx.fmt.dateTime(m.at)), h("td", {}, ctx.t(`kind_${m.kind}`)), h("td", {}, ctx.t(`ch_${m.channel}`)),
           h("td", {}, h("span", { class: `badge msg-${m.status}` }, ctx.t(`msg_${m.status}`)), m.error ? ` ${m.error}` : ""),
           h("td", { class: "ref" }, m.reference), ctx.me.sees_contacts && h("td", {}, m.to || ""))))))
-        : h("p", { class: "muted" }, ctx.t("no_messages"))));
+        : h("p", { class: "muted" }, ctx.t("no_messages"))),
+    privacyCard(ctx, client, path, () => profileView(root, ctx, id).catch(ctx.toast)));
 }
 
 

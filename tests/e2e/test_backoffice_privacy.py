@@ -1,0 +1,96 @@
+"""The client profile's "Data and privacy" card in Debian's Chromium against the whole local stack: the owner
+downloads a client's data as JSON and erases them after a confirmation; a receptionist is offered neither.
+The salon is tests/e2e/seed_privacy.py's; screenshots go to test-artifacts/e2e/app/."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.seed_privacy import CLIENT, DESK, OWNER, PASSWORD
+from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, open_screen, toast
+
+SHOTS = ARTIFACTS / "app"
+NAME = f"{CLIENT['first_name']} {CLIENT['last_name']}"
+
+
+@pytest.fixture(scope="session")
+def privacy_salon(stack):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
+    done = subprocess.run([sys.executable, "-m", "tests.e2e.seed_privacy"], cwd=ROOT, env={**env, **stack.env},
+                          check=True, timeout=120, capture_output=True, text=True)
+    return {"url": stack.api_url, "client": done.stdout.strip().splitlines()[-1]}
+
+
+@pytest.fixture
+def desk(desk_page, privacy_salon):
+    desk_page.set_viewport_size(DESKTOP)
+    return desk_page
+
+
+def sign_in(page, url: str, email: str) -> None:
+    page.goto(f"{url}/admin-app/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("header.top").wait_for()
+
+
+def shot(page, step: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"privacy-{step}.png"), full_page=True)
+
+
+def test_a_receptionist_is_offered_neither_export_nor_erasure(desk, privacy_salon):
+    sign_in(desk, privacy_salon["url"], DESK[1])
+    open_screen(desk, f"/clients/{privacy_salon['client']}", NAME)
+    expect(desk.locator("table.history tbody tr")).to_have_count(1)
+    expect(desk.get_by_role("button", name="Export data")).to_have_count(0)
+    expect(desk.get_by_role("button", name="Erase client")).to_have_count(0)
+
+
+def test_the_owner_downloads_a_clients_data_then_erases_her_after_confirming(desk, privacy_salon):
+    page, cid = desk, privacy_salon["client"]
+    sign_in(page, privacy_salon["url"], OWNER[1])
+    open_screen(page, f"/clients/{cid}", NAME)
+    expect(page.get_by_role("heading", name="Data and privacy")).to_be_visible()
+    no_serious_violations(page, "client profile with privacy")
+
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Export data").click()
+    download = downloading.value
+    assert download.suggested_filename.startswith(f"client-{cid}-") and download.suggested_filename.endswith(".json")
+    exported = json.loads(open(download.path(), encoding="utf-8").read())
+    assert exported["client"]["email"] == CLIENT["email"] and exported["client"]["notes"] == CLIENT["notes"]
+    assert [a["status"] for a in exported["appointments"]] == ["confirmed"]
+    toast(page, "Export downloaded.")
+
+    page.get_by_role("button", name="Erase client").click()  # changing her mind first: nothing happens
+    dialog = page.get_by_role("dialog", name=f"Erase {NAME}?")
+    expect(dialog).to_contain_text("cannot be undone")
+    shot(page, "erase-dialog")
+    no_serious_violations(page, "erase dialog")
+    dialog.get_by_role("button", name="Keep the client").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
+
+    page.get_by_role("button", name="Erase client").click()
+    page.get_by_role("dialog").get_by_role("button", name="Erase for good").click()
+
+    toast(page, "Client erased.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Erased client")
+    expect(page.locator('p[data-fact="erased"]')).to_contain_text("Erased on")
+    expect(page.locator("table.history tbody")).to_contain_text("Cancelled")
+    expect(page.locator("body")).not_to_contain_text(CLIENT["email"])
+    expect(page.get_by_role("button", name="Erase client")).to_have_count(0)
+    expect(page.get_by_role("button", name="Edit client")).to_have_count(0)
+    shot(page, "erased")
+
+    open_screen(page, "/clients", "Clients")
+    page.get_by_label("Find a client").fill(CLIENT["last_name"])
+    expect(page.locator("p.muted[role=status]")).to_have_text("No client found.")
