@@ -108,3 +108,14 @@ def scrub_audit(items: Iterable[AuditItem]) -> int:
 
 def _log_pk(business_id: str, client_id: str) -> str:
     return f"BIZ#{business_id}#MSGLOG#{client_id}"
+
+
+def index_audit(business_id: str) -> int:
+    """Give the business's audit entries written before `codecs.audit_item` set it their key in the `agenda`
+    index by target (the backfill); returns how many. One query of the log, one update per entry."""
+    indexed = 0
+    for item in AuditItem.query(f"BIZ#{business_id}#AUDIT", filter_condition=AuditItem.agenda_pk.does_not_exist()):
+        item.update(actions=[AuditItem.agenda_pk.set(audit_of_pk(business_id, item.target_kind, item.target_id)),
+                             AuditItem.agenda_sk.set(item.sk)])
+        indexed += 1
+    return indexed

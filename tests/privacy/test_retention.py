@@ -185,3 +185,28 @@ def test_last_seen_only_moves_forward_and_never_for_an_erased_client(aws):
 def test_months_are_calendar_months(now, months, expected):
     at = datetime.fromisoformat(now).replace(tzinfo=timezone.utc)
     assert cutoff(at, months) == datetime.fromisoformat(expected).replace(tzinfo=timezone.utc)
+
+
+def test_the_backfill_indexes_what_was_stored_before_and_is_harmless_twice(client, login, seeded, clock, store):
+    """Data from before privacy: no last-seen items, audit entries without their index key."""
+    from chalicelib import wiring
+    from chalicelib.repositories import privacy as stored, retention
+    from chalicelib.repositories.tables import AuditItem, ClientSeenItem, Item
+    from chalicelib.services.privacy_backfill import backfill
+
+    business = seeded["business"]
+    post(client, "/admin/clients", {"first_name": "Vieja", "email": "vieja@mail.example"}, login(DESK))
+    for item in ClientSeenItem.query(f"BIZ#{business}#SEEN"):
+        item.delete()
+    for item in AuditItem.query(f"BIZ#{business}#AUDIT"):
+        item.update(actions=[Item.agenda_pk.remove(), Item.agenda_sk.remove()])
+    assert stored.audit_about(business, "appointment", seeded["reference"]) == []
+
+    first = backfill(wiring.clients(), business)
+    second = backfill(wiring.clients(), business)
+
+    assert (first.clients, first.raised) == (2, 2) and first.audit_entries >= 1
+    assert (second.raised, second.audit_entries) == (0, 0)
+    assert retention.last_seen(business, seeded["client"]) == store.appointment(seeded["reference"]).start
+    assert stored.audit_about(business, "client", next(iter(
+        i.target_id for i in AuditItem.query(f"BIZ#{business}#AUDIT") if i.action == "client.create")))
