@@ -94,3 +94,32 @@ def test_the_owner_downloads_a_clients_data_then_erases_her_after_confirming(des
     open_screen(page, "/clients", "Clients")
     page.get_by_label("Find a client").fill(CLIENT["last_name"])
     expect(page.locator("p.muted[role=status]")).to_have_text("No client found.")
+
+
+def test_the_owner_turns_retention_on_past_a_refused_number_and_off_again(desk, privacy_salon):
+    page = desk
+    sign_in(page, privacy_salon["url"], OWNER[1])
+    open_screen(page, "/privacy", "Privacy")
+    state = page.locator("p[data-retention]")
+    expect(state).to_have_attribute("data-retention", "off")
+    no_serious_violations(page, "privacy settings")
+
+    page.get_by_label("Erase clients who have not come for a long time").check()
+    months = page.get_by_label("Months without an appointment")
+    months.fill("3")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field-error")).to_contain_text("between 6 and 240")  # the API's error, beside its field
+    expect(months).to_have_attribute("aria-invalid", "true")
+
+    months.fill("18")
+    page.get_by_role("button", name="Save").click()
+    toast(page, "Saved.")
+    expect(state).to_have_attribute("data-retention", "on")
+    expect(state).to_contain_text("more than 18 months")
+    shot(page, "retention-on")
+
+    page.reload()
+    expect(page.get_by_label("Months without an appointment")).to_have_value("18")
+    page.get_by_label("Erase clients who have not come for a long time").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("p[data-retention]")).to_have_attribute("data-retention", "off")
