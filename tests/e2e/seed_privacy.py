@@ -13,8 +13,7 @@ from chalicelib.domain.principal import Level, Principal
 from chalicelib.services import backoffice, clients, identity
 from chalicelib.services.backoffice import NewAppointment
 from tests.e2e.seed import EVERY_DAY, SERVICES, business
-
-PASSWORD = "E2e-Privacy-2026!"
+from tests.e2e.seed_screens import PASSWORD  # the screens' tests sign in with it
 SALON = business("e2e-privacy", "Salon Privacy")
 OWNER = ("stf_owner", "owner@e2e-privacy.example", Level.ADMIN)
 DESK = ("stf_desk", "desk@e2e-privacy.example", Level.RECEPTION_FULL)

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, ROOT
-from tests.e2e.seed_privacy import CLIENT, DESK, OWNER, PASSWORD
-from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, open_screen, toast
+from tests.e2e.seed_privacy import CLIENT, DESK, OWNER
+from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, open_screen, sign_in, toast
 
 SHOTS = ARTIFACTS / "app"
 NAME = f"{CLIENT['first_name']} {CLIENT['last_name']}"
@@ -31,14 +31,6 @@ def privacy_salon(stack):
 def desk(desk_page, privacy_salon):
     desk_page.set_viewport_size(DESKTOP)
     return desk_page
-
-
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(f"{url}/admin-app/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("header.top").wait_for()
 
 
 def shot(page, step: str) -> None:

@@ -48,6 +48,9 @@ EXPECTED_GRANTS = {
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:PutItem"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    # retention (issue 15): erasures as the API makes them, nightly
+    "ApplyRetention": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_API,
+                       "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 
