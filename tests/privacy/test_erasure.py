@@ -145,3 +145,18 @@ def test_an_erased_client_cannot_be_edited_or_booked_again(client, login, seeded
     from chalicelib import wiring
 
     assert wiring.store().appointment(again.json_body["reference"]).client_id != seeded["client"]
+
+
+def test_an_erasure_reads_by_key_and_index_only(client, login, seeded, clock, ses):
+    from bench.counting import counting_dynamodb_calls
+
+    given = a_client_with_a_past_and_a_future(client, login, seeded, clock)
+    headers = login(ADMIN)
+
+    with counting_dynamodb_calls() as calls:
+        assert post(client, f"/admin/clients/{given['client']}/erase", {"confirm": True}, headers).status_code == 200
+
+    assert "Scan" not in calls.operations(), calls.detail()
+    print(f"\nerasure of a client with 2 appointments and 2 messages: {len(calls)} DynamoDB calls "
+          f"({len(calls.reads)} reads, {len(calls.writes)} writes): {calls.summary()}")
+    assert len(calls) <= 40, calls.detail()
