@@ -11,7 +11,7 @@ history first and kept.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.principal import Principal
@@ -60,7 +60,6 @@ class Run:
     erased: int = 0
     kept: int = 0  # seen after all (booked meanwhile), or erased already
     busy: int = 0  # changed meanwhile or a message being sent: next night
-    by_business: dict[str, int] = field(default_factory=dict)
 
     def report(self) -> dict:
         return {"businesses": self.businesses, "erased": self.erased, "kept": self.kept, "busy": self.busy}
@@ -76,8 +75,6 @@ def run(store: AgendaStore, clients: ClientRepository, listed: DoNotContact, now
         for client_id, _ in repository.idle(business_id, since, limit):
             outcome = _retire(store, clients, listed, business_id, client_id, since, now)
             setattr(done, outcome, getattr(done, outcome) + 1)
-            if outcome == "erased":
-                done.by_business[business_id] = done.by_business.get(business_id, 0) + 1
     return done.report()
 
 
