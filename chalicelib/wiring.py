@@ -107,3 +107,11 @@ def senders() -> "Senders":
     aws = AwsSenders(sesv2, sns, configuration_set=config.ses_configuration_set,
                      sms_sender_id=config.sms_sender_id)
     return LocalCopy(aws, Path(config.local_outbox), clock=now) if config.local_outbox else aws
+
+
+@lru_cache(maxsize=1)
+def plans():
+    """Plans: templates, sold plans and their ledger (DynamoDB)."""
+    from .repositories.plans import DynamoPlans
+
+    return DynamoPlans()

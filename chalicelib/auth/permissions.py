@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
+    "plans.read": (RECEPTION_AND_UP, "plan templates, clients' plans with balances and ledger, plans sold and used"),
+    "plans.write": (FRONT_DESK, "create and edit plan templates, sell a plan, adjust a plan's units, plan settings"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}
