@@ -344,6 +344,7 @@ STEPS: list[Step | str] = [
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
     ("send_reminders", 60),  # every 5 minutes on AWS
+    ("expire_plans", 300),  # daily on AWS; each plan is expired once, whatever the number of runs
 ]
 
 

@@ -48,6 +48,8 @@ EXPECTED_GRANTS = {
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:PutItem"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    "ExpirePlans": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                    "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 
