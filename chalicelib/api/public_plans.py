@@ -50,7 +50,7 @@ def coverage_json(coverage: Coverage, online_payment: bool) -> dict:
         "case": coverage.case,
         "date": coverage.day.isoformat(),
         "online_payment": online_payment,
-        "covered": [{"service": c.service_id, "plan": c.plan.id, "plan_name": c.plan.terms.name}
+        "covered": [{"service": c.service_id, "plan": c.plan.id, "plan_name": c.plan.terms.name, "item": c.item}
                     for c in coverage.covered],
         "uncovered": list(coverage.uncovered),
         "plans": [{"id": p.id, "name": p.terms.name, "end": p.end.isoformat(),

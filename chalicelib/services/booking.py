@@ -80,12 +80,17 @@ def public_services(store: AgendaStore, slug: str, code: str | None = None, addr
                     now: datetime | None = None) -> tuple[Business, list[Service]]:
     """The services listed online; with a code, only those someone it opens performs, so a client
     holding a personal code sees that professional's services and no dead end."""
-    catalog = store.catalog(store.business_id(slug))
-    offered = [s for s in catalog.services if s.status.value == "active"]
+    catalog, offered = public_catalog(store, slug)
     if not code:
         return catalog.business, offered
     opened = _open_to(store, catalog, catalog.staff, code, address, now)
     return catalog.business, [s for s in offered if any(m.performs(s.id) for m in opened)]
+
+
+def public_catalog(store: AgendaStore, slug: str) -> tuple[Catalog, list[Service]]:
+    """The catalog (whether the business sells plans included) and the services listed online."""
+    catalog = store.catalog(store.business_id(slug))
+    return catalog, [s for s in catalog.services if s.status.value == "active"]
 
 
 def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, address: str,
