@@ -86,3 +86,76 @@ def test_case_2_some_services_covered_and_no_message_without_a_plan(page, plan_s
     page.get_by_label("Email", exact=True).fill("nobody@example.com")
     page.get_by_role("button", name="Confirm booking").click()
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible()
+
+
+# -- the backoffice's Plans screen ----------------------------------------------------------------------
+AXE = ROOT / "templates" / "app" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def no_serious_violations(page, where: str) -> None:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => `${v.id}: ${v.help}`)""")
+    assert not found, f"{where}: {found}"
+
+
+def test_staff_create_a_plan_sell_it_adjust_it_and_read_the_periods_figures(page, plan_salons, shoot):
+    from tests.e2e.seed_plans import ADMIN, PASSWORD
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{plan_salons.api_url}/admin-app/")
+    page.get_by_label("Email").fill(ADMIN[1])
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("header.top").wait_for()
+    page.get_by_role("link", name="Plans").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plans")
+    expect(page.locator("table.plan-templates tbody tr")).to_have_count(1)  # the seeded haircut pack
+
+    # a new plan: three colours or any hair service, 90 days; a bad price is shown beside its field
+    page.get_by_role("button", name="New plan").click()
+    dialog = page.locator("dialog")
+    dialog.get_by_label("Name").fill("Colour trio")
+    dialog.get_by_label("Price (EUR)").fill("12.345")
+    dialog.get_by_label("Valid for").fill("90")
+    dialog.get_by_label("Unit").select_option("days")
+    dialog.get_by_label("Service").select_option(label="Colour")
+    dialog.get_by_label("Sessions").fill("3")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.locator(".field-error")).to_be_visible()
+    dialog.get_by_label("Price (EUR)").fill("150.00")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.locator("table.plan-templates tbody tr")).to_have_count(2)
+    expect(page.locator("table.plan-templates")).to_contain_text("3 × Colour")
+    shoot("templates")
+    no_serious_violations(page, "plans")
+
+    # sell it to Paula, found as staff type her number
+    page.get_by_label("Find a client by name or phone").fill("611000222")  # her phone: one Paula among the bookers
+    page.get_by_role("button", name="Paula Plan").click()
+    expect(page.get_by_role("heading", name="Plans of Paula Plan")).to_be_visible()
+    page.get_by_label("Plan", exact=True).select_option(label="Colour trio · €150.00")
+    page.get_by_role("button", name="Sell").click()
+    sold = page.locator("section.sold-plan", has_text="Colour trio")
+    expect(sold.locator("td[data-col=available]")).to_have_text("3")
+
+    # an adjustment with its reason, in the ledger
+    sold.get_by_role("button", name="Adjust").click()
+    page.locator("dialog").get_by_label("Units (+ or −)").fill("-1")
+    page.locator("dialog").get_by_label("Reason").fill("Session given at the launch party")
+    page.locator("dialog").get_by_role("button", name="Adjust").click()
+    sold = page.locator("section.sold-plan", has_text="Colour trio")
+    expect(sold.locator("td[data-col=available]")).to_have_text("2")
+    sold.locator("summary").click()
+    expect(sold.locator("table.plan-ledger")).to_contain_text("Session given at the launch party")
+    shoot("client-plans")
+    no_serious_violations(page, "client plans")
+
+    # the period: two plans sold today (the seeded pack and this one); deferred revenue is price x sessions
+    # left / sessions sold: 45 x 2/2 (a session booked is still to be given) + 150 x 2/3
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("dd[data-field=plans_sold]")).to_have_text("2")
+    expect(page.locator("dd[data-field=sold_value]")).to_have_text("€195.00")
+    expect(page.locator("dd[data-field=deferred_revenue]")).to_have_text("€145.00")
+    shoot("figures")
