@@ -172,3 +172,17 @@ def test_adjustments_need_a_reason_and_cannot_take_more_than_is_available(client
         "item": 0, "entry": "adjustment", "units": 1, "at": "", "by": login.staff_id(DESK), "reference": None,
         "reason": "sesión de cortesía"}
     assert given.json_body["balances"][0]["available"] == 3
+
+
+def test_a_one_day_plan_on_the_dst_sunday_covers_that_local_day_only(client, login, seeded):
+    # Madrid moves to summer time on Sunday 29 March 2026 (02:00 -> 03:00): the day has 23 hours
+    made = template(client, login(DESK), validity={"amount": 1, "unit": "days"})
+    sold = sell(client, login(DESK), seeded["client"], made["id"], "2026-03-29")
+    assert (sold["start"], sold["end"]) == ("2026-03-29", "2026-03-29")
+    email = seeded["client_email"]
+    for start, case in (("2026-03-28T23:59:00+01:00", None), ("2026-03-29T00:00:00+01:00", 1),
+                        ("2026-03-29T23:59:00+02:00", 1), ("2026-03-30T00:00:00+02:00", None)):
+        assert coverage(client, ["svc_cut"], start, email=email).json_body["case"] == case, start
+    # the same instant written in UTC is read on the salon's local date
+    assert coverage(client, ["svc_cut"], "2026-03-29T21:59:00+00:00", email=email).json_body["case"] == 1
+    assert coverage(client, ["svc_cut"], "2026-03-29T22:00:00+00:00", email=email).json_body["case"] is None
