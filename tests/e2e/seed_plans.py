@@ -15,8 +15,8 @@ from chalicelib.domain.plans import ItemKind, PlanItem, PlanSettings, PlanTempla
 from chalicelib.domain.principal import Level, Principal
 from chalicelib.services import clients, identity, plans
 from tests.e2e.seed import SERVICES, business, staff
+from tests.e2e.seed_screens import PASSWORD  # one password for the app's browser tests (their sign_in)
 
-PASSWORD = "E2e-Plans-2026!"
 ADMIN = ("stf_owner", "owner@e2e-plans.example", Level.ADMIN)
 PAULA = {"first_name": "Paula", "last_name": "Plan", "email": "paula@example.com", "phone": "+34611000222"}
 SALON = business("e2e-plans", "Plan Studio")

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
-from tests.e2e.seed_plans import PACK, PAULA
+from tests.e2e.test_backoffice_screens import no_serious_violations, sign_in
+from tests.e2e.seed_plans import ADMIN, PACK, PAULA
 
 
 @pytest.fixture(scope="session")
@@ -89,26 +90,9 @@ def test_case_2_some_services_covered_and_no_message_without_a_plan(page, plan_s
 
 
 # -- the backoffice's Plans screen ----------------------------------------------------------------------
-AXE = ROOT / "templates" / "app" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def no_serious_violations(page, where: str) -> None:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text())
-    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-        .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => `${v.id}: ${v.help}`)""")
-    assert not found, f"{where}: {found}"
-
-
 def test_staff_create_a_plan_sell_it_adjust_it_and_read_the_periods_figures(page, plan_salons, shoot):
-    from tests.e2e.seed_plans import ADMIN, PASSWORD
-
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{plan_salons.api_url}/admin-app/")
-    page.get_by_label("Email").fill(ADMIN[1])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("header.top").wait_for()
+    sign_in(page, plan_salons.api_url, ADMIN[1])
     page.get_by_role("link", name="Plans").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Plans")
     expect(page.locator("table.plan-templates tbody tr")).to_have_count(1)  # the seeded haircut pack

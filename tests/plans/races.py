@@ -3,9 +3,7 @@ test_plans_race.py): many online bookings by one client, each at its own time (n
 shared), for the last unit of their plan. Only the plan's item is shared: its condition decides."""
 from __future__ import annotations
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -19,22 +17,9 @@ from chalicelib.services import booking, plans
 from chalicelib.services.booking import BookingRequest, ClientDetails
 from tests import factories
 from tests.factories import NOW
+from tests.integration.test_races import run_together
 
 MADRID = ZoneInfo("Europe/Madrid")
-
-
-def run_together(calls):
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(timeout=60)
-        try:
-            return call()
-        except Exception as error:  # every outcome is kept
-            return error
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def weekdays_at_eleven(count: int) -> list[datetime]:
@@ -65,7 +50,7 @@ def last_unit_race(store, racers: int) -> dict:
         request = BookingRequest("svc_cut", "stf_ana", start, ClientDetails("Ana", "Plan", email, None))
         return lambda: booking.book(store, salon.slug, request, "127.0.0.1", NOW, book)
 
-    outcomes = run_together([call(start) for start in weekdays_at_eleven(racers)])
+    outcomes = run_together(*(call(start) for start in weekdays_at_eleven(racers)))
     return {"salon": salon, "plan": sold, "outcomes": outcomes, "client": f"cli_{suffix}"}
 
 
