@@ -132,7 +132,7 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
     offer = offer_for(catalog, service, staff, request.start, now)
     appointment_span, busy = service.occupies(request.start)
     exclusive = not business.rules.total_availability
-    coverage, hold, extra = _plan_hold(plans, catalog, service, request, now)
+    coverage, hold, merge_rows = _plan_hold(plans, catalog, service, request, now)
     for _ in range(ATTEMPTS):
         peek = _peek(offer.staff_ids, lock_units(busy)) if exclusive else []
         client_id, held = store.contacts_and_locks(business.id, request.client.email, request.client.phone, peek)
@@ -152,7 +152,7 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
             )
             try:
                 agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client,
-                                    records=extra(appointment.reference))
+                                    records=merge_rows(appointment.reference))
             except SlotUnavailableError:
                 continue
             except ContactTakenError:
@@ -174,12 +174,12 @@ def _plan_hold(plans: PlanBook | None, catalog: Catalog, service: Service, reque
     if coverage.covered:
         hold = plan_rules.hold_for(coverage.covered[0], business.tz, business.rules.client_change_notice_hours * 60)
 
-    def extra(reference: str) -> tuple:
+    def merge_rows(reference: str) -> tuple:
         if not coverage.duplicate_client:
             return ()
         return (plan_rules.MergeTask(business.id, tuple(client_ids), reference, now),)
 
-    return (coverage if catalog.sells_plans else None), hold, extra
+    return (coverage if catalog.sells_plans else None), hold, merge_rows
 
 
 def booking_for_holder(store: AgendaStore, reference: str, token: str | None, key: bytes) -> Booking:
