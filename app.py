@@ -17,6 +17,9 @@ from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
 from chalicelib.api.admin_reports import admin_reports
 from chalicelib.api.admin_privacy import admin_privacy
+from chalicelib.api.admin_plans import admin_plans
+from chalicelib.api.public_plans import public_plans
+from chalicelib.jobs.plan_jobs import plan_jobs
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -35,3 +38,6 @@ app.register_blueprint(admin_messages)
 app.register_blueprint(admin_reports)
 app.register_blueprint(signups)
 app.register_blueprint(admin_privacy)
+app.register_blueprint(admin_plans)
+app.register_blueprint(public_plans)
+app.register_blueprint(plan_jobs)

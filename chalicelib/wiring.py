@@ -115,3 +115,9 @@ def do_not_contact() -> "DoNotContact":
     from .services.do_not_contact import DoNotContactList
 
     return DoNotContactList(settings().privacy_key, DynamoListedContacts())
+@lru_cache(maxsize=1)
+def plans():
+    """Plans: templates, sold plans and their ledger (DynamoDB)."""
+    from .repositories.plans import DynamoPlans
+
+    return DynamoPlans()

@@ -23,7 +23,7 @@ admin_agenda = AdminApi(__name__)
 
 @admin_agenda.route("/admin/appointments", methods=["POST"], action="appointments.write")
 def create_appointment(principal: Principal) -> Response:
-    body = _body({"client", "service", "staff", "start", "notes", "override_reason", "past"}, required=True)
+    body = _body({"client", "service", "staff", "start", "notes", "override_reason", "past", "use_plan"}, required=True)
     request = backoffice.NewAppointment(
         client_id=text(body, "client", max_length=64),
         service_id=text(body, "service", max_length=64),
@@ -32,8 +32,9 @@ def create_appointment(principal: Principal) -> Response:
         notes=text(body, "notes", required=False, max_length=1000, multiline=True) or "",
         override_reason=text(body, "override_reason", required=False, max_length=500, multiline=True),
         past=_boolean(body, "past"),
+        use_plan=_boolean(body, "use_plan") if "use_plan" in body else True,
     )
-    view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now())
+    view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now(), wiring.plans())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
     return Response(body=appointment_json(view, principal), status_code=201)
 

@@ -71,6 +71,7 @@ def appointment_json(view: AppointmentView, principal: Principal) -> dict:
     writable = principal.may_write_agenda_of(appointment.staff_id)
     body["client"] = client_brief(view.client, appointment.client_id, principal)
     body["writable"] = writable
+    body["plan"] = appointment.plan.plan_id if appointment.plan else None  # the client's plan holding a unit
     approves = can(principal, "appointments.approve")
     body["actions"] = [a for a in allowed_actions(appointment.status)
                        if writable and (approves or a not in ("approve", "reject"))]

@@ -113,9 +113,10 @@ def _accepted(request: Any) -> list[str]:
 def booking_page(business: str) -> Response:
     request = pages.current_request
     try:
-        found, offered = online_booking.public_services(wiring.store(), business)
+        catalog, offered = online_booking.public_catalog(wiring.store(), business)
     except NotFoundError:
         return _not_found(request, "", None)
+    found = catalog.business
     locale, chosen = choose_locale(request, found.locale)
     categories: dict[str, list] = {}
     for item in offered:
@@ -129,7 +130,7 @@ def booking_page(business: str) -> Response:
         "business": {
             "slug": found.slug, "name": found.name, "timezone": found.timezone, "currency": found.currency,
             "requires_code": bool(found.secret_code), "horizon_days": found.rules.horizon_days,
-            "phone": found.phone,
+            "phone": found.phone, "plans": catalog.sells_plans,
         },
         "services": [{"id": s.id, "name": s.name} for s in offered],
     }

@@ -15,6 +15,7 @@ from ..domain.contact import normal_email, normal_phone
 from ..domain.fields import reject_unknown
 from ..errors import ValidationError
 from ..later import later
+from .public_plans import coverage_json
 from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
 
 if TYPE_CHECKING:
@@ -100,9 +101,13 @@ def create_booking(business: str) -> Response:
 
 def _book(request: dict) -> dict:
     booking = online_booking.book(wiring.store(), request["business"], parse_booking(request["body"]),
-                           request["address"], wiring.now())
+                           request["address"], wiring.now(), wiring.plans())
     observability.booked("public", booking.appointment.reference, booking.business.id)  # not on a replay
-    return booking_json(booking, with_token=True)
+    body = booking_json(booking, with_token=True)
+    if booking.coverage is not None:  # the business sells plans: what the client's plans covered
+        online_payment = bool(booking.coverage.case) and wiring.plans().settings(booking.business.id).online_payment
+        body["plan"] = coverage_json(booking.coverage, online_payment)
+    return body
 
 
 @public.route("/public/bookings/{reference}", methods=["GET"])
@@ -182,6 +187,7 @@ def booking_json(booking: Booking, *, with_token: bool = False) -> dict:
         "timezone": booking.business.timezone,
         "change_until": deadline.astimezone(tz).isoformat() if deadline else None,
         "can_change": client_may_change(booking.business, appointment, wiring.now()),
+        "covered_by_plan": appointment.plan is not None,
     }
     if with_token:
         body["manage_token"] = manage_token(settings().signing_key, appointment.reference)

@@ -41,6 +41,8 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "privacy.export": (MANAGEMENT, "export everything about one client as JSON"),
     "privacy.erase": (MANAGEMENT, "erase a client: pseudonymised everywhere, future bookings cancelled, "
                                   "contacts on the do-not-contact list"),
+    "plans.read": (RECEPTION_AND_UP, "plan templates, clients' plans with balances and ledger, plans sold and used"),
+    "plans.write": (FRONT_DESK, "create and edit plan templates, sell a plan, adjust a plan's units, plan settings"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -6,9 +6,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .calendar import Interval, WeeklyHours
+
+if TYPE_CHECKING:
+    from .plans import PlanHold
 
 
 class ServiceStatus(str, Enum):
@@ -159,6 +163,7 @@ class Appointment:
     # every later change can index it without reading the client
     client_words: tuple[str, ...] = ()
     client_contacts: tuple[str, ...] = ()
+    plan: "PlanHold | None" = None  # the plan unit it holds (domain/plans.py), frozen at booking
 
     @property
     def resources(self) -> tuple[ResourceRef, ...]:
@@ -189,6 +194,7 @@ class Catalog:
     business: Business
     staff: tuple[Staff, ...] = field(default_factory=tuple)
     services: tuple[Service, ...] = field(default_factory=tuple)
+    sells_plans: bool = False  # the business has plan templates: bookings look for the client's plans
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

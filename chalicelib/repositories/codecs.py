@@ -8,7 +8,7 @@ links) into items: a new kind of row is one more encoder in `ENCODERS`.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Callable
@@ -33,6 +33,21 @@ from ..domain.model import (
     new_id,
 )
 from ..domain.retention import ClientSeen
+from ..domain.plans import (
+    EntryKind,
+    ItemKind,
+    LateRule,
+    LedgerEntry,
+    MergeTask,
+    PlanHold,
+    PlanItem,
+    PlanTemplate,
+    PlanTerms,
+    SoldPlan,
+    UnitsMove,
+    Validity,
+    ValidityUnit,
+)
 from ..domain.search import SearchEntry
 from .tables import (
     AppointmentItem,
@@ -44,8 +59,12 @@ from .tables import (
     Item,
     MessageCountItem,
     MessageLogItem,
+    MergeTaskItem,
     OutboxItem,
+    PlanLedgerItem,
+    PlanTemplateItem,
     SearchEntryItem,
+    SoldPlanItem,
     ServiceItem,
     StaffItem,
 )
@@ -151,6 +170,7 @@ def appointment_item(a: Appointment, events: tuple[Event, ...] = ()) -> Appointm
         price=str(a.price), currency=a.currency, notes=a.notes, exclusive=a.exclusive,
         created_at=a.created_at, updated_at=a.updated_at, events=[e.to_json() for e in events] or None,
         client_words=list(a.client_words) or None, client_contacts=list(a.client_contacts) or None,
+        plan=a.plan.to_json() if a.plan else None,
     )
 
 
@@ -162,6 +182,7 @@ def appointment(item: AppointmentItem) -> Appointment:
         source=Source(item.source), price=Decimal(item.price), currency=item.currency, notes=item.notes,
         exclusive=item.exclusive, created_at=item.created_at, updated_at=item.updated_at,
         client_words=tuple(item.client_words or ()), client_contacts=tuple(item.client_contacts or ()),
+        plan=PlanHold.from_json(item.plan) if item.plan else None,
     )
 
 
@@ -303,6 +324,93 @@ def seen_item(seen: ClientSeen) -> ClientSeenItem:
     return ClientSeenItem(pk=seen_pk(seen.business_id), sk=seen.client_id, client_id=seen.client_id,
                           last_seen=seen.at, agenda_pk=idle_pk(seen.business_id),
                           agenda_sk=f"{iso(seen.at)}#{seen.client_id}")
+# -- plans (domain/plans.py) -----------------------------------------------------------------------------
+def plan_items_json(items) -> list[dict]:
+    return [{"kind": i.kind.value, "ref": i.ref, "quantity": i.quantity} for i in items]
+
+
+def plan_items(data: list[dict]) -> tuple[PlanItem, ...]:
+    return tuple(PlanItem(ItemKind(i["kind"]), i["ref"], int(i["quantity"])) for i in data)
+
+
+def plan_template_item(t: PlanTemplate, revision: int | None = None) -> PlanTemplateItem:
+    return PlanTemplateItem(pk=f"BIZ#{t.business_id}", sk=f"PLAN#{t.id}", id=t.id, name=t.name,
+                            items=plan_items_json(t.items), price=str(t.price), validity_amount=t.validity.amount,
+                            validity_unit=t.validity.unit.value, active=t.active, revision=revision)
+
+
+def plan_template(business_id: str, item: PlanTemplateItem) -> PlanTemplate:
+    return PlanTemplate(id=item.id, business_id=business_id, name=item.name, items=plan_items(item.items),
+                        price=Decimal(item.price), validity=Validity(int(item.validity_amount),
+                                                                      ValidityUnit(item.validity_unit)),
+                        active=bool(item.active), revision=int(item.revision or 0))
+
+
+def plan_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#PLAN"
+
+
+def sold_plan_sk(client_id: str, plan_id: str) -> str:
+    return f"SOLD#{client_id}#{plan_id}"
+
+
+PLAN_EXPIRY = "PLANEXP"
+
+
+def sold_plan_item(p: SoldPlan, ends_at: datetime) -> SoldPlanItem:
+    t = p.terms
+    due_pk, due_sk = due_key(PLAN_EXPIRY, ends_at, f"{p.business_id}#{p.client_id}#{p.id}")
+    return SoldPlanItem(
+        pk=plan_pk(p.business_id), sk=sold_plan_sk(p.client_id, p.id), id=p.id, client_id=p.client_id,
+        template_id=p.template_id, terms={"name": t.name, "items": plan_items_json(t.items), "price": str(t.price),
+                                          "currency": t.currency, "validity": [t.validity.amount, t.validity.unit.value],
+                                          "late_rule": t.late_rule.value},
+        start=p.start.isoformat(), end=p.end.isoformat(), sold_at=p.sold_at, sold_by=p.sold_by,
+        available=list(p.available), expired=p.expired, due_pk=due_pk, due_sk=due_sk,
+    )
+
+
+def sold_plan(business_id: str, item: SoldPlanItem) -> SoldPlan:
+    t = item.terms
+    terms = PlanTerms(t["name"], plan_items(t["items"]), Decimal(t["price"]), t["currency"],
+                      Validity(int(t["validity"][0]), ValidityUnit(t["validity"][1])), LateRule(t["late_rule"]))
+    return SoldPlan(id=item.id, business_id=business_id, client_id=item.client_id, template_id=item.template_id,
+                    terms=terms, start=date.fromisoformat(item.start), end=date.fromisoformat(item.end),
+                    sold_at=item.sold_at, sold_by=item.sold_by, available=tuple(int(n) for n in item.available),
+                    expired=bool(item.expired))
+
+
+def ledger_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#PLANLOG"
+
+
+def ledger_item(e: LedgerEntry) -> PlanLedgerItem:
+    at = e.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return PlanLedgerItem(pk=ledger_pk(e.business_id), sk=f"{e.plan_id}#{at}#{e.id}", plan_id=e.plan_id, item=e.item,
+                          entry=e.kind.value, units=e.units, at=e.at, by=e.by, reference=e.reference, reason=e.reason)
+
+
+def ledger_entry(business_id: str, item: PlanLedgerItem) -> LedgerEntry:
+    return LedgerEntry(business_id, item.plan_id, int(item.item), EntryKind(item.entry), int(item.units), item.at,
+                       item.by, item.reference, item.reason or "", item.sk.rsplit("#", 1)[1])
+
+
+def merge_task_item(t: MergeTask) -> MergeTaskItem:
+    first, second = sorted(t.client_ids)
+    return MergeTaskItem(pk=f"BIZ#{t.business_id}#MERGE", sk=f"{first}#{second}", client_ids=[first, second],
+                         reference=t.reference, at=t.at)
+
+
+def merge_task(business_id: str, item: MergeTaskItem) -> MergeTask:
+    return MergeTask(business_id, tuple(item.client_ids), item.reference, item.at)
+
+
+def units_update(m: UnitsMove) -> tuple[Item, list, Any]:
+    """A plan's units moved by an agenda change, never below zero: (item, actions, condition)."""
+    units = SoldPlanItem.available[m.item]
+    return (SoldPlanItem(pk=plan_pk(m.business_id), sk=sold_plan_sk(m.client_id, m.plan_id)),
+            [units.set(units + m.delta)],
+            (units >= -m.delta) if m.delta < 0 else SoldPlanItem.pk.exists())
 
 
 ENCODERS: dict[type, Callable[[Any], Item]] = {
@@ -311,6 +419,12 @@ ENCODERS: dict[type, Callable[[Any], Item]] = {
     SearchEntry: search_item,
     HistoryEntry: history_item,
     ClientSeen: seen_item,
+    LedgerEntry: ledger_item,
+    MergeTask: merge_task_item,
+}
+# Rows a change updates under a condition, with the refusal it stands for (store.REFUSALS).
+GUARDED: dict[type, tuple[Callable[[Any], tuple[Item, list, Any]], str]] = {
+    UnitsMove: (units_update, "plan"),
 }
 
 

@@ -17,6 +17,7 @@ from ..domain.agenda_change import AgendaChange, LockUnit
 from ..domain.availability import Minutes
 from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.clients import ClientProfile
+from ..domain.plans import PlanUsedUpError
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 from . import busy_days, codecs, throttles
@@ -30,6 +31,7 @@ from .tables import (
     IdempotencyRecord,
     Item,
     LockItem,
+    PlanTemplateItem,
     ServiceItem,
     SlugItem,
     StaffItem,
@@ -61,9 +63,11 @@ class DynamoStore:
 
     def catalog(self, business_id: str) -> Catalog:
         connection()  # its client parses reads lean from the first one on
-        business, staff, services = None, [], []
+        business, staff, services, sells_plans = None, [], [], False
         for item in Item.query(f"BIZ#{business_id}"):
-            if isinstance(item, BusinessItem):
+            if isinstance(item, PlanTemplateItem):
+                sells_plans = True
+            elif isinstance(item, BusinessItem):
                 business = codecs.business(item)
             elif isinstance(item, StaffItem):
                 staff.append(codecs.staff(item))
@@ -72,7 +76,7 @@ class DynamoStore:
         if business is None:
             raise NotFoundError("no such business", field="business")
         return Catalog(business, tuple(sorted(staff, key=lambda s: s.name)),
-                       tuple(sorted(services, key=lambda s: (s.category, s.name))))
+                       tuple(sorted(services, key=lambda s: (s.category, s.name))), sells_plans=sells_plans)
 
     def save_business(self, business: Business) -> None:
         with TransactWrite(connection=connection()) as tx:
@@ -150,7 +154,12 @@ class DynamoStore:
                     tx.save(ContactItem(pk=contact_pk(business_id), sk=key, client_id=profile.id),
                             Item.pk.does_not_exist(), refused="contact")
             for record in change.records:
-                tx.save(codecs.item_of(record))
+                if type(record) in codecs.GUARDED:
+                    encode, refused = codecs.GUARDED[type(record)]
+                    row, actions, condition = encode(record)
+                    tx.update(row, actions, condition, refused=refused)
+                else:
+                    tx.save(codecs.item_of(record))
             for record in change.removals:
                 tx.delete(codecs.item_of(record))
             for unit in sorted(change.releases):
@@ -188,6 +197,7 @@ REFUSALS: Refusals = {
     "lock": lambda: SlotUnavailableError("that time is no longer available", field="start"),
     "contact": lambda: ContactTakenError("a client with these details was just created"),
     "appointment": lambda: ConflictError("the booking was changed meanwhile; reload it", code="booking_changed"),
+    "plan": lambda: PlanUsedUpError("the plan's last unit was just taken; check what it covers again", field="plan"),
 }
 
 

@@ -30,6 +30,10 @@ Keys (pk / sk):
                             (also in the `agenda` index as BIZ#<business>#IDLE / <last seen>#<client id>)
   BIZ#<business>#PRIVACY    SETTINGS                               retention: pseudonymise clients idle N months
   PRIVACY#RETENTION         <business id>                          the businesses with retention on (the nightly job)
+  BIZ#<business>            PLAN#<id>                              a plan template (read with the catalog)
+  BIZ#<business>#PLAN       SOLD#<client id>#<plan id> | SETTINGS   sold plans, with units available; plan settings
+  BIZ#<business>#PLANLOG    <plan id>#<when>#<id>                  the plans' ledger, append-only
+  BIZ#<business>#MERGE      <client id>#<client id>                two client records one booker matched
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
 This module is also the single source of the table's shape for infra/ (see `table_definition`).
@@ -183,6 +187,7 @@ class AppointmentItem(Item, discriminator="appointment"):
     client_contacts = ListAttribute(of=UnicodeAttribute, null=True)
     events = JSONAttribute(null=True)  # what the change that wrote this version did (domain/events.py);
     # reminder bookkeeping removes them, so the stream sees them once, on the change's own record
+    plan = JSONAttribute(null=True)  # the plan unit it holds (domain/plans.py PlanHold)
 
 
 class LockItem(Item, discriminator="lock"):
@@ -409,6 +414,64 @@ class CustomTextItem(Item, discriminator="custom_text"):
     body = UnicodeAttribute()
     subject = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
+
+
+class PlanTemplateItem(Item, discriminator="plan_template"):
+    """A plan the salon sells (domain/plans.py); in the catalog's partition, so a booking knows from the
+    catalog query alone whether the business sells plans at all."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    items = JSONAttribute()
+    price = UnicodeAttribute()  # a Decimal string
+    validity_amount = NumberAttribute()
+    validity_unit = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    revision = NumberAttribute(null=True)
+
+
+class SoldPlanItem(Item, discriminator="sold_plan"):
+    """A plan sold to a client with its own copy of the terms. `available` (per item) is the ledger's running
+    sum, kept here only so that a hold can be conditional ("never below zero"); `due_*` wait for expiry."""
+
+    id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    template_id = UnicodeAttribute()
+    terms = JSONAttribute()
+    start = UnicodeAttribute()  # local date
+    end = UnicodeAttribute()  # last valid local date
+    sold_at = UTCDateTimeAttribute()
+    sold_by = UnicodeAttribute()
+    available = ListAttribute(of=NumberAttribute)
+    expired = BooleanAttribute(default=False)
+
+
+class PlanLedgerItem(Item, discriminator="plan_ledger"):
+    """One entry of a sold plan's ledger; never updated or deleted."""
+
+    plan_id = UnicodeAttribute()
+    item = NumberAttribute()
+    entry = UnicodeAttribute()  # sale | hold | release | use | expire | adjustment
+    units = NumberAttribute()
+    at = UTCDateTimeAttribute()
+    by = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(default="")
+
+
+class PlanSettingsItem(Item, discriminator="plan_settings"):
+    late_rule = UnicodeAttribute(default="release")
+    nudges = BooleanAttribute(default=False)
+    online_payment = BooleanAttribute(default=False)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class MergeTaskItem(Item, discriminator="merge_task"):
+    """Staff should merge two client records: one booker's email found one, their phone the other."""
+
+    client_ids = ListAttribute(of=UnicodeAttribute)
+    reference = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
 
 
 class IdempotencyRecord(Model):

@@ -13,6 +13,7 @@ from ..domain.agenda_change import AgendaChange, agenda_change
 from ..domain.audit import AuditEntry
 from ..domain.clients import HistoryEntry
 from ..domain.model import Appointment, Client
+from ..domain.plans import unit_moves
 from ..domain.search import appointment_entries, client_entries, index_changes
 from ..notifications.outbox import message_for
 from ..ports import AgendaStore
@@ -41,7 +42,13 @@ def _message(change: AgendaChange) -> AgendaChange:
     return change.adding(message_for(change))
 
 
-CONTRIBUTIONS: tuple[Callable[[AgendaChange], AgendaChange], ...] = (_message, _search, _history)
+def _plan_units(change: AgendaChange) -> AgendaChange:
+    """A plan unit the appointment holds moves with it (held, used, given back) in its own transaction,
+    under the condition that the plan's units never go below zero."""
+    return change.adding(*unit_moves(change.before, change.after, change.by))
+
+
+CONTRIBUTIONS: tuple[Callable[[AgendaChange], AgendaChange], ...] = (_message, _search, _history, _plan_units)
 
 
 def compose(before: Appointment | None, after: Appointment, *, by: str, new_client: Client | None = None,
@@ -56,10 +63,11 @@ def compose(before: Appointment | None, after: Appointment, *, by: str, new_clie
 
 
 def book(store: AgendaStore, appointment: Appointment, *, by: str, new_client: Client | None = None,
-         audit: AuditEntry | None = None) -> AgendaChange:
+         audit: AuditEntry | None = None, records: tuple = ()) -> AgendaChange:
     """Store a new appointment and claim its resources' time (SlotUnavailableError when taken,
-    ContactTakenError when the new client's email or phone was registered meanwhile)."""
-    change = compose(None, appointment, by=by, new_client=new_client, audit=audit)
+    ContactTakenError when the new client's email or phone was registered meanwhile, PlanUsedUpError when
+    the plan unit it holds was taken). `records`: more rows the use case decided (a merge task)."""
+    change = compose(None, appointment, by=by, new_client=new_client, audit=audit).adding(*records)
     store.write(change)
     return change
 

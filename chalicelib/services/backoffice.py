@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as month_calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..domain import search
 from ..domain.principal import Principal
@@ -24,6 +25,10 @@ from ..repositories.clients import ClientRepository, valid_id
 from . import agenda_changes, audit
 from .clients import page_size, refuse_erased
 from ..ports import AgendaStore
+from ..domain import plans as plan_rules
+
+if TYPE_CHECKING:
+    from .plans import PlanBook
 
 VIEWS = {"day", "week", "month"}
 HIDDEN_BY_DEFAULT = {AppointmentStatus.CANCELLED, AppointmentStatus.REJECTED}
@@ -55,6 +60,7 @@ class NewAppointment:
     notes: str = ""
     override_reason: str | None = None
     past: bool = False  # the request says explicitly that it records an appointment that already began
+    use_plan: bool = True  # hold a unit of the client's plan when one covers the service
 
 
 @dataclass(frozen=True)
@@ -132,9 +138,10 @@ def find(store: AgendaStore, clients: ClientRepository, principal: Principal, qu
 
 # -- writing ----------------------------------------------------------------------------------------
 def create(store: AgendaStore, clients: ClientRepository, principal: Principal, request: NewAppointment,
-           now: datetime) -> AppointmentView:
+           now: datetime, plans: "PlanBook | None" = None) -> AppointmentView:
     """Book from the backoffice: internal services too, any time inside the professional's hours
-    (no online notice or horizon), confirmed at once."""
+    (no online notice or horizon), confirmed at once. The client's plan covering the service (the one
+    expiring soonest on the appointment's date) holds a unit, unless the request says not to."""
     catalog = store.catalog(principal.business_id)
     service = bookable_service(catalog, request.service_id, backoffice=True)
     member = candidates(catalog, service, request.staff_id)[0]
@@ -145,11 +152,18 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
     _check_past(start, now, request.past)
     _check_hours(catalog, service, member, start, now)
     span, busy = service.occupies(start)
+    hold = None
+    if plans is not None and request.use_plan and catalog.sells_plans:
+        tz = catalog.business.tz
+        covered = plan_rules.coverage(plans.client_plans(principal.business_id, client.id), [service],
+                                      plan_rules.local_day(start, tz)).covered
+        if covered:
+            hold = plan_rules.hold_for(covered[0], tz, catalog.business.rules.client_change_notice_hours * 60)
     booked = Appointment(
         reference=new_reference(), business_id=principal.business_id, client_id=client.id, service_id=service.id,
         staff_id=member.id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
         source=Source.BACKOFFICE, price=service.price, currency=catalog.business.currency, created_at=now,
-        updated_at=now, notes=request.notes, exclusive=request.override_reason is None,
+        updated_at=now, notes=request.notes, exclusive=request.override_reason is None, plan=hold,
         **searchable(client),
     )
     after = audit_view(booked)

@@ -31,7 +31,11 @@ from ..errors import (
     TooManyAttemptsError,
     ValidationError,
 )
+from ..domain import plans as plan_rules
+from ..domain.plans import Coverage
 from . import agenda_changes
+from . import plans as plan_service
+from .plans import PlanBook
 from ..ports import AgendaStore
 
 ATTEMPTS = 3  # transactions tried before a booking gives up on a contended slot
@@ -65,6 +69,7 @@ class Booking:
     business: Business
     service: Service
     staff: Staff
+    coverage: Coverage | None = None  # what the client's plans cover (new bookings of a business selling plans)
 
 
 def business(store: AgendaStore, slug: str) -> Business:
@@ -75,12 +80,17 @@ def public_services(store: AgendaStore, slug: str, code: str | None = None, addr
                     now: datetime | None = None) -> tuple[Business, list[Service]]:
     """The services listed online; with a code, only those someone it opens performs, so a client
     holding a personal code sees that professional's services and no dead end."""
-    catalog = store.catalog(store.business_id(slug))
-    offered = [s for s in catalog.services if s.status.value == "active"]
+    catalog, offered = public_catalog(store, slug)
     if not code:
         return catalog.business, offered
     opened = _open_to(store, catalog, catalog.staff, code, address, now)
     return catalog.business, [s for s in offered if any(m.performs(s.id) for m in opened)]
+
+
+def public_catalog(store: AgendaStore, slug: str) -> tuple[Catalog, list[Service]]:
+    """The catalog (whether the business sells plans included) and the services listed online."""
+    catalog = store.catalog(store.business_id(slug))
+    return catalog, [s for s in catalog.services if s.status.value == "active"]
 
 
 def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, address: str,
@@ -107,11 +117,13 @@ def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, 
     return catalog.business, slots_around(catalog, service, staff, busy, first, last, now)
 
 
-def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime) -> Booking:
+def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime,
+         plans: PlanBook | None = None) -> Booking:
     """Book online. The database refuses a taken slot, so the checks here only pick a good candidate.
 
     Reads: the catalog, then one consistent batch of the client's contact keys and the candidate
-    professionals' lock units; then one transaction (another only if a race was lost).
+    professionals' lock units; then one transaction (another only if a race was lost). A business that sells
+    plans reads the booker's plans too, and the plan unit that covers the service is held in that transaction.
     """
     catalog = store.catalog(store.business_id(slug))
     business = catalog.business
@@ -120,6 +132,7 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
     offer = offer_for(catalog, service, staff, request.start, now)
     appointment_span, busy = service.occupies(request.start)
     exclusive = not business.rules.total_availability
+    coverage, hold, merge_rows = _plan_hold(plans, catalog, service, request, now)
     for _ in range(ATTEMPTS):
         peek = _peek(offer.staff_ids, lock_units(busy)) if exclusive else []
         client_id, held = store.contacts_and_locks(business.id, request.client.email, request.client.phone, peek)
@@ -135,18 +148,38 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
                 service_id=service.id, staff_id=member, start=appointment_span.start, end=appointment_span.end,
                 busy=busy, status=status, source=Source.ONLINE, price=service.price, currency=business.currency,
                 created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
-                **_searchable(request.client),
+                plan=hold, **_searchable(request.client),
             )
             try:
-                agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client)
+                agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client,
+                                    records=merge_rows(appointment.reference))
             except SlotUnavailableError:
                 continue
             except ContactTakenError:
                 break  # someone registered this client a moment ago: read again and retry
-            return Booking(appointment, business, service, catalog.member(member))
+            return Booking(appointment, business, service, catalog.member(member), coverage)
         else:
             raise SlotUnavailableError("that time is no longer available", field="start")
     raise SlotUnavailableError("that time is no longer available", field="start")
+
+
+def _plan_hold(plans: PlanBook | None, catalog: Catalog, service: Service, request: BookingRequest, now: datetime):
+    """(coverage, the unit to hold or None, the merge task to leave when the booker is two client records)."""
+    if plans is None:
+        return None, None, lambda reference: ()
+    coverage, client_ids = plan_service.coverage_for(plans, catalog, request.client.email, request.client.phone,
+                                                     [service], request.start)
+    business = catalog.business
+    hold = None
+    if coverage.covered:
+        hold = plan_rules.hold_for(coverage.covered[0], business.tz, business.rules.client_change_notice_hours * 60)
+
+    def merge_rows(reference: str) -> tuple:
+        if not coverage.duplicate_client:
+            return ()
+        return (plan_rules.MergeTask(business.id, tuple(client_ids), reference, now),)
+
+    return (coverage if catalog.sells_plans else None), hold, merge_rows
 
 
 def booking_for_holder(store: AgendaStore, reference: str, token: str | None, key: bytes) -> Booking:

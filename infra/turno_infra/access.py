@@ -118,6 +118,11 @@ _FUNCTIONS: dict[str, Grants] = {
         send_email=True,
         send_sms=True,
     ),
+    # Plans whose validity ended (the due index), each expired in one conditional transaction.
+    "expire_plans": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_JOBS},
+    ),
     # The main table's stream (chalicelib/jobs/stream.py): new outbox messages are sent at once, as the
     # outbox job would send them (same reads and writes, email and SMS), and domain events reach their
     # subscribers. Reading the stream itself is granted from `stream`.

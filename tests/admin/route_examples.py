@@ -192,3 +192,46 @@ EXAMPLES[("POST", "/admin/clients/{client_id}/erase")] = lambda s: Example(
 EXAMPLES[("GET", "/admin/privacy/retention")] = lambda s: Example("/admin/privacy/retention", ids=False)
 EXAMPLES[("PUT", "/admin/privacy/retention")] = lambda s: Example(
     "/admin/privacy/retention", {"retention_months": None}, ids=False)
+# -- issue 14: plans -----------------------------------------------------------------------------------
+def _plan_template(s: dict) -> str:
+    """A fresh template in the salon (revision 1), straight through the repository."""
+    from decimal import Decimal
+
+    from chalicelib import wiring
+    from chalicelib.domain.model import new_id
+    from chalicelib.domain.plans import ItemKind, PlanItem, PlanTemplate, Validity, ValidityUnit
+
+    made = PlanTemplate(new_id("tpl"), s["business"], "Bono", (PlanItem(ItemKind.SERVICE, s["service"], 3),),
+                        Decimal("60.00"), Validity(3, ValidityUnit.MONTHS))
+    return wiring.plans().save_template(made, new=True).id
+
+
+def _sold_plan(s: dict) -> str:
+    from chalicelib import wiring
+    from chalicelib.domain.principal import Level, Principal
+    from chalicelib.services import plans
+    from tests.factories import NOW
+
+    catalog = wiring.store().catalog(s["business"])
+    principal = Principal(s["business"], s["staff"], Level.ADMIN)
+    return plans.sell(wiring.plans(), catalog, principal, s["client"], _plan_template(s), NOW.date(), NOW).plan.id
+
+
+EXAMPLES[("GET", "/admin/plans")] = lambda s: Example("/admin/plans", ids=False)
+EXAMPLES[("POST", "/admin/plans")] = lambda s: Example("/admin/plans", {
+    "name": "Bono", "price": "60.00", "validity": {"amount": 3, "unit": "months"},
+    "items": [{"service": s["service"], "quantity": 3}]}, ids=True)
+EXAMPLES[("PATCH", "/admin/plans/{template_id}")] = lambda s: Example(
+    f"/admin/plans/{_plan_template(s)}", {"price": "65.00", "revision": 1})
+EXAMPLES[("PUT", "/admin/plan-settings")] = lambda s: Example("/admin/plan-settings", {"late_rule": "release"},
+                                                              ids=False)
+EXAMPLES[("GET", "/admin/clients/{client_id}/plans")] = lambda s: Example(f"/admin/clients/{s['client']}/plans")
+EXAMPLES[("POST", "/admin/clients/{client_id}/plans")] = lambda s: Example(
+    f"/admin/clients/{s['client']}/plans", {"template": _plan_template(s), "start": "2026-03-23"})
+EXAMPLES[("GET", "/admin/clients/{client_id}/plans/{plan_id}")] = lambda s: Example(
+    f"/admin/clients/{s['client']}/plans/{_sold_plan(s)}")
+EXAMPLES[("POST", "/admin/clients/{client_id}/plans/{plan_id}/adjustments")] = lambda s: Example(
+    f"/admin/clients/{s['client']}/plans/{_sold_plan(s)}/adjustments", {"item": 0, "units": 1, "reason": "regalo"})
+EXAMPLES[("GET", "/admin/plan-figures")] = lambda s: Example("/admin/plan-figures?from=2026-03-01&to=2026-03-31",
+                                                             ids=False)
+EXAMPLES[("GET", "/admin/merge-tasks")] = lambda s: Example("/admin/merge-tasks", ids=False)

@@ -137,7 +137,8 @@ def test_services_are_grouped_by_category_and_only_public_ones_are_listed(client
     assert re.search(r'<span class="meta">90 min · €60.50</span>', english)
     data = page_data(client.http.get("/b/salon"))
     assert data["business"] == {"slug": "salon", "name": "Salón Lucía", "timezone": "Europe/Madrid", "currency": "EUR",
-                                "requires_code": False, "horizon_days": 60, "phone": "+34910000000"}
+                                "requires_code": False, "horizon_days": 60, "phone": "+34910000000",
+                                "plans": False}
 
 
 def test_a_business_with_a_code_shows_the_lock_screen_and_never_the_codes(client, store):

@@ -51,6 +51,8 @@ EXPECTED_GRANTS = {
     # retention (issue 15): erasures as the API makes them, nightly
     "ApplyRetention": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_API,
                        "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    "ExpirePlans": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                    "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 

@@ -368,6 +368,7 @@
         $('summary').textContent = t(staffName ? 'summary_with' : 'summary', {
           service: services[state.service].name, staff: staffName, when: fmt.when(slot.start)
         });
+        checkPlan();
         focusHeading($('details-step'));
       }
     });
@@ -533,6 +534,50 @@
       return !firstBad;
     }
 
+    /* -- plans: what the client's plan covers, shown before they confirm -- */
+    var PLAN_TEXTS = {
+      1: ['plan_case1_salon', 'plan_case1_online'],
+      2: ['plan_case2_salon', 'plan_case2_online'],
+      3: ['plan_case3_salon', 'plan_case3_online']
+    };
+    var planShown = null;  // service, time and contact of the answer on screen
+
+    function contact() { return { email: $('email').value.trim(), phone: $('phone').value.trim() }; }
+    function planKey(who) { return [state.service, state.slot ? state.slot.start : '', who.email, who.phone].join('|'); }
+
+    function checkPlan() {
+      var who = contact(), key = planKey(who);
+      if (!business.plans || !state.slot || (!who.email && !who.phone)) { showPlan(null); planShown = key; return Promise.resolve(null); }
+      var client = {};
+      if (who.email) client.email = who.email;
+      if (who.phone) client.phone = who.phone;
+      return call('POST', 'public/' + encodeURIComponent(slug) + '/plan-coverage',
+                  { services: [state.service], start: state.slot.start, client: client })
+        .then(function (r) {
+          if (planKey(contact()) !== key) return null;  // typed on meanwhile: a newer answer follows
+          planShown = key;
+          showPlan(r.ok ? r.body : null);
+          return r.ok ? r.body : null;
+        });
+    }
+
+    function showPlan(answer) {
+      var box = $('plan-note');
+      if (!answer || !answer.case) { box.textContent = ''; box.removeAttribute('data-case'); show(box, false); return; }
+      var names = function (ids) { return ids.map(function (id) { return (services[id] || {}).name || id; }).join(', '); };
+      var first = answer.covered[0];
+      var plan = first ? answer.plans.filter(function (p) { return p.id === first.plan; })[0] : answer.plans[0];
+      var text = t(PLAN_TEXTS[answer.case][answer.online_payment ? 1 : 0], {
+        plan: plan.name, left: first ? plan.items[first.item].available : 0,
+        covered: names(answer.covered.map(function (c) { return c.service; })), uncovered: names(answer.uncovered)
+      });
+      box.textContent = answer.duplicate_client ? text + ' ' + t('plan_duplicate') : text;
+      box.setAttribute('data-case', String(answer.case));
+      show(box, true);
+    }
+
+    ['email', 'phone'].forEach(function (name) { $(name).addEventListener('change', function () { checkPlan(); }); });
+
     $('details').addEventListener('submit', function (event) {
       event.preventDefault();
       if (!state.slot) { focusHeading($('day-step')); return; }
@@ -540,6 +585,14 @@
       fields.forEach(function (name) { client[name] = $(name).value.trim(); });
       message($('form-error'), '');
       if (!validate(client)) return;
+      if (business.plans && planShown !== planKey(contact())) {
+        // The plan's message comes first: the client reads it, then confirms (or not).
+        return checkPlan().then(function (answer) { if (!answer || !answer.case) send(client); else $('plan-note').focus(); });
+      }
+      send(client);
+    });
+
+    function send(client) {
       Object.keys(client).forEach(function (k) { if (!client[k]) delete client[k]; });
       // One key per attempt at this slot: a retry after a lost response books once.
       state.idempotencyKey = state.idempotencyKey || (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
@@ -555,6 +608,11 @@
           if (r.ok) return booked(r.body, client);
           var error = r.error || {};
           if (error.code !== 'network') state.idempotencyKey = null;
+          if (error.code === 'plan_used_up') {
+            // The plan's unit went to another booking a moment ago: show what it covers now.
+            message($('form-error'), t('error_plan_used_up'), 'error');
+            return checkPlan();
+          }
           if (r.status === 409 || (error.field === 'start')) {
             // Someone else got it first: say so where the times are, with fresh times.
             state.slot = null;
@@ -571,7 +629,7 @@
             message($('form-error'), errorText(error), 'error');
           }
         });
-    });
+    }
 
     function booked(booking, client) {
       if ($('remember').checked) {
@@ -587,6 +645,8 @@
       $('done-title').textContent = t(booking.status === 'pending' ? 'pending_title' : 'booked_title');
       $('done-text').textContent = t(booking.status === 'pending' ? 'pending_text' : 'booked_text', { business: booking.business_name });
       detailsList($('done-details'), booking, fmt);
+      $('done-plan').textContent = booking.covered_by_plan ? t('plan_used') : '';
+      show($('done-plan'), !!booking.covered_by_plan);
       calendarLink($('ics'), booking, manageUrl);
       $('manage-link').href = manageUrl;
       // "Change or cancel" and "keep the link" only where the business's policy lets the client do it.
