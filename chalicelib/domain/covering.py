@@ -9,7 +9,7 @@ how the list reads; services/covering.py reads the agenda and applies the chosen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -94,9 +94,3 @@ class AppointmentsAffectedError(ConflictError):
         super().__init__(f"{len(appointments)} appointment(s) fall in that time; send \"on_conflict\" "
                          f"({options}) to proceed", field="on_conflict")
         self.details = {"appointments": appointments}
-
-
-def lookahead_end(now: datetime, years: int) -> datetime:
-    """How far ahead a yearly change is checked against the agenda (appointments are rarely booked
-    further out than this; see services/covering.py)."""
-    return now + timedelta(days=366 * years)

@@ -9,6 +9,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from .calendar import Interval, WeeklyHours
+from .special_days import SpecialDays
 
 
 class ServiceStatus(str, Enum):
@@ -189,6 +190,7 @@ class Catalog:
     business: Business
     staff: tuple[Staff, ...] = field(default_factory=tuple)
     services: tuple[Service, ...] = field(default_factory=tuple)
+    special_days: SpecialDays = SpecialDays()  # closures and special hours (domain/special_days.py)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
