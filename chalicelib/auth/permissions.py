@@ -38,6 +38,9 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
+    "calendar.read": (EVERYONE, "the business's closures and special hours"),
+    "calendar.write": (MANAGEMENT, "closures and special hours of the business, a professional or a desk; "
+                                   "cancel the appointments they cover"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

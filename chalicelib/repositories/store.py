@@ -19,7 +19,7 @@ from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
-from . import busy_days, codecs, throttles
+from . import busy_days, codecs, special_days, throttles
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
@@ -27,11 +27,13 @@ from .tables import (
     BusinessItem,
     ClientItem,
     ContactItem,
+    ClosureItem,
     IdempotencyRecord,
     Item,
     LockItem,
     ServiceItem,
     SlugItem,
+    SpecialHoursItem,
     StaffItem,
 )
 
@@ -61,7 +63,7 @@ class DynamoStore:
 
     def catalog(self, business_id: str) -> Catalog:
         connection()  # its client parses reads lean from the first one on
-        business, staff, services = None, [], []
+        business, staff, services, special = None, [], [], []
         for item in Item.query(f"BIZ#{business_id}"):
             if isinstance(item, BusinessItem):
                 business = codecs.business(item)
@@ -69,10 +71,12 @@ class DynamoStore:
                 staff.append(codecs.staff(item))
             elif isinstance(item, ServiceItem):
                 services.append(codecs.service(item))
+            elif isinstance(item, (ClosureItem, SpecialHoursItem)):
+                special.append(special_days.decode(item))
         if business is None:
             raise NotFoundError("no such business", field="business")
         return Catalog(business, tuple(sorted(staff, key=lambda s: s.name)),
-                       tuple(sorted(services, key=lambda s: (s.category, s.name))))
+                       tuple(sorted(services, key=lambda s: (s.category, s.name))), special_days.gather(special))
 
     def save_business(self, business: Business) -> None:
         with TransactWrite(connection=connection()) as tx:
