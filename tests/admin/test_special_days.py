@@ -142,3 +142,44 @@ def test_the_calendar_is_read_by_every_level_and_written_by_management_only(clie
     assert send(client, "POST", "/admin/calendar/closures", body, login(Level.ADMIN)).status_code == 201
     seen = send(client, "GET", "/admin/calendar", None, login(Level.PROFESSIONAL_OWN))
     assert seen.status_code == 200 and seen.json_body["closures"][0]["yearly"] is True
+
+
+def test_the_demo_salon_gets_its_special_days_once(aws, store):
+    from chalicelib.repositories import special_days
+    from infra.local import demo_special_days
+
+    # given the step ran at a first start, when the stack starts again with the data kept
+    first = demo_special_days.provision({})
+    again = demo_special_days.provision({})
+
+    # then Christmas and New Year's Day are closed every year and Christmas Eve is a half day, once each
+    assert first and again == []
+    found = special_days.read("biz_demo")
+    assert sorted((c.name, c.yearly) for c in found.closures) == [("Año Nuevo", True), ("Navidad", True)]
+    [eve] = found.hours
+    assert (eve.day.month, eve.day.day, eve.hours, eve.kind) == (12, 24, ((600, 840),), "business")
+
+
+def test_availability_still_reads_twice_with_closures_and_special_hours_stored(client, login):
+    from bench.counting import counting_dynamodb_calls
+
+    # given a yearly closure and special hours for the business and for Ana, in the range asked
+    manager = login(Level.MANAGER)
+    assert send(client, "POST", "/admin/calendar/closures", {"name": "Fiesta", "first_day": "2026-03-25",
+                                                             "yearly": True}, manager).status_code == 201
+    for resource in (None, {"kind": "staff", "id": "stf_ana"}):
+        assert send(client, "PUT", "/admin/calendar/special-hours", {"date": "2026-03-26", "hours": [["10:00", "12:00"]],
+                                                                     "resource": resource}, manager).status_code == 200
+    path = "/public/salon/availability?service=svc_cut&staff=any&from=2026-03-24&to=2026-04-23"
+    assert client.http.get(path).status_code == 200  # warm: the slug is cached
+
+    # when a client asks for 31 days
+    with counting_dynamodb_calls() as calls:
+        answer = client.http.get(path).json_body
+
+    # then the catalog query brought the special days along: still two reads, and they are honoured
+    assert len(calls) == 2 and calls == calls.reads, calls.detail()
+    assert {"date": "2026-03-25", "name": "Fiesta"} in answer["closed_days"]
+    assert not [s for s in answer["slots"] if s["start"].startswith("2026-03-25")]
+    assert {s["start"][11:16] for s in answer["slots"] if s["start"].startswith("2026-03-26")} <= {
+        "10:00", "10:15", "10:30", "10:45", "11:00", "11:15", "11:30"}
