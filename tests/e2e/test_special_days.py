@@ -25,6 +25,16 @@ def salon(stack):
     return stack
 
 
+def sign_in(page, url: str) -> None:
+    """The salon's administrator, on a laptop's screen."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{url}/admin-app/")
+    page.get_by_label("Email").fill(ADMIN[1])
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("header.top").wait_for()
+
+
 def test_the_booking_page_shows_the_closed_day_as_closed_with_its_name(page, salon, shoot):
     tomorrow = local_day(datetime.now(timezone.utc), 1).isoformat()
     page.goto(f"{salon.api_url}/b/e2e-days")
@@ -39,12 +49,7 @@ def test_the_booking_page_shows_the_closed_day_as_closed_with_its_name(page, sal
 
 
 def test_a_closure_over_a_booked_day_lists_the_appointment_and_cancels_it_when_asked(page, salon):
-    page.set_viewport_size(DESKTOP)
-    page.goto(f"{salon.api_url}/admin-app/")
-    page.get_by_label("Email").fill(ADMIN[1])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("header.top").wait_for()
+    sign_in(page, salon.api_url)
     page.goto(re.sub(r"#.*$", "", page.url) + "#/calendar")
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar")
     expect(page.locator("table.closures tbody tr")).to_have_count(1)
@@ -81,12 +86,7 @@ def test_a_closure_over_a_booked_day_lists_the_appointment_and_cancels_it_when_a
 
 
 def test_time_off_over_a_booking_lists_it_and_cancels_it_when_asked(page, salon):
-    page.set_viewport_size(DESKTOP)
-    page.goto(f"{salon.api_url}/admin-app/")
-    page.get_by_label("Email").fill(ADMIN[1])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("header.top").wait_for()
+    sign_in(page, salon.api_url)
     page.goto(re.sub(r"#.*$", "", page.url) + "#/staff")
     page.locator("table.staff tbody tr", has_text="Ana").get_by_role("button").click()
     dialog = page.get_by_role("dialog", name="Ana")
