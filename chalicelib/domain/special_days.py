@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..errors import ValidationError
 from .calendar import WeeklyHours, days_between, intersect_day
@@ -104,19 +104,16 @@ class SpecialDays:
         hours, with its time then: what the availability engine takes as `Resource.days`."""
         if not self.closures and not self.hours:
             return ()
-        mine = self._by_scope.get((kind, resource_id), {})
+        business = _business_days(self, opening, first, last)  # worked out once for every resource
+        mine = {day: entry.hours for day, entry in self._by_scope.get((kind, resource_id), {}).items()
+                if first <= day <= last}
         found = []
-        for day in days_between(first, last):
-            closed = self.closure_on(day) is not None
-            business = self.special(day)
-            if not closed and business is None and day not in mine:
-                continue
-            if closed:
+        for day in sorted(business.keys() | mine.keys()):
+            business_day = business.get(day, opening.on(day))
+            if business_day is None:  # a closure: nothing opens it
                 found.append((day, ()))
-                continue
-            own_day = mine[day].hours if day in mine else own.on(day)
-            business_day = business.hours if business is not None else opening.on(day)
-            found.append((day, intersect_day(own_day, business_day)))
+            else:
+                found.append((day, intersect_day(mine.get(day, own.on(day)), business_day)))
         return tuple(found)
 
     def closed_days(self, first: date, last: date, opening: WeeklyHours) -> list[tuple[date, str]]:
@@ -131,6 +128,19 @@ class SpecialDays:
             elif special is not None and not special.hours:
                 found.append((day, special.name))
         return found
+
+
+@lru_cache(maxsize=16)
+def _business_days(special: SpecialDays, opening: WeeklyHours, first: date, last: date) -> dict[date, Hours | None]:
+    """The dates in [first, last] whose business hours are not the week's: None for a closure, else the
+    business's special hours. Cached: availability asks once per resource with the same arguments."""
+    found: dict[date, Hours | None] = {}
+    for day in days_between(first, last):
+        if special.closure_on(day) is not None:
+            found[day] = None
+        elif (entry := special.special(day)) is not None:
+            found[day] = entry.hours
+    return found
 
 
 def _month_day(day: date) -> tuple[int, int]:
