@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.booking import offer_for, slots
 from chalicelib.domain.calendar import UTC
-from chalicelib.domain.model import Catalog
+from chalicelib.domain.model import Catalog, ResourceRef
 from chalicelib.domain.special_days import Closure, SpecialDays, SpecialHours
 from chalicelib.errors import UnprocessableError, ValidationError
 from tests import factories
@@ -151,3 +151,27 @@ def test_closed_days_name_the_closure_or_the_special_hours():
                   hours("2026-12-31", (600, 840), name="Nochevieja"))
     found = cat.special_days.closed_days(date(2026, 12, 20), date(2026, 12, 31), cat.business.opening_hours)
     assert found == [(date(2026, 12, 24), "Nochebuena"), (date(2026, 12, 25), "Navidad")]
+
+
+# -- what a change covers (services/special_days.covering_of) ----------------------------------------------
+def test_a_yearly_closure_is_checked_against_the_next_two_years_from_today_only():
+    from chalicelib.services.special_days import covering_of
+
+    cat = catalog()
+    leap = covering_of(cat, closure("2024-02-29", yearly=True), False, date(2026, 3, 23))
+    assert [p.start.date().isoformat() for p in leap.periods] == ["2028-02-28"]  # 29 Feb 2028, 00:00 CET in UTC
+    christmas = covering_of(cat, closure("2020-12-25", yearly=True), False, date(2026, 3, 23))
+    assert len(christmas.periods) == 2 and christmas.resources is None  # 2026 and 2027, everyone
+    past = covering_of(cat, closure("2026-03-01", "2026-03-10"), False, date(2026, 3, 23))
+    assert past.periods == ()  # a closure already over covers nothing left to book
+
+
+def test_removing_special_hours_covers_what_the_week_does_not():
+    from chalicelib.services.special_days import covering_of
+
+    cat = catalog()
+    sunday = hours("2026-03-29", (600, 840), kind="staff", resource="stf_ana")
+    removed = covering_of(cat, sunday, True, date(2026, 3, 23))
+    assert removed.resources == frozenset({ResourceRef("staff", "stf_ana")})
+    [whole_day] = removed.periods  # Ana never works on Sundays: the whole (23-hour) day
+    assert whole_day.minutes == 23 * 60
