@@ -8,9 +8,9 @@ the appointments left in time nobody works (409 `appointments_affected`) unless 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
-from ..domain.calendar import intervals_json, parse_intervals
+from ..domain.calendar import WeeklyHours, intervals_json, parse_intervals
 from ..domain.covering import Covering, outside, whole_days
 from ..domain.fields import checked_date, checked_text, reject_unknown
 from ..domain.model import Catalog, ResourceRef, new_id
@@ -114,9 +114,21 @@ def covering_of(catalog: Catalog, entry: Closure | SpecialHours, removed: bool, 
     elif entry.kind == BUSINESS:
         hours = business.opening_hours.on(entry.day)
     else:
-        member = catalog.member(entry.resource_id) if entry.kind == "staff" else None
-        hours = member.hours.on(entry.day) if member is not None else ()
+        week = WEEKLY_HOURS.get(entry.kind, lambda _catalog, _id: None)(catalog, entry.resource_id)
+        if week is None:  # a kind whose week is not known here holds no appointments to check
+            return Covering((), resources)
+        hours = week.on(entry.day)
     return Covering(outside(entry.day, hours, tz), resources)
+
+
+def _staff_week(catalog: Catalog, staff_id: str) -> WeeklyHours | None:
+    member = catalog.member(staff_id)
+    return member.hours if member is not None else None
+
+
+# Whose weekly hours apply again once their special hours are removed, by resource kind: a desk feature
+# adds "desk" here (its hours), as it adds its resources to the engine with `SpecialDays.overrides`.
+WEEKLY_HOURS: dict[str, Callable[[Catalog, str], WeeklyHours | None]] = {"staff": _staff_week}
 
 
 def _settle(store: AgendaStore, clients: ClientNames, principal: Principal, data: dict, now: datetime, *,

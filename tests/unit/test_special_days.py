@@ -175,3 +175,11 @@ def test_removing_special_hours_covers_what_the_week_does_not():
     assert removed.resources == frozenset({ResourceRef("staff", "stf_ana")})
     [whole_day] = removed.periods  # Ana never works on Sundays: the whole (23-hour) day
     assert whole_day.minutes == 23 * 60
+
+
+def test_removing_a_desks_special_hours_checks_nothing_until_desks_say_their_week():
+    from chalicelib.services.special_days import covering_of
+
+    removed = covering_of(catalog(), hours("2026-03-29", (600, 840), kind="desk", resource="dsk_1"), True,
+                          date(2026, 3, 23))
+    assert removed.periods == () and removed.resources == frozenset({ResourceRef("desk", "dsk_1")})
