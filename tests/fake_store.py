@@ -12,6 +12,7 @@ from chalicelib.domain.agenda_change import AgendaChange, LockUnit
 from chalicelib.domain.availability import Minutes
 from chalicelib.domain.busy import busy_by_resource
 from chalicelib.domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
+from chalicelib.domain.special_days import SpecialDays
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 
 
@@ -27,6 +28,7 @@ class FakeAgendaStore:
     rows: list[Any] = field(default_factory=list)  # what changes carried: outbox messages, audit entries...
     failures: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     writes: int = 0
+    special_days: dict[str, SpecialDays] = field(default_factory=dict)  # closures and special hours, by business
 
     # -- catalog -------------------------------------------------------------------------------
     def business_id(self, slug: str) -> str:
@@ -40,7 +42,8 @@ class FakeAgendaStore:
             raise NotFoundError("no such business", field="business")
         return Catalog(self.businesses[business_id],
                        tuple(sorted(self.staff.get(business_id, {}).values(), key=lambda s: s.name)),
-                       tuple(sorted(self.services.get(business_id, {}).values(), key=lambda s: (s.category, s.name))))
+                       tuple(sorted(self.services.get(business_id, {}).values(), key=lambda s: (s.category, s.name))),
+                       special_days=self.special_days.get(business_id, SpecialDays()))
 
     def save_business(self, business: Business) -> None:
         self.businesses[business.id] = business

@@ -83,6 +83,8 @@ def slots_around(
     """The same, around the busy time each resource already holds (as the store's busy days give it)."""
     business = catalog.business
     rules = business.rules
+    special = catalog.special_days
+    around = (first_day - timedelta(days=1), last_day + timedelta(days=1))  # the engine looks a day either side
     pool = [
         Resource(
             "staff",
@@ -90,6 +92,7 @@ def slots_around(
             member.hours.intersect(business.opening_hours),
             member.time_off,
             tuple(busy.get(ResourceRef("staff", member.id), ())),
+            special.overrides("staff", member.id, member.hours, business.opening_hours, *around),
         )
         for member in staff
     ]

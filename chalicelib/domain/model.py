@@ -13,6 +13,7 @@ from .calendar import Interval, WeeklyHours
 
 if TYPE_CHECKING:
     from .plans import PlanHold
+from .special_days import SpecialDays
 
 
 class ServiceStatus(str, Enum):
@@ -195,6 +196,7 @@ class Catalog:
     staff: tuple[Staff, ...] = field(default_factory=tuple)
     services: tuple[Service, ...] = field(default_factory=tuple)
     sells_plans: bool = False  # the business has plan templates: bookings look for the client's plans
+    special_days: SpecialDays = SpecialDays()  # closures and special hours (domain/special_days.py)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -20,7 +20,7 @@ from ..domain.clients import ClientProfile
 from ..domain.plans import PlanUsedUpError
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
-from . import busy_days, codecs, throttles
+from . import busy_days, codecs, special_days, throttles
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
@@ -28,12 +28,14 @@ from .tables import (
     BusinessItem,
     ClientItem,
     ContactItem,
+    ClosureItem,
     IdempotencyRecord,
     Item,
     LockItem,
     PlanTemplateItem,
     ServiceItem,
     SlugItem,
+    SpecialHoursItem,
     StaffItem,
 )
 
@@ -63,7 +65,7 @@ class DynamoStore:
 
     def catalog(self, business_id: str) -> Catalog:
         connection()  # its client parses reads lean from the first one on
-        business, staff, services, sells_plans = None, [], [], False
+        business, staff, services, special, sells_plans = None, [], [], [], False
         for item in Item.query(f"BIZ#{business_id}"):
             if isinstance(item, PlanTemplateItem):
                 sells_plans = True
@@ -73,10 +75,13 @@ class DynamoStore:
                 staff.append(codecs.staff(item))
             elif isinstance(item, ServiceItem):
                 services.append(codecs.service(item))
+            elif isinstance(item, (ClosureItem, SpecialHoursItem)):
+                special.append(special_days.decode(item))
         if business is None:
             raise NotFoundError("no such business", field="business")
         return Catalog(business, tuple(sorted(staff, key=lambda s: s.name)),
-                       tuple(sorted(services, key=lambda s: (s.category, s.name))), sells_plans=sells_plans)
+                       tuple(sorted(services, key=lambda s: (s.category, s.name))),
+                       sells_plans=sells_plans, special_days=special_days.gather(special))
 
     def save_business(self, business: Business) -> None:
         with TransactWrite(connection=connection()) as tx:

@@ -101,8 +101,9 @@ def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, 
 
 
 def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
-                 code: str | None, address: str, now: datetime) -> tuple[Business, list[Slot]]:
-    """Free slots over at most 31 local days: one catalog query and one query of the busy days."""
+                 code: str | None, address: str, now: datetime) -> tuple[Catalog, list[Slot]]:
+    """Free slots over at most 31 local days: one catalog query and one query of the busy days. The
+    catalog comes back too: its special days say which of the days are closed, and why."""
     if last < first:
         raise ValidationError("'to' must not be before 'from'", field="to")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
@@ -114,7 +115,7 @@ def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, 
     # a slot late on the last day may run past midnight: what is booked just after it counts too
     busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
                               local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
-    return catalog.business, slots_around(catalog, service, staff, busy, first, last, now)
+    return catalog, slots_around(catalog, service, staff, busy, first, last, now)
 
 
 def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime,
