@@ -66,3 +66,30 @@ def change(store, before, after):
     from chalicelib.services import agenda_changes
 
     return agenda_changes.change(store, before, after, by="system")
+
+
+def desks() -> list:
+    """Two wash basins and a colour station: Color (svc_color) needs a desk; the station is closed on
+    25 December every year, and basin 2 has Bea as its operator."""
+    from datetime import date
+
+    from chalicelib.domain.desks import Desk, Holiday
+
+    hours = WeeklyHours.from_json(WEEKDAYS_9_TO_8)
+    return [
+        Desk("dsk_basin1", 1, frozenset({"svc_cut"}), hours, description="Wash basin"),
+        Desk("dsk_basin2", 2, frozenset({"svc_cut"}), hours, operator_id="stf_bea"),
+        Desk("dsk_colour", 3, frozenset({"svc_color"}), hours, description="Colour station",
+             holidays=(Holiday(date(2025, 12, 25), date(2025, 12, 25), yearly=True),)),
+    ]
+
+
+def seed_desks(store, business_id: str = "biz_salon", needs=("svc_color",), found=None) -> None:
+    """The desks, and the services in `needs` set to require one."""
+    from dataclasses import replace
+
+    for desk in found if found is not None else desks():
+        store.save_desk(business_id, desk)
+    for service in services():
+        if service.id in needs:
+            store.save_service(business_id, replace(service, requires_desk=True))

@@ -9,6 +9,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from .calendar import Interval, WeeklyHours
+from .desks import Desk
 
 
 class ServiceStatus(str, Enum):
@@ -62,11 +63,12 @@ class BookingRules:
     client_changes: ClientChanges = ClientChanges.UNTIL
     client_change_notice_hours: int = 24
     check_in_margin_minutes: int = 30  # how early before the start the front desk may check a client in
+    show_desk: bool = False  # the booking page's confirmation says which desk the client will sit at
 
 
 @dataclass(frozen=True)
 class ResourceRef:
-    """Something whose time an appointment holds: ("staff", id) today, ("desk", id) next."""
+    """Something whose time an appointment holds: ("staff", id) or ("desk", id)."""
 
     kind: str
     id: str
@@ -116,6 +118,7 @@ class Service:
     buffer_before_minutes: int = 0
     buffer_after_minutes: int = 0
     status: ServiceStatus = ServiceStatus.ACTIVE
+    requires_desk: bool = False  # it also needs a free desk that performs it (domain/desks.py)
 
     def occupies(self, start: datetime) -> tuple[Interval, Interval]:
         """(the appointment itself, the time it keeps its professional busy including buffers)."""
@@ -159,11 +162,13 @@ class Appointment:
     # every later change can index it without reading the client
     client_words: tuple[str, ...] = ()
     client_contacts: tuple[str, ...] = ()
+    desk_id: str | None = None  # the desk it takes, for a service that requires one
 
     @property
     def resources(self) -> tuple[ResourceRef, ...]:
-        """Whose time it takes: its professional (a desk joins here, and the locks follow)."""
-        return (ResourceRef("staff", self.staff_id),)
+        """Whose time it takes: its professional and its desk (the locks and busy days follow)."""
+        staff = ResourceRef("staff", self.staff_id)
+        return (staff, ResourceRef("desk", self.desk_id)) if self.desk_id else (staff,)
 
     def with_status(self, status: AppointmentStatus, now: datetime) -> "Appointment":
         return replace(self, status=status, updated_at=now)
@@ -189,6 +194,10 @@ class Catalog:
     business: Business
     staff: tuple[Staff, ...] = field(default_factory=tuple)
     services: tuple[Service, ...] = field(default_factory=tuple)
+    desks: tuple[Desk, ...] = field(default_factory=tuple)  # lowest number first
+
+    def desk(self, desk_id: str | None) -> Desk | None:
+        return next((d for d in self.desks if d.id == desk_id), None) if desk_id else None
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

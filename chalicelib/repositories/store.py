@@ -17,6 +17,7 @@ from ..domain.agenda_change import AgendaChange, LockUnit
 from ..domain.availability import Minutes
 from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.clients import ClientProfile
+from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 from . import busy_days, codecs, throttles
@@ -27,6 +28,7 @@ from .tables import (
     BusinessItem,
     ClientItem,
     ContactItem,
+    DeskItem,
     IdempotencyRecord,
     Item,
     LockItem,
@@ -61,7 +63,7 @@ class DynamoStore:
 
     def catalog(self, business_id: str) -> Catalog:
         connection()  # its client parses reads lean from the first one on
-        business, staff, services = None, [], []
+        business, staff, services, desks = None, [], [], []
         for item in Item.query(f"BIZ#{business_id}"):
             if isinstance(item, BusinessItem):
                 business = codecs.business(item)
@@ -69,10 +71,13 @@ class DynamoStore:
                 staff.append(codecs.staff(item))
             elif isinstance(item, ServiceItem):
                 services.append(codecs.service(item))
+            elif isinstance(item, DeskItem):
+                desks.append(codecs.desk(item))
         if business is None:
             raise NotFoundError("no such business", field="business")
         return Catalog(business, tuple(sorted(staff, key=lambda s: s.name)),
-                       tuple(sorted(services, key=lambda s: (s.category, s.name))))
+                       tuple(sorted(services, key=lambda s: (s.category, s.name))),
+                       tuple(sorted(desks, key=lambda d: d.number)))
 
     def save_business(self, business: Business) -> None:
         with TransactWrite(connection=connection()) as tx:
@@ -84,6 +89,10 @@ class DynamoStore:
 
     def save_service(self, business_id: str, service: Service) -> None:
         codecs.service_item(business_id, service).save()
+
+    def save_desk(self, business_id: str, desk: Desk) -> None:
+        """Seeding and tests; the backoffice writes desks through repositories/desks.py (numbers claimed)."""
+        codecs.desk_item(business_id, desk).save()
 
     # -- clients -------------------------------------------------------------------------------
     def contacts_and_locks(self, business_id: str, email: str | None, phone: str | None,
