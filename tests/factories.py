@@ -93,3 +93,40 @@ def seed_desks(store, business_id: str = "biz_salon", needs=("svc_color",), foun
     for service in services():
         if service.id in needs:
             store.save_service(business_id, replace(service, requires_desk=True))
+
+
+def seed_last_desk(store, business_id: str, professionals: int = 50) -> list[str]:
+    """`professionals` more professionals who all cut hair, and a single open desk that Corte now requires:
+    the race for the last free desk (tests/api/test_desk_race.py, tests/integration/test_desk_races.py)."""
+    from chalicelib.domain.desks import Desk
+
+    hours = WeeklyHours.from_json(WEEKDAYS_9_TO_8)
+    ids = [f"stf_p{n:02d}" for n in range(professionals)]
+    for staff_id in ids:
+        store.save_staff(business_id, Staff(staff_id, f"Pro {staff_id[-2:]}", frozenset({"svc_cut"}), hours))
+    seed_desks(store, business_id, needs=("svc_cut",),
+               found=[Desk("dsk_only", 1, frozenset({"svc_cut"}), hours, description="Last basin")])
+    return ids
+
+
+def race_for_the_last_desk(store, slug: str, staff_ids: list[str], start: str = "2026-03-24T11:00:00+01:00"):
+    """Every professional's client books the same start at once (a barrier): each outcome, or its error."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.services import booking
+    from chalicelib.services.booking import BookingRequest, ClientDetails
+
+    barrier = threading.Barrier(len(staff_ids))
+
+    def attempt(n: int):
+        request = BookingRequest("svc_cut", staff_ids[n], datetime.fromisoformat(start),
+                                 ClientDetails("Client", str(n), f"c{n}@example.com", None))
+        barrier.wait(timeout=30)
+        try:
+            return booking.book(store, slug, request, "127.0.0.1", NOW)
+        except Exception as error:  # every outcome is reported, not just the expected ones
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(staff_ids)) as pool:
+        return list(pool.map(attempt, range(len(staff_ids))))
