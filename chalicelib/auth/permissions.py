@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
+    "desks.read": (EVERYONE, "list and view desks: number, operator, services, hours, holidays"),
+    "desks.write": (MANAGEMENT, "create and edit desks, open and close them, their hours and holidays"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -21,6 +21,7 @@ from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 from . import busy_days, codecs, throttles
+from .desks import number_key
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
@@ -29,6 +30,7 @@ from .tables import (
     ClientItem,
     ContactItem,
     DeskItem,
+    DeskNumberItem,
     IdempotencyRecord,
     Item,
     LockItem,
@@ -91,8 +93,11 @@ class DynamoStore:
         codecs.service_item(business_id, service).save()
 
     def save_desk(self, business_id: str, desk: Desk) -> None:
-        """Seeding and tests; the backoffice writes desks through repositories/desks.py (numbers claimed)."""
-        codecs.desk_item(business_id, desk).save()
+        """Seeding and tests, number claim included; the backoffice writes through repositories/desks.py."""
+        pk, sk = number_key(business_id, desk.number)
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(codecs.desk_item(business_id, desk))
+            tx.save(DeskNumberItem(pk=pk, sk=sk, desk_id=desk.id))
 
     # -- clients -------------------------------------------------------------------------------
     def contacts_and_locks(self, business_id: str, email: str | None, phone: str | None,

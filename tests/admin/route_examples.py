@@ -183,3 +183,13 @@ EXAMPLES[("GET", "/admin/reports/commissions")] = lambda s: Example(
 EXAMPLES[("GET", "/admin/reports/commission-rules")] = lambda s: Example("/admin/reports/commission-rules", ids=False)
 EXAMPLES[("PUT", "/admin/reports/commission-rules")] = lambda s: Example(
     "/admin/reports/commission-rules", {"rules": [{"percent": "10"}, {"staff": s["staff"], "fixed": "5.00"}]}, ids=False)
+
+
+# -- issue 12: desks ------------------------------------------------------------------------------------
+EXAMPLES[("GET", "/admin/desks")] = lambda s: Example("/admin/desks", ids=False)
+EXAMPLES[("POST", "/admin/desks")] = lambda s: Example(
+    "/admin/desks", {"number": 7, "description": "Colour station", "services": [s["service"]]}, ids=True,
+    expect=frozenset({201, 409}))  # a second allowed level finds number 7 taken
+EXAMPLES[("GET", "/admin/desks/{desk_id}")] = lambda s: Example(f"/admin/desks/{s['desk']}")
+EXAMPLES[("PATCH", "/admin/desks/{desk_id}")] = lambda s: Example(
+    f"/admin/desks/{s['desk']}", {"hours": {"mon": [["09:00", "13:00"], ["14:00", "19:00"]]}})
