@@ -17,6 +17,7 @@ from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
 from chalicelib.api.admin_reports import admin_reports
 from chalicelib.api.admin_desks import admin_desks
+from chalicelib.api.admin_calendar import admin_calendar
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -35,3 +36,4 @@ app.register_blueprint(admin_messages)
 app.register_blueprint(admin_reports)
 app.register_blueprint(signups)
 app.register_blueprint(admin_desks)
+app.register_blueprint(admin_calendar)

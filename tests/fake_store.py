@@ -13,6 +13,7 @@ from chalicelib.domain.availability import Minutes
 from chalicelib.domain.busy import busy_by_resource
 from chalicelib.domain.desks import Desk
 from chalicelib.domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
+from chalicelib.domain.special_days import SpecialDays
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 
 
@@ -29,6 +30,7 @@ class FakeAgendaStore:
     rows: list[Any] = field(default_factory=list)  # what changes carried: outbox messages, audit entries...
     failures: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     writes: int = 0
+    special_days: dict[str, SpecialDays] = field(default_factory=dict)  # closures and special hours, by business
 
     # -- catalog -------------------------------------------------------------------------------
     def business_id(self, slug: str) -> str:
@@ -43,7 +45,8 @@ class FakeAgendaStore:
         return Catalog(self.businesses[business_id],
                        tuple(sorted(self.staff.get(business_id, {}).values(), key=lambda s: s.name)),
                        tuple(sorted(self.services.get(business_id, {}).values(), key=lambda s: (s.category, s.name))),
-                       tuple(sorted(self.desks.get(business_id, {}).values(), key=lambda d: d.number)))
+                       desks=tuple(sorted(self.desks.get(business_id, {}).values(), key=lambda d: d.number)),
+                       special_days=self.special_days.get(business_id, SpecialDays()))
 
     def save_business(self, business: Business) -> None:
         self.businesses[business.id] = business

@@ -44,6 +44,7 @@ def error_response(error: TurnoError) -> Response:
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.field:
         body["field"] = error.field
+    body.update(getattr(error, "details", None) or {})  # e.g. the appointments a 409 names
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttemptsError) else {}
     return Response(body={"error": body}, status_code=status, headers=headers)
 

@@ -73,17 +73,19 @@ def staff(business: str) -> dict:
 @public.route("/public/{business}/availability", methods=["GET"])
 def availability(business: str) -> dict:
     request = public.current_request
-    found, slots = online_booking.availability(
+    first, last = parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to")
+    catalog, slots = online_booking.availability(
         wiring.store(), business, query(request, "service"), query(request, "staff", required=False) or ANY,
-        parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to"),
-        query(request, "code", required=False), client_address(request), wiring.now(),
+        first, last, query(request, "code", required=False), client_address(request), wiring.now(),
         query(request, "desk", required=False),
     )
+    found = catalog.business
     local = LocalTimes(found.tz)
+    closed = catalog.special_days.closed_days(first, last, found.opening_hours)
     return {"timezone": found.timezone, "slots": [
         {"start": local.iso(s.start), "end": local.iso(s.end), "staff": list(s.staff),
          **({"desks": list(s.desks)} if s.desks else {})} for s in slots
-    ]}
+    ], "closed_days": [{"date": day.isoformat(), "name": name} for day, name in closed]}
 
 
 @public.route("/public/{business}/bookings", methods=["POST"])

@@ -40,6 +40,9 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "reports.read": (FRONT_DESK, "reports on activity"),
     "desks.read": (EVERYONE, "list and view desks: number, operator, services, hours, holidays"),
     "desks.write": (MANAGEMENT, "create and edit desks, open and close them, their hours and holidays"),
+    "calendar.read": (EVERYONE, "the business's closures and special hours"),
+    "calendar.write": (MANAGEMENT, "closures and special hours of the business, a professional or a desk; "
+                                   "cancel the appointments they cover"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

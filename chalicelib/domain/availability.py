@@ -3,7 +3,8 @@
 An appointment needs one free member of every *pool* of resources: today the pool of professionals
 who perform the service; a service that also needs a desk, room or machine adds a second pool of
 `Resource`s of another kind, and nothing here changes. A resource is free for a start time when the
-appointment lies inside one of its working windows (weekly hours, opening hours, minus time off;
+appointment lies inside one of its working windows (weekly hours, opening hours, a date's special
+hours or closure instead of the week's, minus time off;
 windows that touch, such as Friday 20:00-24:00 and Saturday 00:00-02:00, are one) and its
 busy interval (the appointment widened by the service's buffers) overlaps nothing already booked.
 
@@ -49,6 +50,9 @@ class Resource:
     hours: WeeklyHours  # already narrowed to the business's opening hours
     time_off: tuple[Interval, ...] = ()
     busy: tuple[Minutes, ...] = ()  # busy time (buffers included) of what it already holds, epoch minutes
+    # dates whose hours are not the week's (closures, special hours: domain/special_days.py), as
+    # (date, that day's intervals in local minutes); () on a date is closed
+    days: tuple[tuple[date, tuple[tuple[int, int], ...]], ...] = ()
 
 
 class Slot:
@@ -170,7 +174,7 @@ class _Frame:
 
     def grid(self, resource: Resource) -> list[int]:
         """The resource's starts, in order, as far as its windows, notice and horizon go."""
-        key = (resource.hours, resource.time_off)
+        key = (resource.hours, resource.time_off, resource.days)
         found = self._grids.get(key)
         if found is None:
             found = self._grids[key] = [s for s in _grid(self._windows(resource), self)
@@ -181,10 +185,11 @@ class _Frame:
         """The resource's working windows over the range, time off taken out, touching ones merged."""
         query = self.query
         windows = []
+        special = dict(resource.days)
         # A day either side: a shift that ends at midnight goes on into the next day's 00:00 window,
         # and touching windows merge (below), so a service may run across midnight.
         for day in days_between(query.first_day - timedelta(days=1), query.last_day + timedelta(days=1)):
-            for start, end in resource.hours.on(day):
+            for start, end in special.get(day, resource.hours.on(day)):
                 windows.append((self._local(day, start), self._local(day, end)))
         if resource.time_off:
             holes = sorted((epoch_minute(t.start), epoch_minute(t.end)) for t in resource.time_off)

@@ -88,6 +88,8 @@ def slots_around(
     A service that requires a desk adds the pool of its compatible open desks (or of `desks`)."""
     business = catalog.business
     rules = business.rules
+    special = catalog.special_days
+    around = (first_day - timedelta(days=1), last_day + timedelta(days=1))  # the engine looks a day either side
     pool = [
         Resource(
             "staff",
@@ -95,6 +97,7 @@ def slots_around(
             member.hours.intersect(business.opening_hours),
             member.time_off,
             tuple(busy.get(ResourceRef("staff", member.id), ())),
+            special.overrides("staff", member.id, member.hours, business.opening_hours, *around),
         )
         for member in staff
     ]

@@ -72,6 +72,28 @@ def parse_clock(value: str, *, field: str) -> int:
     return minutes
 
 
+def parse_intervals(pairs: Iterable[Iterable[str]], *, field: str) -> tuple[tuple[int, int], ...]:
+    """One day's open intervals, [['09:00', '13:00'], ['14:00', '18:00']], in order and apart."""
+    if not isinstance(pairs, (list, tuple)):
+        raise ValidationError("a day's hours are a list of pairs like ['09:00', '13:00']", field=field)
+    intervals: list[tuple[int, int]] = []
+    for i, pair in enumerate(pairs):
+        where = f"{field}[{i}]"
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise ValidationError("an interval is a pair like ['09:00', '13:00']", field=where)
+        start, end = parse_clock(pair[0], field=where), parse_clock(pair[1], field=where)
+        if start >= end:
+            raise ValidationError("an interval must end after it starts", field=where)
+        if intervals and start < intervals[-1][1]:
+            raise ValidationError("intervals must be in order and must not overlap", field=where)
+        intervals.append((start, end))
+    return tuple(intervals)
+
+
+def intervals_json(intervals: Iterable[tuple[int, int]]) -> list[list[str]]:
+    return [[format_clock(s), format_clock(e)] for s, e in intervals]
+
+
 def format_clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -92,25 +114,11 @@ class WeeklyHours:
         unknown = set(data) - set(WEEKDAYS)
         if unknown:
             raise ValidationError(f"unknown weekday {sorted(unknown)[0]!r}", field=field)
-        days = []
-        for name in WEEKDAYS:
-            intervals = []
-            for i, pair in enumerate(data.get(name) or ()):
-                where = f"{field}.{name}[{i}]"
-                if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                    raise ValidationError("an interval is a pair like ['09:00', '13:00']", field=where)
-                start, end = parse_clock(pair[0], field=where), parse_clock(pair[1], field=where)
-                if start >= end:
-                    raise ValidationError("an interval must end after it starts", field=where)
-                if intervals and start < intervals[-1][1]:
-                    raise ValidationError("intervals must be in order and must not overlap", field=where)
-                intervals.append((start, end))
-            days.append(tuple(intervals))
-        return cls(tuple(days))
+        return cls(tuple(parse_intervals(data.get(name) or (), field=f"{field}.{name}") for name in WEEKDAYS))
 
     def to_json(self) -> dict[str, list[list[str]]]:
         return {
-            WEEKDAYS[i]: [[format_clock(s), format_clock(e)] for s, e in intervals]
+            WEEKDAYS[i]: intervals_json(intervals)
             for i, intervals in enumerate(self.days)
             if intervals
         }
@@ -119,10 +127,11 @@ class WeeklyHours:
         return self.days[day.weekday()]
 
     def intersect(self, other: "WeeklyHours") -> "WeeklyHours":
-        return WeeklyHours(tuple(_intersect(a, b) for a, b in zip(self.days, other.days)))
+        return WeeklyHours(tuple(intersect_day(a, b) for a, b in zip(self.days, other.days)))
 
 
-def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+def intersect_day(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """The times open in both of two days' intervals."""
     out = []
     for s1, e1 in a:
         for s2, e2 in b:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..errors import NotFoundError
 from .availability import Minutes, Resource
-from .calendar import Interval, WeeklyHours, local_instant
+from .calendar import Interval, WeeklyHours, intersect_day, local_instant
 
 if TYPE_CHECKING:
     from .model import Catalog, ResourceRef, Service
@@ -99,12 +99,14 @@ def desk_pool(catalog: "Catalog", desks: Sequence[Desk], busy: Mapping["Resource
     holidays as time off over the range, and (with an operator) the operator's hours, time off and busy time."""
     from .model import ResourceRef
 
-    business = catalog.business
+    business, special = catalog.business, catalog.special_days
+    around = (first_day - timedelta(days=1), last_day + timedelta(days=1))  # the engine looks a day either side
     pool = []
     for desk in desks:
         hours, time_off = desk.hours.intersect(business.opening_hours), list(holiday_intervals(desk, business.tz,
                                                                                               first_day, last_day))
         held = list(busy.get(ResourceRef(DESK, desk.id), ()))
+        days = special.overrides(DESK, desk.id, desk.hours, business.opening_hours, *around)
         operator = catalog.member(desk.operator_id) if desk.operator_id else None
         if desk.operator_id and operator is None:
             continue  # its operator left the team: nobody works it
@@ -112,8 +114,17 @@ def desk_pool(catalog: "Catalog", desks: Sequence[Desk], busy: Mapping["Resource
             hours = hours.intersect(operator.hours)
             time_off += operator.time_off
             held += busy.get(ResourceRef("staff", operator.id), ())
-        pool.append(Resource(DESK, desk.id, hours, tuple(sorted(time_off)), tuple(held)))
+            days = _both(days, special.overrides("staff", operator.id, operator.hours, business.opening_hours,
+                                                 *around), desk.hours, operator.hours)
+        pool.append(Resource(DESK, desk.id, hours, tuple(sorted(time_off)), tuple(held), days))
     return pool
+
+
+def _both(desk_days, operator_days, desk_hours: WeeklyHours, operator_hours: WeeklyHours):
+    """Special dates of a desk and of its operator, together: on each, the time both work."""
+    mine, theirs = dict(desk_days), dict(operator_days)
+    return tuple((day, intersect_day(mine.get(day, desk_hours.on(day)), theirs.get(day, operator_hours.on(day))))
+                 for day in sorted(set(mine) | set(theirs)))
 
 
 def holiday_intervals(desk: Desk, tz, first_day: date, last_day: date) -> list[Interval]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from .calendar import Interval, WeeklyHours
 from .desks import Desk
+from .special_days import SpecialDays
 
 
 class ServiceStatus(str, Enum):
@@ -194,6 +195,7 @@ class Catalog:
     business: Business
     staff: tuple[Staff, ...] = field(default_factory=tuple)
     services: tuple[Service, ...] = field(default_factory=tuple)
+    special_days: SpecialDays = SpecialDays()  # closures and special hours (domain/special_days.py)
     desks: tuple[Desk, ...] = field(default_factory=tuple)  # lowest number first
 
     def desk(self, desk_id: str | None) -> Desk | None:

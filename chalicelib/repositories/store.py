@@ -20,7 +20,7 @@ from ..domain.clients import ClientProfile
 from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
-from . import busy_days, codecs, throttles
+from . import busy_days, codecs, special_days, throttles
 from .desks import number_key
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
@@ -29,6 +29,7 @@ from .tables import (
     BusinessItem,
     ClientItem,
     ContactItem,
+    ClosureItem,
     DeskItem,
     DeskNumberItem,
     IdempotencyRecord,
@@ -36,6 +37,7 @@ from .tables import (
     LockItem,
     ServiceItem,
     SlugItem,
+    SpecialHoursItem,
     StaffItem,
 )
 
@@ -65,7 +67,7 @@ class DynamoStore:
 
     def catalog(self, business_id: str) -> Catalog:
         connection()  # its client parses reads lean from the first one on
-        business, staff, services, desks = None, [], [], []
+        business, staff, services, desks, special = None, [], [], [], []
         for item in Item.query(f"BIZ#{business_id}"):
             if isinstance(item, BusinessItem):
                 business = codecs.business(item)
@@ -75,11 +77,13 @@ class DynamoStore:
                 services.append(codecs.service(item))
             elif isinstance(item, DeskItem):
                 desks.append(codecs.desk(item))
+            elif isinstance(item, (ClosureItem, SpecialHoursItem)):
+                special.append(special_days.decode(item))
         if business is None:
             raise NotFoundError("no such business", field="business")
         return Catalog(business, tuple(sorted(staff, key=lambda s: s.name)),
                        tuple(sorted(services, key=lambda s: (s.category, s.name))),
-                       tuple(sorted(desks, key=lambda d: d.number)))
+                       desks=tuple(sorted(desks, key=lambda d: d.number)), special_days=special_days.gather(special))
 
     def save_business(self, business: Business) -> None:
         with TransactWrite(connection=connection()) as tx:

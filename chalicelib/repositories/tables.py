@@ -2,6 +2,7 @@
 
 Keys (pk / sk):
   BIZ#<business>            PROFILE | STAFF#<id> | SERVICE#<id> | DESK#<id>   the catalog, read in one query
+                            CLOSURE#<id> | HOURS#<date>#<kind>#<id>  its special days (special_days.py)
   BIZ#<business>#DESKNO     <desk number, 6 digits>                one desk per number (a conditional put)
   SLUG#<slug>               SLUG                                   public slug -> business id
   BIZ#<business>#CLIENT     <client id>
@@ -401,6 +402,27 @@ class CustomTextItem(Item, discriminator="custom_text"):
     body = UnicodeAttribute()
     subject = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
+
+
+class ClosureItem(Item, discriminator="closure"):
+    """A closure of the whole business (domain/special_days.py), with the catalog: availability reads it."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    first_day = UnicodeAttribute()  # YYYY-MM-DD
+    last_day = UnicodeAttribute()
+    yearly = BooleanAttribute(default=False)
+
+
+class SpecialHoursItem(Item, discriminator="special_hours"):
+    """One date's hours of the business or one resource, replacing the week's; one per date and scope."""
+
+    id = UnicodeAttribute()
+    day = UnicodeAttribute()  # YYYY-MM-DD
+    hours = JSONAttribute()  # [["10:00", "14:00"], ...]; [] is closed
+    resource_kind = UnicodeAttribute()  # "business", "staff", "desk"
+    resource_id = UnicodeAttribute(default="")
+    name = UnicodeAttribute(default="")
 
 
 class IdempotencyRecord(Model):

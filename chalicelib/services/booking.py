@@ -99,9 +99,10 @@ def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, 
 
 
 def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
-                 code: str | None, address: str, now: datetime, desk_id: str | None = None) -> tuple[Business, list[Slot]]:
+                 code: str | None, address: str, now: datetime, desk_id: str | None = None) -> tuple[Catalog, list[Slot]]:
     """Free slots over at most 31 local days: one catalog query and one query of the busy days (the
-    desks' busy time included, whatever the number of desks)."""
+    desks' busy time included, whatever the number of desks). The catalog comes back too: its special
+    days say which of the days are closed, and why."""
     if last < first:
         raise ValidationError("'to' must not be before 'from'", field="to")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
@@ -114,7 +115,7 @@ def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, 
     busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
                               local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
     desks = compatible_desks(catalog, service, desk_id) if service.requires_desk else None
-    return catalog.business, slots_around(catalog, service, staff, busy, first, last, now, desks=desks)
+    return catalog, slots_around(catalog, service, staff, busy, first, last, now, desks=desks)
 
 
 def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime) -> Booking:

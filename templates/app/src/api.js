@@ -3,12 +3,13 @@
 // HttpOnly refresh cookie that /auth/login and /auth/refresh set (only the /auth routes receive it).
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, error) {
     super(message || code);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.field = field || null;
+    this.appointments = (error && error.appointments) || null; // 409 appointments_affected: what a change covers
   }
 }
 
@@ -42,7 +43,7 @@ async function send(method, path, body, token) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const e = (data && data.error) || {};
-    throw new ApiError(response.status, e.code || `http_${response.status}`, e.message || response.statusText, e.field);
+    throw new ApiError(response.status, e.code || `http_${response.status}`, e.message || response.statusText, e.field, e);
   }
   return data;
 }

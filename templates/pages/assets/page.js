@@ -230,11 +230,11 @@
   var PERIODS = [['morning', 0, 12], ['afternoon', 12, 18], ['evening', 18, 24]];
 
   function DayPicker(options) {
-    // options: fmt, horizonDays, fetchSlots(from, to) -> Promise<{ok, slots, error}>, onPick(slot)
+    // options: fmt, horizonDays, fetchSlots(from, to) -> Promise<{ok, slots, closed, error}>, onPick(slot)
     var self = this;
     var first = options.fmt.today();
     var last = addDays(first, Math.max(options.horizonDays, 1));  // through the whole N-th day after today, as the API
-    var weekStart = first, byDay = {}, chosenDay = null, chosenSlot = null, loadSeq = 0;
+    var weekStart = first, byDay = {}, closedDays = {}, chosenDay = null, chosenSlot = null, loadSeq = 0;
 
     function render() {
       var days = $('days');
@@ -243,11 +243,15 @@
         var day = addDays(weekStart, i);
         if (day > last) break;
         var parts = options.fmt.dayParts(day), count = (byDay[day] || []).length;
+        // a closed day (a holiday, the salon's own day off) says so, with its name, instead of "no free times"
+        var closed = Object.prototype.hasOwnProperty.call(closedDays, day);
+        var why = closed ? (closedDays[day] ? t('closed_named', { name: closedDays[day] }) : t('closed')) : t('no_times');
         days.appendChild(el('button', {
-          type: 'button', class: 'day', 'data-day': day, 'aria-pressed': String(day === chosenDay),
-          'aria-label': options.fmt.longDay(day) + (count ? '' : ' — ' + t('no_times')),
+          type: 'button', class: closed ? 'day closed' : 'day', 'data-day': day, 'aria-pressed': String(day === chosenDay),
+          'aria-label': options.fmt.longDay(day) + (count ? '' : ' — ' + why), title: closed ? why : null,
           disabled: !count, onclick: pickDay.bind(null, day, true)
-        }, [el('span', { text: parts.weekday }), el('strong', { text: parts.number }), el('span', { text: parts.month })]));
+        }, [el('span', { text: parts.weekday }), el('strong', { text: parts.number }),
+          el('span', { text: closed ? t('closed') : parts.month })]));
       }
       $('prev-week').disabled = weekStart <= first;
       $('next-week').disabled = addDays(weekStart, 7) > last;
@@ -301,6 +305,8 @@
         if (seq !== loadSeq) return;
         $('days').removeAttribute('aria-busy');
         byDay = {};
+        closedDays = {};
+        (result.closed || []).forEach(function (c) { closedDays[c.date] = c.name; });
         if (!result.ok) {
           $('slots').textContent = '';
           show($('slots-title'), false);
@@ -358,7 +364,7 @@
           query({ service: state.service, staff: state.staff, from: from, to: to, code: code }))
           .then(function (r) {
             if (!r.ok && r.error && /code/.test(r.error.code)) lockAgain(r);
-            return { ok: r.ok, slots: r.ok ? r.body.slots : [], error: r.error };
+            return { ok: r.ok, slots: r.ok ? r.body.slots : [], closed: r.ok ? r.body.closed_days : [], error: r.error };
           });
       },
       onPick: function (slot) {
@@ -683,7 +689,7 @@
       fetchSlots: function (from, to) {
         return call('GET', 'public/' + encodeURIComponent(booking.business) + '/availability?' +
           query({ service: booking.service, staff: booking.staff, from: from, to: to, code: code }))
-          .then(function (r) { return { ok: r.ok, slots: r.ok ? r.body.slots : [], error: r.error }; });
+          .then(function (r) { return { ok: r.ok, slots: r.ok ? r.body.slots : [], closed: r.ok ? r.body.closed_days : [], error: r.error }; });
       },
       onPick: function (slot) {
         chosen = slot;
