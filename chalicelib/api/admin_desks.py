@@ -33,5 +33,7 @@ def one_desk(principal: Principal, desk_id: str) -> dict:
 
 @admin_desks.route("/admin/desks/{desk_id}", methods=["PATCH"], action="desks.write")
 def update_desk(principal: Principal, desk_id: str) -> dict:
+    """A closing or holidays over appointments: 409 with their list unless `on_conflict` says what to do."""
     body = json_body(admin_desks.current_request, BY_USE_CASE)
-    return desks.desk_view(desks.update(principal, desk_id, body, wiring.now()))
+    desk, settled = desks.update(wiring.store(), wiring.clients(), principal, desk_id, body, wiring.now())
+    return {**desks.desk_view(desk), "appointments": settled}

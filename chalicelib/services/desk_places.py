@@ -6,12 +6,13 @@ the transaction rarely has to try twice; the transaction itself decides (domain/
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from ..domain.agenda_change import LockUnit
-from ..domain.booking import lock_units
+from ..domain.booking import lock_units, slots
 from ..domain.calendar import Interval
-from ..domain.desks import DESK
+from ..domain.desks import DESK, compatible_desks
 from ..domain.model import Appointment, Catalog
 from ..ports import AgendaStore
 
@@ -53,6 +54,19 @@ def desks_in_order(store: AgendaStore, catalog: Catalog, desk_ids: tuple[str, ..
         return []
     _, held = store.contacts_and_locks(catalog.business.id, None, None, desk_peek(catalog, desk_ids, busy))
     return free_first(catalog, desk_ids, held, own=own, keep=keep)
+
+
+def working_desks(catalog: Catalog, appointment: Appointment) -> tuple[str, ...]:
+    """The open desks that perform the appointment's service and work at its time with its professional
+    (hours, holidays, special days, operator), as the engine says for the backoffice; lowest number first."""
+    service, member = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
+    if service is None or member is None:
+        return ()
+    service = replace(service, requires_desk=True)
+    day = appointment.start.astimezone(catalog.business.tz).date()
+    found = next((s for s in slots(catalog, service, [member], (), day, day, appointment.start, online=False,
+                                   desks=compatible_desks(catalog, service)) if s.start == appointment.start), None)
+    return found.desks if found else ()
 
 
 def _own_units(appointment: Appointment | None) -> set[LockUnit]:

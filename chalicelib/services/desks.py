@@ -6,17 +6,21 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.calendar import WeeklyHours
-from ..domain.desks import Desk, Holiday
+from ..domain.calendar import Interval, WeeklyHours
+from ..domain.covering import AppointmentsAffectedError, Covering, whole_days
+from ..domain.desks import DESK, Desk, Holiday
 from ..domain.fields import checked_date, checked_ids, checked_integer, checked_text, reject_unknown
-from ..domain.model import new_id
+from ..domain.model import ResourceRef, new_id
 from ..domain.principal import Principal
 from ..errors import NotFoundError, ValidationError
 from ..repositories import catalog_admin, desks as repository
 from ..repositories.catalog_admin import Versioned
-from . import audit
+from ..ports import AgendaStore
+from . import audit, covering, desk_moves
+from .covering import ClientNames
 
-FIELDS = {"number", "operator", "description", "services", "open", "hours", "holidays"}
+FIELDS = {"number", "operator", "description", "services", "open", "hours", "holidays", "on_conflict"}
+LOOKAHEAD_YEARS = 2  # a closing or a yearly holiday is checked against the agenda this far ahead
 MAX_NUMBER = 9999
 MAX_HOLIDAYS = 100
 
@@ -30,16 +34,65 @@ def desk(principal: Principal, desk_id: str) -> Desk:
 
 
 def create(principal: Principal, data: dict, now: datetime) -> Desk:
-    reject_unknown(data, FIELDS)
+    reject_unknown(data, FIELDS - {"on_conflict"})
     if "number" not in data:
         raise ValidationError("this field is required", field="number", code="required")
     draft = Desk(id=new_id("dsk"), number=0, service_ids=frozenset(), hours=WeeklyHours())
     return _write(principal, Versioned(draft, None), data, now)
 
 
-def update(principal: Principal, desk_id: str, data: dict, now: datetime) -> Desk:
+def update(store: AgendaStore, clients: ClientNames, principal: Principal, desk_id: str, data: dict,
+           now: datetime) -> tuple[Desk, list[dict]]:
+    """Edit a desk. Closing it, or adding holidays, over live appointments answers 409 with their list
+    unless `on_conflict` says `move` (each to another free desk; 409 with those that fit nowhere, nothing
+    written) or `cancel` (the client gets the cancellation message). Returns the desk and what was done."""
     reject_unknown(data, FIELDS)
-    return _write(principal, repository.desk(principal.business_id, desk_id), data, now)
+    strategies = {**covering.STRATEGIES, "move": desk_moves.move}
+    choice = covering.checked_choice(data.get("on_conflict"), strategies=strategies)
+    record = repository.desk(principal.business_id, desk_id)
+    fields = {k: v for k, v in data.items() if k != "on_conflict"}
+    snap = catalog_admin.snapshot(principal.business_id)
+    before, after = record.value, apply(snap, record.value, fields)
+    if after == before:
+        return after, []
+    cover = covering_of(before, after, snap.business.value.tz, now)
+    saved = Versioned(after, record.revision)
+
+    def save() -> None:
+        repository.save(principal.business_id, saved, before,
+                        audit.entry(principal, "desk.update", "desk", after.id, desk_view(before), desk_view(after), now))
+
+    def undo() -> None:
+        repository.save(principal.business_id, Versioned(before, (record.revision or 0) + 1), after,
+                        audit.entry(principal, "desk.update.undone", "desk", after.id, desk_view(after),
+                                    desk_view(before), now))
+
+    if not cover.periods:
+        save()
+        return after, []
+    if choice == "move":  # every one must have somewhere to go before anything is written
+        catalog = store.catalog(principal.business_id)
+        found = covering.affected(store, principal.business_id, cover, now)
+        stuck = desk_moves.nowhere(store, catalog, found, {after.id})
+        if stuck:
+            raise AppointmentsAffectedError(covering.describe(clients, catalog, stuck), ["cancel"])
+    reason = f"desk {after.label}: {'closed' if not after.open else 'holiday'}"
+    return after, covering.settle(store, clients, principal, cover, choice, now, reason=reason, save=save,
+                                  undo=undo, strategies=strategies)
+
+
+def covering_of(before: Desk, after: Desk, tz, now: datetime) -> Covering:
+    """The time a change takes from a desk: from now on when it closes; the days of holidays it did not
+    have (a yearly one's for the years ahead)."""
+    desk_ref = frozenset({ResourceRef(DESK, after.id)})
+    horizon = now + timedelta(days=366 * LOOKAHEAD_YEARS)
+    if before.open and not after.open:
+        return Covering((Interval(now, horizon),), desk_ref)
+    today, last = now.astimezone(tz).date(), horizon.astimezone(tz).date()
+    new = set(after.holidays) - set(before.holidays)
+    days = {first + timedelta(days=i) for h in new for first, end in h.occurrences(today, last)
+            for i in range((end - first).days + 1)}
+    return Covering(whole_days((d for d in days if today <= d <= last), tz) if after.open else (), desk_ref)
 
 
 def apply(snap: catalog_admin.CatalogSnapshot, current: Desk, data: dict) -> Desk:

@@ -114,7 +114,7 @@ def covering_of(catalog: Catalog, entry: Closure | SpecialHours, removed: bool, 
     elif entry.kind == BUSINESS:
         hours = business.opening_hours.on(entry.day)
     else:
-        member = catalog.member(entry.resource_id) if entry.kind == "staff" else None
+        member = catalog.member(entry.resource_id) if entry.kind == "staff" else catalog.desk(entry.resource_id)
         hours = member.hours.on(entry.day) if member is not None else ()
     return Covering(outside(entry.day, hours, tz), resources)
 

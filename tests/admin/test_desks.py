@@ -143,3 +143,74 @@ def test_a_service_that_requires_a_desk_books_the_lowest_free_one_and_every_view
 def error(response) -> tuple[str, str | None]:
     body = response.json_body["error"]
     return body["code"], body.get("field")
+
+
+# -- closing a desk, holidays over appointments -------------------------------------------------------------
+COLOUR_AT_11 = "2026-03-24T11:00:00+01:00"
+
+
+def two_stations_and_a_colour_booking(client, admin, manager):
+    """Colour needs a desk; stations 1 and 2 perform it; a client books 11:00 on Tuesday (station 1)."""
+    first = desk(client, manager, 1, description="Colour A").json_body
+    second = desk(client, manager, 2, description="Colour B").json_body
+    assert send(client, "PATCH", "/admin/services/svc_color", {"requires_desk": True}, admin).status_code == 200
+    booked = post(client, "/public/salon/bookings", booking_body(COLOUR_AT_11, service="svc_color", staff="stf_ana"))
+    assert booked.status_code == 201, booked.body
+    reference = booked.json_body["reference"]
+    return first, second, reference
+
+
+def stored_desk(client, admin, reference):
+    body = client.http.get(f"/admin/appointments/{reference}", headers=admin).json_body
+    return body["status"], body.get("desk")
+
+
+def test_closing_a_desk_over_appointments_lists_them_and_changes_nothing(client, manager, login):
+    admin = login(Level.ADMIN)
+    first, _, reference = two_stations_and_a_colour_booking(client, admin, manager)
+    refused = send(client, "PATCH", f"/admin/desks/{first['id']}", {"open": False}, manager)
+    assert refused.status_code == 409, refused.body
+    body = refused.json_body["error"]
+    assert body["code"] == "appointments_affected" and [a["reference"] for a in body["appointments"]] == [reference]
+    assert {"kind": "desk", "id": first["id"], "name": "1 · Colour A"} in body["appointments"][0]["resources"]
+    assert client.http.get(f"/admin/desks/{first['id']}", headers=manager).json_body["open"] is True
+    assert stored_desk(client, admin, reference) == ("confirmed", first["id"])
+
+
+def test_closing_with_move_puts_each_appointment_on_another_free_desk(client, manager, login):
+    admin = login(Level.ADMIN)
+    first, second, reference = two_stations_and_a_colour_booking(client, admin, manager)
+    moved = send(client, "PATCH", f"/admin/desks/{first['id']}", {"open": False, "on_conflict": "move"}, manager)
+    assert moved.status_code == 200, moved.body
+    assert moved.json_body["open"] is False and [a["reference"] for a in moved.json_body["appointments"]] == [reference]
+    assert stored_desk(client, admin, reference) == ("confirmed", second["id"])
+    # the closed desk's time is free, the other's taken: a new colour booking at 11:00 finds no desk
+    slots = client.http.get("/public/salon/availability?service=svc_color&staff=stf_ana&from=2026-03-24&to=2026-03-24")
+    assert COLOUR_AT_11 not in [s["start"] for s in slots.json_body["slots"]]
+
+
+def test_move_with_nowhere_to_go_is_refused_before_anything_is_written(client, manager, login):
+    admin = login(Level.ADMIN)
+    first, second, reference = two_stations_and_a_colour_booking(client, admin, manager)
+    assert send(client, "PATCH", f"/admin/desks/{second['id']}", {"holidays": [{"first": "2026-03-24"}]},
+                manager).status_code == 200  # station 2 is off that day: nowhere to move to
+    refused = send(client, "PATCH", f"/admin/desks/{first['id']}", {"open": False, "on_conflict": "move"}, manager)
+    assert refused.status_code == 409 and refused.json_body["error"]["code"] == "appointments_affected"
+    assert client.http.get(f"/admin/desks/{first['id']}", headers=manager).json_body["open"] is True
+    assert stored_desk(client, admin, reference) == ("confirmed", first["id"])
+
+
+def test_a_holiday_over_an_appointment_with_cancel_cancels_it_and_tells_the_client(client, manager, login):
+    from chalicelib.repositories.tables import OutboxItem
+
+    admin = login(Level.ADMIN)
+    first, _, reference = two_stations_and_a_colour_booking(client, admin, manager)
+    holiday = {"holidays": [{"first": "2026-03-23", "last": "2026-03-25"}]}
+    refused = send(client, "PATCH", f"/admin/desks/{first['id']}", holiday, manager)
+    assert refused.status_code == 409 and refused.json_body["error"]["appointments"][0]["reference"] == reference
+    done = send(client, "PATCH", f"/admin/desks/{first['id']}", {**holiday, "on_conflict": "cancel"}, manager)
+    assert done.status_code == 200 and [a["reference"] for a in done.json_body["appointments"]] == [reference]
+    assert stored_desk(client, admin, reference) == ("cancelled", first["id"])
+    assert (reference, "cancelled") in {(o.reference, o.message_kind) for o in OutboxItem.scan()}
+    bad = send(client, "PATCH", f"/admin/desks/{first['id']}", {"open": False, "on_conflict": "ignore"}, manager)
+    assert bad.status_code == 400 and bad.json_body["error"]["field"] == "on_conflict"
