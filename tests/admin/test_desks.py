@@ -11,6 +11,7 @@ import pytest
 from chalicelib.domain.principal import Level, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.services import desks
+from tests import factories
 from tests.factories import NOW
 from tests.api.helpers import booking_body, post
 
@@ -214,3 +215,21 @@ def test_a_holiday_over_an_appointment_with_cancel_cancels_it_and_tells_the_clie
     assert (reference, "cancelled") in {(o.reference, o.message_kind) for o in OutboxItem.scan()}
     bad = send(client, "PATCH", f"/admin/desks/{first['id']}", {"open": False, "on_conflict": "ignore"}, manager)
     assert bad.status_code == 400 and bad.json_body["error"]["field"] == "on_conflict"
+
+
+def test_the_demo_salon_gets_two_basins_and_a_colour_station_once(aws, store):
+    from infra.local import demo_desks
+    from infra.local.devstack import demo_salon
+
+    # given the demo salon, when the desks step runs at a first start and again with the data kept
+    business, services, staff = demo_salon(NOW.date())
+    factories.seed(store, business, members=staff, offered=services)
+    first, again = demo_desks.provision({}), demo_desks.provision({})
+
+    # then three desks exist once, colour services need the colour station, and the page shows the desk
+    catalog = store.catalog(business.id)
+    assert first and again == []
+    assert [d.label for d in catalog.desks] == ["1 · Lavacabezas", "2 · Lavacabezas junto a la ventana",
+                                                "3 · Puesto de color"]
+    assert {s.id for s in catalog.services if s.requires_desk} == {"svc_color", "svc_highlights"}
+    assert catalog.business.rules.show_desk
