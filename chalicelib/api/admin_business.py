@@ -106,7 +106,8 @@ def one_staff(principal: Principal, staff_id: str) -> dict:
 @admin.route("/admin/staff/{staff_id}", methods=["PATCH"], action="staff.write")
 def update_staff(principal: Principal, staff_id: str) -> dict:
     body = json_body(admin.current_request, BY_USE_CASE)
-    return member_json(principal, team.update_member(principal, staff_id, body, wiring.now()))
+    member = team.update_member(principal, staff_id, body, wiring.now(), agenda=(wiring.store(), wiring.clients()))
+    return {**member_json(principal, member), **({"cancelled": list(member.cancelled)} if member.cancelled else {})}
 
 
 @admin.route("/admin/staff/{staff_id}/access", methods=["PUT"], action="access.write")

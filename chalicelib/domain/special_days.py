@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Iterable
 
 from ..errors import ValidationError
 from .calendar import WeeklyHours, days_between, intersect_day

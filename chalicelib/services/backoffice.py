@@ -346,7 +346,8 @@ def monitor(store: AgendaStore, clients: ClientRepository, principal: Principal,
     business = day_agenda.catalog.business
     step = business.rules.slot_step_minutes
     tz = business.tz
-    minutes = {m for begin, end in business.opening_hours.on(day) for m in range(begin - begin % step, end, step)}
+    hours = day_agenda.catalog.special_days.business_hours(day, business.opening_hours)  # a closure: none
+    minutes = {m for begin, end in hours for m in range(begin - begin % step, end, step)}
     by_slot: dict[int, list[AppointmentView]] = {}
     for view in day_agenda.appointments:
         local = view.appointment.start.astimezone(tz)

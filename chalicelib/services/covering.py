@@ -26,6 +26,7 @@ from ..domain.transitions import Action, next_status
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..ports import AgendaStore
 from . import agenda_changes, audit
+from .backoffice import audit_view  # the agenda's own audit shape of an appointment
 
 
 class ClientNames(Protocol):
@@ -92,29 +93,33 @@ def settle(store: AgendaStore, clients: ClientNames, principal: Principal, cover
     """Write a covering change (`save`) and deal with the appointments it covers, as `choice` says.
     Returns what the strategy did to them (empty when nothing was covered)."""
     strategies = STRATEGIES if strategies is None else strategies
-    catalog = store.catalog(principal.business_id)
     found = affected(store, principal.business_id, covering, now)
     if found and choice == REFUSE:
-        raise AppointmentsAffectedError(describe(clients, catalog, found), [*strategies])
+        raise _refusal(store, clients, principal, found, strategies)
     save()
     found = affected(store, principal.business_id, covering, now)
     if not found:
         return []
     if choice == REFUSE:  # booked between the first look and the save: take the change back
         undo()
-        raise AppointmentsAffectedError(describe(clients, catalog, found), [*strategies])
+        raise _refusal(store, clients, principal, found, strategies)
+    catalog = store.catalog(principal.business_id)
     return strategies[choice](Context(store, clients, principal, catalog, now, covering, reason), found)
+
+
+def _refusal(store: AgendaStore, clients: ClientNames, principal: Principal, found: list[Appointment],
+             strategies: Mapping[str, Strategy]) -> AppointmentsAffectedError:
+    return AppointmentsAffectedError(describe(clients, store.catalog(principal.business_id), found), [*strategies])
 
 
 def cancel(ctx: Context, appointments: list[Appointment]) -> list[dict]:
     """Cancel each through the ordinary cancel path; one changed meanwhile is read again and, if it is
-    still in the covered time, cancelled as it now is."""
-    from .backoffice import audit_view  # the agenda's own audit shape of an appointment
-
+    still in the covered time, cancelled as it now is. Someone who may not write one of their agendas
+    cancels none of them."""
+    if any(not ctx.principal.may_write_agenda_of(a.staff_id) for a in appointments):
+        raise ForbiddenError("you may change only your own agenda", field="staff", code="not_your_agenda")
     done = []
     for found in appointments:
-        if not ctx.principal.may_write_agenda_of(found.staff_id):
-            raise ForbiddenError("you may change only your own agenda", field="staff", code="not_your_agenda")
         for _ in range(3):
             after = found.with_status(next_status(found.status, Action.CANCEL), ctx.now)
             entry = audit.entry(ctx.principal, "appointment.cancel", "appointment", found.reference,

@@ -9,16 +9,19 @@ from typing import Any
 from ..domain.calendar import UTC, Interval, WeeklyHours, subtract
 from ..domain.contact import normal_email
 from ..domain.fields import checked_code, checked_ids, checked_instant, checked_phone, checked_text, reject_unknown
-from ..domain.model import Staff, new_id
+from ..domain.covering import Covering
+from ..domain.model import ResourceRef, Staff, new_id
 from ..domain.principal import Level, Principal
 from ..domain.views import staff_view
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..repositories import accounts, catalog_admin
 from ..repositories.accounts import Account
 from ..repositories.catalog_admin import CatalogSnapshot, Versioned
-from . import edits
+from ..ports import AgendaStore
+from . import covering, edits
+from .covering import ClientNames
 
-FIELDS = {"name", "email", "phone", "hours", "breaks", "time_off", "services", "secret_code"}
+FIELDS = {"name", "email", "phone", "hours", "breaks", "time_off", "services", "secret_code", "on_conflict"}
 MAX_TIME_OFF = 100
 
 
@@ -28,6 +31,7 @@ class Member:
 
     staff: Staff
     account: Account | None
+    cancelled: tuple[dict, ...] = ()  # appointments new time off cancelled (on_conflict "cancel")
 
 
 def members(principal: Principal) -> list[Member]:
@@ -53,8 +57,13 @@ def add_member(principal: Principal, data: dict, now: datetime) -> Member:
     return Member(after, None)
 
 
-def update_member(principal: Principal, staff_id: str, data: dict, now: datetime) -> Member:
+def update_member(principal: Principal, staff_id: str, data: dict, now: datetime,
+                  agenda: tuple[AgendaStore, ClientNames] | None = None) -> Member:
+    """Edit a profile. New time off that covers live appointments is refused with their list (409
+    `appointments_affected`) unless `on_conflict` says what to do with them, as for closures
+    (services/covering.py); `agenda` is what that check reads and cancels through."""
     reject_unknown(data, FIELDS)
+    choice = covering.checked_choice(data.get("on_conflict"))
     snap = catalog_admin.snapshot(principal.business_id)
     if staff_id not in snap.staff:
         raise NotFoundError("no such staff member", field="staff")
@@ -67,9 +76,22 @@ def update_member(principal: Principal, staff_id: str, data: dict, now: datetime
             raise ConflictError("this staff member signs in with their email: it cannot change here",
                                 field="email", code="email_is_login")
         check_email_free(principal.business_id, snap, after.email, except_staff=staff_id)
-    edits.save(principal, [Versioned(after, record.revision)], "staff.update", "staff", staff_id,
-               staff_view(record.value), staff_view(after), now)
-    return Member(after, login)
+    def save() -> None:
+        edits.save(principal, [Versioned(after, record.revision)], "staff.update", "staff", staff_id,
+                   staff_view(record.value), staff_view(after), now)
+
+    def undo() -> None:  # the time off stored a moment ago, taken back (its revision is the next one)
+        edits.save(principal, [Versioned(record.value, (record.revision or 0) + 1)], "staff.update", "staff",
+                   staff_id, staff_view(after), staff_view(record.value), now)
+
+    added = tuple(p for p in after.time_off if p not in record.value.time_off)
+    if agenda is None or not added:
+        save()
+        return Member(after, login)
+    cover = Covering(added, frozenset({ResourceRef("staff", staff_id)}))
+    cancelled = covering.settle(agenda[0], agenda[1], principal, cover, choice, now,
+                                reason=f"time off: {after.name}", save=save, undo=undo)
+    return Member(after, login, tuple(cancelled))
 
 
 def apply_profile(snap: CatalogSnapshot, current: Staff, data: dict) -> Staff:

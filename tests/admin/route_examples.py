@@ -193,3 +193,18 @@ EXAMPLES[("POST", "/admin/desks")] = lambda s: Example(
 EXAMPLES[("GET", "/admin/desks/{desk_id}")] = lambda s: Example(f"/admin/desks/{s['desk']}")
 EXAMPLES[("PATCH", "/admin/desks/{desk_id}")] = lambda s: Example(
     f"/admin/desks/{s['desk']}", {"hours": {"mon": [["09:00", "13:00"], ["14:00", "19:00"]]}})
+
+
+# -- issue 12: special days (closures and special hours) --------------------------------------------------
+EXAMPLES[("GET", "/admin/calendar")] = lambda s: Example("/admin/calendar", ids=False)
+EXAMPLES[("POST", "/admin/calendar/closures")] = lambda s: Example(
+    "/admin/calendar/closures", {"name": "Inventario", "first_day": "2026-12-26"}, ids=False)
+EXAMPLES[("PATCH", "/admin/calendar/closures/{closure_id}")] = lambda s: Example(  # no closure seeded: 404
+    "/admin/calendar/closures/clo_0000000000000000", {"name": "Inventario"}, expect=frozenset({200, 404}))
+EXAMPLES[("DELETE", "/admin/calendar/closures/{closure_id}")] = lambda s: Example(
+    "/admin/calendar/closures/clo_0000000000000000", expect=frozenset({204, 404}))
+EXAMPLES[("PUT", "/admin/calendar/special-hours")] = lambda s: Example(  # names the salon's professional
+    "/admin/calendar/special-hours", {"date": "2026-12-26", "hours": [["10:00", "14:00"]],
+                                      "resource": {"kind": "staff", "id": s["staff"]}}, ids=True)
+EXAMPLES[("DELETE", "/admin/calendar/special-hours/{hours_id}")] = lambda s: Example(
+    "/admin/calendar/special-hours/sph_0000000000000000", expect=frozenset({200, 404}))

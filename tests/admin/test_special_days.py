@@ -189,3 +189,22 @@ def test_availability_still_reads_twice_with_closures_and_special_hours_stored(c
     assert not [s for s in answer["slots"] if s["start"].startswith("2026-03-25")]
     assert {s["start"][11:16] for s in answer["slots"] if s["start"].startswith("2026-03-26")} <= {
         "10:00", "10:15", "10:30", "10:45", "11:00", "11:15", "11:30"}
+
+
+def test_new_time_off_over_a_booking_gets_the_same_answer(client, login):
+    # given Bea's booking on Tuesday at 11:00
+    booked = book(client, "2026-03-24T11:00:00+01:00", staff="stf_bea")
+    manager = login(Level.MANAGER)
+    off = {"time_off": [{"start": "2026-03-24T00:00:00+01:00", "end": "2026-03-25T00:00:00+01:00"}]}
+
+    # when a manager gives her the day off: first refused with the list, then with "cancel"
+    refused = send(client, "PATCH", "/admin/staff/stf_bea", off, manager)
+    assert refused.status_code == 409 and [a["reference"] for a in error(refused)["appointments"]] == [booked]
+    kept = send(client, "GET", "/admin/staff/stf_bea", None, manager).json_body["time_off"]
+    assert kept == [{"start": "2026-03-26T00:00:00Z", "end": "2026-03-27T00:00:00Z"}]  # as before
+    done = send(client, "PATCH", "/admin/staff/stf_bea", {**off, "on_conflict": "cancel"}, manager)
+
+    # then the time off is stored and the booking cancelled; changing something else later checks nothing
+    assert done.status_code == 200 and [a["reference"] for a in done.json_body["cancelled"]] == [booked]
+    assert done.json_body["time_off"] == [{"start": "2026-03-23T23:00:00Z", "end": "2026-03-24T23:00:00Z"}]
+    assert "cancelled" not in send(client, "PATCH", "/admin/staff/stf_bea", {"phone": "+34611223344"}, manager).json_body

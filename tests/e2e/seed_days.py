@@ -2,7 +2,8 @@
 
 Run as `python -m tests.e2e.seed_days` with the stack's environment, like tests/e2e/seed.py: "e2e-days",
 open every day, closed tomorrow ("Fiesta local"), with an administrator and, the day after tomorrow at
-10:00, Valeria's haircut with Ana (what a closure on that day covers).
+10:00, Valeria's haircut with Ana (what a closure on that day covers), and three days ahead at 10:00 Iker's
+(what time off for Ana covers).
 """
 from __future__ import annotations
 
@@ -38,10 +39,11 @@ def main() -> None:
     owner = Principal(SALON.id, ADMIN[0], ADMIN[2], ADMIN[1])
     special_days.add_closure(store, wiring.clients(), owner, {"name": HOLIDAY, "first_day": local_day(now, 1).isoformat()},
                              now)
-    profile = clients.create(wiring.clients(), owner, {"first_name": "Valeria", "last_name": "Soto",
-                                                       "email": "valeria.soto@example.com"}, now)
-    start = datetime.combine(local_day(now, 2), time(10, 0), ZoneInfo(SALON.timezone))
-    backoffice.create(store, wiring.clients(), owner, NewAppointment(profile.id, "svc_cut", "stf_ana", start), now)
+    for days, (first, last) in ((2, ("Valeria", "Soto")), (3, ("Iker", "Mendi"))):
+        profile = clients.create(wiring.clients(), owner, {"first_name": first, "last_name": last,
+                                                           "email": f"{first.lower()}@example.com"}, now)
+        start = datetime.combine(local_day(now, days), time(10, 0), ZoneInfo(SALON.timezone))
+        backoffice.create(store, wiring.clients(), owner, NewAppointment(profile.id, "svc_cut", "stf_ana", start), now)
 
 
 if __name__ == "__main__":

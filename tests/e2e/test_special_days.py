@@ -25,6 +25,16 @@ def salon(stack):
     return stack
 
 
+def sign_in(page, url: str) -> None:
+    """The salon's administrator, on a laptop's screen."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{url}/admin-app/")
+    page.get_by_label("Email").fill(ADMIN[1])
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("header.top").wait_for()
+
+
 def test_the_booking_page_shows_the_closed_day_as_closed_with_its_name(page, salon, shoot):
     tomorrow = local_day(datetime.now(timezone.utc), 1).isoformat()
     page.goto(f"{salon.api_url}/b/e2e-days")
@@ -39,12 +49,7 @@ def test_the_booking_page_shows_the_closed_day_as_closed_with_its_name(page, sal
 
 
 def test_a_closure_over_a_booked_day_lists_the_appointment_and_cancels_it_when_asked(page, salon):
-    page.set_viewport_size(DESKTOP)
-    page.goto(f"{salon.api_url}/admin-app/")
-    page.get_by_label("Email").fill(ADMIN[1])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("header.top").wait_for()
+    sign_in(page, salon.api_url)
     page.goto(re.sub(r"#.*$", "", page.url) + "#/calendar")
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar")
     expect(page.locator("table.closures tbody tr")).to_have_count(1)
@@ -78,3 +83,23 @@ def test_a_closure_over_a_booked_day_lists_the_appointment_and_cancels_it_when_a
     expect(page.locator("table.special-hours tbody tr")).to_have_count(1)
     expect(page.locator("table.special-hours")).to_contain_text("10:00–14:00")
     expect(page.locator("table.special-hours")).to_contain_text("The whole business")
+
+
+def test_time_off_over_a_booking_lists_it_and_cancels_it_when_asked(page, salon):
+    sign_in(page, salon.api_url)
+    page.goto(re.sub(r"#.*$", "", page.url) + "#/staff")
+    page.locator("table.staff tbody tr", has_text="Ana").get_by_role("button").click()
+    dialog = page.get_by_role("dialog", name="Ana")
+    day = local_day(datetime.now(timezone.utc), 3).isoformat()
+    dialog.get_by_role("button", name="Add time off").click()
+    dialog.get_by_label("Off from").fill(f"{day}T09:00")
+    dialog.get_by_label("Until", exact=True).fill(f"{day}T12:00")
+    time_off = dialog.locator("form", has=page.get_by_label("Off from"))
+    time_off.get_by_role("button", name="Save").click()
+    listed = dialog.locator("table.affected-list tbody tr")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("Iker Mendi")
+    no_serious_violations(page, "time off conflict")
+    dialog.get_by_role("button", name="Cancel these appointments and save").click()
+    expect(dialog).to_be_hidden()
+    toast(page, "Saved.")

@@ -2,6 +2,7 @@
 // special hours of a date for the business or one professional. A change that covers appointments comes
 // back as 409 `appointments_affected` with their list: the dialog shows it and offers to cancel them.
 import { dialog, field, h, mount } from "../dom.js";
+import { covering, withChoice, withCoveringWords } from "./parts/covering.js";
 import { apiForm, values } from "./parts/forms.js";
 
 const COPY = {
@@ -11,8 +12,6 @@ const COPY = {
     closed: "Closed", closed_all_day: "Closed all day", from: "From", to: "To", second: "Then from (optional)",
     second_to: "Until (optional)", date: "Date", remove: "Remove", remove_named: "Remove {name}",
     none_closures: "No closures yet.", none_hours: "No special hours yet.", yes: "Yes", no: "No",
-    affected: "These appointments fall in that time. Nothing was saved.", reference: "Reference", when: "When",
-    client: "Client", with: "With", cancel_them: "Cancel these appointments and save",
     saved: "Saved.", saved_cancelled: "Saved; {n} appointment(s) cancelled and their clients told.",
     removed: "Removed." },
   es: { nav: "Calendario", closures: "Cierres", special_hours: "Horarios especiales", add_closure: "Añadir un cierre",
@@ -21,8 +20,6 @@ const COPY = {
     closed: "Cerrado", closed_all_day: "Cerrado todo el día", from: "Desde", to: "Hasta", second: "Luego desde (opcional)",
     second_to: "Hasta (opcional)", date: "Fecha", remove: "Quitar", remove_named: "Quitar {name}",
     none_closures: "Aún no hay cierres.", none_hours: "Aún no hay horarios especiales.", yes: "Sí", no: "No",
-    affected: "Estas citas caen en ese tiempo. No se ha guardado nada.", reference: "Referencia", when: "Cuándo",
-    client: "Cliente", with: "Con", cancel_them: "Cancelar estas citas y guardar",
     saved: "Guardado.", saved_cancelled: "Guardado; {n} cita(s) cancelada(s) y sus clientes avisados.",
     removed: "Quitado." },
   it: { nav: "Calendario", closures: "Chiusure", special_hours: "Orari speciali", add_closure: "Aggiungi una chiusura",
@@ -31,8 +28,6 @@ const COPY = {
     closed: "Chiuso", closed_all_day: "Chiuso tutto il giorno", from: "Dalle", to: "Alle", second: "Poi dalle (facoltativo)",
     second_to: "Alle (facoltativo)", date: "Data", remove: "Rimuovi", remove_named: "Rimuovi {name}",
     none_closures: "Ancora nessuna chiusura.", none_hours: "Ancora nessun orario speciale.", yes: "Sì", no: "No",
-    affected: "Questi appuntamenti cadono in quel periodo. Non è stato salvato nulla.", reference: "Codice", when: "Quando",
-    client: "Cliente", with: "Con", cancel_them: "Annulla questi appuntamenti e salva",
     saved: "Salvato.", saved_cancelled: "Salvato; {n} appuntamento/i annullato/i e clienti avvisati.",
     removed: "Rimosso." },
   cs: { nav: "Kalendář", closures: "Zavřeno", special_hours: "Zvláštní otevírací doba", add_closure: "Přidat zavřeno",
@@ -41,8 +36,6 @@ const COPY = {
     closed: "Zavřeno", closed_all_day: "Celý den zavřeno", from: "Od", to: "Do", second: "Pak od (nepovinné)",
     second_to: "Do (nepovinné)", date: "Datum", remove: "Odebrat", remove_named: "Odebrat {name}",
     none_closures: "Zatím nic.", none_hours: "Zatím žádná zvláštní doba.", yes: "Ano", no: "Ne",
-    affected: "Tyto rezervace spadají do té doby. Nic nebylo uloženo.", reference: "Kód", when: "Kdy",
-    client: "Klient", with: "U", cancel_them: "Zrušit tyto rezervace a uložit",
     saved: "Uloženo.", saved_cancelled: "Uloženo; zrušeno rezervací: {n}, klienti dostali zprávu.",
     removed: "Odebráno." },
   et: { nav: "Kalender", closures: "Suletud päevad", special_hours: "Erilahtiolekuajad", add_closure: "Lisa suletud päev",
@@ -51,33 +44,9 @@ const COPY = {
     closed: "Suletud", closed_all_day: "Terve päev suletud", from: "Alates", to: "Kuni", second: "Siis alates (valikuline)",
     second_to: "Kuni (valikuline)", date: "Kuupäev", remove: "Eemalda", remove_named: "Eemalda {name}",
     none_closures: "Suletud päevi veel pole.", none_hours: "Erilahtiolekuaegu veel pole.", yes: "Jah", no: "Ei",
-    affected: "Need broneeringud jäävad sellesse aega. Midagi ei salvestatud.", reference: "Viide", when: "Millal",
-    client: "Klient", with: "Kellega", cancel_them: "Tühista need broneeringud ja salvesta",
     saved: "Salvestatud.", saved_cancelled: "Salvestatud; tühistatud broneeringuid: {n}, kliente teavitati.",
     removed: "Eemaldatud." },
 };
-
-/** Send a change; on 409 appointments_affected show the list in `where` with a button that sends it again
- * with on_conflict "cancel". Resolves with the answer once saved. */
-function covering(ctx, where, send) {
-  const { t, fmt } = ctx;
-  return send(null).catch((error) => {
-    if (error.status !== 409 || error.code !== "appointments_affected" || !error.appointments) throw error;
-    return new Promise((resolve, reject) => {
-      mount(where, h("div", { class: "affected", role: "alert" },
-        h("p", {}, t("affected")),
-        h("div", { class: "table-wrap" }, h("table", { class: "grid affected-list" },
-          h("thead", {}, h("tr", {}, ["reference", "when", "client", "with"].map((k) => h("th", { scope: "col" }, t(k))))),
-          h("tbody", {}, error.appointments.map((a) => h("tr", { dataset: { reference: a.reference } },
-            h("td", {}, a.reference), h("td", {}, `${fmt.dateTime(a.start)} – ${fmt.time(a.end)}`), h("td", {}, a.client),
-            h("td", {}, a.resources.map((r) => r.name || r.id).join(", "))))))),
-        h("div", { class: "actions" }, h("button", { type: "button", class: "danger", onclick: (event) => {
-          event.currentTarget.disabled = true;
-          send("cancel").then(resolve, reject);
-        } }, t("cancel_them")))));
-    });
-  });
-}
 
 function interval(from, to) {
   return from && to ? [from, to] : null;
@@ -89,7 +58,7 @@ export default {
   nav: "nav",
   requires: "calendar.read",
   order: 55,
-  messages: COPY,
+  messages: withCoveringWords(COPY),
 
   async render(root, ctx) {
     const { t, api, fmt, toast, me } = ctx;
@@ -109,7 +78,7 @@ export default {
       body.append(apiForm(ctx, { class: "stack" }, async (form) => {
         const sent = values(form, ["name", "first_day", "last_day", "yearly"]);
         const answer = await covering(ctx, conflicts, (onConflict) => api("POST", "/admin/calendar/closures",
-          { ...sent, ...(onConflict ? { on_conflict: onConflict } : {}) }));
+          withChoice(sent, onConflict)));
         done(answer, close);
       },
       h("div", { class: "form-grid" },
@@ -130,7 +99,7 @@ export default {
         const hours = v.closed ? [] : [interval(v.from1, v.to1), interval(v.from2, v.to2)].filter(Boolean);
         const sent = { date: v.date, hours, name: v.name || "", resource: v.who ? { kind: "staff", id: v.who } : null };
         const answer = await covering(ctx, conflicts, (onConflict) => api("PUT", "/admin/calendar/special-hours",
-          { ...sent, ...(onConflict ? { on_conflict: onConflict } : {}) }));
+          withChoice(sent, onConflict)));
         done(answer, close);
       },
       h("div", { class: "form-grid" },

@@ -1,6 +1,7 @@
 // The team (levels 1-2): profiles, the services each performs, weekly hours with a break, time off,
 // personal codes, and logins: invitations by email, access levels, taking access away.
 import { dialog, field, h, mount } from "../dom.js";
+import { covering, withChoice, withCoveringWords } from "./parts/covering.js";
 import { apiForm, timeOffEditor, values, weekEditor, withEditorWords } from "./parts/forms.js";
 
 const LEVELS = [1, 2, 3, 4, 5, 6, 7];
@@ -78,12 +79,16 @@ function memberDialog(ctx, member, services, reload) {
     const done = (message) => async () => { await reload(); close(); toast(message || t("saved"), "ok"); };
     const week = weekEditor(ctx, member.hours, "hours");
     const off = timeOffEditor(ctx, member.time_off, "time_off");
+    const offConflicts = h("div", { class: "conflicts" });
     body.append(
       h("h3", {}, t("profile")), profileForm(ctx, member, services, done()),
       h("h3", {}, t("hours")), apiForm(ctx, {}, async () => { await api("PATCH", path, { hours: week.value() }); await done()(); },
         h("div", { class: "table-wrap" }, week.el), h("button", { type: "submit", class: "primary" }, t("save"))),
-      h("h3", {}, t("time_off")), apiForm(ctx, {}, async () => { await api("PATCH", path, { time_off: off.value() }); await done()(); },
-        off.el, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("save")))),
+      h("h3", {}, t("time_off")), apiForm(ctx, {}, async () => {
+        // new time off over appointments: their list, and the choice to cancel them (parts/covering.js)
+        await covering(ctx, offConflicts, (choice) => api("PATCH", path, withChoice({ time_off: off.value() }, choice)));
+        await done()();
+      }, off.el, offConflicts, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("save")))),
       ...(ctx.me.actions.includes("access.write") ? [h("h3", {}, t("access")),
         accessPart(ctx, member, async (_, message) => done(message)())] : []));
   }, t("close"));
@@ -110,7 +115,7 @@ export default {
   nav: "nav",
   requires: "staff.write",
   order: 50,
-  messages: withEditorWords({
+  messages: withCoveringWords(withEditorWords({
     en: { nav: "Team", add: "Add staff member", invite_new: "Invite someone", name: "Name", email: "Email", phone: "Phone",
       services: "Services", no_services: "No services yet.", secret_code: "Personal code",
       code_hint: "4 to 6 digits: clients who know it may book this person when the business has a code.",
@@ -169,7 +174,7 @@ export default {
       saved: "Salvestatud.", edit: "Ava", none: "Töötajaid veel pole.", level_1: "administraator", level_2: "juht",
       level_3: "vastuvõtt", level_4: "vastuvõtt (kalender ja kliendid)", level_5: "spetsialist",
       level_6: "spetsialist (ilma kliendi kontaktideta)", level_7: "spetsialist (ainult oma kalender)" },
-  }),
+  })),
 
   async render(root, ctx) {
     const { t, api, toast } = ctx;
