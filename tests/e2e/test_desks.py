@@ -1,0 +1,85 @@
+"""Desks in Chromium against the whole local stack: the Desks screen lists, creates and closes desks (the
+appointment on a closing desk is listed and moved to another free desk when asked), and the monitor
+filters by desk with a column per desk. The salon is tests/e2e/seed_desks.py's."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ROOT
+from tests.e2e.seed_desks import ADMIN, PASSWORD, local_day
+from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, toast
+
+
+@pytest.fixture(scope="module")
+def salon(stack):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
+    subprocess.run([sys.executable, "-m", "tests.e2e.seed_desks"], cwd=ROOT, env={**env, **stack.env},
+                   check=True, timeout=120)
+    return stack
+
+
+def sign_in(page, url: str) -> None:
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{url}/admin-app/")
+    page.get_by_label("Email").fill(ADMIN[1])
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("header.top").wait_for()
+
+
+def go(page, path: str) -> None:
+    page.goto(re.sub(r"#.*$", "", page.url) + f"#{path}")
+
+
+def test_desks_are_created_closed_with_their_appointment_moved_and_shown_per_desk(page, salon, shoot):
+    sign_in(page, salon.api_url)
+    go(page, "/desks")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Desks")
+    rows = page.locator("table.desks tbody tr")
+    expect(rows).to_have_count(2)
+    no_serious_violations(page, "desks")
+
+    # a new desk: a wash basin for haircuts, with a holiday every Christmas
+    page.get_by_role("button", name="New desk").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Number").fill("3")
+    dialog.get_by_label("Description").fill("Wash basin")
+    dialog.get_by_label("Haircut").check()
+    dialog.get_by_role("button", name="Add holiday").click()
+    dialog.get_by_label("First day").fill("2026-12-25")
+    dialog.get_by_label("Every year").check()
+    no_serious_violations(page, "desk form")
+    dialog.get_by_role("button", name="Save").click()
+    toast(page, "Saved.")
+    expect(rows).to_have_count(3)
+    expect(page.locator('tr[data-desk] th[scope="row"]')).to_have_text(["1", "2", "3"])
+
+    # closing station 1 lists Valeria's colour; moved, it sits at station 2
+    page.locator('button[data-toggle="dsk_e2e1"]').click()
+    dialog = page.get_by_role("dialog")
+    listed = dialog.locator("table.affected-list tbody tr")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("Valeria Soto")
+    expect(listed).to_contain_text("1 · Colour A")
+    no_serious_violations(page, "desk close conflict")
+    dialog.get_by_role("button", name="Move them to another free desk and save").click()
+    toast(page, "Desk 1 · Colour A is closed.")
+    expect(page.locator('tr[data-desk="dsk_e2e1"] .badge')).to_have_text("Closed")
+    shoot("desks")
+
+    # the monitor of that day, station 2 only, a column per desk
+    go(page, "/monitor")
+    page.get_by_label("Day").fill(local_day(datetime.now(timezone.utc), 2).isoformat())
+    page.get_by_label("Desks").select_option(["dsk_e2e2"])
+    page.get_by_label("A column per desk").check()
+    expect(page.locator('table.monitor thead th[data-desk="dsk_e2e2"]')).to_have_text("2 · Colour B")
+    expect(page.locator("table.monitor tbody .booking")).to_have_count(1)
+    expect(page.locator("table.monitor tbody .booking")).to_contain_text("Valeria Soto")
+    no_serious_violations(page, "monitor per desk")
