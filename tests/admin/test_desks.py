@@ -233,3 +233,34 @@ def test_the_demo_salon_gets_two_basins_and_a_colour_station_once(aws, store):
                                                 "3 · Puesto de color"]
     assert {s.id for s in catalog.services if s.requires_desk} == {"svc_color", "svc_highlights"}
     assert catalog.business.rules.show_desk
+
+
+def test_the_backoffice_books_moves_hands_over_and_cancels_with_the_desk(client, login, seeded):
+    """Reception books colour at the free station with the lowest number (or the one named); handing over
+    to a colleague keeps the desk, moving takes the desk's time along, cancelling frees it."""
+    admin, reception = login(Level.ADMIN), login(Level.RECEPTION_FULL)
+    first = desk(client, admin, 5, description="Colour A").json_body  # the seeded salon has a basin, number 1
+    second = desk(client, admin, 6, description="Colour B").json_body
+    assert send(client, "PATCH", "/admin/services/svc_color", {"requires_desk": True}, admin).status_code == 200
+    body = {"client": seeded["client"], "service": "svc_color", "staff": "stf_ana", "start": COLOUR_AT_11}
+    made = post(client, "/admin/appointments", body, reception)
+    assert made.status_code == 201 and made.json_body["desk"] == first["id"], made.body
+    named = post(client, "/admin/appointments", {**body, "start": "2026-03-24T15:00:00+01:00", "desk": second["id"]},
+                 reception)
+    assert named.status_code == 201 and named.json_body["desk"] == second["id"], named.body
+    reference = made.json_body["reference"]
+    # both stations at 11:00? Station 1 is taken, so a second colour at 11:00 gets station 2
+    other = post(client, "/admin/appointments", {**body, "staff": "stf_ana", "start": COLOUR_AT_11,
+                                                 "override_reason": "Ana takes two"}, reception)
+    assert other.status_code == 201 and other.json_body["desk"] == second["id"], other.body
+    cancelled = post(client, f"/admin/appointments/{other.json_body['reference']}/cancel", {}, reception)
+    assert cancelled.status_code == 200
+    # moved to 16:00 (station 1 is free then): it keeps station 1
+    moved = send(client, "POST", f"/admin/appointments/{reference}/reschedule",
+                 {"start": "2026-03-25T16:00:00+01:00"}, reception)
+    assert moved.status_code == 200 and moved.json_body["desk"] == first["id"], moved.body
+    slots = client.http.get("/public/salon/availability?service=svc_color&staff=stf_ana&from=2026-03-24&to=2026-03-24")
+    at_11 = next(s for s in slots.json_body["slots"] if s["start"] == COLOUR_AT_11)
+    assert at_11["desks"] == [first["id"], second["id"]]  # both free again at 11:00
+    cancel = post(client, f"/admin/appointments/{reference}/cancel", {}, reception)
+    assert cancel.status_code == 200 and cancel.json_body["desk"] == first["id"]
