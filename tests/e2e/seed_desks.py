@@ -7,7 +7,7 @@ the day after tomorrow at 10:00, Valeria's colour with Ana, at station 1 (what c
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from chalicelib import wiring
@@ -17,14 +17,11 @@ from chalicelib.domain.principal import Level, Principal
 from chalicelib.services import backoffice, clients, identity
 from chalicelib.services.backoffice import NewAppointment
 from tests.e2e.seed import EVERY_DAY, RULES, SERVICES, business
+from tests.e2e.seed_days import local_day  # the same Madrid days as the special days' salon
 
 PASSWORD = "E2e-Desks-2026!"
 SALON = business("e2e-desks", "Salon Puestos", rules=replace(RULES, show_desk=True))
 ADMIN = ("stf_owner", "owner@e2e-desks.example", Level.ADMIN)
-
-
-def local_day(now: datetime, days: int):
-    return now.astimezone(ZoneInfo(SALON.timezone)).date() + timedelta(days=days)
 
 
 def main() -> None:

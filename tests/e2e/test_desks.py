@@ -4,7 +4,6 @@ filters by desk with a column per desk. The salon is tests/e2e/seed_desks.py's."
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
 from tests.e2e.seed_desks import ADMIN, PASSWORD, local_day
-from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, toast
+from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, open_screen, toast
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +33,9 @@ def sign_in(page, url: str) -> None:
     page.locator("header.top").wait_for()
 
 
-def go(page, path: str) -> None:
-    page.goto(re.sub(r"#.*$", "", page.url) + f"#{path}")
-
-
 def test_desks_are_created_closed_with_their_appointment_moved_and_shown_per_desk(page, salon, shoot):
     sign_in(page, salon.api_url)
-    go(page, "/desks")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Desks")
+    open_screen(page, "/desks", "Desks")
     rows = page.locator("table.desks tbody tr")
     expect(rows).to_have_count(2)
     no_serious_violations(page, "desks")
@@ -75,7 +69,7 @@ def test_desks_are_created_closed_with_their_appointment_moved_and_shown_per_des
     shoot("desks")
 
     # the monitor of that day, station 2 only, a column per desk
-    go(page, "/monitor")
+    open_screen(page, "/monitor", "Today by time slot")
     page.get_by_label("Day").fill(local_day(datetime.now(timezone.utc), 2).isoformat())
     page.get_by_label("Desks").select_option(["dsk_e2e2"])
     page.get_by_label("A column per desk").check()
@@ -83,3 +77,18 @@ def test_desks_are_created_closed_with_their_appointment_moved_and_shown_per_des
     expect(page.locator("table.monitor tbody .booking")).to_have_count(1)
     expect(page.locator("table.monitor tbody .booking")).to_contain_text("Valeria Soto")
     no_serious_violations(page, "monitor per desk")
+
+    # the agenda of that day, a column per desk: Valeria's colour under station 2, which its dialog names
+    page.goto(page.url.split("#")[0] + "#/agenda")
+    calendar = page.locator("section.calendar")
+    for _ in range(2):
+        expect(calendar).to_have_attribute("aria-busy", "false")
+        page.get_by_role("button", name="Next ›").click()
+    expect(calendar).to_have_attribute("aria-busy", "false")
+    page.get_by_label("A column per desk").check()
+    expect(page.locator(".ec-resource, .ec-header .ec-day").filter(has_text="2 · Colour B").first).to_be_visible()
+    event = page.locator('[data-reference][data-desk="dsk_e2e2"]')
+    expect(event).to_have_count(1)
+    event.click()
+    expect(page.get_by_role("dialog").locator('dd[data-desk="dsk_e2e2"]')).to_have_text("2 · Colour B")
+    no_serious_violations(page, "agenda per desk")
