@@ -130,3 +130,17 @@ def test_holiday_occurrences_span_new_year():
     assert not winter.covers(date(2026, 7, 1))
     leap = Holiday(date(2028, 2, 29), date(2028, 2, 29), yearly=True)
     assert leap.covers(date(2027, 2, 28))
+
+
+def test_a_desks_special_hours_and_its_operators_both_count(store):
+    from chalicelib.domain.special_days import SpecialDays, SpecialHours
+
+    # given basin 1 open only 11:00-12:00 on Tuesday, and Bea (basin 2's operator) off that Tuesday
+    store.special_days["biz_salon"] = SpecialDays(hours=(
+        SpecialHours("sph_1", TUESDAY, ((660, 720),), "desk", "dsk_basin1"),
+        SpecialHours("sph_2", TUESDAY, (), "staff", "stf_bea"),
+    ))
+    found = slots(store, staff="stf_ana")
+    # then Ana's haircuts need basin 1 and find it only from 11:00 to 11:30 (a 30-minute service)
+    assert [s.start.astimezone(UTC).strftime("%H:%M") for s in found] == ["10:00", "10:15", "10:30"]
+    assert all(s.desks == ("dsk_basin1",) for s in found)
