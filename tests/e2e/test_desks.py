@@ -4,6 +4,7 @@ filters by desk with a column per desk. The salon is tests/e2e/seed_desks.py's."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
 from tests.e2e.seed_desks import ADMIN, PASSWORD, local_day
+from tests.e2e.test_booking_page import details
 from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, open_screen, toast
 
 
@@ -92,3 +94,15 @@ def test_desks_are_created_closed_with_their_appointment_moved_and_shown_per_des
     event.click()
     expect(page.get_by_role("dialog").locator('dd[data-desk="dsk_e2e2"]')).to_have_text("2 · Colour B")
     no_serious_violations(page, "agenda per desk")
+
+
+def test_the_booking_page_names_the_desk_in_the_confirmation(page, salon):
+    # the salon shows the desk (booking_rules.show_desk); colour needs one: station 2 is the one still open
+    page.goto(f"{salon.api_url}/b/e2e-desks")
+    page.get_by_role("radio", name=re.compile("Colour")).check()
+    page.get_by_role("button", name="Next week").click()
+    page.locator("#slots button.slot").first.click()
+    details(page, **{"First name": "Ola", "Last name": "Berg", "Mobile phone": "+34 622 345 678"})
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_role("heading", name="You're booked!")).to_be_visible()
+    expect(page.locator("#done-details dd[data-field=desk]")).to_have_text(re.compile(r"^\d · Colour [AB]$"))
