@@ -9,7 +9,7 @@ from typing import Any
 from ..domain.calendar import Interval, WeeklyHours
 from ..domain.covering import AppointmentsAffectedError, Covering, whole_days
 from ..domain.desks import DESK, Desk, Holiday
-from ..domain.fields import checked_date, checked_ids, checked_integer, checked_text, reject_unknown
+from ..domain.fields import checked_date, checked_entries, checked_ids, checked_integer, checked_text, reject_unknown
 from ..domain.model import ResourceRef, new_id
 from ..domain.principal import Principal
 from ..errors import NotFoundError, ValidationError
@@ -129,17 +129,9 @@ def apply(snap: catalog_admin.CatalogSnapshot, current: Desk, data: dict) -> Des
 
 def holidays(data: Any) -> tuple[Holiday, ...]:
     """[{"first": "2026-12-24", "last": "2027-01-06", "yearly": true}, ...]: checked, in order."""
-    if not isinstance(data, list):
-        raise ValidationError("holidays are a list", field="holidays", code="wrong_type")
-    if len(data) > MAX_HOLIDAYS:
-        raise ValidationError(f"at most {MAX_HOLIDAYS} holiday periods", field="holidays", code="too_many")
     found = []
-    for i, entry in enumerate(data):
-        where = f"holidays[{i}]"
-        if not isinstance(entry, dict):
-            raise ValidationError('a holiday is {"first": "2026-08-10", "last": "2026-08-21"}', field=where,
-                                  code="wrong_type")
-        reject_unknown(entry, {"first", "last", "yearly"}, prefix=f"{where}.")
+    for where, entry in checked_entries(data, "holidays", MAX_HOLIDAYS, {"first", "last", "yearly"},
+                                        '{"first": "2026-08-10", "last": "2026-08-21"}'):
         first = checked_date(entry.get("first"), f"{where}.first")
         last = checked_date(entry.get("last", entry.get("first")), f"{where}.last")
         yearly = entry.get("yearly", False)
