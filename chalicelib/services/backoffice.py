@@ -14,7 +14,7 @@ from ..domain import search
 from ..domain.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
-from ..domain.desks import Desk, compatible_desks
+from ..domain.desks import ANY_DESK, Desk, compatible_desks
 from ..domain.audit import AuditEntry
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
@@ -310,6 +310,8 @@ def _check_hours(catalog: Catalog, service: Service, member: Staff, start: datet
     5-minute grid). Whether they are free is for the lock units to say, at write time.
     Returns the desks that work then, lowest number first."""
     day = start.astimezone(catalog.business.tz).date()
+    if desk_id not in (None, ANY_DESK) and not service.requires_desk:
+        raise ValidationError(f"{service.name} takes no desk", field="desk", code="no_desk_needed")
     desks = compatible_desks(catalog, service, desk_id) if service.requires_desk else None
     found = next((s for s in slots(catalog, service, [member], (), day, day, now, online=False, desks=desks)
                   if s.start == start), None)

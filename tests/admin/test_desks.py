@@ -264,3 +264,6 @@ def test_the_backoffice_books_moves_hands_over_and_cancels_with_the_desk(client,
     assert at_11["desks"] == [first["id"], second["id"]]  # both free again at 11:00
     cancel = post(client, f"/admin/appointments/{reference}/cancel", {}, reception)
     assert cancel.status_code == 200 and cancel.json_body["desk"] == first["id"]
+    # a desk named for a service that takes none is a mistake, not ignored
+    haircut = post(client, "/admin/appointments", {**body, "service": "svc_cut", "desk": first["id"]}, reception)
+    assert haircut.status_code == 400 and error(haircut) == ("no_desk_needed", "desk")
