@@ -9,7 +9,7 @@ the operator's hours, time off and busy time as well as its own.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -18,7 +18,7 @@ from .availability import Minutes, Resource
 from .calendar import Interval, WeeklyHours, intersect_day, local_instant
 
 if TYPE_CHECKING:
-    from .model import Catalog, ResourceRef, Service
+    from .model import Appointment, Catalog, ResourceRef, Service
 
 DESK = "desk"
 ANY_DESK = "any"
@@ -80,6 +80,14 @@ class Desk:
 
     def closed_on(self, day: date) -> bool:
         return any(h.covers(day) for h in self.holidays)
+
+
+def seated(appointment: "Appointment", catalog: "Catalog", desk_id: str | None) -> "Appointment":
+    """The appointment at `desk_id` (None: at no desk), holding the desk's operator's time as well when
+    another professional works there: the one place an appointment's desk is set."""
+    desk = catalog.desk(desk_id)
+    operator = desk.operator_id if desk is not None and desk.operator_id != appointment.staff_id else None
+    return replace(appointment, desk_id=desk_id, operator_id=operator)
 
 
 def compatible_desks(catalog: "Catalog", service: "Service", desk_id: str | None = None) -> tuple[Desk, ...]:

@@ -164,12 +164,18 @@ class Appointment:
     client_words: tuple[str, ...] = ()
     client_contacts: tuple[str, ...] = ()
     desk_id: str | None = None  # the desk it takes, for a service that requires one
+    operator_id: str | None = None  # that desk's operator, when another professional works there
 
     @property
     def resources(self) -> tuple[ResourceRef, ...]:
-        """Whose time it takes: its professional and its desk (the locks and busy days follow)."""
-        staff = ResourceRef("staff", self.staff_id)
-        return (staff, ResourceRef("desk", self.desk_id)) if self.desk_id else (staff,)
+        """Whose time it takes: its professional, its desk, and the desk's operator (a desk with an operator
+        works only with them there); the locks and busy days follow."""
+        found = (ResourceRef("staff", self.staff_id),)
+        if self.desk_id:
+            found += (ResourceRef("desk", self.desk_id),)
+        if self.operator_id and self.operator_id != self.staff_id:
+            found += (ResourceRef("staff", self.operator_id),)
+        return found
 
     def with_status(self, status: AppointmentStatus, now: datetime) -> "Appointment":
         return replace(self, status=status, updated_at=now)

@@ -169,7 +169,7 @@ def appointment_item(a: Appointment, events: tuple[Event, ...] = ()) -> Appointm
         price=str(a.price), currency=a.currency, notes=a.notes, exclusive=a.exclusive,
         created_at=a.created_at, updated_at=a.updated_at, events=[e.to_json() for e in events] or None,
         client_words=list(a.client_words) or None, client_contacts=list(a.client_contacts) or None,
-        desk_id=a.desk_id,
+        desk_id=a.desk_id, operator_id=a.operator_id,
     )
 
 
@@ -181,7 +181,7 @@ def appointment(item: AppointmentItem) -> Appointment:
         source=Source(item.source), price=Decimal(item.price), currency=item.currency, notes=item.notes,
         exclusive=item.exclusive, created_at=item.created_at, updated_at=item.updated_at,
         client_words=tuple(item.client_words or ()), client_contacts=tuple(item.client_contacts or ()),
-        desk_id=item.desk_id,
+        desk_id=item.desk_id, operator_id=item.operator_id,
     )
 
 
@@ -206,7 +206,7 @@ def appointment_from_json(data: dict) -> Appointment:
 
 _SNAPSHOT = ("reference", "business_id", "client_id", "service_id", "staff_id", "start", "end", "busy_start",
              "busy_end", "status", "source", "price", "currency", "notes", "exclusive", "created_at", "updated_at",
-             "client_words", "client_contacts", "desk_id")
+             "client_words", "client_contacts", "desk_id", "operator_id")
 
 
 def _json_value(value: Any) -> Any:

@@ -199,6 +199,7 @@ class AppointmentItem(Item, discriminator="appointment"):
     client_words = ListAttribute(of=UnicodeAttribute, null=True)  # its client, for search (domain/search.py)
     client_contacts = ListAttribute(of=UnicodeAttribute, null=True)
     desk_id = UnicodeAttribute(null=True)  # the desk it takes (domain/desks.py)
+    operator_id = UnicodeAttribute(null=True)  # that desk's operator, when another professional works there
     events = JSONAttribute(null=True)  # what the change that wrote this version did (domain/events.py);
     # reminder bookkeeping removes them, so the stream sees them once, on the change's own record
 

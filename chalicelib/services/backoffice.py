@@ -14,7 +14,7 @@ from ..domain import search
 from ..domain.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
-from ..domain.desks import ANY_DESK, Desk, compatible_desks
+from ..domain.desks import ANY_DESK, Desk, compatible_desks, seated
 from ..domain.audit import AuditEntry
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
@@ -162,13 +162,12 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
     desks = _check_hours(catalog, service, member, start, now, request.desk_id)
     span, busy = service.occupies(start)
     desk_id = _desk(store, catalog, desks, busy, None, None)
-    booked = Appointment(
+    booked = seated(Appointment(
         reference=new_reference(), business_id=principal.business_id, client_id=client.id, service_id=service.id,
         staff_id=member.id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
         source=Source.BACKOFFICE, price=service.price, currency=catalog.business.currency, created_at=now,
-        updated_at=now, notes=request.notes, exclusive=request.override_reason is None, desk_id=desk_id,
-        **searchable(client),
-    )
+        updated_at=now, notes=request.notes, exclusive=request.override_reason is None, **searchable(client),
+    ), catalog, desk_id)
     after = audit_view(booked)
     if request.override_reason:
         after["override_reason"] = request.override_reason
@@ -200,8 +199,8 @@ def reschedule(store: AgendaStore, clients: ClientRepository, principal: Princip
     desks = _check_hours(catalog, service, member, start, now, desk_id)
     span, busy = service.occupies(start)
     desk = _desk(store, catalog, desks, busy, before, desk_id or before.desk_id)
-    after = replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
-                    exclusive=override_reason is None, updated_at=now, desk_id=desk)
+    after = seated(replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
+                           exclusive=override_reason is None, updated_at=now), catalog, desk)
     moved = audit_view(after)
     if override_reason:
         moved["override_reason"] = override_reason

@@ -8,7 +8,7 @@ from ..domain import access, search
 from ..domain.agenda_change import LockUnit
 from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots_around
 from ..domain.availability import Slot
-from ..domain.desks import compatible_desks
+from ..domain.desks import compatible_desks, seated
 from ..domain.changes import check_client_may_change
 from ..domain.calendar import local_instant
 from ..domain.model import (
@@ -143,13 +143,13 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
         new_client = None if client_id else _new_client(request.client)
         status = AppointmentStatus.PENDING if business.rules.approval == Approval.MANUAL else AppointmentStatus.CONFIRMED
         for member in free[:ATTEMPTS]:
-            appointment = Appointment(
+            appointment = seated(Appointment(
                 reference=new_reference(), business_id=business.id, client_id=client_id or new_client.id,
                 service_id=service.id, staff_id=member, start=appointment_span.start, end=appointment_span.end,
                 busy=busy, status=status, source=Source.ONLINE, price=service.price, currency=business.currency,
                 created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
-                desk_id=places[0] if places else None, **_searchable(request.client),
-            )
+                **_searchable(request.client),
+            ), catalog, places[0] if places else None)
             try:
                 agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client)
             except SlotUnavailableError:
@@ -211,8 +211,8 @@ def reschedule_by_client(store: AgendaStore, reference: str, token: str | None, 
         _, held = store.contacts_and_locks(before.business_id, None, None, desk_peek(catalog, offer.desk_ids, busy))
         places = free_first(catalog, offer.desk_ids, held, own=before, keep=before.desk_id)[:ATTEMPTS]
     for member, desk in [(m, d) for d in places for m in offer.staff_ids][:ATTEMPTS * 2]:
-        after = replace(before, staff_id=member, start=span.start, end=span.end, busy=busy, updated_at=now,
-                        desk_id=desk)
+        after = seated(replace(before, staff_id=member, start=span.start, end=span.end, busy=busy, updated_at=now),
+                       catalog, desk)
         try:
             agenda_changes.change(store, before, after, by=CLIENT)
         except SlotUnavailableError:

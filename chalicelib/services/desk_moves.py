@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domain.covering import AppointmentsAffectedError
+from ..domain.desks import seated
 from ..domain.model import Appointment, Catalog
 from ..errors import ConflictError, ForbiddenError, SlotUnavailableError
 from ..ports import AgendaStore
@@ -41,7 +42,7 @@ def move(ctx, appointments: list[Appointment]) -> list[dict]:
         if not ctx.principal.may_write_agenda_of(found.staff_id):
             raise ForbiddenError("you may change only your own agenda", field="staff", code="not_your_agenda")
         for desk_id in free_places(ctx.store, catalog, found, closed) if found.desk_id else []:
-            after = replace(found, desk_id=desk_id, updated_at=ctx.now)
+            after = seated(replace(found, updated_at=ctx.now), catalog, desk_id)
             entry = audit.entry(ctx.principal, "appointment.reschedule", "appointment", found.reference,
                                 audit_view(found), {**audit_view(after), "reason": ctx.reason}, ctx.now)
             try:

@@ -144,3 +144,17 @@ def test_a_desks_special_hours_and_its_operators_both_count(store):
     # then Ana's haircuts need basin 1 and find it only from 11:00 to 11:30 (a 30-minute service)
     assert [s.start.astimezone(UTC).strftime("%H:%M") for s in found] == ["10:00", "10:15", "10:30"]
     assert all(s.desks == ("dsk_basin1",) for s in found)
+
+
+def test_at_a_desk_with_an_operator_the_operator_is_held_too(store):
+    # given Ana booked at basin 2, which Bea operates
+    ana = book(store, staff="stf_ana", desk="dsk_basin2").appointment
+    assert ana.resources == (ResourceRef("staff", "stf_ana"), ResourceRef("desk", "dsk_basin2"),
+                             ResourceRef("staff", "stf_bea"))
+    # then Bea is not offered at 11:00, and a booking with her is refused by her lock units
+    assert at(slots(store, staff="stf_bea"), TUESDAY_11) is None
+    with pytest.raises(SlotUnavailableError):
+        book(store, staff="stf_bea", n=1, desk="dsk_basin1")
+    # and Bea's own booking at her desk holds nobody else
+    later = book(store, staff="stf_bea", start=TUESDAY_11 + timedelta(hours=2), n=2, desk="dsk_basin2").appointment
+    assert later.operator_id is None and later.resources[-1] == ResourceRef("desk", "dsk_basin2")
