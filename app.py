@@ -20,6 +20,7 @@ from chalicelib.api.admin_privacy import admin_privacy
 from chalicelib.api.admin_plans import admin_plans
 from chalicelib.api.public_plans import public_plans
 from chalicelib.jobs.plan_jobs import plan_jobs
+from chalicelib.api.admin_desks import admin_desks
 from chalicelib.api.admin_calendar import admin_calendar
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
@@ -42,4 +43,5 @@ app.register_blueprint(admin_privacy)
 app.register_blueprint(admin_plans)
 app.register_blueprint(public_plans)
 app.register_blueprint(plan_jobs)
+app.register_blueprint(admin_desks)
 app.register_blueprint(admin_calendar)

@@ -5,7 +5,8 @@
 3. DynamoDB calls per public request (the app under moto),
 4. import time of `app` against a bare Chalice app importing boto3, and the package's zipped size,
 5. HTTP requests/s and latency against `make dev`'s stack (a dev-server figure),
-6. the reminder job: DynamoDB calls per due reminder (bench/reminders.py).
+6. the reminder job: DynamoDB calls per due reminder (bench/reminders.py),
+7. desks: 10 desks x 20 professionals x 31 days, 2,000 appointments, engine CPU and DynamoDB calls (bench/desks.py).
 Every ratio is printed next to its goal; `--readme` also writes the summary table into README.md,
 between its bench markers, so the README's figures are always ones this code printed.
 """
@@ -33,7 +34,7 @@ os.environ.update({
 for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(name, None)
 
-from . import calls, engine, http, imports, package, reminders, request  # noqa: E402  (after the environment)
+from . import calls, desks, engine, http, imports, package, reminders, request  # noqa: E402  (after the environment)
 from .report import replace_between_markers, table  # noqa: E402
 
 SUMMARY: list[tuple[str, str, str]] = []  # (figure, value, goal): what --readme writes
@@ -171,6 +172,27 @@ def print_http() -> None:
                         "dev-server figure, no goal"))
 
 
+def print_desks(repeats: int) -> None:
+    found = desks.engine(repeats)
+    rows = [(f"{desks.DESKS} desks, {desks.STAFF} staff, {desks.DAYS} days", found["appointments"],
+             f"{found['desk_ms']:.1f}", f"{found['staff_ms']:.1f}", _ratio(found["ratio"], desks.RATIO_GOAL),
+             found["slots"], found["slots_without"])]
+    print(table(f"7. Desks: availability with a desk pool vs without, engine CPU, median of {repeats} runs",
+                ["case", "appointments", "with desks ms", "staff only ms", "desks / staff only", "slots",
+                 "slots without desks"], rows,
+                ["The same appointments, each at a desk; 'staff only' is the same service not requiring one."]))
+    SUMMARY.append((f"engine with {desks.DESKS} desks / without ({desks.STAFF} staff, {desks.DAYS} days, "
+                    f"{found['appointments']} appointments)",
+                    f"{found['ratio']:.2f}x ({found['desk_ms']:.1f} ms vs {found['staff_ms']:.1f} ms CPU)",
+                    _ratio(found["ratio"], desks.RATIO_GOAL).split(" ", 1)[1].strip("()")))
+    counted = desks.calls()
+    print(table("   Desks: DynamoDB calls per warm availability request (moto, the real app)",
+                ["case", "status", "calls", "slots", "calls made"],
+                [(r["case"], r["status"], r["calls"], r["slots"], r["detail"]) for r in counted]))
+    SUMMARY.append(("DynamoDB calls, warm availability with desks (1-31 days, 1-10 desks)",
+                    f"at most {max(r['calls'] for r in counted)}", "<= 2, constant"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="runs of the availability engine per case")
@@ -183,7 +205,7 @@ def main() -> None:
     print(f"Turno bench - Python {platform.python_version()} on {platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {load:.2f}\n")
     sections = [lambda: print_engine(args.repeats), lambda: print_request(args.repeats), print_calls,
-                lambda: print_imports(args.import_runs), print_package]
+                lambda: print_imports(args.import_runs), print_package, lambda: print_desks(args.repeats)]
     sections += [] if args.no_http else [print_http]
     for section in (*sections, reminders.main):
         section()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # types only: the ports depend on nothing at run time
     from .domain.agenda_change import AgendaChange, LockUnit
     from .domain.availability import Minutes
     from .domain.do_not_contact import Contacts
+    from .domain.desks import Desk
     from .domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
     from .domain.signup import Opening
 
@@ -30,6 +31,7 @@ class AgendaStore(Protocol):
     def save_business(self, business: Business) -> None: ...
     def save_staff(self, business_id: str, staff: Staff) -> None: ...
     def save_service(self, business_id: str, service: Service) -> None: ...
+    def save_desk(self, business_id: str, desk: Desk) -> None: ...
 
     def contacts_and_locks(self, business_id: str, email: str | None, phone: str | None,
                            units: Iterable[LockUnit]) -> tuple[str | None, set[LockUnit]]:

@@ -133,6 +133,7 @@ def seed_invitations_and_a_booking(client, store, now) -> dict:
     identity.provision_login(wiring.directory(), SALON, TRAINEE, TRAINEE_EMAIL,
                              Level.PROFESSIONAL, TEMPORARY_PASSWORD, now, temporary=True)
     store.save_staff(SALON, Staff(LEAVER, "Leo", frozenset(), WeeklyHours()))
+    store.save_desk(SALON, factories.desks()[0])  # a wash basin (no service requires it here)
     identity.provision_login(wiring.directory(), SALON, LEAVER, "leaver@biz-salon.example",
                              Level.PROFESSIONAL_OWN, PASSWORD, now)
     start = (now + timedelta(days=1)).replace(hour=9, minute=0)  # Tuesday 10:00 in Madrid
@@ -148,7 +149,7 @@ def seed_invitations_and_a_booking(client, store, now) -> dict:
         "leaver": LEAVER,
         "reference": booking["reference"], "client": appointment.client_id,
         "client_email": "eva.private@example.com", "client_phone": "+34699111222",
-        "start": booking["start"],
+        "start": booking["start"], "desk": "dsk_basin1",
     }
 
 

@@ -66,3 +66,67 @@ def change(store, before, after):
     from chalicelib.services import agenda_changes
 
     return agenda_changes.change(store, before, after, by="system")
+
+
+def desks() -> list:
+    """Two wash basins and a colour station: Color (svc_color) needs a desk; the station is closed on
+    25 December every year, and basin 2 has Bea as its operator."""
+    from datetime import date
+
+    from chalicelib.domain.desks import Desk, Holiday
+
+    hours = WeeklyHours.from_json(WEEKDAYS_9_TO_8)
+    return [
+        Desk("dsk_basin1", 1, frozenset({"svc_cut"}), hours, description="Wash basin"),
+        Desk("dsk_basin2", 2, frozenset({"svc_cut"}), hours, operator_id="stf_bea"),
+        Desk("dsk_colour", 3, frozenset({"svc_color"}), hours, description="Colour station",
+             holidays=(Holiday(date(2025, 12, 25), date(2025, 12, 25), yearly=True),)),
+    ]
+
+
+def seed_desks(store, business_id: str = "biz_salon", needs=("svc_color",), found=None) -> None:
+    """The desks, and the services in `needs` set to require one."""
+    from dataclasses import replace
+
+    for desk in found if found is not None else desks():
+        store.save_desk(business_id, desk)
+    for service in services():
+        if service.id in needs:
+            store.save_service(business_id, replace(service, requires_desk=True))
+
+
+def seed_last_desk(store, business_id: str, professionals: int = 50) -> list[str]:
+    """`professionals` more professionals who all cut hair, and a single open desk that Corte now requires:
+    the race for the last free desk (tests/api/test_desk_race.py, tests/integration/test_desk_races.py)."""
+    from chalicelib.domain.desks import Desk
+
+    hours = WeeklyHours.from_json(WEEKDAYS_9_TO_8)
+    ids = [f"stf_p{n:02d}" for n in range(professionals)]
+    for staff_id in ids:
+        store.save_staff(business_id, Staff(staff_id, f"Pro {staff_id[-2:]}", frozenset({"svc_cut"}), hours))
+    seed_desks(store, business_id, needs=("svc_cut",),
+               found=[Desk("dsk_only", 1, frozenset({"svc_cut"}), hours, description="Last basin")])
+    return ids
+
+
+def race_for_the_last_desk(store, slug: str, staff_ids: list[str], start: str = "2026-03-24T11:00:00+01:00"):
+    """Every professional's client books the same start at once (a barrier): each outcome, or its error."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.services import booking
+    from chalicelib.services.booking import BookingRequest, ClientDetails
+
+    barrier = threading.Barrier(len(staff_ids))
+
+    def attempt(n: int):
+        request = BookingRequest("svc_cut", staff_ids[n], datetime.fromisoformat(start),
+                                 ClientDetails("Client", str(n), f"c{n}@example.com", None))
+        barrier.wait(timeout=30)
+        try:
+            return booking.book(store, slug, request, "127.0.0.1", NOW)
+        except Exception as error:  # every outcome is reported, not just the expected ones
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(staff_ids)) as pool:
+        return list(pool.map(attempt, range(len(staff_ids))))

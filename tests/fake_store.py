@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from chalicelib.domain.agenda_change import AgendaChange, LockUnit
 from chalicelib.domain.availability import Minutes
 from chalicelib.domain.busy import busy_by_resource
+from chalicelib.domain.desks import Desk
 from chalicelib.domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from chalicelib.domain.special_days import SpecialDays
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
@@ -21,6 +22,7 @@ class FakeAgendaStore:
     businesses: dict[str, Business] = field(default_factory=dict)
     staff: dict[str, dict[str, Staff]] = field(default_factory=dict)
     services: dict[str, dict[str, Service]] = field(default_factory=dict)
+    desks: dict[str, dict[str, Desk]] = field(default_factory=dict)
     clients: dict[tuple[str, str], Client] = field(default_factory=dict)
     contacts: dict[tuple[str, str], str] = field(default_factory=dict)  # (business, "email#..") -> client id
     appointments: dict[str, Appointment] = field(default_factory=dict)
@@ -43,6 +45,7 @@ class FakeAgendaStore:
         return Catalog(self.businesses[business_id],
                        tuple(sorted(self.staff.get(business_id, {}).values(), key=lambda s: s.name)),
                        tuple(sorted(self.services.get(business_id, {}).values(), key=lambda s: (s.category, s.name))),
+                       desks=tuple(sorted(self.desks.get(business_id, {}).values(), key=lambda d: d.number)),
                        special_days=self.special_days.get(business_id, SpecialDays()))
 
     def save_business(self, business: Business) -> None:
@@ -53,6 +56,9 @@ class FakeAgendaStore:
 
     def save_service(self, business_id: str, service: Service) -> None:
         self.services.setdefault(business_id, {})[service.id] = service
+
+    def save_desk(self, business_id: str, desk: Desk) -> None:
+        self.desks.setdefault(business_id, {})[desk.id] = desk
 
     # -- clients and appointments ----------------------------------------------------------------
     def contacts_and_locks(self, business_id: str, email: str | None, phone: str | None,

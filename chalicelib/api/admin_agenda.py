@@ -23,7 +23,8 @@ admin_agenda = AdminApi(__name__)
 
 @admin_agenda.route("/admin/appointments", methods=["POST"], action="appointments.write")
 def create_appointment(principal: Principal) -> Response:
-    body = _body({"client", "service", "staff", "start", "notes", "override_reason", "past", "use_plan"}, required=True)
+    body = _body({"client", "service", "staff", "start", "notes", "override_reason", "past", "use_plan", "desk"},
+                 required=True)
     request = backoffice.NewAppointment(
         client_id=text(body, "client", max_length=64),
         service_id=text(body, "service", max_length=64),
@@ -33,6 +34,7 @@ def create_appointment(principal: Principal) -> Response:
         override_reason=text(body, "override_reason", required=False, max_length=500, multiline=True),
         past=_boolean(body, "past"),
         use_plan=_boolean(body, "use_plan") if "use_plan" in body else True,
+        desk_id=text(body, "desk", required=False, max_length=64),
     )
     view = backoffice.create(wiring.store(), wiring.clients(), principal, request, wiring.now(), wiring.plans())
     observability.booked("backoffice", view.appointment.reference, principal.business_id)
@@ -56,14 +58,15 @@ def view_appointment(principal: Principal, reference: str) -> dict:
 
 @admin_agenda.route("/admin/appointments/{reference}/reschedule", methods=["POST"], action="appointments.write")
 def reschedule_appointment(principal: Principal, reference: str) -> dict:
-    body = _body({"start", "staff", "override_reason"}, required=True)
+    body = _body({"start", "staff", "override_reason", "desk"}, required=True)
     start = parse_instant(body["start"], "start") if body.get("start") is not None else None
     staff_id = text(body, "staff", required=False, max_length=64)
-    if start is None and staff_id is None:
+    desk_id = text(body, "desk", required=False, max_length=64)
+    if start is None and staff_id is None and desk_id is None:
         raise ValidationError("give a new start, a new professional, or both", field="start", code="required")
     reason = text(body, "override_reason", required=False, max_length=500, multiline=True)
     _, view = backoffice.reschedule(wiring.store(), wiring.clients(), principal, reference, start, staff_id,
-                                 reason, wiring.now())
+                                 reason, wiring.now(), desk_id)
     return appointment_json(view, principal)
 
 
@@ -99,6 +102,7 @@ def agenda(principal: Principal) -> dict:
         wiring.store(), wiring.clients(), principal, query(request, "view", required=False) or "day",
         _day(query(request, "date", required=False), principal), _staff(query(request, "staff", required=False)),
         include_cancelled=_flag(query(request, "include_cancelled", required=False), "include_cancelled"),
+        desk_ids=_staff(query(request, "desk", required=False)),
     )
     business = found.catalog.business
     return {
@@ -108,6 +112,7 @@ def agenda(principal: Principal) -> dict:
         "staff": [{"id": m.id, "name": m.name, "writable": principal.may_write_agenda_of(m.id)}
                   for m in found.staff],
         "appointments": [appointment_json(v, principal) for v in found.appointments],
+        "desks": [desk_column(d) for d in found.desks],
     }
 
 
@@ -116,7 +121,8 @@ def monitor(principal: Principal) -> dict:
     request = admin_agenda.current_request
     day = _day(query(request, "date", required=False), principal)
     found, step, slots = backoffice.monitor(wiring.store(), wiring.clients(), principal, day,
-                                         _staff(query(request, "staff", required=False)))
+                                         _staff(query(request, "staff", required=False)),
+                                         _staff(query(request, "desk", required=False)))
     tz = found.catalog.business.tz
     views = found.appointments
     return {
@@ -124,6 +130,7 @@ def monitor(principal: Principal) -> dict:
         "timezone": found.catalog.business.timezone,
         "step_minutes": step,
         "staff": [{"id": m.id, "name": m.name} for m in found.staff],
+        "desks": [desk_column(d) for d in found.desks],
         "totals": {state: sum(1 for v in views if check_in_state(v.appointment.status) == state)
                    for state in ("awaiting_approval", "expected", "arrived", "completed", "no_show")},
         "slots": [
@@ -148,8 +155,13 @@ def _day(value: str | None, principal: Principal) -> date:
     return wiring.now().astimezone(tz).date()
 
 
+def desk_column(desk) -> dict:
+    """A desk as the agenda and the monitor head its column."""
+    return {"id": desk.id, "number": desk.number, "name": desk.label, "open": desk.open}
+
+
 def _staff(value: str | None) -> list[str] | None:
-    """`staff=stf_a,stf_b`: comma-separated staff ids."""
+    """`staff=stf_a,stf_b` (or `desk=dsk_a,dsk_b`): comma-separated ids."""
     if not value:
         return None
     return [s.strip() for s in value.split(",") if s.strip()] or None

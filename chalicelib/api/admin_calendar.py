@@ -19,7 +19,8 @@ admin_calendar = AdminApi(__name__)
 @admin_calendar.route("/admin/calendar", methods=["GET"], action="calendar.read")
 def calendar(principal: Principal) -> dict:
     found = special_days.listing(principal)
-    names = {m.id: m.name for m in wiring.store().catalog(principal.business_id).staff}
+    catalog = wiring.store().catalog(principal.business_id)
+    names = {**{m.id: m.name for m in catalog.staff}, **{d.id: d.label for d in catalog.desks}}
     return {"closures": [special_days.closure_json(c) for c in found.closures],
             "special_hours": [special_days.special_hours_json(h, names) for h in found.hours]}
 

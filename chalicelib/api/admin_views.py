@@ -62,7 +62,17 @@ def appointment_summary(appointment: Appointment, catalog: Catalog) -> dict:
         "exclusive": appointment.exclusive,
         "price": f"{appointment.price:.2f}",
         "currency": appointment.currency,
+        **desk_json(appointment, catalog),
     }
+
+
+def desk_json(appointment: Appointment, catalog: Catalog) -> dict:
+    """The desk an appointment takes, in every view of it (nothing for one that takes none)."""
+    if not appointment.desk_id:
+        return {}
+    desk = catalog.desk(appointment.desk_id)
+    return {"desk": appointment.desk_id, "desk_number": desk.number if desk else None,
+            "desk_name": desk.label if desk else None}
 
 
 def appointment_json(view: AppointmentView, principal: Principal) -> dict:

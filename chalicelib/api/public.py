@@ -25,7 +25,7 @@ online_booking = later("chalicelib.services.booking")
 idempotency = later("chalicelib.services.idempotency")
 
 public = Api(__name__)
-BOOKING_FIELDS = {"service", "staff", "start", "client", "code"}
+BOOKING_FIELDS = {"service", "staff", "start", "client", "code", "desk"}
 CLIENT_FIELDS = {"first_name", "last_name", "email", "phone", "notes"}
 
 
@@ -78,12 +78,14 @@ def availability(business: str) -> dict:
     catalog, slots = online_booking.availability(
         wiring.store(), business, query(request, "service"), query(request, "staff", required=False) or ANY,
         first, last, query(request, "code", required=False), client_address(request), wiring.now(),
+        query(request, "desk", required=False),
     )
     found = catalog.business
     local = LocalTimes(found.tz)
     closed = catalog.special_days.closed_days(first, last, found.opening_hours)
     return {"timezone": found.timezone, "slots": [
-        {"start": local.iso(s.start), "end": local.iso(s.end), "staff": list(s.staff)} for s in slots
+        {"start": local.iso(s.start), "end": local.iso(s.end), "staff": list(s.staff),
+         **({"desks": list(s.desks)} if s.desks else {})} for s in slots
     ], "closed_days": [{"date": day.isoformat(), "name": name} for day, name in closed]}
 
 
@@ -155,6 +157,7 @@ def parse_booking(body: dict) -> BookingRequest:
     if not isinstance(staff_id, str):
         raise ValidationError("must be a string", field="staff", code="wrong_type")
     return online_booking.BookingRequest(
+        desk_id=text(body, "desk", required=False, max_length=64),
         service_id=text(body, "service"),
         staff_id=staff_id,
         start=parse_instant(body.get("start"), "start"),
@@ -191,6 +194,9 @@ def booking_json(booking: Booking, *, with_token: bool = False) -> dict:
         "can_change": client_may_change(booking.business, appointment, wiring.now()),
         "covered_by_plan": appointment.plan is not None,
     }
+    desk = booking.desk
+    if desk is not None and booking.business.rules.show_desk:  # the business chooses to say where
+        body["desk"] = {"id": desk.id, "number": desk.number, "name": desk.label}
     if with_token:
         body["manage_token"] = manage_token(settings().signing_key, appointment.reference)
     return body

@@ -43,6 +43,8 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
                                   "contacts on the do-not-contact list"),
     "plans.read": (RECEPTION_AND_UP, "plan templates, clients' plans with balances and ledger, plans sold and used"),
     "plans.write": (FRONT_DESK, "create and edit plan templates, sell a plan, adjust a plan's units, plan settings"),
+    "desks.read": (EVERYONE, "list and view desks: number, operator, services, hours, holidays"),
+    "desks.write": (MANAGEMENT, "create and edit desks, open and close them, their hours and holidays"),
     "calendar.read": (EVERYONE, "the business's closures and special hours"),
     "calendar.write": (MANAGEMENT, "closures and special hours of the business, a professional or a desk; "
                                    "cancel the appointments they cover"),

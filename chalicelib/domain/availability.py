@@ -43,7 +43,7 @@ def instant(minute: int) -> datetime:
 
 @dataclass(frozen=True)
 class Resource:
-    """Something an appointment needs free: a professional now; a desk or room later."""
+    """Something an appointment needs free: a professional, a desk (domain/desks.py)."""
 
     kind: str
     id: str
@@ -68,6 +68,10 @@ class Slot:
     @property
     def staff(self) -> tuple[str, ...]:
         return self.free.get("staff", ())
+
+    @property
+    def desks(self) -> tuple[str, ...]:
+        return self.free.get("desk", ())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Slot) and (self.start, self.end) == (other.start, other.end)

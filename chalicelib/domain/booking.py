@@ -10,6 +10,7 @@ from ..errors import NotFoundError, UnprocessableError, ValidationError
 from .availability import Minutes, Resource, Slot, SlotQuery, free_slots
 from .busy import busy_by_resource
 from .calendar import UTC, Interval, local_instant
+from .desks import Desk, compatible_desks, desk_pool
 from .model import Appointment, Business, Catalog, ResourceRef, Service, ServiceStatus, Staff
 
 ANY = "any"
@@ -20,11 +21,12 @@ MAX_RANGE_DAYS = 31
 
 @dataclass(frozen=True)
 class Offer:
-    """Where a requested booking can go: the slot and the professionals free for it, best first."""
+    """Where a requested booking can go: the slot and the professionals (and desks) free for it, best first."""
 
     service: Service
     slot: Slot
     staff_ids: tuple[str, ...]
+    desk_ids: tuple[str, ...] = ()  # for a service that requires a desk: lowest number first
 
 
 def bookable_service(catalog: Catalog, service_id: str, *, backoffice: bool = False) -> Service:
@@ -63,10 +65,11 @@ def slots(
     now: datetime,
     *,
     online: bool = True,
+    desks: Sequence[Desk] | None = None,
 ) -> list[Slot]:
     """Free slots for `service` with any of `staff`, honouring notice and horizon when `online`."""
     return slots_around(catalog, service, staff, busy_by_resource(appointments), first_day, last_day, now,
-                        online=online)
+                        online=online, desks=desks)
 
 
 def slots_around(
@@ -79,8 +82,10 @@ def slots_around(
     now: datetime,
     *,
     online: bool = True,
+    desks: Sequence[Desk] | None = None,
 ) -> list[Slot]:
-    """The same, around the busy time each resource already holds (as the store's busy days give it)."""
+    """The same, around the busy time each resource already holds (as the store's busy days give it).
+    A service that requires a desk adds the pool of its compatible open desks (or of `desks`)."""
     business = catalog.business
     rules = business.rules
     special = catalog.special_days
@@ -96,6 +101,12 @@ def slots_around(
         )
         for member in staff
     ]
+    pools = [pool]
+    if service.requires_desk:
+        chosen = compatible_desks(catalog, service) if desks is None else desks
+        pools.append(desk_pool(catalog, chosen, busy, first_day, last_day))
+        if not pools[1]:
+            return []
     far = timedelta(days=3650)
     query = SlotQuery(
         tz=business.tz,
@@ -107,13 +118,14 @@ def slots_around(
         step_minutes=rules.slot_step_minutes if online else LOCK_UNIT_MINUTES,
         earliest=now + timedelta(minutes=rules.min_notice_minutes) if online else now - far,
         latest=horizon_end(business, now) if online else now + far,
-        pools=[pool],
+        pools=pools,
         ignore_busy=online and rules.total_availability,
     )
     return free_slots(query)
 
 
-def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start: datetime, now: datetime) -> Offer:
+def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start: datetime, now: datetime,
+              desks: Sequence[Desk] | None = None) -> Offer:
     """The slot starting at `start` as far as hours, time off, notice and horizon go, or why not.
 
     Whether the professionals are still free is for the lock items to say, at write time.
@@ -127,10 +139,11 @@ def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start:
     if start < now + timedelta(minutes=rules.min_notice_minutes):
         raise ValidationError("that time is too soon to book online", field="start", code="too_soon")
     day = start.astimezone(catalog.business.tz).date()
-    found = next((s for s in slots(catalog, service, staff, (), day, day, now) if s.start == start), None)
+    found = next((s for s in slots(catalog, service, staff, (), day, day, now, desks=desks) if s.start == start),
+                 None)
     if found is None:
         raise UnprocessableError("there is no slot at that time", field="start", code="not_a_slot")
-    return Offer(service, found, found.staff)
+    return Offer(service, found, found.staff, found.free.get("desk", ()))
 
 
 def lock_units(busy: Interval) -> list[datetime]:

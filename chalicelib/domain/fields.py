@@ -168,6 +168,23 @@ def checked_ids(value: Any, field: str) -> list[str]:
     return value
 
 
+def checked_entries(value: Any, field: str, limit: int, names: set[str], shape: str) -> list[tuple[str, dict]]:
+    """A list of at most `limit` objects naming only `names`, as (where, entry): "time_off[1]", {...}.
+    `shape` says what one entry looks like, for the error."""
+    if not isinstance(value, list):
+        raise ValidationError(f"a list of {shape}", field=field, code="wrong_type")
+    if len(value) > limit:
+        raise ValidationError(f"at most {limit} entries", field=field, code="too_long")
+    found = []
+    for i, entry in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(entry, dict):
+            raise ValidationError(f"an entry is {shape}", field=where, code="wrong_type")
+        reject_unknown(entry, names, prefix=f"{where}.")
+        found.append((where, entry))
+    return found
+
+
 def checked_level(value: Any, field: str = "level") -> Level:
     try:
         return Level.parse(value)

@@ -13,6 +13,7 @@ from .calendar import Interval, WeeklyHours
 
 if TYPE_CHECKING:
     from .plans import PlanHold
+from .desks import Desk
 from .special_days import SpecialDays
 
 
@@ -67,11 +68,12 @@ class BookingRules:
     client_changes: ClientChanges = ClientChanges.UNTIL
     client_change_notice_hours: int = 24
     check_in_margin_minutes: int = 30  # how early before the start the front desk may check a client in
+    show_desk: bool = False  # the booking page's confirmation says which desk the client will sit at
 
 
 @dataclass(frozen=True)
 class ResourceRef:
-    """Something whose time an appointment holds: ("staff", id) today, ("desk", id) next."""
+    """Something whose time an appointment holds: ("staff", id) or ("desk", id)."""
 
     kind: str
     id: str
@@ -121,6 +123,7 @@ class Service:
     buffer_before_minutes: int = 0
     buffer_after_minutes: int = 0
     status: ServiceStatus = ServiceStatus.ACTIVE
+    requires_desk: bool = False  # it also needs a free desk that performs it (domain/desks.py)
 
     def occupies(self, start: datetime) -> tuple[Interval, Interval]:
         """(the appointment itself, the time it keeps its professional busy including buffers)."""
@@ -165,11 +168,19 @@ class Appointment:
     client_words: tuple[str, ...] = ()
     client_contacts: tuple[str, ...] = ()
     plan: "PlanHold | None" = None  # the plan unit it holds (domain/plans.py), frozen at booking
+    desk_id: str | None = None  # the desk it takes, for a service that requires one
+    operator_id: str | None = None  # that desk's operator, when another professional works there
 
     @property
     def resources(self) -> tuple[ResourceRef, ...]:
-        """Whose time it takes: its professional (a desk joins here, and the locks follow)."""
-        return (ResourceRef("staff", self.staff_id),)
+        """Whose time it takes: its professional, its desk, and the desk's operator (a desk with an operator
+        works only with them there); the locks and busy days follow."""
+        found = (ResourceRef("staff", self.staff_id),)
+        if self.desk_id:
+            found += (ResourceRef("desk", self.desk_id),)
+        if self.operator_id and self.operator_id != self.staff_id:
+            found += (ResourceRef("staff", self.operator_id),)
+        return found
 
     def with_status(self, status: AppointmentStatus, now: datetime) -> "Appointment":
         return replace(self, status=status, updated_at=now)
@@ -197,6 +208,10 @@ class Catalog:
     services: tuple[Service, ...] = field(default_factory=tuple)
     sells_plans: bool = False  # the business has plan templates: bookings look for the client's plans
     special_days: SpecialDays = SpecialDays()  # closures and special hours (domain/special_days.py)
+    desks: tuple[Desk, ...] = field(default_factory=tuple)  # lowest number first
+
+    def desk(self, desk_id: str | None) -> Desk | None:
+        return next((d for d in self.desks if d.id == desk_id), None) if desk_id else None
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)

@@ -22,6 +22,7 @@ def business_view(business: Business) -> dict:
             "total_availability": rules.total_availability, "client_changes": rules.client_changes.value,
             "client_change_notice_hours": rules.client_change_notice_hours,
             "check_in_margin_minutes": rules.check_in_margin_minutes,
+            "show_desk": rules.show_desk,
         },
         "secret_code": business.secret_code,
     }
@@ -32,7 +33,7 @@ def service_view(service: Service) -> dict:
         "name": service.name, "description": service.description, "category": service.category,
         "duration_minutes": service.duration_minutes, "buffer_before_minutes": service.buffer_before_minutes,
         "buffer_after_minutes": service.buffer_after_minutes, "price": f"{service.price:.2f}",
-        "status": service.status.value,
+        "status": service.status.value, "requires_desk": service.requires_desk,
     }
 
 

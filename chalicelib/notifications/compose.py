@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Client, Service, Staff
 from ..observability import logger as log
 from . import ics, render, sms
@@ -39,7 +40,7 @@ class Message:
 
 def compose(kind: MessageKind | str, *, business: Business, appointment: Appointment, client: Client,
             service: Service, staff: Staff, settings: NotificationSettings, manage_url: str,
-            previous_start: datetime | None = None, sender: str | None = None) -> list[Message]:
+            previous_start: datetime | None = None, sender: str | None = None, desk: Desk | None = None) -> list[Message]:
     """The messages for `kind`: email first, then SMS; an empty list when none is due.
 
     `previous_start` (rescheduled only) lets the text say the old time; `sender` is the From address,
@@ -51,7 +52,7 @@ def compose(kind: MessageKind | str, *, business: Business, appointment: Appoint
     if not (wants_email or wants_sms):
         return []
     values = render.context(business=business, appointment=appointment, client=client, service=service,
-                            staff=staff, manage_url=manage_url,
+                            staff=staff, manage_url=manage_url, desk=desk,
                             previous_start=previous_start if kind is MessageKind.RESCHEDULED else None)
     if kind in CLOSED:
         values["active"] = False  # whatever the stored status says, there is nothing left to change

@@ -145,7 +145,7 @@ def _compose(item: OutboxMessage, appointment, run: Run) -> list[Message]:
     return compose(item.kind, business=catalog.business, appointment=appointment,
                    client=client, service=service, staff=staff, settings=run.settings(item.business_id),
                    manage_url=manage_url(catalog.business, appointment.reference),
-                   previous_start=item.previous_start, sender=sender_address())
+                   previous_start=item.previous_start, sender=sender_address(), desk=catalog.desk(appointment.desk_id))
 
 
 def _timezone(business_id: str, run: Run):

@@ -52,6 +52,8 @@ def invitation(appointment: Appointment, values: Mapping[str, Any], *, method: s
     event.add("dtend", appointment.end.astimezone(timezone.utc))
     event.add("summary", f"{values['service']['name']} · {values['business']['name']}")
     event.add("description", description)
+    if values.get("desk", {}).get("name"):  # where: the desk, at the business
+        event.add("location", f"{values['desk']['name']} · {values['business']['name']}")
     if values.get("manage_url"):
         event.add("url", values["manage_url"])
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")

@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from ..domain.changes import change_deadline
+from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Client, ClientChanges, Service, Staff
 from ..errors import ValidationError
 from ..templating import environment
@@ -35,6 +36,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
     "client": ("first_name", "last_name", "name"),
     "service": ("name", "duration", "price"),
     "staff": ("name",),
+    "desk": ("name", "number"),  # where the client will sit ("" when the service needs no desk)
     "appointment": ("reference", "date", "date_short", "time", "end_time", "when", "price"),
     "previous": ("date", "date_short", "time", "when"),  # the old time, on `rescheduled` ("" otherwise)
     "manage_url": (),
@@ -51,7 +53,7 @@ def message_locale(locale: str) -> str:
 
 
 def context(*, business: Business, appointment: Appointment, client: Client, service: Service, staff: Staff,
-            manage_url: str, previous_start: datetime | None = None) -> dict[str, Any]:
+            manage_url: str, previous_start: datetime | None = None, desk: Desk | None = None) -> dict[str, Any]:
     """The variables every text sees, formatted for the business's locale and time zone."""
     from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
     from babel.units import format_unit
@@ -83,6 +85,7 @@ def context(*, business: Business, appointment: Appointment, client: Client, ser
                     "duration": _plain(format_unit(minutes, "duration-minute", length="short", locale=locale)),
                     "price": format_price(service.price, business.currency, locale)},
         "staff": {"name": staff.name},
+        "desk": {"name": desk.label if desk else "", "number": str(desk.number) if desk else ""},
         "appointment": {"reference": appointment.reference, **moment(appointment.start),
                         "end_time": _plain(format_time(appointment.end.astimezone(tz), "short", locale=locale)),
                         "price": price},

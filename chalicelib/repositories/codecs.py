@@ -16,6 +16,7 @@ from typing import Any, Callable
 from ..domain.audit import AuditEntry
 from ..domain.calendar import UTC, Interval, WeeklyHours
 from ..domain.clients import ClientProfile, HistoryEntry
+from ..domain.desks import Desk, Holiday
 from ..domain.events import Event
 from ..domain.messages import DueReminder, LoggedMessage, MessageCount, MessageKind, OutboxMessage
 from ..domain.model import (
@@ -56,6 +57,7 @@ from .tables import (
     ClientAppointmentItem,
     ClientItem,
     ClientSeenItem,
+    DeskItem,
     Item,
     MessageCountItem,
     MessageLogItem,
@@ -125,6 +127,7 @@ def service_item(business_id: str, s: Service, revision: int | None = None) -> S
         pk=f"BIZ#{business_id}", sk=f"SERVICE#{s.id}", id=s.id, name=s.name, description=s.description,
         category=s.category, duration_minutes=s.duration_minutes, buffer_before_minutes=s.buffer_before_minutes,
         buffer_after_minutes=s.buffer_after_minutes, price=str(s.price), status=s.status.value, revision=revision,
+        requires_desk=s.requires_desk or None,
     )
 
 
@@ -133,7 +136,24 @@ def service(item: ServiceItem) -> Service:
         id=item.id, name=item.name, description=item.description, category=item.category,
         duration_minutes=int(item.duration_minutes), buffer_before_minutes=int(item.buffer_before_minutes),
         buffer_after_minutes=int(item.buffer_after_minutes), price=Decimal(item.price),
-        status=ServiceStatus(item.status),
+        status=ServiceStatus(item.status), requires_desk=bool(item.requires_desk),
+    )
+
+
+def desk_item(business_id: str, d: Desk, revision: int | None = None) -> DeskItem:
+    return DeskItem(
+        pk=f"BIZ#{business_id}", sk=f"DESK#{d.id}", id=d.id, number=d.number, service_ids=sorted(d.service_ids),
+        hours=d.hours.to_json(), operator_id=d.operator_id, description=d.description, open=d.open,
+        holidays=[h.to_json() for h in sorted(d.holidays)], revision=revision,
+    )
+
+
+def desk(item: DeskItem) -> Desk:
+    return Desk(
+        id=item.id, number=int(item.number), service_ids=frozenset(item.service_ids or ()),
+        hours=WeeklyHours.from_json(item.hours), operator_id=item.operator_id, description=item.description or "",
+        open=bool(item.open), holidays=tuple(Holiday(date.fromisoformat(h["first"]), date.fromisoformat(h["last"]),
+                                                     bool(h.get("yearly"))) for h in item.holidays or ()),
     )
 
 
@@ -171,6 +191,7 @@ def appointment_item(a: Appointment, events: tuple[Event, ...] = ()) -> Appointm
         created_at=a.created_at, updated_at=a.updated_at, events=[e.to_json() for e in events] or None,
         client_words=list(a.client_words) or None, client_contacts=list(a.client_contacts) or None,
         plan=a.plan.to_json() if a.plan else None,
+        desk_id=a.desk_id, operator_id=a.operator_id,
     )
 
 
@@ -183,6 +204,7 @@ def appointment(item: AppointmentItem) -> Appointment:
         exclusive=item.exclusive, created_at=item.created_at, updated_at=item.updated_at,
         client_words=tuple(item.client_words or ()), client_contacts=tuple(item.client_contacts or ()),
         plan=PlanHold.from_json(item.plan) if item.plan else None,
+        desk_id=item.desk_id, operator_id=item.operator_id,
     )
 
 
@@ -207,7 +229,7 @@ def appointment_from_json(data: dict) -> Appointment:
 
 _SNAPSHOT = ("reference", "business_id", "client_id", "service_id", "staff_id", "start", "end", "busy_start",
              "busy_end", "status", "source", "price", "currency", "notes", "exclusive", "created_at", "updated_at",
-             "client_words", "client_contacts")
+             "client_words", "client_contacts", "desk_id", "operator_id")
 
 
 def _json_value(value: Any) -> Any:

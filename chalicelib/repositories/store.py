@@ -18,9 +18,11 @@ from ..domain.availability import Minutes
 from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.clients import ClientProfile
 from ..domain.plans import PlanUsedUpError
+from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 from . import busy_days, codecs, special_days, throttles
+from .desks import number_key
 from .codecs import iso
 from .transactions import Refusals, Transaction, connection
 from .tables import (
@@ -29,6 +31,8 @@ from .tables import (
     ClientItem,
     ContactItem,
     ClosureItem,
+    DeskItem,
+    DeskNumberItem,
     IdempotencyRecord,
     Item,
     LockItem,
@@ -65,7 +69,7 @@ class DynamoStore:
 
     def catalog(self, business_id: str) -> Catalog:
         connection()  # its client parses reads lean from the first one on
-        business, staff, services, special, sells_plans = None, [], [], [], False
+        business, staff, services, desks, special, sells_plans = None, [], [], [], [], False
         for item in Item.query(f"BIZ#{business_id}"):
             if isinstance(item, PlanTemplateItem):
                 sells_plans = True
@@ -75,13 +79,16 @@ class DynamoStore:
                 staff.append(codecs.staff(item))
             elif isinstance(item, ServiceItem):
                 services.append(codecs.service(item))
+            elif isinstance(item, DeskItem):
+                desks.append(codecs.desk(item))
             elif isinstance(item, (ClosureItem, SpecialHoursItem)):
                 special.append(special_days.decode(item))
         if business is None:
             raise NotFoundError("no such business", field="business")
         return Catalog(business, tuple(sorted(staff, key=lambda s: s.name)),
                        tuple(sorted(services, key=lambda s: (s.category, s.name))),
-                       sells_plans=sells_plans, special_days=special_days.gather(special))
+                       desks=tuple(sorted(desks, key=lambda d: d.number)), special_days=special_days.gather(special),
+                       sells_plans=sells_plans)
 
     def save_business(self, business: Business) -> None:
         with TransactWrite(connection=connection()) as tx:
@@ -93,6 +100,13 @@ class DynamoStore:
 
     def save_service(self, business_id: str, service: Service) -> None:
         codecs.service_item(business_id, service).save()
+
+    def save_desk(self, business_id: str, desk: Desk) -> None:
+        """Seeding and tests, number claim included; the backoffice writes through repositories/desks.py."""
+        pk, sk = number_key(business_id, desk.number)
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(codecs.desk_item(business_id, desk))
+            tx.save(DeskNumberItem(pk=pk, sk=sk, desk_id=desk.id))
 
     # -- clients -------------------------------------------------------------------------------
     def contacts_and_locks(self, business_id: str, email: str | None, phone: str | None,

@@ -1,8 +1,9 @@
 """The PynamoDB models: one table, many kinds of item, told apart by `kind`.
 
 Keys (pk / sk):
-  BIZ#<business>            PROFILE | STAFF#<id> | SERVICE#<id>   the catalog, read in one query
+  BIZ#<business>            PROFILE | STAFF#<id> | SERVICE#<id> | DESK#<id>   the catalog, read in one query
                             CLOSURE#<id> | HOURS#<date>#<kind>#<id>  its special days (special_days.py)
+  BIZ#<business>#DESKNO     <desk number, 6 digits>                one desk per number (a conditional put)
   SLUG#<slug>               SLUG                                   public slug -> business id
   BIZ#<business>#CLIENT     <client id>
   BIZ#<business>#CONTACT    email#<email> | phone#<e164>           one client per email and phone
@@ -140,6 +141,27 @@ class ServiceItem(Item, discriminator="service"):
     price = UnicodeAttribute()  # a Decimal string: money is never a float
     status = UnicodeAttribute()
     revision = NumberAttribute(null=True)  # bumped by every backoffice edit
+    requires_desk = BooleanAttribute(null=True)  # domain/desks.py
+
+
+class DeskItem(Item, discriminator="desk"):
+    """A desk (domain/desks.py), in the catalog's partition: availability reads it in the same query."""
+
+    id = UnicodeAttribute()
+    number = NumberAttribute()
+    service_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    hours = JSONAttribute()
+    operator_id = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(default="")
+    open = BooleanAttribute(default=True)
+    holidays = JSONAttribute(default=list)
+    revision = NumberAttribute(null=True)  # bumped by every backoffice edit
+
+
+class DeskNumberItem(Item, discriminator="desk_number"):
+    """Claims a desk number in a business: put only if absent, so two desks can never share one."""
+
+    desk_id = UnicodeAttribute()
 
 
 class ClientItem(Item, discriminator="client"):
@@ -186,6 +208,8 @@ class AppointmentItem(Item, discriminator="appointment"):
     reminder_lead = NumberAttribute(null=True)  # minutes: the reminder now waiting in the `due` index
     client_words = ListAttribute(of=UnicodeAttribute, null=True)  # its client, for search (domain/search.py)
     client_contacts = ListAttribute(of=UnicodeAttribute, null=True)
+    desk_id = UnicodeAttribute(null=True)  # the desk it takes (domain/desks.py)
+    operator_id = UnicodeAttribute(null=True)  # that desk's operator, when another professional works there
     events = JSONAttribute(null=True)  # what the change that wrote this version did (domain/events.py);
     # reminder bookkeeping removes them, so the stream sees them once, on the change's own record
     plan = JSONAttribute(null=True)  # the plan unit it holds (domain/plans.py PlanHold)

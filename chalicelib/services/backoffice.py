@@ -15,6 +15,7 @@ from ..domain import search
 from ..domain.principal import Principal
 from ..domain.booking import bookable_service, candidates, slots
 from ..domain.calendar import UTC, local_instant
+from ..domain.desks import ANY_DESK, Desk, compatible_desks, seated
 from ..domain.audit import AuditEntry
 from ..domain.clients import ClientProfile
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Service, Source, Staff, new_reference
@@ -22,7 +23,7 @@ from ..domain.transitions import Action, check_timing, next_status
 from ..errors import ForbiddenError, NotFoundError, UnprocessableError, ValidationError
 from ..repositories import search_index
 from ..repositories.clients import ClientRepository, valid_id
-from . import agenda_changes, audit
+from . import agenda_changes, audit, desk_places
 from .clients import page_size, refuse_erased
 from ..ports import AgendaStore
 from ..domain import plans as plan_rules
@@ -61,6 +62,7 @@ class NewAppointment:
     override_reason: str | None = None
     past: bool = False  # the request says explicitly that it records an appointment that already began
     use_plan: bool = True  # hold a unit of the client's plan when one covers the service
+    desk_id: str | None = None  # for a service that requires a desk: one named, else the free one with the lowest number
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Agenda:
     last: date
     staff: tuple[Staff, ...]
     appointments: list[AppointmentView]
+    desks: tuple[Desk, ...] = ()  # the desks asked for, or every desk: a column each if the screen wants
 
 
 # -- reading ----------------------------------------------------------------------------------------
@@ -80,14 +83,16 @@ def appointment(store: AgendaStore, clients: ClientRepository, principal: Princi
 
 
 def agenda(store: AgendaStore, clients: ClientRepository, principal: Principal, view: str, day: date,
-           staff_ids: list[str] | None, *, include_cancelled: bool = False) -> Agenda:
+           staff_ids: list[str] | None, *, include_cancelled: bool = False,
+           desk_ids: list[str] | None = None) -> Agenda:
     """A day, the week (Monday to Sunday) or the month around `day`, in the business's time zone,
     for the staff named (default: the people who take appointments among those the caller may see, see
-    `_members`): one catalog and one agenda query."""
+    `_members`) and, when desks are named, only what takes one of them: one catalog and one agenda query."""
     if view not in VIEWS:
         raise ValidationError("the view is day, week or month", field="view", code="invalid_view")
     catalog = store.catalog(principal.business_id)
     members = _members(catalog, principal, staff_ids)
+    desks = _desks(catalog, desk_ids)
     if view == "day":
         first = last = day
     elif view == "week":
@@ -101,14 +106,26 @@ def agenda(store: AgendaStore, clients: ClientRepository, principal: Principal, 
     wanted = {m.id for m in members}
     found = [a for a in store.appointments_between(principal.business_id, start, end)
              if a.staff_id in wanted and a.start < end and start < a.end
-             and (include_cancelled or a.status not in HIDDEN_BY_DEFAULT)]
+             and (include_cancelled or a.status not in HIDDEN_BY_DEFAULT)
+             and (not desk_ids or a.desk_id in {d.id for d in desks})]
     found.sort(key=lambda a: (a.start, a.staff_id, a.reference))
     if not staff_ids:
         booked = {a.staff_id for a in found}
         members = tuple(m for m in members if m.service_ids or m.id in booked)
     people = clients.many(principal.business_id, (a.client_id for a in found))
     return Agenda(catalog, first, last, members,
-                  [AppointmentView(a, catalog, people.get(a.client_id)) for a in found])
+                  [AppointmentView(a, catalog, people.get(a.client_id)) for a in found], desks)
+
+
+def _desks(catalog: Catalog, desk_ids: list[str] | None) -> tuple[Desk, ...]:
+    """The desks named (each must exist), or every desk."""
+    if not desk_ids:
+        return catalog.desks
+    wanted = list(dict.fromkeys(desk_ids))
+    unknown = [d for d in wanted if catalog.desk(d) is None]
+    if unknown:
+        raise NotFoundError("no such desk", field="desk")
+    return tuple(d for d in catalog.desks if d.id in wanted)
 
 
 @dataclass(frozen=True)
@@ -150,7 +167,7 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
     refuse_erased(client)
     start = request.start.astimezone(UTC)
     _check_past(start, now, request.past)
-    _check_hours(catalog, service, member, start, now)
+    desks = _check_hours(catalog, service, member, start, now, request.desk_id)
     span, busy = service.occupies(start)
     hold = None
     if plans is not None and request.use_plan and catalog.sells_plans:
@@ -159,13 +176,14 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
                                       plan_rules.local_day(start, tz)).covered
         if covered:
             hold = plan_rules.hold_for(covered[0], tz, catalog.business.rules.client_change_notice_hours * 60)
-    booked = Appointment(
+    desk_id = _desk(store, catalog, desks, busy, None, None)
+    booked = seated(Appointment(
         reference=new_reference(), business_id=principal.business_id, client_id=client.id, service_id=service.id,
         staff_id=member.id, start=span.start, end=span.end, busy=busy, status=AppointmentStatus.CONFIRMED,
         source=Source.BACKOFFICE, price=service.price, currency=catalog.business.currency, created_at=now,
         updated_at=now, notes=request.notes, exclusive=request.override_reason is None, plan=hold,
         **searchable(client),
-    )
+    ), catalog, desk_id)
     after = audit_view(booked)
     if request.override_reason:
         after["override_reason"] = request.override_reason
@@ -176,9 +194,10 @@ def create(store: AgendaStore, clients: ClientRepository, principal: Principal, 
 
 def reschedule(store: AgendaStore, clients: ClientRepository, principal: Principal, reference: str,
                start: datetime | None, staff_id: str | None, override_reason: str | None,
-               now: datetime) -> tuple[Appointment, AppointmentView]:
-    """Move to another time, another professional, or both; the old time is freed in the same
-    transaction that claims the new one. Returns (before, after)."""
+               now: datetime, desk_id: str | None = None) -> tuple[Appointment, AppointmentView]:
+    """Move to another time, another professional, another desk, or any of them; the old time is freed
+    in the same transaction that claims the new one. The desk stays unless it is not free then (or
+    another is named). Returns (before, after)."""
     before = _writable(store, principal, reference)
     next_status(before.status, Action.MOVE)
     catalog = store.catalog(principal.business_id)
@@ -188,15 +207,16 @@ def reschedule(store: AgendaStore, clients: ClientRepository, principal: Princip
     member = candidates(catalog, service, staff_id or before.staff_id)[0]
     _may_write(principal, member.id)
     start = start.astimezone(UTC) if start else before.start
-    if start == before.start and member.id == before.staff_id:
+    if start == before.start and member.id == before.staff_id and desk_id in (None, before.desk_id):
         raise ValidationError("give a new start, a new professional, or both", field="start",
                               code="nothing_to_change")
     if start != before.start:
         _check_past(start, now, past=False)
-    _check_hours(catalog, service, member, start, now)
+    desks = _check_hours(catalog, service, member, start, now, desk_id)
     span, busy = service.occupies(start)
-    after = replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
-                    exclusive=override_reason is None, updated_at=now)
+    desk = _desk(store, catalog, desks, busy, before, desk_id or before.desk_id)
+    after = seated(replace(before, staff_id=member.id, start=span.start, end=span.end, busy=busy,
+                           exclusive=override_reason is None, updated_at=now), catalog, desk)
     moved = audit_view(after)
     if override_reason:
         moved["override_reason"] = override_reason
@@ -239,6 +259,7 @@ def audit_view(appointment: Appointment) -> dict:
         "status": appointment.status.value, "start": appointment.start.isoformat(), "end": appointment.end.isoformat(),
         "staff": appointment.staff_id, "service": appointment.service_id, "client": appointment.client_id,
         "exclusive": appointment.exclusive, "notes": appointment.notes,
+        **({"desk": appointment.desk_id} if appointment.desk_id else {}),
     }
 
 
@@ -297,13 +318,35 @@ def _check_past(start: datetime, now: datetime, past: bool) -> None:
         raise ValidationError("a past appointment must start before now", field="past", code="not_in_past")
 
 
-def _check_hours(catalog: Catalog, service: Service, member: Staff, start: datetime, now: datetime) -> None:
-    """The start must fit the professional's hours and time off (the availability engine decides,
-    on the 5-minute grid). Whether they are free is for the lock units to say, at write time."""
+def _check_hours(catalog: Catalog, service: Service, member: Staff, start: datetime, now: datetime,
+                 desk_id: str | None = None) -> tuple[str, ...]:
+    """The start must fit the professional's hours and time off, and for a service that requires a desk
+    the hours and holidays of an open desk that performs it (the availability engine decides, on the
+    5-minute grid). Whether they are free is for the lock units to say, at write time.
+    Returns the desks that work then, lowest number first."""
     day = start.astimezone(catalog.business.tz).date()
-    if not any(s.start == start for s in slots(catalog, service, [member], (), day, day, now, online=False)):
+    if desk_id not in (None, ANY_DESK) and not service.requires_desk:
+        raise ValidationError(f"{service.name} takes no desk", field="desk", code="no_desk_needed")
+    desks = compatible_desks(catalog, service, desk_id) if service.requires_desk else None
+    found = next((s for s in slots(catalog, service, [member], (), day, day, now, online=False, desks=desks)
+                  if s.start == start), None)
+    if found is None:
+        if service.requires_desk and any(s.start == start for s in slots(
+                catalog, replace(service, requires_desk=False), [member], (), day, day, now, online=False)):
+            raise UnprocessableError("no desk for this service is open then", field="desk", code="no_desk_open")
         raise UnprocessableError(f"{member.name} does not work then, or the service does not fit",
                                  field="start", code="outside_hours")
+    return found.desks
+
+
+def _desk(store: AgendaStore, catalog: Catalog, desks: tuple[str, ...], busy, own: Appointment | None,
+          keep: str | None) -> str | None:
+    """The desk to take among those working then: the kept or named one if free, else the free one with the
+    lowest number (if none is free, the transaction refuses it, unless booked on top). None when no desk
+    is needed."""
+    if not desks:
+        return None
+    return desk_places.desks_in_order(store, catalog, desks, busy, own=own, keep=keep)[0]
 
 
 @dataclass(frozen=True)
@@ -313,10 +356,10 @@ class MonitorSlot:
 
 
 def monitor(store: AgendaStore, clients: ClientRepository, principal: Principal, day: date,
-            staff_ids: list[str] | None) -> tuple[Agenda, int, list[MonitorSlot]]:
+            staff_ids: list[str] | None, desk_ids: list[str] | None = None) -> tuple[Agenda, int, list[MonitorSlot]]:
     """The day as the front desk plans it: every slot of the opening hours (and any slot a booking
-    starts in outside them), each with the bookings that start in it."""
-    day_agenda = agenda(store, clients, principal, "day", day, staff_ids)
+    starts in outside them), each with the bookings that start in it; by staff and desk as asked."""
+    day_agenda = agenda(store, clients, principal, "day", day, staff_ids, desk_ids=desk_ids)
     business = day_agenda.catalog.business
     step = business.rules.slot_step_minutes
     tz = business.tz

@@ -8,6 +8,7 @@ from ..domain import access, search
 from ..domain.agenda_change import LockUnit
 from ..domain.booking import ANY, MAX_BUSY_MINUTES, MAX_RANGE_DAYS, bookable_service, candidates, lock_units, offer_for, slots_around
 from ..domain.availability import Slot
+from ..domain.desks import compatible_desks, seated
 from ..domain.changes import check_client_may_change
 from ..domain.calendar import local_instant
 from ..domain.model import (
@@ -35,6 +36,7 @@ from ..domain import plans as plan_rules
 from ..domain.plans import Coverage
 from . import agenda_changes
 from . import plans as plan_service
+from .desk_places import desk_peek, free_first
 from .plans import PlanBook
 from ..ports import AgendaStore
 
@@ -59,6 +61,7 @@ class BookingRequest:
     start: datetime
     client: ClientDetails
     code: str | None = None
+    desk_id: str | None = None  # a desk's id, or None / "any": the free one with the lowest number
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ class Booking:
     service: Service
     staff: Staff
     coverage: Coverage | None = None  # what the client's plans cover (new bookings of a business selling plans)
+    catalog: Catalog | None = None  # where its desk's name is found
+
+    @property
+    def desk(self):
+        return self.catalog.desk(self.appointment.desk_id) if self.catalog else None
 
 
 def business(store: AgendaStore, slug: str) -> Business:
@@ -101,9 +109,10 @@ def staff_for(store: AgendaStore, slug: str, service_id: str, code: str | None, 
 
 
 def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, first: date, last: date,
-                 code: str | None, address: str, now: datetime) -> tuple[Catalog, list[Slot]]:
-    """Free slots over at most 31 local days: one catalog query and one query of the busy days. The
-    catalog comes back too: its special days say which of the days are closed, and why."""
+                 code: str | None, address: str, now: datetime, desk_id: str | None = None) -> tuple[Catalog, list[Slot]]:
+    """Free slots over at most 31 local days: one catalog query and one query of the busy days (the
+    desks' busy time included, whatever the number of desks). The catalog comes back too: its special
+    days say which of the days are closed, and why."""
     if last < first:
         raise ValidationError("'to' must not be before 'from'", field="to")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
@@ -115,7 +124,8 @@ def availability(store: AgendaStore, slug: str, service_id: str, staff_id: str, 
     # a slot late on the last day may run past midnight: what is booked just after it counts too
     busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
                               local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
-    return catalog, slots_around(catalog, service, staff, busy, first, last, now)
+    desks = compatible_desks(catalog, service, desk_id) if service.requires_desk else None
+    return catalog, slots_around(catalog, service, staff, busy, first, last, now, desks=desks)
 
 
 def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, now: datetime,
@@ -130,27 +140,29 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
     business = catalog.business
     service = bookable_service(catalog, request.service_id)
     staff = _open_candidates(store, catalog, service, request.staff_id, request.code, address, now)
-    offer = offer_for(catalog, service, staff, request.start, now)
+    desks = compatible_desks(catalog, service, request.desk_id) if service.requires_desk else None
+    offer = offer_for(catalog, service, staff, request.start, now, desks)
     appointment_span, busy = service.occupies(request.start)
     exclusive = not business.rules.total_availability
     coverage, hold, merge_rows = _plan_hold(plans, catalog, service, request, now)
     for _ in range(ATTEMPTS):
-        peek = _peek(offer.staff_ids, lock_units(busy)) if exclusive else []
+        peek = _peek(catalog, offer, busy) if exclusive else []
         client_id, held = store.contacts_and_locks(business.id, request.client.email, request.client.phone, peek)
-        busy_staff = {unit.resource_id for unit in held}
+        busy_staff = {unit.resource_id for unit in held if unit.resource_kind == "staff"}
         free = [member for member in offer.staff_ids if member not in busy_staff]
-        if not free:
+        places = free_first(catalog, offer.desk_ids, held, only_free=exclusive)
+        if not free or (service.requires_desk and not places):
             raise SlotUnavailableError("that time is no longer available", field="start")
         new_client = None if client_id else _new_client(request.client)
         status = AppointmentStatus.PENDING if business.rules.approval == Approval.MANUAL else AppointmentStatus.CONFIRMED
         for member in free[:ATTEMPTS]:
-            appointment = Appointment(
+            appointment = seated(Appointment(
                 reference=new_reference(), business_id=business.id, client_id=client_id or new_client.id,
                 service_id=service.id, staff_id=member, start=appointment_span.start, end=appointment_span.end,
                 busy=busy, status=status, source=Source.ONLINE, price=service.price, currency=business.currency,
                 created_at=now, updated_at=now, notes=request.client.notes, exclusive=exclusive,
                 plan=hold, **_searchable(request.client),
-            )
+            ), catalog, places[0] if places else None)
             try:
                 agenda_changes.book(store, appointment, by=CLIENT, new_client=new_client,
                                     records=merge_rows(appointment.reference))
@@ -158,7 +170,7 @@ def book(store: AgendaStore, slug: str, request: BookingRequest, address: str, n
                 continue
             except ContactTakenError:
                 break  # someone registered this client a moment ago: read again and retry
-            return Booking(appointment, business, service, catalog.member(member), coverage)
+            return Booking(appointment, business, service, catalog.member(member), coverage, catalog)
         else:
             raise SlotUnavailableError("that time is no longer available", field="start")
     raise SlotUnavailableError("that time is no longer available", field="start")
@@ -190,7 +202,7 @@ def booking_for_holder(store: AgendaStore, reference: str, token: str | None, ke
     appointment = store.appointment(reference)
     catalog = store.catalog(appointment.business_id)
     service, member = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
-    return Booking(appointment, catalog.business, service, member)
+    return Booking(appointment, catalog.business, service, member, catalog)
 
 
 def booked_client(store: AgendaStore, booking: Booking) -> Client | None:
@@ -227,13 +239,18 @@ def reschedule_by_client(store: AgendaStore, reference: str, token: str | None, 
     staff = candidates(catalog, service, staff_id or before.staff_id)
     offer = offer_for(catalog, service, staff, start, now)
     span, busy = service.occupies(start)
-    for member in offer.staff_ids[:ATTEMPTS]:
-        after = replace(before, staff_id=member, start=span.start, end=span.end, busy=busy, updated_at=now)
+    places = [None]
+    if service.requires_desk:  # its own desk if still free then, else the free one with the lowest number
+        _, held = store.contacts_and_locks(before.business_id, None, None, desk_peek(catalog, offer.desk_ids, busy))
+        places = free_first(catalog, offer.desk_ids, held, own=before, keep=before.desk_id)[:ATTEMPTS]
+    for member, desk in [(m, d) for d in places for m in offer.staff_ids][:ATTEMPTS * 2]:
+        after = seated(replace(before, staff_id=member, start=span.start, end=span.end, busy=busy, updated_at=now),
+                       catalog, desk)
         try:
             agenda_changes.change(store, before, after, by=CLIENT)
         except SlotUnavailableError:
             continue
-        return Booking(after, catalog.business, service, catalog.member(member))
+        return Booking(after, catalog.business, service, catalog.member(member), catalog)
     raise SlotUnavailableError("that time is no longer available", field="start")
 
 
@@ -263,10 +280,16 @@ def _open_to(store: AgendaStore, catalog: Catalog, chosen: tuple[Staff, ...], co
         raise
 
 
-def _peek(staff_ids: tuple[str, ...], units: list) -> list[LockUnit]:
-    """The lock units worth reading before booking: as many candidates as one batch read holds."""
+def _peek(catalog: Catalog, offer, busy) -> list[LockUnit]:
+    """The lock units worth reading before booking: as many candidates as one batch read holds (with a
+    desk, half of it for the desks and their operators)."""
+    units = lock_units(busy)
     room = PEEK_KEYS // max(len(units), 1)
-    return [LockUnit("staff", member, unit) for member in staff_ids[:room] for unit in units]
+    if offer.desk_ids:
+        room = max(1, room // 2)
+    staff = [LockUnit("staff", member, unit) for member in offer.staff_ids[:room] for unit in units]
+    return staff + desk_peek(catalog, offer.desk_ids, busy, PEEK_KEYS - len(staff))
+
 
 
 def _searchable(details: ClientDetails) -> dict:

@@ -53,7 +53,7 @@ def update(principal: Principal, changes: dict, now: datetime) -> Business:
 def _rules(current: BookingRules, data: Any) -> BookingRules:
     if not isinstance(data, dict):
         raise ValidationError("booking rules must be an object", field="booking_rules", code="wrong_type")
-    names = set(RULE_LIMITS) | {"approval", "total_availability", "client_changes"}
+    names = set(RULE_LIMITS) | {"approval", "total_availability", "client_changes", "show_desk"}
     reject_unknown(data, names, prefix="booking_rules.")
     values: dict[str, Any] = {}
     for name, (low, high) in RULE_LIMITS.items():
@@ -66,9 +66,9 @@ def _rules(current: BookingRules, data: Any) -> BookingRules:
         values["approval"] = checked_choice(Approval, data["approval"], "booking_rules.approval")
     if "client_changes" in data:
         values["client_changes"] = checked_choice(ClientChanges, data["client_changes"], "booking_rules.client_changes")
-    if "total_availability" in data:
-        if not isinstance(data["total_availability"], bool):
-            raise ValidationError("must be true or false", field="booking_rules.total_availability",
-                                  code="wrong_type")
-        values["total_availability"] = data["total_availability"]
+    for name in ("total_availability", "show_desk"):
+        if name in data:
+            if not isinstance(data[name], bool):
+                raise ValidationError("must be true or false", field=f"booking_rules.{name}", code="wrong_type")
+            values[name] = data[name]
     return replace(current, **values)

@@ -19,7 +19,7 @@ from ..repositories.catalog_admin import CatalogSnapshot, Versioned
 from . import edits
 
 FIELDS = {"name", "description", "category", "duration_minutes", "buffer_before_minutes",
-          "buffer_after_minutes", "price", "status", "staff"}
+          "buffer_after_minutes", "price", "status", "staff", "requires_desk"}
 
 
 def services(principal: Principal) -> tuple[list[Service], dict[str, list[str]]]:
@@ -75,6 +75,10 @@ def _write_service(principal: Principal, service_id: str | None, draft: Service 
         after = replace(after, price=checked_price(data["price"], currency=snap.business.value.currency))
     if "status" in data:
         after = replace(after, status=checked_choice(ServiceStatus, data["status"], "status"))
+    if "requires_desk" in data:
+        if not isinstance(data["requires_desk"], bool):
+            raise ValidationError("must be true or false", field="requires_desk", code="wrong_type")
+        after = replace(after, requires_desk=data["requires_desk"])
     performers_before = sorted(performers(snap).get(before.id, []))
     changed: list[Versioned] = [Versioned(after, record.revision)]
     performers_after = performers_before

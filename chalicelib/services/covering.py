@@ -11,7 +11,7 @@ The flow, for any such change (a closure, special hours, a desk closed, a holida
 Strategies (`STRATEGIES`, name -> function) are the extension point: `cancel` cancels each through the
 ordinary cancel path (the same AgendaChange as the agenda's cancel button: status, freed time, the
 client's cancellation message in the outbox, the audit entry, all in one transaction per appointment).
-A desk feature adds `move` (to another free desk) with one more entry here.
+A desk's own changes add `move` (to another free desk) for themselves: `settle(..., strategies=...)`.
 """
 from __future__ import annotations
 
@@ -70,41 +70,46 @@ def describe(clients: ClientNames, catalog: Catalog, appointments: list[Appointm
 
 
 def resource_names(catalog: Catalog) -> dict[ResourceRef, str]:
-    """Names of the resources the list shows: professionals (a desk feature adds its desks here)."""
-    return {ResourceRef("staff", m.id): m.name for m in catalog.staff}
+    """Names of the resources the list shows: professionals and desks."""
+    return {**{ResourceRef("staff", m.id): m.name for m in catalog.staff},
+            **{ResourceRef("desk", d.id): d.label for d in catalog.desks}}
 
 
-def checked_choice(value: object, field: str = "on_conflict") -> str:
-    """`on_conflict` as sent: absent is `refuse`; else one of the strategies."""
+def checked_choice(value: object, field: str = "on_conflict", strategies: Mapping[str, Strategy] | None = None) -> str:
+    """`on_conflict` as sent: absent is `refuse`; else one of the strategies (a change may offer more:
+    a desk's own changes add `move`, services/desk_moves.py)."""
+    strategies = STRATEGIES if strategies is None else strategies
     if value is None or value == REFUSE:
         return REFUSE
-    if isinstance(value, str) and value in STRATEGIES:
+    if isinstance(value, str) and value in strategies:
         return value
-    names = ", ".join([REFUSE, *STRATEGIES])
+    names = ", ".join([REFUSE, *strategies])
     raise ValidationError(f"on_conflict is one of: {names}", field=field, code="invalid_choice")
 
 
 def settle(store: AgendaStore, clients: ClientNames, principal: Principal, covering: Covering, choice: str,
-           now: datetime, *, reason: str, save: Callable[[], None], undo: Callable[[], None]) -> list[dict]:
+           now: datetime, *, reason: str, save: Callable[[], None], undo: Callable[[], None],
+           strategies: Mapping[str, Strategy] | None = None) -> list[dict]:
     """Write a covering change (`save`) and deal with the appointments it covers, as `choice` says.
     Returns what the strategy did to them (empty when nothing was covered)."""
+    strategies = STRATEGIES if strategies is None else strategies
     found = affected(store, principal.business_id, covering, now)
     if found and choice == REFUSE:
-        raise _refusal(store, clients, principal, found)
+        raise _refusal(store, clients, principal, found, strategies)
     save()
     found = affected(store, principal.business_id, covering, now)
     if not found:
         return []
     if choice == REFUSE:  # booked between the first look and the save: take the change back
         undo()
-        raise _refusal(store, clients, principal, found)
+        raise _refusal(store, clients, principal, found, strategies)
     catalog = store.catalog(principal.business_id)
-    return STRATEGIES[choice](Context(store, clients, principal, catalog, now, covering, reason), found)
+    return strategies[choice](Context(store, clients, principal, catalog, now, covering, reason), found)
 
 
-def _refusal(store: AgendaStore, clients: ClientNames, principal: Principal,
-             found: list[Appointment]) -> AppointmentsAffectedError:
-    return AppointmentsAffectedError(describe(clients, store.catalog(principal.business_id), found), [*STRATEGIES])
+def _refusal(store: AgendaStore, clients: ClientNames, principal: Principal, found: list[Appointment],
+             strategies: Mapping[str, Strategy]) -> AppointmentsAffectedError:
+    return AppointmentsAffectedError(describe(clients, store.catalog(principal.business_id), found), [*strategies])
 
 
 def cancel(ctx: Context, appointments: list[Appointment]) -> list[dict]:
@@ -138,7 +143,7 @@ def cancel(ctx: Context, appointments: list[Appointment]) -> list[dict]:
 
 STRATEGIES: dict[str, Strategy] = {
     "cancel": cancel,
-    # "move": a desk feature's strategy (to another free desk) goes here
+    # a desk's own changes offer "move" too (services/desk_moves.py passes it as `strategies`)
 }
 
 

@@ -128,7 +128,7 @@ def _staff_week(catalog: Catalog, staff_id: str) -> WeeklyHours | None:
 
 # Whose weekly hours apply again once their special hours are removed, by resource kind: a desk feature
 # adds "desk" here (its hours), as it adds its resources to the engine with `SpecialDays.overrides`.
-WEEKLY_HOURS: dict[str, Callable[[Catalog, str], WeeklyHours | None]] = {"staff": _staff_week}
+WEEKLY_HOURS: dict[str, Callable[[Catalog, str], WeeklyHours | None]] = {"staff": _staff_week, "desk": _desk_week}
 
 
 def _settle(store: AgendaStore, clients: ClientNames, principal: Principal, data: dict, now: datetime, *,
@@ -186,6 +186,8 @@ def _scope(catalog: Catalog, resource: Any) -> tuple[str, str]:
         raise ValidationError("an id", field="resource.id", code="required" if not resource_id else "invalid")
     if kind == "staff" and catalog.member(resource_id) is None:
         raise NotFoundError("no such staff member", field="resource.id")
+    if kind == "desk" and catalog.desk(resource_id) is None:
+        raise NotFoundError("no such desk", field="resource.id")
     return kind, resource_id
 
 

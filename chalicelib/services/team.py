@@ -8,7 +8,9 @@ from typing import Any
 
 from ..domain.calendar import UTC, Interval, WeeklyHours, subtract
 from ..domain.contact import normal_email
-from ..domain.fields import checked_code, checked_ids, checked_instant, checked_phone, checked_text, reject_unknown
+from ..domain.fields import (
+    checked_code, checked_entries, checked_ids, checked_instant, checked_phone, checked_text, reject_unknown,
+)
 from ..domain.covering import Covering
 from ..domain.model import ResourceRef, Staff, new_id
 from ..domain.principal import Level, Principal
@@ -137,16 +139,8 @@ def check_email_free(business_id: str, snap: CatalogSnapshot, email: str | None,
 
 
 def _time_off(data: Any) -> tuple[Interval, ...]:
-    if not isinstance(data, list):
-        raise ValidationError("time off is a list of {start, end}", field="time_off", code="wrong_type")
-    if len(data) > MAX_TIME_OFF:
-        raise ValidationError(f"at most {MAX_TIME_OFF} periods", field="time_off", code="too_long")
     periods = []
-    for i, entry in enumerate(data):
-        where = f"time_off[{i}]"
-        if not isinstance(entry, dict):
-            raise ValidationError("a period is {start, end}", field=where, code="wrong_type")
-        reject_unknown(entry, {"start", "end"}, prefix=f"{where}.")
+    for where, entry in checked_entries(data, "time_off", MAX_TIME_OFF, {"start", "end"}, "{start, end}"):
         start = checked_instant(entry.get("start"), f"{where}.start").astimezone(UTC)
         end = checked_instant(entry.get("end"), f"{where}.end").astimezone(UTC)
         if end <= start:

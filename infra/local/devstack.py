@@ -343,6 +343,7 @@ STEPS: list[Step | str] = [
     "infra.local.cognito:provision",
     "infra.local.demo_plans:step",
     "infra.local.demo_special_days:provision",
+    "infra.local.demo_desks:provision",
 ]
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once

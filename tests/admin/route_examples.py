@@ -237,6 +237,16 @@ EXAMPLES[("GET", "/admin/plan-figures")] = lambda s: Example("/admin/plan-figure
 EXAMPLES[("GET", "/admin/merge-tasks")] = lambda s: Example("/admin/merge-tasks", ids=False)
 
 
+# -- issue 12: desks ------------------------------------------------------------------------------------
+EXAMPLES[("GET", "/admin/desks")] = lambda s: Example("/admin/desks", ids=False)
+EXAMPLES[("POST", "/admin/desks")] = lambda s: Example(
+    "/admin/desks", {"number": 7, "description": "Colour station", "services": [s["service"]]}, ids=True,
+    expect=frozenset({201, 409}))  # a second allowed level finds number 7 taken
+EXAMPLES[("GET", "/admin/desks/{desk_id}")] = lambda s: Example(f"/admin/desks/{s['desk']}")
+EXAMPLES[("PATCH", "/admin/desks/{desk_id}")] = lambda s: Example(
+    f"/admin/desks/{s['desk']}", {"hours": {"mon": [["09:00", "13:00"], ["14:00", "19:00"]]}})
+
+
 # -- issue 12: special days (closures and special hours) --------------------------------------------------
 EXAMPLES[("GET", "/admin/calendar")] = lambda s: Example("/admin/calendar", ids=False)
 EXAMPLES[("POST", "/admin/calendar/closures")] = lambda s: Example(

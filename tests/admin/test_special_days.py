@@ -129,11 +129,17 @@ def test_bad_input_names_its_field(client, login):
             (path, body, answer.body)
 
 
-def test_a_desk_scope_is_accepted_by_kind_for_the_desks_to_come(client, login):
+def test_a_desk_scope_names_an_existing_desk(client, login):
+    manager = login(Level.MANAGER)
+    desk = send(client, "POST", "/admin/desks", {"number": 1, "description": "Basin"}, manager).json_body
     answer = send(client, "PUT", "/admin/calendar/special-hours",
-                  {"date": "2026-12-24", "hours": [], "resource": {"kind": "desk", "id": "dsk_1"}},
-                  login(Level.MANAGER))
-    assert answer.status_code == 200 and answer.json_body["resource"] == {"kind": "desk", "id": "dsk_1", "name": ""}
+                  {"date": "2026-12-24", "hours": [], "resource": {"kind": "desk", "id": desk["id"]}}, manager)
+    assert answer.status_code == 200 and answer.json_body["resource"]["id"] == desk["id"]
+    listed = send(client, "GET", "/admin/calendar", None, manager).json_body["special_hours"]
+    assert listed[0]["resource"] == {"kind": "desk", "id": desk["id"], "name": "1 · Basin"}
+    unknown = send(client, "PUT", "/admin/calendar/special-hours",
+                   {"date": "2026-12-24", "hours": [], "resource": {"kind": "desk", "id": "dsk_1"}}, manager)
+    assert unknown.status_code == 404 and unknown.json_body["error"]["field"] == "resource.id"
 
 
 def test_the_calendar_is_read_by_every_level_and_written_by_management_only(client, login):

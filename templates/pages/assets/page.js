@@ -184,6 +184,7 @@
       'DESCRIPTION:' + icsText(t('reference') + ': ' + booking.reference +
         (booking.staff_name ? '\n' + t('with') + ': ' + booking.staff_name : '') + (manageUrl ? '\n' + manageUrl : '')),
       manageUrl ? 'URL:' + manageUrl : null,
+      booking.desk ? 'LOCATION:' + icsText(booking.desk.name + ' · ' + booking.business_name) : null,
       'STATUS:' + (booking.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'),
       'END:VEVENT', 'END:VCALENDAR'
     ].filter(Boolean).map(fold).join('\r\n') + '\r\n';
@@ -195,7 +196,7 @@
   function detailsList(dl, booking, fmt) {
     dl.textContent = '';
     [['reference', booking.reference], ['service', booking.service_name], ['with', booking.staff_name],
-     ['when', fmt.when(booking.start)], ['price', money(booking.price, booking.currency)]]
+     ['desk', booking.desk && booking.desk.name], ['when', fmt.when(booking.start)], ['price', money(booking.price, booking.currency)]]
       .forEach(function (row) {
         if (!row[1]) return;
         dl.appendChild(el('dt', { text: t(row[0]) }));

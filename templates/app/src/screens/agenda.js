@@ -1,4 +1,5 @@
-// Agenda: day / week / month, one column per professional, appointments coloured by status.
+// Agenda: day / week / month, one column per professional (or per desk), appointments coloured by status;
+// filter by desk, several at once.
 // Drag to move or hand over (a refusal puts it back and says why), click a free time to book, click an
 // appointment to act on it. The calendar (@event-calendar/core) shows the business's wall clock: it runs
 // in 'UTC' with floating times, and fmt converts between that wall clock and the API's instants.
@@ -9,6 +10,7 @@ import messages from "./agenda/messages.js";
 
 const VIEWS = { day: "resourceTimeGridDay", week: "resourceTimeGridWeek", month: "dayGridMonth" };
 const MOVABLE = new Set(["pending", "confirmed"]);
+const NO_DESK = "-";  // the column of appointments that take no desk, when there is a column per desk
 
 /** "HH:MM" of the earliest opening and latest closing in the week, padded by an hour. */
 function openingSpan(hours) {
@@ -46,7 +48,9 @@ export default {
     const { api, t, fmt, business } = ctx;
     let view = "day";
     let day = fmt.today();
-    let loaded = { staff: [], appointments: [] };
+    let loaded = { staff: [], appointments: [], desks: [] };
+    let deskIds = [];
+    let byDesk = false;
     const [servicesFound] = await Promise.all([api("GET", "/admin/services").catch(() => ({ services: [] }))]);
     const services = servicesFound.services.filter((s) => s.status !== "disabled");
     const performers = new Set(services.flatMap((s) => s.staff));
@@ -56,6 +60,11 @@ export default {
       type: "button", "aria-pressed": String(v === view), dataset: { view: v }, onclick: () => { view = v; refresh(); },
     }, t(v)));
     const holder = h("section", { class: "calendar", "aria-busy": "true" });  // busy until the first load
+    const deskPicker = h("select", { name: "desk", multiple: true, size: 2, "aria-label": t("desks"), onchange: (e) => {
+      deskIds = [...e.target.selectedOptions].map((o) => o.value); refresh(); } });
+    const deskColumns = h("input", { type: "checkbox", id: "agenda-by-desk", onchange: (e) => { byDesk = e.target.checked; refresh(); } });
+    const deskTools = h("div", { class: "desk-tools", hidden: true }, deskPicker,
+      h("div", { class: "check" }, deskColumns, h("label", { for: "agenda-by-desk" }, t("by_desk"))));
     const newButton = ctx.me.actions.includes("appointments.write")  // enabled once the professionals are known
       ? h("button", { type: "button", class: "primary", disabled: true, onclick: () => book({}) }, t("new")) : null;
     mount(root,
@@ -65,7 +74,7 @@ export default {
         h("button", { type: "button", onclick: () => { day = stepDate(day, view, 1); refresh(); } }, `${t("next")} ›`),
         title,
         h("div", { class: "segmented", role: "group", "aria-label": t("views") }, viewButtons),
-        newButton),
+        deskTools, newButton),
       holder);
 
     const [slotMinTime, slotMaxTime] = openingSpan(business.opening_hours);
@@ -82,12 +91,13 @@ export default {
         const a = event.extendedProps.appointment;
         el.dataset.reference = a.reference;
         el.dataset.status = a.status;
+        if (a.desk) el.dataset.desk = a.desk;
         el.setAttribute("aria-label", `${fmt.time(a.start)} ${a.staff_name || a.staff}: ${event.title}`);
       },
       eventClick: ({ event }) => openAppointment(event.extendedProps.appointment),
       dateClick: ({ date, resource, view: shown }) => {
         if (shown.type === VIEWS.month) { day = wallOf(date).slice(0, 10); view = "day"; refresh(); return; }
-        if (ctx.me.actions.includes("appointments.write")) book({ wall: wallOf(date), staff: resource && resource.id });
+        if (ctx.me.actions.includes("appointments.write")) book({ wall: wallOf(date), staff: !desksShown() && resource ? resource.id : undefined });
       },
       eventDrop: (info) => drop(info),
     });
@@ -108,22 +118,35 @@ export default {
     function toEvent(a) {
       const status = t(`status_${a.status}`);
       return {
-        id: a.reference, resourceIds: [a.staff], start: fmt.wallClock(a.start), end: fmt.wallClock(a.end),
-        title: `${clientName(a.client)} · ${a.service_name || a.service} · ${status}`,
+        id: a.reference, resourceIds: [desksShown() ? a.desk || NO_DESK : a.staff], start: fmt.wallClock(a.start),
+        end: fmt.wallClock(a.end),
+        title: `${clientName(a.client)} · ${a.service_name || a.service}${a.desk_name ? ` · ${a.desk_name}` : ""} · ${status}`,
         classNames: [`st-${a.status}`], editable: a.writable && MOVABLE.has(a.status),
         extendedProps: { appointment: a },
       };
     }
 
+    function desksShown() { return byDesk && loaded.desks.length > 0; }
+
     async function refresh() {
       viewButtons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.view === view)));
       holder.setAttribute("aria-busy", "true");  // what is drawn is the last period's until the answer comes
-      loaded = await api("GET", `/admin/agenda?${new URLSearchParams({ view, date: day })}`);
+      const query = new URLSearchParams({ view, date: day });
+      if (deskIds.length) query.set("desk", deskIds.join(","));
+      loaded = await api("GET", `/admin/agenda?${query}`);
+      if (!deskPicker.options.length && loaded.desks.length) {
+        loaded.desks.forEach((d) => deskPicker.append(h("option", { value: d.id }, d.name)));
+        deskTools.hidden = false;
+      }
       const busy = new Set(loaded.appointments.map((a) => a.staff));
-      const columns = loaded.staff.filter((m) => performers.has(m.id) || busy.has(m.id) || m.id === ctx.me.staff);
+      const columns = desksShown()
+        ? [...loaded.desks.map((d) => ({ id: d.id, title: d.name })),
+          ...(loaded.appointments.some((a) => !a.desk) ? [{ id: NO_DESK, title: t("no_desk") }] : [])]
+        : loaded.staff.filter((m) => performers.has(m.id) || busy.has(m.id) || m.id === ctx.me.staff)
+          .map((m) => ({ id: m.id, title: m.name }));
       calendar.setOption("view", VIEWS[view]);
       calendar.setOption("date", day);
-      calendar.setOption("resources", columns.map((m) => ({ id: m.id, title: m.name })));
+      calendar.setOption("resources", columns);
       calendar.setOption("events", loaded.appointments.map(toEvent));
       const period = view === "day" ? fmt.longDate(`${day}T12:00:00Z`)
         : view === "week" ? `${fmt.date(`${loaded.from}T12:00:00Z`)} – ${fmt.date(`${loaded.to}T12:00:00Z`)}`
@@ -137,7 +160,8 @@ export default {
     async function drop(info) {
       const a = info.event.extendedProps.appointment;
       const body = { start: fmt.instantAt(wallOf(info.event.start)).toISOString() };
-      if (info.newResource) body.staff = info.newResource.id;
+      if (info.newResource && desksShown()) body.desk = info.newResource.id;  // to another desk
+      else if (info.newResource) body.staff = info.newResource.id;
       try {
         const moved = await api("POST", `/admin/appointments/${encodeURIComponent(a.reference)}/reschedule`, body);
         ctx.toast(t("moved", { reference: moved.reference }), "ok");

@@ -129,6 +129,7 @@ export function appointmentDialog(ctx, a, { staff }) {
       h("dt", {}, t("client")), h("dd", {}, clientName(a.client), contact ? h("span", { class: "muted" }, ` · ${contact}`) : null),
       h("dt", {}, t("service")), h("dd", {}, a.service_name || a.service),
       h("dt", {}, t("staff")), h("dd", {}, a.staff_name || a.staff),
+      a.desk ? [h("dt", {}, t("desk")), h("dd", { dataset: { desk: a.desk } }, a.desk_name || a.desk)] : null,
       h("dt", {}, t("price")), h("dd", {}, fmt.money(a.price, a.currency)),
       a.notes ? [h("dt", {}, t("notes")), h("dd", {}, a.notes)] : null);
     body.append(facts, alert);

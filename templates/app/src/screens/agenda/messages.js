@@ -2,6 +2,7 @@
 // screens/*.js files are registered as screens).
 export default {
   en: {
+    desk: "Desk", desks: "Desks", by_desk: "A column per desk", no_desk: "No desk",
     nav: "Agenda", title: "Agenda", today: "Today", prev: "Previous", next: "Next", day: "Day", week: "Week",
     month: "Month", views: "View", new: "New appointment", calendar: "Appointments of {period}",
     status_pending: "awaiting approval", status_confirmed: "confirmed", status_arrived: "arrived",
@@ -19,6 +20,7 @@ export default {
     move_override: "Reason to move over a taken time (optional)", read_only: "You can read this appointment but not change it.",
   },
   es: {
+    desk: "Puesto", desks: "Puestos", by_desk: "Una columna por puesto", no_desk: "Sin puesto",
     nav: "Agenda", title: "Agenda", today: "Hoy", prev: "Anterior", next: "Siguiente", day: "Día", week: "Semana",
     month: "Mes", views: "Vista", new: "Nueva cita", calendar: "Citas de {period}",
     status_pending: "por aprobar", status_confirmed: "confirmada", status_arrived: "llegó", status_completed: "terminada",
@@ -36,6 +38,7 @@ export default {
     move_override: "Motivo para mover sobre una hora ocupada (opcional)", read_only: "Puedes ver esta cita, pero no cambiarla.",
   },
   it: {
+    desk: "Postazione", desks: "Postazioni", by_desk: "Una colonna per postazione", no_desk: "Senza postazione",
     nav: "Agenda", title: "Agenda", today: "Oggi", prev: "Precedente", next: "Successivo", day: "Giorno", week: "Settimana",
     month: "Mese", views: "Vista", new: "Nuovo appuntamento", calendar: "Appuntamenti di {period}",
     status_pending: "da approvare", status_confirmed: "confermato", status_arrived: "arrivato", status_completed: "completato",
@@ -53,6 +56,7 @@ export default {
     move_override: "Motivo per spostare su un orario occupato (facoltativo)", read_only: "Puoi vedere questo appuntamento ma non modificarlo.",
   },
   cs: {
+    desk: "Pracoviště", desks: "Pracoviště", by_desk: "Sloupec pro každé pracoviště", no_desk: "Bez pracoviště",
     nav: "Diář", title: "Diář", today: "Dnes", prev: "Předchozí", next: "Další", day: "Den", week: "Týden",
     month: "Měsíc", views: "Zobrazení", new: "Nová rezervace", calendar: "Rezervace: {period}",
     status_pending: "čeká na schválení", status_confirmed: "potvrzeno", status_arrived: "přišel/přišla", status_completed: "hotovo",
@@ -70,6 +74,7 @@ export default {
     move_override: "Důvod přesunu přes obsazený čas (nepovinné)", read_only: "Tuto rezervaci můžete číst, ale ne měnit.",
   },
   et: {
+    desk: "Töökoht", desks: "Töökohad", by_desk: "Iga töökoht eraldi veerus", no_desk: "Töökohata",
     nav: "Kalender", title: "Kalender", today: "Täna", prev: "Eelmine", next: "Järgmine", day: "Päev", week: "Nädal",
     month: "Kuu", views: "Vaade", new: "Uus broneering", calendar: "Broneeringud: {period}",
     status_pending: "ootab kinnitust", status_confirmed: "kinnitatud", status_arrived: "saabunud", status_completed: "lõpetatud",

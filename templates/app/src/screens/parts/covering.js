@@ -21,9 +21,10 @@ export function withCoveringWords(messages) {
   return Object.fromEntries(Object.entries(messages).map(([lang, words]) => [lang, { ...COVERING_WORDS[lang], ...words }]));
 }
 
-/** send(onConflict) once; on 409 appointments_affected show the list in `where` with a button that sends
- * again with "cancel". Resolves with the answer once saved; other errors reject as they came. */
-export function covering(ctx, where, send) {
+/** send(onConflict) once; on 409 appointments_affected show the list in `where` with a button per choice
+ * (default "cancel"; a desk also offers "move") that sends again with it. Resolves with the answer once
+ * saved; other errors reject as they came. A choice's button reads t(`${choice}_them`). */
+export function covering(ctx, where, send, choices = ["cancel"]) {
   const { t, fmt } = ctx;
   return send(null).catch((error) => {
     if (error.status !== 409 || error.code !== "appointments_affected" || !error.appointments) throw error;
@@ -35,10 +36,11 @@ export function covering(ctx, where, send) {
           h("tbody", {}, error.appointments.map((a) => h("tr", { dataset: { reference: a.reference } },
             h("td", {}, a.reference), h("td", {}, `${fmt.dateTime(a.start)} – ${fmt.time(a.end)}`), h("td", {}, a.client),
             h("td", {}, a.resources.map((r) => r.name || r.id).join(", "))))))),
-        h("div", { class: "actions" }, h("button", { type: "button", class: "danger", onclick: (event) => {
-          event.currentTarget.disabled = true;
-          send("cancel").then(resolve, reject);
-        } }, t("cancel_them")))));
+        h("div", { class: "actions" }, choices.map((choice) => h("button", {
+          type: "button", class: choice === "cancel" ? "danger" : "primary", dataset: { choice }, onclick: (event) => {
+            event.currentTarget.disabled = true;
+            send(choice).then(resolve, reject);
+          } }, t(`${choice}_them`))))));
     });
   });
 }
