@@ -126,8 +126,12 @@ def _staff_week(catalog: Catalog, staff_id: str) -> WeeklyHours | None:
     return member.hours if member is not None else None
 
 
-# Whose weekly hours apply again once their special hours are removed, by resource kind: a desk feature
-# adds "desk" here (its hours), as it adds its resources to the engine with `SpecialDays.overrides`.
+def _desk_week(catalog: Catalog, desk_id: str) -> WeeklyHours | None:
+    desk = catalog.desk(desk_id)
+    return desk.hours if desk is not None else None
+
+
+# Whose weekly hours apply again once their special hours are removed, by resource kind.
 WEEKLY_HOURS: dict[str, Callable[[Catalog, str], WeeklyHours | None]] = {"staff": _staff_week, "desk": _desk_week}
 
 
