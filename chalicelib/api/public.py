@@ -8,13 +8,13 @@ from chalice import Response
 from .. import observability, wiring
 from ..config import settings
 from ..domain.access import manage_token
-from ..domain.availability import LocalTimes
 from ..domain.booking import ANY
 from ..domain.changes import change_deadline, client_may_change
 from ..domain.contact import normal_email, normal_phone
 from ..domain.fields import reject_unknown
 from ..errors import ValidationError
 from ..later import later
+from .availability_json import availability_response
 from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
 
 if TYPE_CHECKING:
@@ -71,17 +71,14 @@ def staff(business: str) -> dict:
 
 
 @public.route("/public/{business}/availability", methods=["GET"])
-def availability(business: str) -> dict:
+def availability(business: str) -> Response:
     request = public.current_request
     found, slots = online_booking.availability(
         wiring.store(), business, query(request, "service"), query(request, "staff", required=False) or ANY,
         parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to"),
         query(request, "code", required=False), client_address(request), wiring.now(),
     )
-    local = LocalTimes(found.tz)
-    return {"timezone": found.timezone, "slots": [
-        {"start": local.iso(s.start), "end": local.iso(s.end), "staff": list(s.staff)} for s in slots
-    ]}
+    return availability_response(found.timezone, found.tz, slots)
 
 
 @public.route("/public/{business}/bookings", methods=["POST"])

@@ -1,0 +1,50 @@
+"""The availability answer is written as text (api/availability_json.py); it must be byte for byte what
+Chalice's json.dumps made of the plain dict, across DST changes, in odd zones and with ids JSON must escape."""
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.api.availability_json import availability_response
+from chalicelib.domain.availability import Slot
+
+
+def plain(zone: str, slots: list[Slot]) -> str:
+    """What the route answered before: a dict, dumped by Chalice."""
+    tz = ZoneInfo(zone)
+    body = {"timezone": zone, "slots": [
+        {"start": s.start.astimezone(tz).isoformat(), "end": s.end.astimezone(tz).isoformat(), "staff": list(s.staff)}
+        for s in slots
+    ]}
+    return json.dumps(body, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("zone, day", [
+    ("Europe/Madrid", "2026-03-29"), ("Europe/Madrid", "2026-10-25"),
+    ("Australia/Lord_Howe", "2026-04-05"),  # half-hour DST change
+    ("Asia/Kathmandu", "2026-03-29"), ("America/St_Johns", "2026-11-01"), ("UTC", "2026-03-29"),
+    ("Pacific/Apia", "2026-03-29"),
+])
+def test_the_text_is_what_json_dumps_wrote_for_the_dict(zone, day):
+    rng = random.Random(zone + day)
+    ids = ["stf_a", "stf_b", 'odd "quoted" \\ id', "ñandú", "\u2028line"]
+    start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc) - timedelta(days=1)
+    slots = []
+    for step in range(3 * 24 * 12):  # every 5 minutes over three days around the change
+        at = start + timedelta(minutes=5 * step)
+        staff = tuple(rng.sample(ids, rng.randint(0, len(ids))))
+        slots.append(Slot(at, at + timedelta(minutes=rng.choice([15, 30, 45, 90, 600])), {"staff": staff}))
+    answer = availability_response(zone, ZoneInfo(zone), slots)
+    assert answer.to_dict()["body"] == plain(zone, slots)
+    assert answer.to_dict()["headers"] == {}  # as a dict body had: API Gateway's JSON default
+
+
+def test_off_the_minute_and_empty_answers_read_as_before():
+    at = datetime(2026, 3, 24, 9, 0, 30, tzinfo=timezone.utc)
+    slots = [Slot(at, at + timedelta(minutes=30), {"staff": ("stf_a",)})]
+    assert availability_response("Europe/Madrid", ZoneInfo("Europe/Madrid"), slots).body == plain("Europe/Madrid", slots)
+    assert availability_response("Europe/Madrid", ZoneInfo("Europe/Madrid"), []).body == plain("Europe/Madrid", [])
