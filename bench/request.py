@@ -1,9 +1,9 @@
 """The whole warm availability request's own CPU, next to the engine's alone.
 
 The issue's scenario (10 professionals, 14 days, 500 appointments) is stored in moto; one request records
-the DynamoDB responses (raw HTTP bodies, as botocore is about to parse them); then the request is run
-again and again with those responses replayed by a `before-send` handler, so botocore still builds,
-signs and parses every call but no emulator runs. The request is the Lambda handler itself,
+the DynamoDB responses (raw HTTP answers, as moto gives them to a `before-send` handler); then the request
+is run again and again with those responses replayed by that handler, so every call is still built,
+signed and parsed but no emulator runs. The request is the Lambda handler itself,
 `app(event, context)` with an API Gateway event: Chalice's routing, the middleware, the use case, the
 engine and the JSON body. The engine alone is `slots_around` on the same (already read) busy time.
 """
@@ -57,25 +57,26 @@ def _event(slug: str, service_id: str, first, last) -> dict:
 
 
 class _Replay:
-    """Records DynamoDB's raw responses once, then answers every later call with them, in order."""
+    """A `before-send` handler, first in line: it records what moto answers each DynamoDB call the
+    first time, then answers every later call with those responses, in order. botocore's calls and the
+    lean reads (repositories/lean_reads.py) both go through `before-send`, so either way everything
+    but the emulator runs: building, signing, the HTTP response's checks and parsing."""
 
     def __init__(self) -> None:
-        self.recorded: list[dict] = []
+        self.recorded: list[tuple] = []
         self.next = 0
         self.replaying = False
 
-    def record(self, response_dict, **_) -> None:
-        if not self.replaying:
-            self.recorded.append({k: response_dict[k] for k in ("status_code", "headers", "body")})
-
     def answer(self, request, **_):
         from botocore.awsrequest import AWSResponse
+        from moto.core.models import botocore_stubber
 
-        if not self.replaying:
-            return None
-        found = self.recorded[self.next % len(self.recorded)]
+        if not self.replaying:  # moto's own handler is off (below): this one asks moto, once
+            status, headers, body = botocore_stubber.process_request(request)
+            self.recorded.append((status, headers, body.encode() if isinstance(body, str) else body))
+        status, headers, body = self.recorded[self.next % len(self.recorded)]
         self.next += 1
-        return AWSResponse(request.url, found["status_code"], found["headers"], _Raw(found["body"]))
+        return AWSResponse(request.url, status, headers, _Raw(body))
 
 
 class _Raw:
@@ -106,15 +107,13 @@ def run(repeats: int = 30) -> dict:
         staff = candidates(catalog, service, ANY)
         replay = _Replay()
         events = connection().client.meta.events
-        events.register("before-parse.dynamodb", replay.record)
-        events.register_first("before-send", replay.answer)  # before moto's own handler there
         assert app(event, context)["statusCode"] == 200  # warms the function: the slug is cached
-        replay.recorded.clear()
-        body = app(event, context)["body"]
-        calls = len(replay.recorded)
         from moto.core.models import botocore_stubber
 
-        botocore_stubber.enabled = False  # every handler of before-send runs: moto's must answer nothing
+        botocore_stubber.enabled = False  # botocore runs every before-send handler: moto's must do nothing
+        events.register_first("before-send.dynamodb", replay.answer)
+        body = app(event, context)["body"]
+        calls = len(replay.recorded)
         replay.replaying = True
         request_times, engine_times = [], []
         for _ in range(repeats + 1):  # interleaved, so both sides see the same machine; the first run is dropped
@@ -126,10 +125,8 @@ def run(repeats: int = 30) -> dict:
             began = time.process_time()
             found = slots_around(catalog, service, staff, busy, first, last, now)
             engine_times.append(time.process_time() - began)
-        replay.replaying = False
+        events.unregister("before-send.dynamodb", replay.answer)
         botocore_stubber.enabled = True
-        events.unregister("before-send", replay.answer)
-        events.unregister("before-parse.dynamodb", replay.record)
     if _slots(body) != [(s.start.astimezone(tz).isoformat(), s.end.astimezone(tz).isoformat(), list(s.staff))
                         for s in found]:
         raise AssertionError("the replayed request's slots are not the engine's")
