@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from chalice import Response
 
-from ..domain.availability import LocalTimes, Slot
+from ..domain.availability import LocalTimes, Slot, epoch_minute
 
 KEPT_TEXTS = 20_000  # a zone's cached instants (~2 MB at most); past that they are written afresh
 
@@ -33,14 +33,26 @@ def availability_response(timezone: str, tz: ZoneInfo, slots: Sequence[Slot]) ->
     local = _local_times(tz)
     if len(local.texts) > KEPT_TEXTS:
         local.texts.clear()
-    iso, text_of = local.iso, local.texts.get
-    staff_texts: dict[tuple[str, ...], str] = {}  # slots mostly share who is free: each list is written once
+    texts, minute = local.texts, local.minute
+    ids: dict[str, str] = {}  # id -> its JSON string
+    lists: dict[tuple[str, ...], str] = {}  # who is free -> its JSON list; slots mostly share them
     parts = []
     for slot in slots:
-        start, end, staff = slot.start, slot.end, slot.staff
-        staff_text = staff_texts.get(staff)
+        staff = slot.free.get("staff", ())
+        staff_text = lists.get(staff)
         if staff_text is None:
-            staff_text = staff_texts[staff] = dumps(list(staff))
-        parts.append(f'{{"start":"{text_of(start) or iso(start)}","end":"{text_of(end) or iso(end)}",'
+            staff_text = lists[staff] = f"[{','.join([ids.get(i) or ids.setdefault(i, dumps(i)) for i in staff])}]"
+        start, end = slot.minutes or _minutes(slot)
+        if start is None:  # off the minute: never on the grid, written as isoformat writes it
+            parts.append(dumps({"start": local.iso(slot.start), "end": local.iso(slot.end), "staff": list(staff)}))
+            continue
+        parts.append(f'{{"start":"{texts.get(start) or minute(start)}","end":"{texts.get(end) or minute(end)}",'
                      f'"staff":{staff_text}}}')
     return Response(body=f'{{"timezone":{dumps(timezone)},"slots":[{",".join(parts)}]}}')
+
+
+def _minutes(slot: Slot) -> tuple[int | None, int | None]:
+    """A slot's epoch minutes when the engine did not give them; (None, None) if either is off the minute."""
+    if slot.start.second or slot.start.microsecond or slot.end.second or slot.end.microsecond:
+        return None, None
+    return epoch_minute(slot.start), epoch_minute(slot.end)

@@ -55,11 +55,13 @@ class Slot:
     """A bookable start, and who of each kind is free for it. Equal when start and end are (the
     engine makes thousands: a plain class with slots costs a third of a frozen dataclass)."""
 
-    __slots__ = ("start", "end", "free")
+    __slots__ = ("start", "end", "free", "minutes")
 
-    def __init__(self, start: datetime, end: datetime, free: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, start: datetime, end: datetime, free: dict[str, tuple[str, ...]],
+                 minutes: Minutes | None = None) -> None:
         self.start, self.end = start, end
         self.free = free  # kind -> ids free at this start
+        self.minutes = minutes  # (start, end) in epoch minutes, as the engine knows them: the answer is written from them
 
     @property
     def staff(self) -> tuple[str, ...]:
@@ -84,17 +86,21 @@ class LocalTimes:
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
-        self.texts: dict[datetime, str] = {}  # instant -> its text
+        self.texts: dict[int, str] = {}  # epoch minute -> its text
         self._day_offsets: dict[int, tuple[int, str] | None] = {}  # UTC day -> its one offset, None if it changes
         self._offsets: dict[int, tuple[int, str]] = {}  # quarter hour -> offset, on days with a change
         self._days: dict[int, str] = {}  # local day (days since the epoch) -> '2026-03-24'
 
     def iso(self, moment: datetime) -> str:
-        text = self.texts.get(moment)
+        if moment.second or moment.microsecond:
+            return moment.astimezone(self.tz).isoformat()
+        return self.minute(epoch_minute(moment))
+
+    def minute(self, minute: int) -> str:
+        """An epoch minute's text."""
+        text = self.texts.get(minute)
         if text is None:
-            if moment.second or moment.microsecond:
-                return moment.astimezone(self.tz).isoformat()
-            text = self.texts[moment] = self._write(epoch_minute(moment))
+            text = self.texts[minute] = self._write(minute)
         return text
 
     def _write(self, minute: int) -> str:
@@ -161,7 +167,7 @@ def free_slots(query: SlotQuery) -> list[Slot]:
             free[kind] = tuple(ids)
         else:
             at = instant(start)
-            slots.append(Slot(at, at + duration, free))
+            slots.append(Slot(at, at + duration, free, (start, start + query.duration_minutes)))
     return slots
 
 
