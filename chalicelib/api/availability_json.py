@@ -2,6 +2,9 @@
 taps, and hundreds of slots through dicts, `isoformat` and `json.dumps` cost more CPU than the engine that
 found them (bench/request.py). The text is byte for byte what `json.dumps(..., separators=(",", ":"))`,
 Chalice's own, writes for the same dict (tests/unit/test_availability_json.py checks it).
+
+A warm function keeps, per zone, each slot's '{"start":"...","end":"...","staff":' as written once (the
+booking page asks for the same days again and again, and a zone's rules do not change while it lives).
 """
 from __future__ import annotations
 
@@ -12,47 +15,65 @@ from zoneinfo import ZoneInfo
 
 from chalice import Response
 
-from ..domain.availability import LocalTimes, Slot, epoch_minute
+from ..domain.availability import LocalTimes, Minutes, Slot, epoch_minute
 
-KEPT_TEXTS = 20_000  # a zone's cached instants (~2 MB at most); past that they are written afresh
+KEPT = 20_000  # slot heads kept per zone (a few MB at most); past that they are written afresh
 
 
 def dumps(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+class _Zone:
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.local = LocalTimes(tz)
+        self.heads: dict[Minutes, str] = {}  # (start, end) in epoch minutes -> '{"start":"...","end":"...","staff":'
+
+    def head(self, minutes: Minutes) -> str:
+        if len(self.heads) > KEPT:
+            self.heads.clear()
+            self.local.texts.clear()
+        start, end = minutes
+        text = self.heads[minutes] = f'{{"start":"{self.local.minute(start)}","end":"{self.local.minute(end)}","staff":'
+        return text
+
+
 @lru_cache(maxsize=32)
-def _local_times(tz: ZoneInfo) -> LocalTimes:
-    """A warm function keeps each zone's texts: the booking page asks for the same days again and again,
-    and a zone's rules do not change while the function lives."""
-    return LocalTimes(tz)
+def _zone(tz: ZoneInfo) -> _Zone:
+    return _Zone(tz)
 
 
 def availability_response(timezone: str, tz: ZoneInfo, slots: Sequence[Slot]) -> Response:
     """{"timezone": ..., "slots": [{"start": ..., "end": ..., "staff": [...]}, ...]} as JSON text."""
-    local = _local_times(tz)
-    if len(local.texts) > KEPT_TEXTS:
-        local.texts.clear()
-    texts, minute = local.texts, local.minute
-    ids: dict[str, str] = {}  # id -> its JSON string
-    lists: dict[tuple[str, ...], str] = {}  # who is free -> its JSON list; slots mostly share them
+    zone = _zone(tz)
+    heads, head = zone.heads, zone.head
+    lists: dict[tuple[str, ...], str] = {}  # who is free -> its JSON list and the slot's closing brace
     parts = []
     for slot in slots:
         staff = slot.free.get("staff", ())
-        staff_text = lists.get(staff)
-        if staff_text is None:
-            staff_text = lists[staff] = f"[{','.join([ids.get(i) or ids.setdefault(i, dumps(i)) for i in staff])}]"
-        start, end = slot.minutes or _minutes(slot)
-        if start is None:  # off the minute: never on the grid, written as isoformat writes it
-            parts.append(dumps({"start": local.iso(slot.start), "end": local.iso(slot.end), "staff": list(staff)}))
-            continue
-        parts.append(f'{{"start":"{texts.get(start) or minute(start)}","end":"{texts.get(end) or minute(end)}",'
-                     f'"staff":{staff_text}}}')
+        tail = lists.get(staff)
+        if tail is None:
+            tail = lists[staff] = _list(staff) + "}"
+        minutes = slot.minutes or _minutes(slot)
+        if minutes is None:  # off the minute: never on the grid, written as isoformat writes it
+            parts.append(dumps({"start": zone.local.iso(slot.start), "end": zone.local.iso(slot.end),
+                                "staff": list(staff)}))
+        else:
+            parts.append((heads.get(minutes) or head(minutes)) + tail)
     return Response(body=f'{{"timezone":{dumps(timezone)},"slots":[{",".join(parts)}]}}')
 
 
-def _minutes(slot: Slot) -> tuple[int | None, int | None]:
-    """A slot's epoch minutes when the engine did not give them; (None, None) if either is off the minute."""
+def _list(ids: tuple[str, ...]) -> str:
+    """A JSON list of strings. Ids as Turno makes them (printable ASCII, no quote or backslash) are written
+    between quotes as they are, which is what json.dumps writes for them; any other goes through json.dumps."""
+    joined = '","'.join(ids)
+    if joined.isascii() and joined.isprintable() and "\\" not in joined and joined.count('"') == 2 * len(ids) - 2:
+        return f'["{joined}"]' if ids else "[]"
+    return dumps(list(ids))
+
+
+def _minutes(slot: Slot) -> Minutes | None:
+    """A slot's epoch minutes when the engine did not give them; None if either end is off the minute."""
     if slot.start.second or slot.start.microsecond or slot.end.second or slot.end.microsecond:
-        return None, None
+        return None
     return epoch_minute(slot.start), epoch_minute(slot.end)

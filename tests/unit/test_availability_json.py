@@ -31,7 +31,7 @@ def plain(zone: str, slots: list[Slot]) -> str:
 ])
 def test_the_text_is_what_json_dumps_wrote_for_the_dict(zone, day):
     rng = random.Random(zone + day)
-    ids = ["stf_a", "stf_b", 'odd "quoted" \\ id', "ñandú", "\u2028line"]
+    ids = ["stf_a", "stf_b", 'odd "quoted" \\ id', "ñandú", "\u2028line", "", "tab\tid", "del\x7f", 'a","b']
     start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc) - timedelta(days=1)
     slots = []
     for step in range(3 * 24 * 12):  # every 5 minutes over three days around the change
