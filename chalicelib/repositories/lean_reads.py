@@ -80,21 +80,21 @@ class LeanReads:
     def exchange(self, operation: str, params: dict) -> bytes | None:
         """One signed POST; its body when DynamoDB answered 200 and the CRC32 matches, else None."""
         body = json.dumps(params, separators=(",", ":")).encode()
-        request = AWSPreparedRequest("POST", self.url, self.signed_headers(operation, body), body, False)
         try:
+            request = AWSPreparedRequest("POST", self.url, self.signed_headers(operation, body), body, False)
             name = f"before-send.dynamodb.{operation}"
             _, response = self.client.meta.events.emit_until_response(name, request=request)
             if response is None:
                 response = self.client._endpoint.http_session.send(request)
-            content = response.content
+            content = response.content  # read whatever the status: the connection goes back to the pool
+            if response.status_code != 200:
+                return None
+            expected = response.headers.get("x-amz-crc32")
+            if expected is not None and int(expected) != zlib.crc32(content):
+                return None
+            return content
         except Exception:  # noqa: BLE001  (botocore's call, which follows, knows what each failure means)
             return None
-        if response.status_code != 200:
-            return None
-        expected = response.headers.get("x-amz-crc32")
-        if expected is not None and int(expected) != zlib.crc32(content):
-            return None
-        return content
 
     # -- SigV4 ----------------------------------------------------------------------------------
     def signed_headers(self, operation: str, body: bytes, now: datetime | None = None) -> dict[str, str]:
