@@ -94,6 +94,7 @@ def _slots(body: str) -> list[tuple]:
 def run(repeats: int = 30) -> dict:
     from chalice.local import LambdaContext
 
+    from chalicelib.api.availability_json import availability_response
     from chalicelib.domain.booking import ANY, MAX_BUSY_MINUTES, candidates, slots_around
     from chalicelib.domain.calendar import local_instant
     from chalicelib.repositories.transactions import connection
@@ -101,9 +102,9 @@ def run(repeats: int = 30) -> dict:
     with _world() as (app, store, catalog, service, first, last, now):
         event = _event(catalog.business.slug, service.id, first, last)
         context = LambdaContext("api_handler", 1024)
-        tz = catalog.business.tz
-        busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
-                                  local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
+        business, tz = catalog.business, catalog.business.tz
+        span = (local_instant(first, 0, tz), local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
+        busy = store.busy_between(business.id, *span)
         staff = candidates(catalog, service, ANY)
         replay = _Replay()
         events = connection().client.meta.events
@@ -113,24 +114,59 @@ def run(repeats: int = 30) -> dict:
         botocore_stubber.enabled = False  # botocore runs every before-send handler: moto's must do nothing
         events.register_first("before-send.dynamodb", replay.answer)
         body = app(event, context)["body"]
-        calls = len(replay.recorded)
+        calls = len(replay.recorded)  # the catalog's query, then the busy days'
         replay.replaying = True
-        request_times, engine_times = [], []
-        for _ in range(repeats + 1):  # interleaved, so both sides see the same machine; the first run is dropped
+        times: dict[str, list[float]] = {name: [] for name in PARTS}
+
+        def timed(name: str, work, answer_from: int = 0):
+            replay.next = answer_from
             began = time.process_time()
-            answer = app(event, context)
-            request_times.append(time.process_time() - began)
-            if answer["body"] != body:
-                raise AssertionError("the replayed request answered differently")
-            began = time.process_time()
-            found = slots_around(catalog, service, staff, busy, first, last, now)
-            engine_times.append(time.process_time() - began)
+            result = work()
+            times[name].append(time.process_time() - began)
+            return result
+
+        with _deployed_logging():
+            for _ in range(repeats + 1):  # interleaved, so all see the same machine; the first run is dropped
+                if timed("request", lambda: app(event, context))["body"] != body:
+                    raise AssertionError("the replayed request answered differently")
+                found = timed("engine", lambda: slots_around(catalog, service, staff, busy, first, last, now))
+                timed("busy", lambda: store.busy_between(business.id, *span), answer_from=1)
+                timed("catalog", lambda: store.catalog(business.id))
+                timed("json", lambda: availability_response(business.timezone, tz, found).to_dict())
         events.unregister("before-send.dynamodb", replay.answer)
         botocore_stubber.enabled = True
     if _slots(body) != [(s.start.astimezone(tz).isoformat(), s.end.astimezone(tz).isoformat(), list(s.staff))
                         for s in found]:
         raise AssertionError("the replayed request's slots are not the engine's")
-    request_ms = statistics.median(request_times[1:]) * 1000
-    engine_ms = statistics.median(engine_times[1:]) * 1000
+    ms = {name: statistics.median(values[1:]) * 1000 for name, values in times.items()}
+    ms["rest"] = ms["request"] - sum(ms[name] for name in PARTS if name != "request")
     return {"days": DAYS, "staff": STAFF, "appointments": APPOINTMENTS, "calls": calls, "slots": len(found),
-            "bytes": len(body), "request_ms": request_ms, "engine_ms": engine_ms, "ratio": request_ms / engine_ms}
+            "bytes": len(body), "request_ms": ms["request"], "engine_ms": ms["engine"],
+            "ratio": ms["request"] / ms["engine"], "parts_ms": ms}
+
+
+PARTS = ("request", "engine", "busy", "catalog", "json")  # timed; "rest" is the request less the others
+
+
+@contextmanager
+def _deployed_logging() -> Iterator[None]:
+    """The log level a deployed function has (Powertools' default, INFO: one line per request), the lines
+    written to nowhere. The bench's own output stays at WARNING."""
+    from chalicelib.observability import logger
+
+    handler, level = logger.registered_handler, logger.log_level
+    stream = handler.setStream(_Nowhere())
+    logger.setLevel("INFO")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        handler.setStream(stream)
+
+
+class _Nowhere:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
