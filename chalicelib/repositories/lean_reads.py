@@ -2,11 +2,12 @@
 
 Why: botocore spends ~0.3 ms of CPU per call before and after the network (parameter validation and
 serialisation against the model, a dozen events, endpoint rules, a fresh SigV4 signature through its
-generic canonicaliser, retry bookkeeping, parsing) - twice per availability request, as much as the
+generic canonicaliser, retry bookkeeping, parsing) - twice per availability request, about half of the
 engine's own work on a busy fortnight (bench/request.py). A read needs little of it: its JSON body is
 written here, signed here (SigV4 with the client's own credentials and region; the day's signing key is
-derived once, tests/unit/test_lean_reads.py checks the signature against botocore's), and sent through
-the client's own HTTP session (its connection pool, timeouts and proxies). The client's `before-send`
+derived once, tests/api/test_lean_reads.py checks the signature against botocore's), and sent through
+the client's own HTTP session (its connection pool, timeouts and proxies) to the client's endpoint
+(`client.meta.endpoint_url`: the region's, or DynamoDB Local's under `make dev`). The client's `before-send`
 handlers still run first, as botocore runs them, so moto and the bench's replay answer these reads too.
 
 Only a clean 200 is taken here (its CRC32 checked, as botocore does). Anything else - a throttle, an
