@@ -5,6 +5,8 @@ Every botocore call goes through `BaseClient._make_api_call`: PynamoDB's (its Co
 class therefore sees every client, including ones created lazily inside the measured request; a
 botocore `before-call` handler would instead have to be registered on each client's event system.
 Calls are recorded after moto (or AWS) answers, so a failed conditional write is counted too.
+The availability request's two reads bypass that method (repositories/lean_reads.py): `LeanReads.exchange`,
+their one HTTP exchange each, is patched too, so they count as well, refused or not.
 """
 from __future__ import annotations
 
@@ -87,11 +89,22 @@ def counting_dynamodb_calls() -> Iterator[Calls]:
         calls.append(Call(operation_name, tables, items))
         return response
 
+    from chalicelib.repositories.lean_reads import LeanReads
+
+    original_exchange = LeanReads.exchange
+
+    def counted_exchange(reads: LeanReads, operation_name: str, api_params: dict) -> bytes | None:
+        body = original_exchange(reads, operation_name, api_params)
+        calls.append(Call(operation_name, *_shape(api_params), None if body is not None else "not answered"))
+        return body
+
     BaseClient._make_api_call = counted
+    LeanReads.exchange = counted_exchange
     try:
         yield calls
     finally:
         BaseClient._make_api_call = original
+        LeanReads.exchange = original_exchange
 
 
 def _shape(params: dict) -> tuple[tuple[str, ...], int]:

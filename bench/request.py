@@ -1,14 +1,15 @@
 """The whole warm availability request's own CPU, next to the engine's alone.
 
 The issue's scenario (10 professionals, 14 days, 500 appointments) is stored in moto; one request records
-the DynamoDB responses (raw HTTP bodies, as botocore is about to parse them); then the request is run
-again and again with those responses replayed by a `before-send` handler, so botocore still builds,
-signs and parses every call but no emulator runs. The request is the Lambda handler itself,
+the DynamoDB responses (raw HTTP answers, as moto gives them to a `before-send` handler); then the request
+is run again and again with those responses replayed by that handler, so every call is still built,
+signed and parsed but no emulator runs. The request is the Lambda handler itself,
 `app(event, context)` with an API Gateway event: Chalice's routing, the middleware, the use case, the
 engine and the JSON body. The engine alone is `slots_around` on the same (already read) busy time.
 """
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from contextlib import contextmanager
@@ -56,25 +57,26 @@ def _event(slug: str, service_id: str, first, last) -> dict:
 
 
 class _Replay:
-    """Records DynamoDB's raw responses once, then answers every later call with them, in order."""
+    """A `before-send` handler, first in line: it records what moto answers each DynamoDB call the
+    first time, then answers every later call with those responses, in order. botocore's calls and the
+    lean reads (repositories/lean_reads.py) both go through `before-send`, so either way everything
+    but the emulator runs: building, signing, the HTTP response's checks and parsing."""
 
     def __init__(self) -> None:
-        self.recorded: list[dict] = []
+        self.recorded: list[tuple] = []
         self.next = 0
         self.replaying = False
 
-    def record(self, response_dict, **_) -> None:
-        if not self.replaying:
-            self.recorded.append({k: response_dict[k] for k in ("status_code", "headers", "body")})
-
     def answer(self, request, **_):
         from botocore.awsrequest import AWSResponse
+        from moto.core.models import botocore_stubber
 
-        if not self.replaying:
-            return None
-        found = self.recorded[self.next % len(self.recorded)]
+        if not self.replaying:  # moto's own handler is off (below): this one asks moto, once
+            status, headers, body = botocore_stubber.process_request(request)
+            self.recorded.append((status, headers, body.encode() if isinstance(body, str) else body))
+        status, headers, body = self.recorded[self.next % len(self.recorded)]
         self.next += 1
-        return AWSResponse(request.url, found["status_code"], found["headers"], _Raw(found["body"]))
+        return AWSResponse(request.url, status, headers, _Raw(body))
 
 
 class _Raw:
@@ -85,9 +87,14 @@ class _Raw:
         yield self.body
 
 
+def _slots(body: str) -> list[tuple]:
+    return [(s["start"], s["end"], s["staff"]) for s in json.loads(body)["slots"]]
+
+
 def run(repeats: int = 30) -> dict:
     from chalice.local import LambdaContext
 
+    from chalicelib.api.availability_json import availability_response
     from chalicelib.domain.booking import ANY, MAX_BUSY_MINUTES, candidates, slots_around
     from chalicelib.domain.calendar import local_instant
     from chalicelib.repositories.transactions import connection
@@ -95,39 +102,71 @@ def run(repeats: int = 30) -> dict:
     with _world() as (app, store, catalog, service, first, last, now):
         event = _event(catalog.business.slug, service.id, first, last)
         context = LambdaContext("api_handler", 1024)
+        business, tz = catalog.business, catalog.business.tz
+        span = (local_instant(first, 0, tz), local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
+        busy = store.busy_between(business.id, *span)
+        staff = candidates(catalog, service, ANY)
         replay = _Replay()
         events = connection().client.meta.events
-        events.register("before-parse.dynamodb", replay.record)
-        events.register_first("before-send", replay.answer)  # before moto's own handler there
         assert app(event, context)["statusCode"] == 200  # warms the function: the slug is cached
-        replay.recorded.clear()
-        body = app(event, context)["body"]
-        calls = len(replay.recorded)
         from moto.core.models import botocore_stubber
 
-        botocore_stubber.enabled = False  # every handler of before-send runs: moto's must answer nothing
+        botocore_stubber.enabled = False  # botocore runs every before-send handler: moto's must do nothing
+        events.register_first("before-send.dynamodb", replay.answer)
+        body = app(event, context)["body"]
+        calls = len(replay.recorded)  # the catalog's query, then the busy days'
         replay.replaying = True
-        request_times = []
-        for _ in range(repeats + 1):
+        times: dict[str, list[float]] = {name: [] for name in PARTS}
+
+        def timed(name: str, work, answer_from: int = 0):
+            replay.next = answer_from
             began = time.process_time()
-            answer = app(event, context)
-            request_times.append(time.process_time() - began)
-            if answer["body"] != body:
-                raise AssertionError("the replayed request answered differently")
-        replay.replaying = False
+            result = work()
+            times[name].append(time.process_time() - began)
+            return result
+
+        with _deployed_logging():
+            for _ in range(repeats + 1):  # interleaved, so all see the same machine; the first run is dropped
+                if timed("request", lambda: app(event, context))["body"] != body:
+                    raise AssertionError("the replayed request answered differently")
+                found = timed("engine", lambda: slots_around(catalog, service, staff, busy, first, last, now))
+                timed("busy", lambda: store.busy_between(business.id, *span), answer_from=1)
+                timed("catalog", lambda: store.catalog(business.id))
+                timed("json", lambda: availability_response(business.timezone, tz, found).to_dict())
+        events.unregister("before-send.dynamodb", replay.answer)
         botocore_stubber.enabled = True
-        tz = catalog.business.tz
-        busy = store.busy_between(catalog.business.id, local_instant(first, 0, tz),
-                                  local_instant(last, 24 * 60, tz) + timedelta(minutes=MAX_BUSY_MINUTES))
-        staff = candidates(catalog, service, ANY)
-        engine_times = []
-        for _ in range(repeats + 1):
-            began = time.process_time()
-            found = slots_around(catalog, service, staff, busy, first, last, now)
-            engine_times.append(time.process_time() - began)
-        events.unregister("before-send", replay.answer)
-        events.unregister("before-parse.dynamodb", replay.record)
-    request_ms = statistics.median(request_times[1:]) * 1000
-    engine_ms = statistics.median(engine_times[1:]) * 1000
+    if _slots(body) != [(s.start.astimezone(tz).isoformat(), s.end.astimezone(tz).isoformat(), list(s.staff))
+                        for s in found]:
+        raise AssertionError("the replayed request's slots are not the engine's")
+    ms = {name: statistics.median(values[1:]) * 1000 for name, values in times.items()}
+    ms["rest"] = ms["request"] - sum(ms[name] for name in PARTS if name != "request")
     return {"days": DAYS, "staff": STAFF, "appointments": APPOINTMENTS, "calls": calls, "slots": len(found),
-            "bytes": len(body), "request_ms": request_ms, "engine_ms": engine_ms, "ratio": request_ms / engine_ms}
+            "bytes": len(body), "request_ms": ms["request"], "engine_ms": ms["engine"],
+            "ratio": ms["request"] / ms["engine"], "parts_ms": ms}
+
+
+PARTS = ("request", "engine", "busy", "catalog", "json")  # timed; "rest" is the request less the others
+
+
+@contextmanager
+def _deployed_logging() -> Iterator[None]:
+    """The log level a deployed function has (Powertools' default, INFO: one line per request), the lines
+    written to nowhere. The bench's own output stays at WARNING."""
+    from chalicelib.observability import logger
+
+    handler, level = logger.registered_handler, logger.log_level
+    stream = handler.setStream(_Nowhere())
+    logger.setLevel("INFO")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        handler.setStream(stream)
+
+
+class _Nowhere:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass

@@ -8,13 +8,13 @@ from chalice import Response
 from .. import observability, wiring
 from ..config import settings
 from ..domain.access import manage_token
-from ..domain.availability import LocalTimes
 from ..domain.booking import ANY
 from ..domain.changes import change_deadline, client_may_change
 from ..domain.contact import normal_email, normal_phone
 from ..domain.fields import reject_unknown
 from ..errors import ValidationError
 from ..later import later
+from .availability_json import availability_response
 from .public_plans import coverage_json
 from .http import Api, client_address, json_body, parse_date, parse_instant, query, text
 
@@ -72,7 +72,7 @@ def staff(business: str) -> dict:
 
 
 @public.route("/public/{business}/availability", methods=["GET"])
-def availability(business: str) -> dict:
+def availability(business: str) -> Response:
     request = public.current_request
     first, last = parse_date(query(request, "from"), "from"), parse_date(query(request, "to"), "to")
     catalog, slots = online_booking.availability(
@@ -81,12 +81,8 @@ def availability(business: str) -> dict:
         query(request, "desk", required=False),
     )
     found = catalog.business
-    local = LocalTimes(found.tz)
     closed = catalog.special_days.closed_days(first, last, found.opening_hours)
-    return {"timezone": found.timezone, "slots": [
-        {"start": local.iso(s.start), "end": local.iso(s.end), "staff": list(s.staff),
-         **({"desks": list(s.desks)} if s.desks else {})} for s in slots
-    ], "closed_days": [{"date": day.isoformat(), "name": name} for day, name in closed]}
+    return availability_response(found.timezone, found.tz, slots, closed)
 
 
 @public.route("/public/{business}/bookings", methods=["POST"])

@@ -59,11 +59,13 @@ class Slot:
     """A bookable start, and who of each kind is free for it. Equal when start and end are (the
     engine makes thousands: a plain class with slots costs a third of a frozen dataclass)."""
 
-    __slots__ = ("start", "end", "free")
+    __slots__ = ("start", "end", "free", "minutes")
 
-    def __init__(self, start: datetime, end: datetime, free: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, start: datetime, end: datetime, free: dict[str, tuple[str, ...]],
+                 minutes: Minutes | None = None) -> None:
         self.start, self.end = start, end
         self.free = free  # kind -> ids free at this start
+        self.minutes = minutes  # (start, end) in epoch minutes, as the engine knows them: the answer is written from them
 
     @property
     def staff(self) -> tuple[str, ...]:
@@ -85,26 +87,53 @@ class Slot:
 
 class LocalTimes:
     """Instants as ISO strings in a business's zone ('2026-03-24T10:00:00+01:00', as isoformat writes
-    them), for thousands of slots: the zone's offset is looked up once per quarter hour of UTC (every
-    transition in the tz database falls on one) and each day's date is written once."""
+    them), for thousands of slots. The zone is asked twice per UTC day (its offset at the day's first
+    and last minute; a zone changes at most once a day, as `_grid` assumes too): a day with one offset
+    throughout is arithmetic; a day with a change asks once per quarter hour of UTC (every transition
+    in the tz database falls on one). Each instant's text is written once and kept in `texts`."""
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
-        self._offsets: dict[int, tuple[int, str]] = {}
-        self._days: dict[int, str] = {}
+        self.texts: dict[int, str] = {}  # epoch minute -> its text
+        self._day_offsets: dict[int, tuple[int, str] | None] = {}  # UTC day -> its one offset, None if it changes
+        self._offsets: dict[int, tuple[int, str]] = {}  # quarter hour -> offset, on days with a change
+        self._days: dict[int, str] = {}  # local day (days since the epoch) -> '2026-03-24'
 
     def iso(self, moment: datetime) -> str:
         if moment.second or moment.microsecond:
             return moment.astimezone(self.tz).isoformat()
-        minute = epoch_minute(moment)
-        offset = self._offsets.get(minute // 15)
+        return self.minute(epoch_minute(moment))
+
+    def minute(self, minute: int) -> str:
+        """An epoch minute's text."""
+        text = self.texts.get(minute)
+        if text is None:
+            text = self.texts[minute] = self._write(minute)
+        return text
+
+    def _write(self, minute: int) -> str:
+        offset = self._day_offset(minute // DAY)
         if offset is None:
-            offset = self._offsets[minute // 15] = _offset_text(instant(minute).astimezone(self.tz).utcoffset())
+            offset = self._offsets.get(minute // 15)
+            if offset is None:
+                offset = self._offsets[minute // 15] = self._offset(minute)
         day, clock = divmod(minute + offset[0], DAY)
         date_text = self._days.get(day)
         if date_text is None:
             date_text = self._days[day] = (EPOCH.date() + timedelta(days=day)).isoformat()
-        return f"{date_text}T{clock // 60:02d}:{clock % 60:02d}:00{offset[1]}"
+        return f"{date_text}T{CLOCK[clock]}:00{offset[1]}"
+
+    def _day_offset(self, day: int) -> tuple[int, str] | None:
+        if day not in self._day_offsets:
+            first, last = self._offset(day * DAY), self._offset(day * DAY + DAY - 1)
+            self._day_offsets[day] = first if first == last else None
+        return self._day_offsets[day]
+
+    def _offset(self, minute: int) -> tuple[int, str]:
+        return _offset_text(instant(minute).astimezone(self.tz).utcoffset())
+
+
+CLOCK = [f"{m // 60:02d}:{m % 60:02d}" for m in range(DAY)]  # minute of the day -> 'HH:MM'
 
 
 def _offset_text(offset: timedelta) -> tuple[int, str]:
@@ -146,7 +175,7 @@ def free_slots(query: SlotQuery) -> list[Slot]:
             free[kind] = tuple(ids)
         else:
             at = instant(start)
-            slots.append(Slot(at, at + duration, free))
+            slots.append(Slot(at, at + duration, free, (start, start + query.duration_minutes)))
     return slots
 
 

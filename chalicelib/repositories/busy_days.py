@@ -65,19 +65,24 @@ def read(client, table: str, business_id: str, start: datetime, end: datetime) -
         "ExpressionAttributeValues": {":pk": {"S": busy_pk(business_id)}, ":first": {"S": first.isoformat()},
                                       ":last": {"S": end.date().isoformat() + "~"}},
     }
-    busy: dict[ResourceRef, list[Minutes]] = {}
+    bases: dict[str, int] = {}  # UTC day -> its midnight, epoch minutes
+    places: dict[str, list[Minutes]] = {}  # "<kind>#<id>" -> its busy time
     while True:
         page = client.query(**params)
         for item in page["Items"]:
-            day, kind, resource_id = item["sk"]["S"].split("#", 2)
-            base = day_start(date.fromisoformat(day))
-            times = busy.setdefault(ResourceRef(kind, resource_id), [])
+            day, _, place = item["sk"]["S"].partition("#")
+            base = bases.get(day)
+            if base is None:
+                base = bases[day] = day_start(date.fromisoformat(day))
+            times = places.get(place)
+            if times is None:
+                times = places[place] = []
             for name, value in item.items():
                 if name not in OWN_ATTRIBUTES:
-                    low, high = value["S"].split(",")
+                    low, _, high = value["S"].partition(",")
                     times.append((base + int(low), base + int(high)))
         if "LastEvaluatedKey" not in page:
-            return busy
+            return {ResourceRef(*place.split("#", 1)): times for place, times in places.items()}
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 

@@ -5,6 +5,7 @@ transaction, and says which part of it was refused (see `write`).
 """
 from __future__ import annotations
 
+import json
 import random
 import time
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavai
 from . import busy_days, codecs, special_days, throttles
 from .desks import number_key
 from .codecs import iso
+from .lean_reads import lean_reads
 from .transactions import Refusals, Transaction, connection
 from .tables import (
     AppointmentItem,
@@ -44,6 +46,7 @@ from .tables import (
 )
 
 SLUG_CACHE_SECONDS = 300
+KEPT_CATALOGS = 64  # businesses whose catalog a warm function keeps (store.catalog)
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
 WRITE_ATTEMPTS = 5  # a change cancelled only by concurrent transactions on shared items is tried again
 CONFLICT_PAUSE = 0.01  # seconds, times the attempt, jittered
@@ -53,6 +56,7 @@ LOCK_GRACE = timedelta(days=2)  # locks outlive their unit by this much, then TT
 class DynamoStore:
     def __init__(self) -> None:
         self._slugs: dict[str, tuple[str, float]] = {}
+        self._catalogs: dict[str, tuple[list[bytes], Catalog]] = {}  # business id -> (the read's bodies, its catalog)
 
     # -- catalog -------------------------------------------------------------------------------
     def business_id(self, slug: str) -> str:
@@ -68,9 +72,23 @@ class DynamoStore:
         return business_id
 
     def catalog(self, business_id: str) -> Catalog:
-        connection()  # its client parses reads lean from the first one on
+        """One query of the catalog's items. A warm function keeps the catalog it made of them last time and
+        hands it out again while the query answers the very same bytes: never staler than the read itself."""
+        bodies = lean_reads(connection().client).query_bodies(
+            TableName=Item.Meta.table_name, KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"BIZ#{business_id}"}})
+        kept = self._catalogs.get(business_id)
+        if kept is not None and kept[0] == bodies:
+            return kept[1]
+        found = self._catalog([Item.from_raw_data(raw) for body in bodies for raw in json.loads(body)["Items"]])
+        if len(self._catalogs) >= KEPT_CATALOGS:
+            self._catalogs.pop(next(iter(self._catalogs), None), None)  # the oldest kept
+        self._catalogs[business_id] = (bodies, found)
+        return found
+
+    def _catalog(self, items: list[Item]) -> Catalog:
         business, staff, services, desks, special, sells_plans = None, [], [], [], [], False
-        for item in Item.query(f"BIZ#{business_id}"):
+        for item in items:
             if isinstance(item, PlanTemplateItem):
                 sells_plans = True
             elif isinstance(item, BusinessItem):
@@ -138,7 +156,7 @@ class DynamoStore:
     def busy_between(self, business_id: str, start: datetime, end: datetime) -> dict[ResourceRef, list[Minutes]]:
         """Busy minutes by resource of the appointments that may touch [start, end): one query of the
         busy days (repositories/busy_days.py), whatever the number of appointments."""
-        return busy_days.read(connection().client, Item.Meta.table_name, business_id, start, end)
+        return busy_days.read(lean_reads(connection().client), Item.Meta.table_name, business_id, start, end)
 
     def appointment(self, reference: str) -> Appointment:
         try:
