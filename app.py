@@ -16,6 +16,8 @@ from chalicelib.auth.authorizer import gate
 from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
 from chalicelib.api.admin_reports import admin_reports
+from chalicelib.api.admin_waitlist import admin_waitlist
+from chalicelib.api.public_waitlist import public_waitlist
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -33,3 +35,5 @@ app.register_blueprint(jobs)
 app.register_blueprint(admin_messages)
 app.register_blueprint(admin_reports)
 app.register_blueprint(signups)
+app.register_blueprint(admin_waitlist)  # the waiting list (README "Waiting list")
+app.register_blueprint(public_waitlist)

@@ -38,6 +38,9 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
+    "waitlist.read": (FRONT_DESK, "the waiting list: requests, their offers, the offer log and its figures"),
+    "waitlist.write": (FRONT_DESK, "add, edit, cancel waiting-list requests; book one into a free time"),
+    "waitlist.settings": (MANAGEMENT, "how freed time is offered: mode, hold minutes, fallback, the booking page's form"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -15,6 +15,7 @@ delivery = later("chalicelib.notifications.delivery")
 delivery_events = later("chalicelib.jobs.delivery_events")
 reminders = later("chalicelib.jobs.reminders")
 stream = later("chalicelib.jobs.stream")
+openings = later("chalicelib.services.openings")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -47,4 +48,12 @@ def on_sns_message(event) -> dict:
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
     from . import report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
+    from . import waitlist_offers  # noqa: F401
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
+
+
+@jobs.schedule(Rate(1, unit=Rate.MINUTES))
+@job
+def release_holds(event) -> dict:
+    """Waiting-list holds that ran out move on to the next request (exactly once: services/openings.py)."""
+    return openings.release_expired(wiring.store(), wiring.now())

@@ -344,6 +344,7 @@ STEPS: list[Step | str] = [
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
     ("send_reminders", 60),  # every 5 minutes on AWS
+    ("release_holds", 20),  # every minute on AWS: waiting-list holds that ran out move on
 ]
 
 

@@ -85,7 +85,7 @@ MAIN_TABLE_BY_JOBS = TableAccess(
         "dynamodb:Query",
         "dynamodb:UpdateItem",
     ),
-    indexes={"due": ("dynamodb:Query",)},
+    indexes={"due": ("dynamodb:Query",), "agenda": ("dynamodb:Query",)},  # agenda: the open waiting-list requests
 )
 # Powertools' DynamoDBPersistenceLayer (chalicelib/services/idempotency.py).
 IDEMPOTENCY_RECORDS = TableAccess(
@@ -127,6 +127,12 @@ _FUNCTIONS: dict[str, Grants] = {
         send_email=True,
         send_sms=True,
         stream="main",
+    ),
+    # Waiting-list holds that ran out (chalicelib/services/openings.py): the `due` index, the open requests
+    # in the `agenda` index, the lock units read back, one transaction per hold passed on.
+    "release_holds": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_JOBS},
     ),
     # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem).
     "on_sns_message": Grants(
