@@ -89,7 +89,7 @@ def get(business_id: str, opening_id: str) -> Opening:
     if not (isinstance(opening_id, str) and opening_id.startswith("op_") and len(opening_id) <= 40):
         raise NotFoundError("no such offer", field="offer")
     try:
-        return opening(OpeningItem.get(opening_pk(business_id), opening_id))
+        return opening(OpeningItem.get(opening_pk(business_id), opening_id, consistent_read=True))
     except DoesNotExist:
         raise NotFoundError("no such offer", field="offer") from None
 

@@ -87,10 +87,14 @@ def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], member, freed: 
             continue
         if not member.performs(service.id):
             continue
+        fits = []
         for slot in slots_around(catalog, service, [member], busy, days[0], days[-1], now):
             span, busy_span = service.occupies(slot.start)
             if busy_span.overlaps(freed) and request.covers(span, tz):
-                return service, span
+                # the freed time itself first (a start inside it, earliest), so no small gaps are left
+                fits.append((not freed.contains(busy_span), slot.start < freed.start, slot.start, span))
+        if fits:
+            return service, min(fits, key=lambda f: f[:3])[3]
     return None
 
 
@@ -152,21 +156,16 @@ def accept(store: AgendaStore, slug: str, opening_id_: str, request_id: str, rou
     marked in the same transaction; of any number of concurrent accepts (and bookings) exactly one lands.
     An offer whose hold has just run out may still book if the time is free and not yet passed on."""
     view = offer(store, slug, opening_id_, request_id, round_, token, key)
-    if view.state == "booked":
-        raise ConflictError("you have already booked this time", field="offer", code="offer_used")
     if view.state != "open":
-        raise _ended(view.opening)
+        raise _refusal(view)
     try:
         return waitlist_booking.book(store, view.catalog, view.request, view.opening.staff_id, view.opening.start,
                                      by=CLIENT, source=Source.ONLINE, now=now, opening=view.opening)
-    except (SlotUnavailableError, ConflictError) as error:
-        if isinstance(error, ConflictError) and not isinstance(error, SlotUnavailableError) \
-                and error.code not in ("changed_meanwhile", "booking_changed"):
+    except ConflictError as error:
+        if not isinstance(error, SlotUnavailableError) and error.code not in ("changed_meanwhile", "booking_changed") \
+                and not error.code.startswith("request_"):
             raise
-        fresh = repository.get(view.opening.business_id, opening_id_)
-        if fresh.status is OpeningStatus.FILLED and fresh.reference:
-            raise ConflictError("this offer has been used", field="offer", code="offer_used") from None
-        raise _ended(fresh) from None
+        raise _refusal(view) from None
 
 
 def decline(store: AgendaStore, slug: str, opening_id_: str, request_id: str, round_: int, token: str | None,
@@ -176,6 +175,16 @@ def decline(store: AgendaStore, slug: str, opening_id_: str, request_id: str, ro
     if view.state != "open":
         raise _ended(view.opening)
     return advance(store, view.opening, Outcome.DECLINED, now, who=request_id)
+
+
+def _refusal(view: OfferView) -> TurnoError:
+    """Why an offer cannot be accepted, from the opening alone (read again, consistently: a concurrent
+    accept may just have won, and the opening's log says by whom)."""
+    opening = repository.get(view.opening.business_id, view.opening.id)
+    if opening.status is OpeningStatus.FILLED and any(
+            r["request"] == view.request.id and r["outcome"] == Outcome.ACCEPTED.value for r in opening.rounds):
+        return ConflictError("you have already booked this time", field="offer", code="offer_used")
+    return _ended(opening)
 
 
 def _ended(opening: Opening) -> TurnoError:
