@@ -340,6 +340,7 @@ STEPS: list[Step | str] = [
     report_counters_step,
     "infra.local.ses:provision",
     "infra.local.cognito:provision",
+    "infra.local.demo_waitlist:provision",
 ]
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
