@@ -19,6 +19,12 @@ public_waitlist = Api(__name__)
 ANSWER_FIELDS = {"request", "round", "token"}
 
 
+@public_waitlist.route("/public/{business}/waitlist", methods=["GET"])
+def waitlist_open(business: str) -> dict:
+    """Whether the booking page offers "tell me if something frees up" (asked only when a client looks for times)."""
+    return {"open": waitlist.takes_requests(wiring.store(), business)}
+
+
 @public_waitlist.route("/public/{business}/waitlist", methods=["POST"])
 def join(business: str) -> Response:
     body = json_body(public_waitlist.current_request, BY_USE_CASE)

@@ -151,6 +151,10 @@ def change_settings(principal: Principal, body: dict, now: datetime) -> Waitlist
 
 
 # -- the booking page ----------------------------------------------------------------------------------------
+def takes_requests(store: AgendaStore, slug: str) -> bool:
+    return repository.settings(store.business_id(slug)).public_join
+
+
 def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRequest:
     """"Tell me if something frees up": a client joins the list from the booking page, if the business
     lets them. Only services listed online; the client is matched by email or phone when booked."""
