@@ -8,13 +8,14 @@ exactly one moves it on.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from ..domain.agenda_change import LockUnit, _units
 from ..domain.calendar import UTC, Interval
+from ..domain.model import Appointment, AppointmentStatus
 from ..domain.openings import Opening, OpeningStatus, id_floor
 from ..domain.waitlist import WaitlistRequest
 from ..domain.waitlist_settings import OfferMode
@@ -166,15 +167,10 @@ def _still_mine(after: Opening, units: list[LockUnit]) -> list[LockUnit]:
     return sorted(keys[(i.pk, i.sk)] for i in found if getattr(i, "held_by", None) == after.id)
 
 
-def _gone(appointment):
-    from ..domain.model import AppointmentStatus
-
+def _gone(appointment: Appointment) -> Appointment:
+    """The hold as no longer holding time: its busy-day entries go."""
     return appointment.with_status(AppointmentStatus.CANCELLED, appointment.updated_at)
 
 
 def _epoch(instant: datetime | None) -> int:
     return int(instant.timestamp())
-
-
-def _day(instant: datetime) -> date:
-    return instant.astimezone(UTC).date()

@@ -21,7 +21,6 @@ from ..domain.openings import (
     opening_id,
 )
 from ..domain.waitlist import RequestStatus, WaitlistRequest
-from ..domain.waitlist_settings import OfferMode, WaitlistSettings
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError, TurnoError, ValidationError
 from ..ports import AgendaStore
 from ..repositories import openings as repository
@@ -255,9 +254,3 @@ def log(store: AgendaStore, business_id: str, first: date, last: date) -> tuple[
     found = repository.between(business_id, local_instant(first, 0, tz), local_instant(last + timedelta(days=1), 0, tz))
     return sorted(found, key=lambda o: o.id, reverse=True), figures(found)
 
-
-def settings_of(business_id: str) -> WaitlistSettings:
-    return requests_store.settings(business_id)
-
-
-__all__ = ["OfferMode"]

@@ -110,14 +110,19 @@ def test_the_job_moves_an_unanswered_hold_on_exactly_once_even_when_runs_overlap
     assert release_holds(client)["expired"] == 0
 
 
-def test_after_five_rounds_the_time_goes_back_to_the_booking_page(client, salon, store, clock):
+def five_unanswered_rounds(client, store, clock):
+    """Seven requests wait for Tuesday 11:00 with Ana; it is freed, and five holds run out one by one."""
     reference = booked(client)
     asked = [join(client, n) for n in range(7)]
     free(client, store, reference, NOW)
     for n in range(5):
         clock["value"] = NOW + timedelta(minutes=15 * (n + 1))
         openings.release_expired(store, clock["value"])
-    opening = opening_of(asked[0])
+    return asked, opening_of(asked[0])
+
+
+def test_after_five_rounds_the_time_goes_back_to_the_booking_page(client, salon, store, clock):
+    asked, opening = five_unanswered_rounds(client, store, clock)
     assert opening.status.value == "released" and len(opening.rounds) == 5
     assert [r["request"] for r in opening.rounds] == asked[:5]
     assert "2026-03-24T11:00:00+01:00" in ana_slots(client)  # free for everyone again
@@ -127,13 +132,7 @@ def test_after_five_rounds_the_time_goes_back_to_the_booking_page(client, salon,
 
 def test_with_the_everyone_fallback_the_rest_are_told_and_the_first_to_accept_books(client, salon, store, clock):
     request_store.save_settings(SALON, WaitlistSettings(fallback=Fallback.EVERYONE), NOW)
-    reference = booked(client)
-    asked = [join(client, n) for n in range(7)]
-    free(client, store, reference, NOW)
-    for n in range(5):
-        clock["value"] = NOW + timedelta(minutes=15 * (n + 1))
-        openings.release_expired(store, clock["value"])
-    opening = opening_of(asked[0])
+    asked, opening = five_unanswered_rounds(client, store, clock)
     assert opening.status.value == "offered" and set(opening.offered) == set(asked[5:])
     assert locks() == {}  # no longer held: the first to accept books
     first = answer(client, asked[6], opening=opening, round_=0)
