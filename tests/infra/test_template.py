@@ -44,10 +44,13 @@ EXPECTED_GRANTS = {
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "OnTableChange": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                      "MainTableAgendaIndex": {"dynamodb:Query"},  # the waiting list's open requests
                       "MainTableStream": STREAM_READ, "ListStreams": {"dynamodb:ListStreams"},
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:PutItem"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    "ReleaseHolds": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                     "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 
