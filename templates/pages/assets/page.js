@@ -498,23 +498,33 @@
       var WL_FIELDS = { 'client.first_name': 'wl-first_name', 'client.email': 'wl-email', 'client.phone': 'wl-phone',
         'windows.0.from': 'wl-from', 'windows.0.to': 'wl-to', 'windows.0.start': 'wl-start', 'windows.0.end': 'wl-end' };
       function clear() { Object.keys(WL_FIELDS).forEach(function (k) { fieldError(WL_FIELDS[k], ''); }); }
+      // The form is built from its <template> when first opened: until then the page holds one set of
+      // name and contact fields (the booking's), for the client and for assistive technology alike.
+      function form() {
+        var found = $('waitlist-form');
+        if (found) return found;
+        $('waitlist-step').insertBefore($('waitlist-template').content.cloneNode(true), $('waitlist-done'));
+        found = $('waitlist-form');
+        found.addEventListener('submit', submit);
+        return found;
+      }
       $('waitlist-open').addEventListener('click', function () {
-        var form = $('waitlist-form'), day = picker.day() || fmt.today();
-        show(form, form.hidden);
-        $('waitlist-open').setAttribute('aria-expanded', String(!form.hidden));
-        if (!form.hidden) {
-          if (!$('wl-from').value) $('wl-from').value = day;
-          if (!$('wl-to').value) $('wl-to').value = day;
-          var known = remembered && remembered.client;
-          if (known && !$('wl-first_name').value) {
-            $('wl-first_name').value = known.first_name || '';
-            $('wl-email').value = known.email || '';
-            $('wl-phone').value = known.phone || '';
-          }
-          $('wl-first_name').focus();
+        var opened = !$('waitlist-form') || $('waitlist-form').hidden, day = picker.day() || fmt.today();
+        var box = form();
+        show(box, opened);
+        $('waitlist-open').setAttribute('aria-expanded', String(opened));
+        if (!opened) return;
+        if (!$('wl-from').value) $('wl-from').value = day;
+        if (!$('wl-to').value) $('wl-to').value = day;
+        var known = remembered && remembered.client;
+        if (known && !$('wl-first_name').value) {
+          $('wl-first_name').value = known.first_name || '';
+          $('wl-email').value = known.email || '';
+          $('wl-phone').value = known.phone || '';
         }
+        $('wl-first_name').focus();
       });
-      $('waitlist-form').addEventListener('submit', function (event) {
+      function submit(event) {
         event.preventDefault();
         clear();
         message($('waitlist-message'), '');
@@ -524,7 +534,7 @@
           windows: [{ from: v('wl-from'), to: v('wl-to'), start: v('wl-start'), end: v('wl-end') }] };
         call('POST', 'public/' + encodeURIComponent(slug) + '/waitlist', body).then(function (r) {
           if (r.ok) {
-            show($('waitlist-form'), false);
+            $('waitlist-form').remove();  // its fields go with it (see above)
             show($('waitlist-open'), false);
             message($('waitlist-done'), t('waitlist_done'));
             $('waitlist-done').setAttribute('tabindex', '-1');
@@ -535,7 +545,7 @@
             message($('waitlist-message'), errorText(r.error), 'error');
           }
         });
-      });
+      }
       return {
         offer: function () {
           if (open === false) return;
