@@ -168,14 +168,19 @@ def test_everyone_mode_tells_every_match_and_manual_mode_only_suggests(client, s
     assert locks() == {} and answer(client, asked[0], opening=suggested, round_=0).status_code == 409
 
 
-@pytest.mark.parametrize("racers", [50])
-def test_fifty_concurrent_accepts_of_one_offer_give_one_appointment(client, salon, store, clock, serialised_moto,
-                                                                    racers):
+def held_for_one(client, store):
+    """Tuesday 11:00 with Ana freed and held for the one waiting request: (its id, the opening, its token)."""
     reference = booked(client)
     first = join(client, 1)
     free(client, store, reference, NOW)
     opening = opening_of(first)
-    token = offer_token(settings().signing_key, opening.id, first, 1)
+    return first, opening, offer_token(settings().signing_key, opening.id, first, 1)
+
+
+@pytest.mark.parametrize("racers", [50])
+def test_fifty_concurrent_accepts_of_one_offer_give_one_appointment(client, salon, store, clock, serialised_moto,
+                                                                    racers):
+    first, opening, token = held_for_one(client, store)
     outcomes = run_together(*[lambda: openings.accept(store, "salon", opening.id, first, 1, token,
                                                       settings().signing_key, NOW)] * racers)
     won = [o for o in outcomes if not isinstance(o, Exception)]
@@ -188,11 +193,7 @@ def test_an_accept_racing_a_public_booking_after_the_hold_ended_gives_one_appoin
                                                                                      atomic_moto):
     from chalicelib.services import booking
 
-    reference = booked(client)
-    first = join(client, 1)
-    free(client, store, reference, NOW)
-    opening = opening_of(first)
-    token = offer_token(settings().signing_key, opening.id, first, 1)
+    first, opening, token = held_for_one(client, store)
     ended = NOW + timedelta(minutes=15)  # the hold's end, inclusive: the booking page may have it now
     details = booking.ClientDetails("Otra", "Persona", "otra@example.com", None)
     public = booking.BookingRequest("svc_cut", "stf_ana", opening.start, details)
