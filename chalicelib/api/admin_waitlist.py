@@ -55,7 +55,7 @@ def edit_request(principal: Principal, request_id: str) -> dict:
 def cancel_request(principal: Principal, request_id: str) -> dict:
     json_body(admin_waitlist.current_request, ())
     now = wiring.now()
-    return request_json(waitlist.cancel(principal, request_id, now), principal, now)
+    return request_json(waitlist.cancel(wiring.store(), principal, request_id, now), principal, now)
 
 
 @admin_waitlist.route("/admin/waitlist/{request_id}/convert", methods=["POST"], action="waitlist.write")

@@ -22,13 +22,14 @@ from ..domain.waitlist import (
     new_request_id,
     windows_from,
 )
+from ..domain.openings import OpeningStatus, Outcome
 from ..domain.waitlist_settings import WaitlistSettings
 from ..errors import ForbiddenError, NotFoundError, ValidationError
 from ..ports import AgendaStore
 from ..repositories import openings as opening_store
 from ..repositories import waitlist as repository
 from ..repositories.clients import ClientRepository
-from . import audit, waitlist_booking
+from . import audit, openings, waitlist_booking
 from .clients import page_size
 
 CLIENT = "client"
@@ -81,13 +82,17 @@ def edit(store: AgendaStore, principal: Principal, request_id: str, body: dict, 
     return after
 
 
-def cancel(principal: Principal, request_id: str, now: datetime) -> WaitlistRequest:
+def cancel(store: AgendaStore, principal: Principal, request_id: str, now: datetime) -> WaitlistRequest:
+    """Take a request off the list; a time held for it goes to the next request at once."""
     before = repository.get(principal.business_id, request_id)
     check_editable(before, now)
     after = before.changed(now, status=RequestStatus.CANCELLED)
     repository.replace(before, after)
     audit.record(audit.entry(principal, "waitlist.cancel", "waitlist_request", before.id, audit_view(before),
                              audit_view(after), now))
+    held = _holding(before)
+    if held is not None:
+        openings.advance(store, held, Outcome.DECLINED, now, who=before.id)
     return after
 
 
@@ -199,16 +204,19 @@ def contact_from(data: Any, field: str) -> Contact:
 
 def _held_for(request: WaitlistRequest, staff_id: str, start: datetime):
     """The opening whose hold this request has at exactly that time, if any (converting takes it over)."""
+    found = _holding(request)
+    return found if found is not None and found.staff_id == staff_id and found.start == start else None
+
+
+def _holding(request: WaitlistRequest):
+    """The opening held for this request right now, if any."""
     if request.status is not RequestStatus.OFFERED or not request.offers:
         return None
-    last = request.offers[-1]
     try:
-        found = opening_store.get(request.business_id, last["opening"])
+        found = opening_store.get(request.business_id, request.offers[-1]["opening"])
     except NotFoundError:
         return None
-    if found.holder == request.id and found.staff_id == staff_id and found.start == start:
-        return found
-    return None
+    return found if found.holder == request.id and found.status is OpeningStatus.HELD else None
 
 
 def audit_view(request: WaitlistRequest) -> dict:

@@ -204,3 +204,16 @@ def test_an_accept_racing_a_public_booking_after_the_hold_ended_gives_one_appoin
     assert len(won) == 1, outcomes
     day = store.appointments_between(SALON, opening.start, opening.end)
     assert len([a for a in day if a.status.holds_time]) == 1
+
+
+def test_staff_taking_a_holder_off_the_list_pass_the_time_on_at_once(client, salon, store, clock, login):
+    from tests.waitlist.helpers import DESK
+
+    reference = booked(client)
+    first, second = join(client, 1), join(client, 2)
+    free(client, store, reference, NOW)
+    response = post(client, f"/admin/waitlist/{first}/cancel", {}, login(DESK))
+    assert response.status_code == 200 and response.json_body["status"] == "cancelled"
+    opening = opening_of(second)
+    assert (opening.round, opening.holder) == (2, second) and request(second).status.value == "offered"
+    assert [(r["request"], r["outcome"]) for r in opening.rounds] == [(first, "declined"), (second, None)]
