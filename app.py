@@ -22,6 +22,8 @@ from chalicelib.api.public_plans import public_plans
 from chalicelib.jobs.plan_jobs import plan_jobs
 from chalicelib.api.admin_desks import admin_desks
 from chalicelib.api.admin_calendar import admin_calendar
+from chalicelib.api.admin_waitlist import admin_waitlist
+from chalicelib.api.public_waitlist import public_waitlist
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -45,3 +47,5 @@ app.register_blueprint(public_plans)
 app.register_blueprint(plan_jobs)
 app.register_blueprint(admin_desks)
 app.register_blueprint(admin_calendar)
+app.register_blueprint(admin_waitlist)  # the waiting list (README "Waiting list")
+app.register_blueprint(public_waitlist)

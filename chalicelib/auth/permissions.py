@@ -48,6 +48,9 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "calendar.read": (EVERYONE, "the business's closures and special hours"),
     "calendar.write": (MANAGEMENT, "closures and special hours of the business, a professional or a desk; "
                                    "cancel the appointments they cover"),
+    "waitlist.read": (FRONT_DESK, "the waiting list: requests, their offers, the offer log and its figures"),
+    "waitlist.write": (FRONT_DESK, "add, edit, cancel waiting-list requests; book one into a free time"),
+    "waitlist.settings": (MANAGEMENT, "how freed time is offered: mode, hold minutes, fallback, the booking page's form"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

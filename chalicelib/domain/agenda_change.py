@@ -29,6 +29,16 @@ class LockUnit:
 
 
 @dataclass(frozen=True)
+class Expected:
+    """A row written with the change only if the stored row's `attribute` still equals `value` (a waiting-list
+    request still waiting, a freed time still offered): otherwise the whole change is refused."""
+
+    record: Any
+    attribute: str
+    value: Any
+
+
+@dataclass(frozen=True)
 class AgendaChange:
     before: Appointment | None  # None: a new appointment
     after: Appointment
@@ -39,6 +49,8 @@ class AgendaChange:
     new_client: Client | None = None  # registered with the booking (their contact keys are claimed)
     records: tuple[Any, ...] = ()  # rows that belong to the change, each new (outbox, audit, search...)
     removals: tuple[Any, ...] = ()  # rows the change makes stale
+    expected: tuple[Expected, ...] = ()  # rows written only if still as read
+    hold: str | None = None  # a hold (domain/openings.py) whose claimed units this appointment takes over
 
     @property
     def is_new(self) -> bool:
@@ -48,7 +60,8 @@ class AgendaChange:
     def size(self) -> int:
         """How many items its transaction writes; DynamoDB takes at most 100 in one."""
         client = 0 if self.new_client is None else 1 + len([c for c in (self.new_client.email, self.new_client.phone) if c])
-        return 1 + client + len(self.records) + len(self.removals) + len(self.claims) + len(self.releases)
+        return (1 + client + len(self.records) + len(self.removals) + len(self.expected) + len(self.claims)
+                + len(self.releases))
 
     def adding(self, *records: Any) -> "AgendaChange":
         return replace(self, records=self.records + tuple(r for r in records if r is not None))

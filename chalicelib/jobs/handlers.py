@@ -16,6 +16,7 @@ delivery_events = later("chalicelib.jobs.delivery_events")
 reminders = later("chalicelib.jobs.reminders")
 stream = later("chalicelib.jobs.stream")
 retention = later("chalicelib.services.retention")
+openings = later("chalicelib.services.openings")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -48,6 +49,7 @@ def on_sns_message(event) -> dict:
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
     from . import client_activity, report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
+    from . import waitlist_offers  # noqa: F401
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
 
 
@@ -56,3 +58,10 @@ def on_table_change(event) -> dict:
 def apply_retention(event) -> dict:
     """Nightly (02:30 UTC): clients idle longer than their business's retention are pseudonymised (off by default)."""
     return retention.run(wiring.store(), wiring.clients(), wiring.do_not_contact(), wiring.now())
+
+
+@jobs.schedule(Rate(1, unit=Rate.MINUTES))
+@job
+def release_holds(event) -> dict:
+    """Waiting-list holds that ran out move on to the next request (exactly once: services/openings.py)."""
+    return openings.release_expired(wiring.store(), wiring.now())

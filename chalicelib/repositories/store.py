@@ -22,7 +22,7 @@ from ..domain.plans import PlanUsedUpError
 from ..domain.desks import Desk
 from ..domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
 from ..errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
-from . import busy_days, codecs, special_days, throttles
+from . import busy_days, codecs, holds, special_days, throttles
 from .desks import number_key
 from .codecs import iso
 from .lean_reads import lean_reads
@@ -202,14 +202,18 @@ class DynamoStore:
             for unit in sorted(change.releases):
                 pk, sk = lock_key(business_id, unit)
                 tx.update(LockItem(pk=pk, sk=sk), [LockItem.owners.delete({after.reference})])
+            for record in change.expected:
+                row = codecs.item_of(record.record)
+                tx.save(row, getattr(type(row), record.attribute) == record.value, refused="record")
             for unit in sorted(change.claims):
                 pk, sk = lock_key(business_id, unit)
                 tx.update(LockItem(pk=pk, sk=sk), [
                     LockItem.owners.add({after.reference}), LockItem.kind.set(LockItem),
-                    LockItem.expires_at.set(unit.start + LOCK_GRACE),
-                ], LockItem.owners.does_not_exist() if after.exclusive else None, refused="lock")
+                    LockItem.expires_at.set(unit.start + LOCK_GRACE), *holds.taken_over(change.hold),
+                ], holds.claim_condition(change, after.updated_at), refused="lock")
             later = []
             for busy_day, actions in busy_days.updates(change.before, after):
+                actions = actions + holds.busy_taken_over(change.hold)
                 if tx.size < MAX_TRANSACTION_ITEMS:
                     tx.update(busy_day, actions)
                 else:
@@ -235,6 +239,7 @@ REFUSALS: Refusals = {
     "contact": lambda: ContactTakenError("a client with these details was just created"),
     "appointment": lambda: ConflictError("the booking was changed meanwhile; reload it", code="booking_changed"),
     "plan": lambda: PlanUsedUpError("the plan's last unit was just taken; check what it covers again", field="plan"),
+    "record": lambda: ConflictError("something this booking depends on changed meanwhile", code="changed_meanwhile"),
 }
 
 

@@ -26,6 +26,8 @@ Keys (pk / sk):
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
   BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
+  BIZ#<business>#WAIT      <request id> | SETTINGS               the waiting list (repositories/waitlist.py)
+  BIZ#<business>#OPENING   <opening id>                          freed times offered to it (repositories/openings.py)
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
   BIZ#<business>#DNC        email#<hmac> | phone#<hmac>              do-not-contact: keyed hashes of erased clients' contacts
   BIZ#<business>#SEEN       <client id>                            a client's last appointment start, for retention
@@ -220,6 +222,10 @@ class LockItem(Item, discriminator="lock"):
     appointments booked on top of others (total availability, overrides) add themselves anyway."""
 
     owners = UnicodeSetAttribute(null=True)
+    # A freed time held for one waiting-list request (domain/openings.py): no exclusive holder may add
+    # itself until `held_until` (epoch seconds) has passed, except the appointment that takes the hold over.
+    held_by = UnicodeAttribute(null=True)
+    held_until = NumberAttribute(null=True)
 
 
 class BusyDayItem(Item, discriminator="busy"):  # busy_days.BUSY_KIND

@@ -7,9 +7,10 @@ feature that reacts afterwards subscribes to the change's events on the table's 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
-from ..domain.agenda_change import AgendaChange, agenda_change
+from ..domain.agenda_change import AgendaChange, Expected, agenda_change
 from ..domain.audit import AuditEntry
 from ..domain.clients import HistoryEntry
 from ..domain.model import Appointment, Client
@@ -63,11 +64,15 @@ def compose(before: Appointment | None, after: Appointment, *, by: str, new_clie
 
 
 def book(store: AgendaStore, appointment: Appointment, *, by: str, new_client: Client | None = None,
-         audit: AuditEntry | None = None, records: tuple = ()) -> AgendaChange:
+         audit: AuditEntry | None = None, records: tuple = (), expected: tuple[Expected, ...] = (),
+         hold: str | None = None) -> AgendaChange:
     """Store a new appointment and claim its resources' time (SlotUnavailableError when taken,
     ContactTakenError when the new client's email or phone was registered meanwhile, PlanUsedUpError when
-    the plan unit it holds was taken). `records`: more rows the use case decided (a merge task)."""
+    the plan unit it holds was taken). `records`: more rows the use case decided (a merge task); `expected`
+    rows and a `hold` to take over come from the waiting list (services/waitlist_booking.py)."""
     change = compose(None, appointment, by=by, new_client=new_client, audit=audit).adding(*records)
+    if expected or hold:
+        change = replace(change, expected=expected, hold=hold)
     store.write(change)
     return change
 

@@ -344,12 +344,14 @@ STEPS: list[Step | str] = [
     "infra.local.demo_plans:step",
     "infra.local.demo_special_days:provision",
     "infra.local.demo_desks:provision",
+    "infra.local.demo_waitlist:provision",
 ]
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
     ("send_reminders", 60),  # every 5 minutes on AWS
     ("apply_retention", 600),  # nightly on AWS; off unless a business turns retention on
     ("expire_plans", 300),  # daily on AWS; each plan is expired once, whatever the number of runs
+    ("release_holds", 20),  # every minute on AWS: waiting-list holds that ran out move on
 ]
 
 

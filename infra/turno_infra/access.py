@@ -87,6 +87,12 @@ MAIN_TABLE_BY_JOBS = TableAccess(
     ),
     indexes={"due": ("dynamodb:Query",)},
 )
+# The jobs' access, and the open waiting-list requests in the `agenda` index (chalicelib/services/openings.py):
+# the stream function offers freed time to them, the hold job passes holds on among them.
+MAIN_TABLE_BY_WAITLIST_JOBS = TableAccess(
+    actions=MAIN_TABLE_BY_JOBS.actions,
+    indexes={"due": ("dynamodb:Query",), "agenda": ("dynamodb:Query",)},
+)
 # Powertools' DynamoDBPersistenceLayer (chalicelib/services/idempotency.py).
 IDEMPOTENCY_RECORDS = TableAccess(
     actions=("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
@@ -128,10 +134,16 @@ _FUNCTIONS: dict[str, Grants] = {
     # subscribers. Reading the stream itself is granted from `stream`.
     "on_table_change": Grants(
         invocation=Invocation.STREAM,
-        tables={"main": MAIN_TABLE_BY_JOBS},
+        tables={"main": MAIN_TABLE_BY_WAITLIST_JOBS},
         send_email=True,
         send_sms=True,
         stream="main",
+    ),
+    # Waiting-list holds that ran out (chalicelib/services/openings.py): the `due` index, the open requests
+    # in the `agenda` index, the lock units read back, one transaction per hold passed on.
+    "release_holds": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_WAITLIST_JOBS},
     ),
     # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem).
     "on_sns_message": Grants(

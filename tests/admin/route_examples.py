@@ -260,3 +260,38 @@ EXAMPLES[("PUT", "/admin/calendar/special-hours")] = lambda s: Example(  # names
                                       "resource": {"kind": "staff", "id": s["staff"]}}, ids=True)
 EXAMPLES[("DELETE", "/admin/calendar/special-hours/{hours_id}")] = lambda s: Example(
     "/admin/calendar/special-hours/sph_0000000000000000", expect=frozenset({200, 404}))
+
+
+# -- issue 13: the waiting list ---------------------------------------------------------------------------
+def _fresh_request(s: dict) -> str:
+    """A waiting request in the salon, stored straight through the repository; returns its id."""
+    from chalicelib import wiring
+    from chalicelib.domain.waitlist import Contact, WaitlistRequest, Window, new_request_id
+
+    now = wiring.now()
+    request = WaitlistRequest(
+        id=new_request_id(now), business_id=s["business"], contact=Contact("Rita", "Sol", client_id=s["client"]),
+        service_id=s["service"], staff_id="any", windows=(Window(_date(2026, 4, 7), _date(2026, 4, 10), 540, 1080),),
+        created_by="system", created_at=now, updated_at=now, expires_at=_datetime(2026, 4, 10, 16, tzinfo=_MADRID))
+    from chalicelib.repositories import waitlist
+
+    waitlist.add(request)
+    return request.id
+
+
+_WINDOW = [{"from": "2026-04-07", "to": "2026-04-10", "start": "09:00", "end": "18:00"}]
+EXAMPLES[("GET", "/admin/waitlist")] = lambda s: Example("/admin/waitlist?status=waiting&limit=5", ids=False)
+EXAMPLES[("POST", "/admin/waitlist")] = lambda s: Example(
+    "/admin/waitlist", {"client_id": s["client"], "service": s["service"], "windows": _WINDOW}, ids=True)
+EXAMPLES[("GET", "/admin/waitlist/{request_id}")] = lambda s: Example(f"/admin/waitlist/{_fresh_request(s)}")
+EXAMPLES[("PATCH", "/admin/waitlist/{request_id}")] = lambda s: Example(
+    f"/admin/waitlist/{_fresh_request(s)}", {"notes": "Solo por la tarde"})
+EXAMPLES[("POST", "/admin/waitlist/{request_id}/cancel")] = lambda s: Example(
+    f"/admin/waitlist/{_fresh_request(s)}/cancel", {})
+EXAMPLES[("POST", "/admin/waitlist/{request_id}/convert")] = lambda s: Example(
+    f"/admin/waitlist/{_fresh_request(s)}/convert", {"start": _free_start().isoformat(), "staff": s["staff"]})
+EXAMPLES[("GET", "/admin/waitlist-settings")] = lambda s: Example("/admin/waitlist-settings", ids=False)
+EXAMPLES[("PATCH", "/admin/waitlist-settings")] = lambda s: Example(
+    "/admin/waitlist-settings", {"hold_minutes": 20}, ids=False)
+EXAMPLES[("GET", "/admin/waitlist-offers")] = lambda s: Example(
+    "/admin/waitlist-offers?from=2026-03-01&to=2026-03-31", ids=False)

@@ -44,6 +44,7 @@ EXPECTED_GRANTS = {
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
     "OnTableChange": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                      "MainTableAgendaIndex": {"dynamodb:Query"},  # the waiting list's open requests
                       "MainTableStream": STREAM_READ, "ListStreams": {"dynamodb:ListStreams"},
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
@@ -53,6 +54,8 @@ EXPECTED_GRANTS = {
                        "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
     "ExpirePlans": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
                     "SendFailedEvents": {"sqs:SendMessage"}},
+    "ReleaseHolds": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                     "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 

@@ -496,8 +496,80 @@
       show($('day-step'), true);
       picker.reset();
       picker.load();
+      waitlist.offer();
       if (!quiet) reveal($('day-step'));
     }
+
+    /* -- "tell me if something frees up": the waiting list, when the business takes requests -- */
+    var waitlist = (function () {
+      var open = null;  // asked once, when a client first looks for times
+      var WL_FIELDS = { 'client.first_name': 'wl-first_name', 'client.email': 'wl-email', 'client.phone': 'wl-phone',
+        'windows.0.from': 'wl-from', 'windows.0.to': 'wl-to', 'windows.0.start': 'wl-start', 'windows.0.end': 'wl-end' };
+      function clear() { Object.keys(WL_FIELDS).forEach(function (k) { fieldError(WL_FIELDS[k], ''); }); }
+      // The form is built from its <template> when first opened: until then the page holds one set of
+      // name and contact fields (the booking's), for the client and for assistive technology alike.
+      function form() {
+        var found = $('waitlist-form');
+        if (found) return found;
+        $('waitlist-step').insertBefore($('waitlist-template').content.cloneNode(true), $('waitlist-done'));
+        found = $('waitlist-form');
+        found.addEventListener('submit', submit);
+        return found;
+      }
+      $('waitlist-open').addEventListener('click', function () {
+        var opened = !$('waitlist-form') || $('waitlist-form').hidden, day = picker.day() || fmt.today();
+        var box = form();
+        show(box, opened);
+        $('waitlist-open').setAttribute('aria-expanded', String(opened));
+        if (!opened) return;
+        if (!$('wl-from').value) $('wl-from').value = day;
+        if (!$('wl-to').value) $('wl-to').value = day;
+        var known = remembered && remembered.client;
+        if (known && !$('wl-first_name').value) {
+          $('wl-first_name').value = known.first_name || '';
+          $('wl-email').value = known.email || '';
+          $('wl-phone').value = known.phone || '';
+        }
+        $('wl-first_name').focus();
+      });
+      function submit(event) {
+        event.preventDefault();
+        clear();
+        message($('waitlist-message'), '');
+        var v = function (id) { return $(id).value.trim() || null; };
+        var body = { service: state.service, staff: state.staff,
+          client: { first_name: v('wl-first_name'), email: v('wl-email'), phone: v('wl-phone') },
+          windows: [{ from: v('wl-from'), to: v('wl-to'), start: v('wl-start'), end: v('wl-end') }] };
+        call('POST', 'public/' + encodeURIComponent(slug) + '/waitlist', body).then(function (r) {
+          if (r.ok) {
+            $('waitlist-form').remove();  // its fields go with it (see above)
+            show($('waitlist-open'), false);
+            message($('waitlist-done'), t('waitlist_done'));
+            $('waitlist-done').setAttribute('tabindex', '-1');
+            $('waitlist-done').focus();
+            return;
+          }
+          if (!(r.error && r.error.field && WL_FIELDS[r.error.field] && fieldError(WL_FIELDS[r.error.field], errorText(r.error)))) {
+            message($('waitlist-message'), errorText(r.error), 'error');
+          }
+        });
+      }
+      return {
+        offer: function () {
+          if (open === false) return;
+          var shown = function () {
+            show($('waitlist-step'), true);
+            show($('waitlist-open'), true);
+            show($('waitlist-done'), false);
+          };
+          if (open) { shown(); return; }
+          call('GET', 'public/' + encodeURIComponent(slug) + '/waitlist').then(function (r) {
+            open = !!(r.ok && r.body.open);
+            if (open) shown();
+          });
+        }
+      };
+    })();
 
     Array.prototype.forEach.call(document.querySelectorAll('input[name=service]'), function (input) {
       input.addEventListener('change', function () { state.staff = 'any'; chooseService(input.value); });
@@ -648,7 +720,7 @@
       remembered = local.get(memoryKey);
       var manageUrl = new URL(encodeURIComponent(slug) + '/manage/' + encodeURIComponent(booking.reference) +
         '?' + query({ token: booking.manage_token }), location.href).toString();
-      ['service-step', 'staff-step', 'day-step', 'details-step', 'welcome'].forEach(function (id) { show($(id), false); });
+      ['service-step', 'staff-step', 'day-step', 'details-step', 'welcome', 'waitlist-step'].forEach(function (id) { show($(id), false); });
       $('done-title').textContent = t(booking.status === 'pending' ? 'pending_title' : 'booked_title');
       $('done-text').textContent = t(booking.status === 'pending' ? 'pending_text' : 'booked_text', { business: booking.business_name });
       detailsList($('done-details'), booking, fmt);
