@@ -47,4 +47,5 @@ def on_sns_message(event) -> dict:
 def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
     from . import report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
+    from . import marketing as _marketing  # noqa: F401 - client figures and attribution (marketing)
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))

@@ -1,0 +1,35 @@
+"""A salon's agenda for marketing tests: clients and their appointments, each committed version handed to
+the stream function as the table's stream would (tests/reports/helpers.py does the same for reports)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chalicelib.domain.clients import ClientProfile
+from chalicelib.domain.model import AppointmentStatus as S
+from tests.factories import NOW
+from tests.reports.helpers import Agenda, appointment
+
+
+def add_client(client_id: str, first: str, last: str = "", email: str | None = None, phone: str | None = None,
+               business: str = "biz_salon"):
+    """A client of the business, as the backoffice would register them (search words included)."""
+    from chalicelib import wiring
+
+    profile = ClientProfile(id=client_id, first_name=first, last_name=last, email=email, phone=phone,
+                            created_at=NOW)
+    return wiring.clients().create(business, profile)
+
+
+class ClientAgenda(Agenda):
+    """Agenda whose appointments belong to the client named."""
+
+    def visit(self, client_id: str, start: str, status: S = S.COMPLETED, **kw) -> str:
+        made = replace(appointment(start, **kw), client_id=client_id)
+        from tests import factories
+
+        factories.book(self.store, made)
+        self.current[made.reference] = made
+        self._feed(made.reference)
+        if status is not S.CONFIRMED:
+            self.set(made.reference, status)
+        return made.reference
