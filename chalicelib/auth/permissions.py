@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "appointments.approve": (RECEPTION_AND_UP, "approve or reject pending online bookings"),
     "monitor.read": (FRONT_DESK, "the day's bookings by time slot with check-in state"),
     "reports.read": (FRONT_DESK, "reports on activity"),
+    "marketing.read": (FRONT_DESK, "marketing views (loyal, dormant, filters), campaigns and their figures"),
+    "marketing.send": (MANAGEMENT, "compose and send campaigns, marketing settings and the dormant-client sweep"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -372,3 +372,134 @@ def sweep_band(today: date, settings: MarketingSettings) -> tuple[date, date]:
     longest = settings.sweep_days if settings.sweep is SweepMode.FIXED else max(
         settings.sweep_days, LONGEST_RHYTHM + settings.margin_days)
     return today - timedelta(days=longest + SWEEP_WINDOW_DAYS), today - timedelta(days=shortest)
+
+
+# -- audiences: the three views, as a campaign keeps them ---------------------------------------------
+VIEWS = ("loyal", "dormant", "filter")
+AUDIENCE_FIELDS = frozenset({"view", "from", "to", "days", "min_visits", "max_visits", "min_spend", "max_spend",
+                             "services", "services_mode", "text"})
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Which clients a view (and a campaign made from it) is about.
+
+    loyal: at least `min_visits` completed visits (default 3) or `min_spend` in [first, last];
+    dormant: a completed visit before, none in the last `days` days and none booked ahead;
+    filter: any combination of period, services (any of / all of), visits and spend bounds, and text."""
+
+    view: str
+    first: date | None = None
+    last: date | None = None
+    days: int | None = None
+    min_visits: int | None = None
+    max_visits: int | None = None
+    min_spend: Decimal | None = None
+    max_spend: Decimal | None = None
+    services: tuple[str, ...] = ()
+    services_mode: str = "any"
+    text: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        data = {"view": self.view, "from": self.first, "to": self.last, "days": self.days,
+                "min_visits": self.min_visits, "max_visits": self.max_visits, "min_spend": self.min_spend,
+                "max_spend": self.max_spend, "services": ",".join(self.services) or None,
+                "services_mode": self.services_mode if self.services else None, "text": self.text}
+        return {k: str(v) for k, v in data.items() if v is not None}
+
+    def counts(self, stats: ClientStats) -> tuple[int, Decimal, frozenset[str]]:
+        """(completed visits, spend, services) within the audience's period (all time without one)."""
+        visits = stats.in_period(self.first, self.last) if self.first and self.last else stats.completed
+        return len(visits), sum((v.price for v in visits), Decimal(0)), frozenset(v.service_id for v in visits)
+
+    def admits(self, stats: ClientStats, today: date, now: datetime) -> bool:
+        """Whether a client with these figures belongs to the audience (text aside: the search index's)."""
+        visits, spend, services = self.counts(stats)
+        if self.view == "dormant":
+            absent = stats.absent_days(today)
+            return absent is not None and absent >= (self.days or 0) and not stats.booked_ahead(now)
+        if self.view == "loyal":
+            return visits > 0 and (visits >= (self.min_visits or 3)
+                                   or (self.min_spend is not None and spend >= self.min_spend))
+        if self.first and visits == 0:
+            return False
+        if self.services:
+            wanted = set(self.services)
+            if not (wanted <= services if self.services_mode == "all" else wanted & services):
+                return False
+        return ((self.min_visits is None or visits >= self.min_visits)
+                and (self.max_visits is None or visits <= self.max_visits)
+                and (self.min_spend is None or spend >= self.min_spend)
+                and (self.max_spend is None or spend <= self.max_spend))
+
+
+def _number(data: Mapping[str, Any], name: str, low: int, high: int) -> int | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(f"a whole number from {low} to {high}", field=name, code="out_of_range")
+    return value
+
+
+def _money(data: Mapping[str, Any], name: str) -> Decimal | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    from .fields import checked_price
+
+    return checked_price(value, name)
+
+
+def _day(data: Mapping[str, Any], name: str) -> date | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    from .fields import checked_date
+
+    return checked_date(value, name)
+
+
+def checked_audience(data: Mapping[str, Any]) -> Audience:
+    """An audience from query parameters or a JSON object (numbers as numbers or strings), or a 400."""
+    reject_unknown(dict(data), set(AUDIENCE_FIELDS))
+    view = data.get("view")
+    if view not in VIEWS:
+        raise ValidationError("loyal, dormant or filter", field="view", code="invalid_choice")
+    first, last = _day(data, "from"), _day(data, "to")
+    if (first is None) != (last is None):
+        raise ValidationError("give both from and to, or neither", field="to" if first else "from", code="required")
+    if first and last and last < first:
+        raise ValidationError("'to' must not be before 'from'", field="to", code="period_backwards")
+    if first and last and (last - first).days > MAX_PERIOD_DAYS:
+        raise ValidationError("at most three years at a time", field="to", code="range_too_long")
+    if view == "loyal" and first is None:
+        raise ValidationError("the loyal clients of which period?", field="from", code="required")
+    days = _number(data, "days", 1, 3650)
+    if view == "dormant":
+        days = days or 90
+        if first:
+            raise ValidationError("a dormant view takes days, not a period", field="from", code="not_allowed")
+    services = data.get("services") or ()
+    if isinstance(services, str):
+        services = tuple(s for s in services.split(",") if s)
+    if not isinstance(services, (list, tuple)) or not all(isinstance(s, str) and 0 < len(s) <= 64 for s in services) \
+            or len(services) > 20:
+        raise ValidationError("up to 20 service ids", field="services", code="invalid_services")
+    mode = data.get("services_mode") or "any"
+    if mode not in ("any", "all"):
+        raise ValidationError("any or all", field="services_mode", code="invalid_choice")
+    text = data.get("text")
+    if text is not None and (not isinstance(text, str) or len(text) > 100):
+        raise ValidationError("a text of up to 100 characters", field="text", code="invalid_text")
+    min_visits, max_visits = _number(data, "min_visits", 0, 100_000), _number(data, "max_visits", 0, 100_000)
+    min_spend, max_spend = _money(data, "min_spend"), _money(data, "max_spend")
+    if min_visits is not None and max_visits is not None and max_visits < min_visits:
+        raise ValidationError("must not be below min_visits", field="max_visits", code="range_backwards")
+    if min_spend is not None and max_spend is not None and max_spend < min_spend:
+        raise ValidationError("must not be below min_spend", field="max_spend", code="range_backwards")
+    return Audience(view, first, last, days, min_visits, max_visits, min_spend, max_spend, tuple(services), mode,
+                    text.strip() if text and text.strip() else None)
