@@ -39,6 +39,9 @@ class Settings:
     # The SNS topic of SES/SNS delivery events. Chalice needs it while the app is imported (a decorator's
     # argument, chalicelib/jobs/handlers.py), so it is fixed when the app is packaged.
     delivery_topic: str = "turno-delivery-events"
+    # Keys the do-not-contact list's hashes of erased clients' emails and phones (domain/do_not_contact.py):
+    # a secret per stage, so the list cannot be matched against a guessed address without it.
+    privacy_key: bytes = b"turno-insecure-privacy-key"
 
     @property
     def token_issuer(self) -> str:
@@ -56,6 +59,11 @@ class Settings:
             if stage not in ("dev", "test"):
                 raise RuntimeError("TURNO_SIGNING_KEY must be set outside dev and test stages")
             key = f"turno-{stage}-insecure-signing-key"
+        privacy_key = env.get("TURNO_PRIVACY_KEY")
+        if not privacy_key:
+            if stage not in ("dev", "test"):
+                raise RuntimeError("TURNO_PRIVACY_KEY must be set outside dev and test stages")
+            privacy_key = f"turno-{stage}-insecure-privacy-key"
         return cls(
             stage=stage,
             table_name=env.get("TURNO_TABLE", f"turno-{stage}"),
@@ -75,6 +83,7 @@ class Settings:
             sms_sender_id=env.get("TURNO_SMS_SENDER_ID", ""),
             local_outbox=env.get("TURNO_LOCAL_OUTBOX", ""),
             delivery_topic=env.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events"),
+            privacy_key=privacy_key.encode(),
         )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Mapping, Protocol
 
 if TYPE_CHECKING:  # types only: the ports depend on nothing at run time
     from .domain.agenda_change import AgendaChange, LockUnit
     from .domain.availability import Minutes
+    from .domain.do_not_contact import Contacts
     from .domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
     from .domain.signup import Opening
 
@@ -48,6 +49,28 @@ class AgendaStore(Protocol):
     def save_code_failures(self, business_id: str, address: str, failures: list[float], keep: int) -> None: ...
 
 
+
+
+# -- the do-not-contact list (DynamoDB) --------------------------------------------------------------------
+class DoNotContact(Protocol):
+    """Erased clients' contacts, which no campaign or win-back may reach again (chalicelib/services/
+    do_not_contact.py: the keyed hashing; only hashes are stored). Raw or stored addresses both work."""
+
+    def blocked(self, business_id: str, email: str | None = None, phone: str | None = None) -> bool:
+        """True when this email or this phone is on the business's list: one BatchGetItem."""
+
+    def blocked_among(self, business_id: str, people: Mapping[str, Contacts]) -> set[str]:
+        """Which of `people` (any id -> their contacts) are on the list, in one BatchGetItem per 50 people."""
+
+    def add(self, business_id: str, contacts: Contacts, at: datetime, reason: str) -> None:
+        """Puts these contacts on the list (again: nothing changes), e.g. reason `erased`."""
+
+
+class ListedContacts(Protocol):
+    """The list's storage: hashed entries per business (`email#<hex>`, `phone#<hex>`), nothing readable."""
+
+    def listed(self, business_id: str, entries: list[str]) -> set[str]: ...  # which of these are on the list
+    def put(self, business_id: str, entries: list[str], at: datetime, reason: str) -> None: ...
 
 
 # -- new businesses (DynamoDB) ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .domain.calendar import UTC
 if TYPE_CHECKING:
     from .repositories.store import DynamoStore
     from .notifications.delivery import Senders
-    from .ports import Directory, Mailer, Registry
+    from .ports import Directory, DoNotContact, Mailer, Registry
 
 
 @lru_cache(maxsize=1)
@@ -107,3 +107,11 @@ def senders() -> "Senders":
     aws = AwsSenders(sesv2, sns, configuration_set=config.ses_configuration_set,
                      sms_sender_id=config.sms_sender_id)
     return LocalCopy(aws, Path(config.local_outbox), clock=now) if config.local_outbox else aws
+
+
+def do_not_contact() -> "DoNotContact":
+    """The do-not-contact list (erased clients' keyed hashes) with the stage's privacy key."""
+    from .repositories.do_not_contact import DynamoListedContacts
+    from .services.do_not_contact import DoNotContactList
+
+    return DoNotContactList(settings().privacy_key, DynamoListedContacts())

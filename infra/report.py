@@ -61,7 +61,7 @@ def layer_path(opt: Path) -> Path:
 def lambda_like_env(opt: Path) -> dict[str, str]:
     """No TURNO_/AWS_ settings from the caller; the layer on PYTHONPATH as on Lambda."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TURNO_", "PYTHON", "AWS_", "VIRTUAL_ENV"))}
-    env.update({"TURNO_STAGE": "prod", "TURNO_SIGNING_KEY": "k" * 64, "TURNO_TABLE": "turno-prod",
+    env.update({"TURNO_STAGE": "prod", "TURNO_SIGNING_KEY": "k" * 64, "TURNO_PRIVACY_KEY": "p" * 64, "TURNO_TABLE": "turno-prod",
                 "TURNO_IDEMPOTENCY_TABLE": "turno-prod-idempotency", "AWS_DEFAULT_REGION": "eu-west-1",
                 "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(layer_path(opt))})
     return env

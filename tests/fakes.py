@@ -274,3 +274,27 @@ class FakeRegistry:
 
     def save_signups(self, address: str, times: list[float], keep: int) -> None:
         self.signups[address] = list(times)
+
+
+class FakeListedContacts:
+    """The do-not-contact list's storage in memory: business id -> {entry: (at, reason)}. `calls` counts
+    lookups as the DynamoDB one makes them (one batch read per `listed`)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, tuple]] = {}
+        self.calls = 0
+
+    def listed(self, business_id: str, entries: list[str]) -> set[str]:
+        self.calls += 1
+        return set(entries) & set(self.entries.get(business_id, {}))
+
+    def put(self, business_id: str, entries: list[str], at, reason: str) -> None:
+        for entry in entries:
+            self.entries.setdefault(business_id, {})[entry] = (at, reason)
+
+
+def fake_do_not_contact(key: bytes = b"test-privacy-key"):
+    """A do-not-contact list (ports.DoNotContact) in memory, hashing exactly as the real one does."""
+    from chalicelib.services.do_not_contact import DoNotContactList
+
+    return DoNotContactList(key, FakeListedContacts())

@@ -25,6 +25,7 @@ Keys (pk / sk):
   BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
+  BIZ#<business>#DNC        email#<hmac> | phone#<hmac>              do-not-contact: keyed hashes of erased clients' contacts
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
 This module is also the single source of the table's shape for infra/ (see `table_definition`).
@@ -357,6 +358,13 @@ class UndeliverableItem(Item, discriminator="undeliverable"):
     reason = UnicodeAttribute()  # bounce | complaint | opt_out
     at = UTCDateTimeAttribute()
     detail = UnicodeAttribute(default="")
+
+
+class DoNotContactItem(Item, discriminator="do_not_contact"):
+    """One keyed hash of an erased client's email or phone (domain/do_not_contact.py): never the address."""
+
+    reason = UnicodeAttribute()  # erased | retention
+    at = UTCDateTimeAttribute()
 
 
 class ThrottleItem(Item, discriminator="throttle"):

@@ -90,6 +90,16 @@ class TurnoStack(Stack):
                 password_length=64, exclude_punctuation=True),
             removal_policy=self.removal,
         )
+        # Keys the do-not-contact list's hashes of erased clients' contacts (TURNO_PRIVACY_KEY). Never rotated
+        # in place: a new key would no longer match the hashes already on the list.
+        privacy_key = secretsmanager.Secret(
+            self, "PrivacyKey",
+            secret_name=f"turno/{config.name}/privacy-key",
+            description="Keys the hashes on the do-not-contact list of erased clients (TURNO_PRIVACY_KEY)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True),
+            removal_policy=self.removal,
+        )
 
         specs = {logical_id(name): (name, grants) for name, grants in functions.items()}
         self.log_groups = {lid: self._log_group(name) for lid, (name, _) in specs.items()}
@@ -101,6 +111,7 @@ class TurnoStack(Stack):
         self.function_environment = {
             "TURNO_STAGE": config.name,
             "TURNO_SIGNING_KEY": signing_key.secret_value.unsafe_unwrap(),
+            "TURNO_PRIVACY_KEY": privacy_key.secret_value.unsafe_unwrap(),
             **{spec.env_var: self.tables[spec.key].ref for spec in TABLES},
             # The stream function's decorator names it; the stack's own stream replaces it (_wire_stream).
             "TURNO_TABLE_STREAM_ARN": self.tables["main"].get_att("StreamArn").to_string(),

@@ -226,6 +226,7 @@ def test_functions_get_every_setting_the_code_reads_from_the_stack(template, sta
         assert {"Ref": pool_id} in variables["TURNO_JWKS_URL"]["Fn::Join"][1]
         assert variables["TURNO_SENDER_EMAIL"] == stages.STAGES[stage].sender_email
         assert "resolve:secretsmanager" in json.dumps(variables["TURNO_SIGNING_KEY"])
+        assert "resolve:secretsmanager" in json.dumps(variables["TURNO_PRIVACY_KEY"])
         # chalicelib/observability.py: every function logs as one service and emits EMF into one namespace
         assert (variables["POWERTOOLS_SERVICE_NAME"], variables["POWERTOOLS_METRICS_NAMESPACE"]) == ("turno", "Turno")
 
