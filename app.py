@@ -17,6 +17,7 @@ from chalicelib.jobs.handlers import jobs
 from chalicelib.api.admin_messages import admin_messages
 from chalicelib.api.admin_reports import admin_reports
 from chalicelib.api.admin_marketing import admin_marketing
+from chalicelib.api.unsubscribe import unsubscribe
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -35,3 +36,4 @@ app.register_blueprint(admin_messages)
 app.register_blueprint(admin_reports)
 app.register_blueprint(signups)
 app.register_blueprint(admin_marketing)
+app.register_blueprint(unsubscribe)

@@ -85,9 +85,11 @@ def view_campaign(principal: Principal, campaign_id: str) -> dict:
 
 @admin_marketing.route("/admin/marketing/campaigns/{campaign_id}/preview", methods=["GET"], action="marketing.read")
 def preview_campaign(principal: Principal, campaign_id: str) -> dict:
-    return campaigns.preview(wiring.store(), principal, campaign_id, wiring.now())
+    return campaigns.preview(wiring.store(), wiring.clients(), wiring.do_not_contact(), principal, campaign_id,
+                             wiring.now())
 
 
 @admin_marketing.route("/admin/marketing/campaigns/{campaign_id}/send", methods=["POST"], action="marketing.send")
 def send_campaign(principal: Principal, campaign_id: str) -> dict:
-    return campaigns.send(wiring.store(), principal, campaign_id, wiring.now())
+    return campaigns.send(wiring.store(), wiring.clients(), wiring.do_not_contact(), principal, campaign_id,
+                          wiring.now())

@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from chalice import Blueprint, Rate
+from chalice import Blueprint, Cron, Rate
 
 from .. import wiring
 from ..config import Settings
@@ -15,6 +15,9 @@ delivery = later("chalicelib.notifications.delivery")
 delivery_events = later("chalicelib.jobs.delivery_events")
 reminders = later("chalicelib.jobs.reminders")
 stream = later("chalicelib.jobs.stream")
+marketing_jobs = later("chalicelib.jobs.marketing")
+marketing_delivery = later("chalicelib.services.marketing_delivery")
+winback = later("chalicelib.services.winback")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -49,3 +52,19 @@ def on_table_change(event) -> dict:
     from . import report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
     from . import marketing as _marketing  # noqa: F401 - client figures and attribution (marketing)
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
+
+
+# -- marketing (campaigns and the dormant-client sweep) ------------------------------------------------
+@jobs.schedule(Rate(1, unit=Rate.MINUTES))
+@job
+def deliver_marketing(event) -> dict:
+    """Sends due marketing messages: campaigns and win-backs (SMS wait for quiet hours)."""
+    return marketing_delivery.drain(marketing_jobs.run())
+
+
+@jobs.schedule(Cron(0, 5, "*", "*", "?", "*"))
+@job
+def sweep_dormant_clients(event) -> dict:
+    """Daily: each business with the sweep on finds its dormant clients and queues their win-backs
+    (one business at a time, each idempotent per business and local day: a repeated run sends nothing twice)."""
+    return winback.sweep_all(wiring.store(), wiring.clients(), wiring.do_not_contact(), wiring.now())

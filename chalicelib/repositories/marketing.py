@@ -5,7 +5,7 @@ Items and keys: repositories/marketing_tables.py."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Iterable, Iterator
@@ -196,6 +196,7 @@ class MarketingMessage:
     reason: str | None = None
     to: str | None = None
     sent_at: datetime | None = None
+    created_at: datetime | None = None
 
     @property
     def ident(self) -> str:
@@ -208,7 +209,7 @@ def _message_key(m: MarketingMessage) -> MarketingMessageItem:
 
 def _message(item: MarketingMessageItem) -> MarketingMessage:
     return MarketingMessage(item.business_id, item.campaign_id, item.client_id, item.channel, item.status,
-                            item.due_sk, item.attempts, item.reason, item.to, item.sent_at)
+                            item.due_sk, item.attempts, item.reason, item.to, item.sent_at, item.created_at)
 
 
 def _message_item(m: MarketingMessage, due: datetime, now: datetime) -> MarketingMessageItem:
@@ -312,8 +313,7 @@ def claim(message: MarketingMessage, now: datetime, lease: timedelta, cap_since:
         if not any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []):
             raise
         raise Refused(_why_refused(message, cap_since, quota)) from None
-    return MarketingMessage(message.business_id, message.campaign_id, message.client_id, message.channel, "sending",
-                            due_sk, message.attempts + 1)
+    return replace(message, status="sending", due_key=due_sk, attempts=message.attempts + 1)
 
 
 def _why_refused(message: MarketingMessage, cap_since: datetime | None, quota: tuple[str, int] | None) -> str:

@@ -82,3 +82,19 @@ def consent_json(clients: ClientRepository, principal: Principal, client_id: str
 
 def _state(change: ConsentChange | None) -> dict[str, Any] | None:
     return None if change is None else change.to_json()
+
+
+def sms_reply(number: str, *, stop: bool, said: str, now: datetime, clients: ClientRepository | None = None) -> str | None:
+    """A STOP or START replied to a marketing SMS: the business that last sent this number one changes its
+    client's marketing SMS consent at once; the business id, or None when no marketing SMS went to it."""
+    business_id = repo.sms_sender(number)
+    if business_id is None:
+        return None
+    clients = clients or ClientRepository()
+    holder = clients.holders(business_id, [f"phone#{number}"]).get(f"phone#{number}")
+    if holder is None:
+        return None
+    repo.record_consent(business_id, holder, [ConsentChange("sms", "marketing", not stop,
+                                                            "sms_stop" if stop else "sms_start", "client", now,
+                                                            f"SMS reply: {said}")])
+    return business_id

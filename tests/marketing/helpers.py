@@ -33,3 +33,29 @@ class ClientAgenda(Agenda):
         if status is not S.CONFIRMED:
             self.set(made.reference, status)
         return made.reference
+
+
+def run_job(client, name: str) -> dict:
+    """A scheduled function, invoked as EventBridge would."""
+    return client.lambda_.invoke(name, client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
+
+
+def api(client, login, method: str, path: str, body=None, level=None):
+    import json
+
+    from chalicelib.domain.principal import Level
+
+    headers = {**login(level or Level.MANAGER), "content-type": "application/json"}
+    call = getattr(client.http, method.lower())
+    if body is None:
+        return call(path, headers=headers)
+    return call(path, headers=headers, body=json.dumps(body))
+
+
+def grant(client, login, client_id: str, *channels: str):
+    changes = [{"channel": c, "purpose": "marketing", "granted": True, "wording": "Yes to news by " + c}
+               for c in channels]
+    answer = api(client, login, "PUT", f"/admin/clients/{client_id}/consent", {"changes": changes})
+    assert answer.status_code == 200, answer.body
+    return answer.json_body
