@@ -242,7 +242,7 @@ def enqueue_winback(messages: list[MarketingMessage], due: dict[str, datetime], 
         with TransactWrite(connection=connection()) as tx:
             for m in messages:
                 tx.save(_message_item(m, due[m.channel], now), condition=MarketingMessageItem.pk.does_not_exist())
-            tx.update(cap, actions=[ContactCapItem.kind.set("marketing_cap"),
+            tx.update(cap, actions=[ContactCapItem.kind.set(ContactCapItem),
                                     ContactCapItem.winback_day.set(record.last_day.isoformat()),
                                     ContactCapItem.winback_absence.set(record.absence.isoformat()),
                                     ContactCapItem.winback_count.set(record.count)], condition=condition)
@@ -302,12 +302,12 @@ def claim(message: MarketingMessage, now: datetime, lease: timedelta, cap_since:
                 MarketingMessageItem.attempts.set(message.attempts + 1),
                 MarketingMessageItem.due_pk.set(due_pk), MarketingMessageItem.due_sk.set(due_sk),
             ], condition=MarketingMessageItem.due_sk == message.due_key)
-            tx.update(cap, actions=[ContactCapItem.kind.set("marketing_cap"), ContactCapItem.last_at.set(now),
+            tx.update(cap, actions=[ContactCapItem.kind.set(ContactCapItem), ContactCapItem.last_at.set(now),
                                     ContactCapItem.last_campaign.set(message.campaign_id)], condition=cap_ok)
             if quota is not None:
                 month, limit = quota
                 tx.update(UsageItem(f"BIZ#{message.business_id}#MKTUSAGE", month),
-                          actions=[UsageItem.kind.set("marketing_usage"), UsageItem.sms.add(1)],
+                          actions=[UsageItem.kind.set(UsageItem), UsageItem.sms.add(1)],
                           condition=UsageItem.sms.does_not_exist() | (UsageItem.sms < limit))
     except TransactWriteError as error:
         if not any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []):

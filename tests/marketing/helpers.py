@@ -23,8 +23,10 @@ def add_client(client_id: str, first: str, last: str = "", email: str | None = N
 class ClientAgenda(Agenda):
     """Agenda whose appointments belong to the client named."""
 
-    def visit(self, client_id: str, start: str, status: S = S.COMPLETED, **kw) -> str:
+    def visit(self, client_id: str, start: str, status: S = S.COMPLETED, created=None, **kw) -> str:
         made = replace(appointment(start, **kw), client_id=client_id)
+        if created is not None:
+            made = replace(made, created_at=created, updated_at=created)
         from tests import factories
 
         factories.book(self.store, made)
