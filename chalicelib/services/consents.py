@@ -2,6 +2,7 @@
 its source, who made it, when, and the words the client saw or heard. Marketing reads only the latest."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -11,13 +12,10 @@ from ..domain.principal import Principal
 from ..errors import ValidationError
 from ..repositories import marketing as repo
 from ..repositories.clients import ClientRepository
+from ..templating import TEMPLATES_DIR
 
 MAX_WORDING = 1000
-# What the public booking form shows beside each (unticked) box, kept with the client's answer.
-BOOKING_FORM_WORDING = {
-    "email": "I would like to receive news and offers from {business} by email.",
-    "sms": "I would like to receive news and offers from {business} by SMS.",
-}
+LANGUAGES = ("en", "es", "it", "cs", "et")  # the booking page's languages (templates/pages/i18n/)
 
 
 def _change(data: Any, index: int, by: str, source: str, now: datetime) -> ConsentChange:
@@ -55,12 +53,15 @@ def record_from_backoffice(clients: ClientRepository, principal: Principal, clie
     return repo.record_consent(principal.business_id, client_id, changes)
 
 
-def record_from_booking(business_id: str, business_name: str, client_id: str, chosen: dict[str, bool],
+def record_from_booking(business_id: str, business_name: str, client_id: str, chosen: dict[str, Any],
                         now: datetime) -> Consent | None:
-    """What the client ticked on the public booking form (both boxes start unticked: silence is no)."""
+    """What the client ticked on the public booking form (both boxes start unticked: silence is no), with
+    the label they read, in the page's language (templates/pages/i18n/<language>.json)."""
+    words = json.loads((TEMPLATES_DIR / "pages" / "i18n" / f"{chosen.get('language', 'en')}.json")
+                       .read_text(encoding="utf-8"))
     changes = [ConsentChange(channel, "marketing", True, "booking_form", "client", now,
-                             BOOKING_FORM_WORDING[channel].format(business=business_name))
-               for channel, granted in chosen.items() if granted]
+                             words[f"marketing_{channel}"].replace("{business}", business_name))
+               for channel in ("email", "sms") if chosen.get(channel)]
     return repo.record_consent(business_id, client_id, changes) if changes else None
 
 

@@ -344,6 +344,8 @@ STEPS: list[Step | str] = [
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
     ("send_reminders", 60),  # every 5 minutes on AWS
+    ("deliver_marketing", 10),  # every minute on AWS: campaigns and win-backs
+    ("sweep_dormant_clients", 300),  # daily on AWS; once a local day per business whatever the timer
 ]
 
 

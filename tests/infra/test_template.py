@@ -47,7 +47,13 @@ EXPECTED_GRANTS = {
                       "MainTableStream": STREAM_READ, "ListStreams": {"dynamodb:ListStreams"},
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
-    "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:PutItem"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"},
+                     "SendFailedEvents": {"sqs:SendMessage"}},
+    "DeliverMarketing": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS,
+                         "MainTableDueIndex": {"dynamodb:Query"}, "SendEmail": {"ses:SendEmail"},
+                         "SendSms": {"sns:Publish"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    "SweepDormantClients": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS,
+                            "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 

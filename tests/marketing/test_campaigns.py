@@ -261,3 +261,27 @@ def test_quiet_hours_never_go_outside_8_to_21(client, login, dormant):
     assert answer.status_code == 400 and answer.json_body["error"]["field"] == "quiet_end"
     assert api(client, login, "PUT", "/admin/marketing/settings", {"quiet_end": "21:00"},
                level=Level.RECEPTION_FULL).status_code == 403
+
+
+def test_the_booking_form_asks_for_consent_unticked_and_records_the_words_shown(client, login, salon, ses):
+    page = client.http.get("/b/salon?lang=it")
+    assert b'id="marketing_email" name="marketing_email" type="checkbox">' in page.body  # not checked
+    from tests.api.helpers import booking_body, post
+
+    body = booking_body("2026-03-24T11:00:00+01:00", email="nuova@example.com", phone=None)
+    body["marketing"] = {"email": True, "sms": False, "language": "it"}
+    made = post(client, "/public/salon/bookings", body)
+    assert made.status_code == 201, made.body
+    from chalicelib import wiring
+
+    client_id = wiring.store().appointment(made.json_body["reference"]).client_id
+    consent = api(client, login, "GET", f"/admin/clients/{client_id}/consent").json_body
+    assert consent["consent"]["sms"]["marketing"] is None
+    email_consent = consent["consent"]["email"]["marketing"]
+    assert email_consent["source"] == "booking_form" and email_consent["by"] == "client"
+    assert email_consent["wording"] == "Voglio ricevere novità e offerte da Salón Lucía via email"
+
+    bad = booking_body("2026-03-24T12:00:00+01:00", email="x@example.com", phone=None)
+    bad["marketing"] = {"email": "yes"}
+    refused = post(client, "/public/salon/bookings", bad)
+    assert refused.status_code == 400 and refused.json_body["error"]["field"] == "marketing.email"
