@@ -338,6 +338,7 @@ STEPS: list[Step | str] = [
     seed_demo_step,
     search_backfill_step,
     report_counters_step,
+    "infra.local.demo_marketing:seed",
     "infra.local.ses:provision",
     "infra.local.cognito:provision",
 ]
