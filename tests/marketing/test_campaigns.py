@@ -132,19 +132,29 @@ def test_sending_delivers_once_per_client_and_channel_with_unsubscribe_headers(c
     assert figures["sent"] == 3 and figures["delivered"] == 3 and figures["failed"] == 0
 
 
-def test_concurrent_sends_fix_one_audience(client, login, dormant, atomic_moto):
+def test_concurrent_sends_fix_one_audience(client, login, dormant, store, atomic_moto):
+    from chalicelib import wiring
+    from chalicelib.domain.principal import Principal
+    from chalicelib.errors import ConflictError
+    from chalicelib.services import campaigns
+
     made = new_campaign(client, login)
+    manager = Principal("biz_salon", "stf_manager", Level.MANAGER)
     answers = []
 
     def send():
-        answers.append(api(client, login, "POST", f"/admin/marketing/campaigns/{made['id']}/send").status_code)
+        try:
+            campaigns.send(store, wiring.clients(), wiring.do_not_contact(), manager, made["id"], NOW)
+            answers.append("sent")
+        except ConflictError as refused:
+            answers.append(refused.code)
 
     threads = [threading.Thread(target=send) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(answers) == [200, 409, 409]
+    assert sorted(answers) == ["already_sent", "already_sent", "sent"]
     from chalicelib.repositories import marketing
 
     assert len(list(marketing.campaign_messages("biz_salon", made["id"]))) == 3
