@@ -24,6 +24,8 @@ from chalicelib.api.admin_desks import admin_desks
 from chalicelib.api.admin_calendar import admin_calendar
 from chalicelib.api.admin_waitlist import admin_waitlist
 from chalicelib.api.public_waitlist import public_waitlist
+from chalicelib.api.admin_marketing import admin_marketing
+from chalicelib.api.unsubscribe import unsubscribe
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -49,3 +51,5 @@ app.register_blueprint(admin_desks)
 app.register_blueprint(admin_calendar)
 app.register_blueprint(admin_waitlist)  # the waiting list (README "Waiting list")
 app.register_blueprint(public_waitlist)
+app.register_blueprint(admin_marketing)
+app.register_blueprint(unsubscribe)

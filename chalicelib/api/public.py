@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from ..services.booking import Booking, BookingRequest
 
 online_booking = later("chalicelib.services.booking")
+consents = later("chalicelib.services.consents")
 idempotency = later("chalicelib.services.idempotency")
 
 public = Api(__name__)
-BOOKING_FIELDS = {"service", "staff", "start", "client", "code", "desk"}
+BOOKING_FIELDS = {"service", "staff", "start", "client", "code", "desk", "marketing"}
 CLIENT_FIELDS = {"first_name", "last_name", "email", "phone", "notes"}
 
 
@@ -100,14 +101,37 @@ def create_booking(business: str) -> Response:
 
 
 def _book(request: dict) -> dict:
+    marketing = parse_marketing(request["body"].get("marketing"))
     booking = online_booking.book(wiring.store(), request["business"], parse_booking(request["body"]),
                            request["address"], wiring.now(), wiring.plans())
     observability.booked("public", booking.appointment.reference, booking.business.id)  # not on a replay
+    if marketing:
+        consents.record_from_booking(booking.business.id, booking.business.name, booking.appointment.client_id,
+                                     marketing, wiring.now())
     body = booking_json(booking, with_token=True)
     if booking.coverage is not None:  # the business sells plans: what the client's plans covered
         online_payment = bool(booking.coverage.case) and wiring.plans().settings(booking.business.id).online_payment
         body["plan"] = coverage_json(booking.coverage, online_payment)
     return body
+
+
+def parse_marketing(value) -> dict | None:
+    """The booking form's two marketing boxes (unticked unless the client ticked them) and the page's language,
+    whose words are recorded with the consent; None when nothing was ticked."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValidationError("an object with email, sms and language", field="marketing", code="wrong_type")
+    reject_unknown(value, {"email", "sms", "language"}, prefix="marketing.")
+    for name in ("email", "sms"):
+        if not isinstance(value.get(name, False), bool):
+            raise ValidationError("true or false", field=f"marketing.{name}", code="wrong_type")
+    language = value.get("language", "en")
+    if language not in consents.LANGUAGES:
+        raise ValidationError(f"one of {', '.join(consents.LANGUAGES)}", field="marketing.language",
+                              code="invalid_choice")
+    chosen = {name: value.get(name, False) for name in ("email", "sms")}
+    return {**chosen, "language": language} if any(chosen.values()) else None
 
 
 @public.route("/public/bookings/{reference}", methods=["GET"])

@@ -51,6 +51,8 @@ MATRIX: dict[str, tuple[frozenset[Level], str]] = {
     "waitlist.read": (FRONT_DESK, "the waiting list: requests, their offers, the offer log and its figures"),
     "waitlist.write": (FRONT_DESK, "add, edit, cancel waiting-list requests; book one into a free time"),
     "waitlist.settings": (MANAGEMENT, "how freed time is offered: mode, hold minutes, fallback, the booking page's form"),
+    "marketing.read": (FRONT_DESK, "marketing views (loyal, dormant, filters), campaigns and their figures"),
+    "marketing.send": (MANAGEMENT, "compose and send campaigns, marketing settings and the dormant-client sweep"),
 }
 
 PERMISSIONS: dict[str, frozenset[Level]] = {action: levels for action, (levels, _) in MATRIX.items()}

@@ -5,6 +5,10 @@ They arrive as SNS notifications. SES publishes {"notificationType": "Bounce" | 
 ({"originationNumber": ..., "messageBody": "STOP"}). A permanent bounce, any complaint, or an
 opt-out keyword marks the address undeliverable (repositories/messages.py): no message is sent to it
 again, for any business, until staff give the client another address.
+
+Marketing (services/consents.py `sms_reply`): a STOP (or START) from a number a business sent a marketing SMS
+to stops (or resumes) that business's marketing SMS to its client, and nothing else: their booking messages
+keep coming. Replies to no marketing SMS keep the rule above.
 """
 from __future__ import annotations
 
@@ -27,6 +31,9 @@ def handle(message: str, now: datetime) -> list[tuple[str, str, str]]:
         return []
     if not isinstance(data, dict):
         return []
+    replied = _marketing_reply(data, now)
+    if replied:
+        return replied
     marks = _ses(data) or _sms_reply(data)
     for channel, address, reason in marks:
         repo.mark_undeliverable(channel, address, reason, message, now)
@@ -47,6 +54,25 @@ def _ses(data: dict) -> list[tuple[str, str, str]]:
         return [("email", r["emailAddress"], "complaint") for r in complaint.get("complainedRecipients", [])
                 if isinstance(r, dict) and r.get("emailAddress")]
     return []
+
+
+START_WORDS = frozenset({"START", "UNSTOP", "YES", "SI", "SÌ", "ANO", "JAH"})
+
+
+def _marketing_reply(data: dict, now: datetime) -> list[tuple[str, str, str]]:
+    number, body = data.get("originationNumber"), data.get("messageBody")
+    if not isinstance(number, str) or not isinstance(body, str):
+        return []
+    words = body.strip().upper().split()
+    if not words or words[0] not in OPT_OUT_WORDS | START_WORDS:
+        return []
+    from ..services import consents  # the marketing consent, loaded only for a reply
+
+    stop = words[0] in OPT_OUT_WORDS
+    if consents.sms_reply(number, stop=stop, said=body.strip()[:160], now=now) is None:
+        return []
+    log.info("an SMS reply %s a business's marketing SMS", "stopped" if stop else "resumed")
+    return [("sms", number, "marketing_stop" if stop else "marketing_start")]
 
 
 def _sms_reply(data: dict) -> list[tuple[str, str, str]]:

@@ -17,6 +17,9 @@ reminders = later("chalicelib.jobs.reminders")
 stream = later("chalicelib.jobs.stream")
 retention = later("chalicelib.services.retention")
 openings = later("chalicelib.services.openings")
+marketing_jobs = later("chalicelib.jobs.marketing")
+marketing_delivery = later("chalicelib.services.marketing_delivery")
+winback = later("chalicelib.services.winback")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -50,6 +53,7 @@ def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
     from . import client_activity, report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
     from . import waitlist_offers  # noqa: F401
+    from . import marketing as _marketing  # noqa: F401 - client figures and attribution (marketing)
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
 
 
@@ -65,3 +69,19 @@ def apply_retention(event) -> dict:
 def release_holds(event) -> dict:
     """Waiting-list holds that ran out move on to the next request (exactly once: services/openings.py)."""
     return openings.release_expired(wiring.store(), wiring.now())
+
+
+# -- marketing (campaigns and the dormant-client sweep) ------------------------------------------------
+@jobs.schedule(Rate(1, unit=Rate.MINUTES))
+@job
+def deliver_marketing(event) -> dict:
+    """Sends due marketing messages: campaigns and win-backs (SMS wait for quiet hours)."""
+    return marketing_delivery.drain(marketing_jobs.run())
+
+
+@jobs.schedule(Cron(0, 5, "*", "*", "?", "*"))
+@job
+def sweep_dormant_clients(event) -> dict:
+    """Daily: each business with the sweep on finds its dormant clients and queues their win-backs
+    (one business at a time, each idempotent per business and local day: a repeated run sends nothing twice)."""
+    return winback.sweep_all(wiring.store(), wiring.clients(), wiring.do_not_contact(), wiring.now())

@@ -36,6 +36,7 @@ class Message:
     encoding: str | None = None  # SMS only: "GSM-7" or "UCS-2"
     segments: int | None = None  # SMS only: what the operator bills
     locale: str = render.DEFAULT_LOCALE
+    headers: tuple[tuple[str, str], ...] = ()  # email only: extra headers (marketing's List-Unsubscribe)
 
 
 def compose(kind: MessageKind | str, *, business: Business, appointment: Appointment, client: Client,

@@ -200,20 +200,23 @@ class InvalidTemplateError(ValidationError):
     code = "invalid_template"
 
 
-def check_custom_text(text: CustomText, sample: Mapping[str, Any]) -> None:
-    """Refuse a custom text that does not parse, names an unknown variable, or fails on a sample."""
+def check_custom_text(text: CustomText, sample: Mapping[str, Any],
+                      variables: Mapping[str, tuple[str, ...]] = VARIABLES) -> None:
+    """Refuse a custom text that does not parse, names an unknown variable, or fails on a sample.
+    `variables`: what the text may use (a booking message's by default; marketing passes its own)."""
     for field, source in (("subject", text.subject), ("body", text.body)):
         if source is None:
             continue
         try:
-            _check_one(field, source, sample)
+            _check_one(field, source, sample, variables)
         # "((((...))))" or "not not ..." a few hundred deep: Jinja's parser recurses, and Python's own
         # compiler refuses the code Jinja makes of it ("too many nested parentheses")
         except (RecursionError, SyntaxError):
             raise InvalidTemplateError("an expression nested too deeply", field=field) from None
 
 
-def _check_one(field: str, source: str, sample: Mapping[str, Any]) -> None:
+def _check_one(field: str, source: str, sample: Mapping[str, Any],
+               variables: Mapping[str, tuple[str, ...]] = VARIABLES) -> None:
     try:
         tree = sandbox().parse(source)
     except TemplateSyntaxError as error:
@@ -227,9 +230,9 @@ def _check_one(field: str, source: str, sample: Mapping[str, Any]) -> None:
         declared = meta.find_undeclared_variables(tree)  # compiles: unknown filters fail here
     except TemplateSyntaxError as error:  # TemplateAssertionError too
         raise InvalidTemplateError(f"line {error.lineno}: {error.message}", field=field) from None
-    unknown = _unknown_variables(tree, declared)
+    unknown = _unknown_variables(tree, declared, variables)
     if unknown:
-        raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented())}",
+        raise InvalidTemplateError(f"unknown variable {unknown}; you may use: {', '.join(documented(variables))}",
                                    field=field)
     try:
         sandbox().from_string(source).render(sample)
@@ -241,20 +244,21 @@ def _check_one(field: str, source: str, sample: Mapping[str, Any]) -> None:
         raise InvalidTemplateError(f"cannot be rendered: {error}", field=field) from None
 
 
-def documented() -> list[str]:
-    return [f"{name}.{key}" if key else name for name, keys in VARIABLES.items() for key in keys or ("",)]
+def documented(variables: Mapping[str, tuple[str, ...]] = VARIABLES) -> list[str]:
+    return [f"{name}.{key}" if key else name for name, keys in variables.items() for key in keys or ("",)]
 
 
-def _unknown_variables(tree: nodes.Template, declared: set[str]) -> str | None:
+def _unknown_variables(tree: nodes.Template, declared: set[str],
+                       variables: Mapping[str, tuple[str, ...]] = VARIABLES) -> str | None:
     """The first name the text uses beyond the documented ones (`client.items`, `os`, ...)."""
     for name in sorted(declared):
-        if name not in VARIABLES:
+        if name not in variables:
             return name
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         target = node.node
         if isinstance(target, nodes.Name) and target.name in declared:
             key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-            if key not in VARIABLES[target.name]:
+            if key not in variables[target.name]:
                 return f"{target.name}.{key}" if isinstance(key, str) else f"{target.name}[...]"
         elif isinstance(node, nodes.Getattr | nodes.Getitem) and isinstance(target, nodes.Getattr | nodes.Getitem):
             return "a nested attribute"

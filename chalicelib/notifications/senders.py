@@ -67,14 +67,16 @@ def keep(folder: Path, clock: Callable[[], datetime], label: str, to: str, ident
 def mime(message: Message, sender: str) -> bytes:
     """A client's email as MIME: plain text and HTML alternatives, and the .ics as a text/calendar part."""
     return email_bytes(sender, message.to, message.subject or "", message.text, message.html, message.ics,
-                       message.ics_method)
+                       message.ics_method, message.headers)
 
 
 def email_bytes(sender: str, to: str, subject: str, text: str, html: str | None = None, ics: bytes | None = None,
-                ics_method: str | None = None) -> bytes:
+                ics_method: str | None = None, headers: tuple[tuple[str, str], ...] = ()) -> bytes:
     """Any email Turno sends, as MIME bytes."""
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = sender, to, subject
+    for name, value in headers:
+        mail[name] = value
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     mail.set_content(text, cte="quoted-printable")
     if html:

@@ -339,6 +339,7 @@ STEPS: list[Step | str] = [
     search_backfill_step,
     report_counters_step,
     "infra.local.demo_privacy:backfill_step",
+    "infra.local.demo_marketing:seed",
     "infra.local.ses:provision",
     "infra.local.cognito:provision",
     "infra.local.demo_plans:step",
@@ -352,6 +353,8 @@ JOBS: list[tuple[str, int]] = [
     ("apply_retention", 600),  # nightly on AWS; off unless a business turns retention on
     ("expire_plans", 300),  # daily on AWS; each plan is expired once, whatever the number of runs
     ("release_holds", 20),  # every minute on AWS: waiting-list holds that ran out move on
+    ("deliver_marketing", 10),  # every minute on AWS: campaigns and win-backs
+    ("sweep_dormant_clients", 300),  # daily on AWS; once a local day per business whatever the timer
 ]
 
 

@@ -145,10 +145,12 @@ _FUNCTIONS: dict[str, Grants] = {
         invocation=Invocation.ASYNC,
         tables={"main": MAIN_TABLE_BY_WAITLIST_JOBS},
     ),
-    # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem).
+    # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem). A STOP/START
+    # replied to a marketing SMS (services/consents.py `sms_reply`): the business that sent it (GetItem), its
+    # client by phone (BatchGetItem of the contact key), the consent and its log (GetItem, a transaction of puts).
     "on_sns_message": Grants(
         invocation=Invocation.ASYNC,
-        tables={"main": TableAccess(actions=("dynamodb:PutItem",))},
+        tables={"main": TableAccess(actions=("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"))},
         sns_topic="delivery-events",
     ),
     # The backoffice's token authorizer (chalicelib/auth/authorizer.py): one GetItem of the login by its
@@ -163,6 +165,21 @@ _FUNCTIONS: dict[str, Grants] = {
     "apply_retention": Grants(
         invocation=Invocation.ASYNC,
         tables={"main": MAIN_TABLE_BY_API},
+    ),
+    # Marketing (chalicelib/services/marketing_delivery.py): the marketing outbox in the due index, each
+    # message claimed with the client's cap and the SMS quota (transactions of updates), then email and SMS.
+    "deliver_marketing": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_JOBS},
+        send_email=True,
+        send_sms=True,
+    ),
+    # The daily dormant-client sweep (chalicelib/services/winback.py): businesses with it on (a query),
+    # dormant clients by last visit (the agenda index), their profiles, consent and caps (batch reads), and
+    # each win-back queued with its record (a transaction of a put and an update). It sends nothing itself.
+    "sweep_dormant_clients": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": TableAccess(actions=MAIN_TABLE_BY_JOBS.actions, indexes={"agenda": ("dynamodb:Query",)})},
     ),
 }
 FUNCTIONS: Mapping[str, Grants] = MappingProxyType(_FUNCTIONS)

@@ -295,3 +295,23 @@ EXAMPLES[("PATCH", "/admin/waitlist-settings")] = lambda s: Example(
     "/admin/waitlist-settings", {"hold_minutes": 20}, ids=False)
 EXAMPLES[("GET", "/admin/waitlist-offers")] = lambda s: Example(
     "/admin/waitlist-offers?from=2026-03-01&to=2026-03-31", ids=False)
+
+# -- issue 15: marketing (views, settings, consent, campaigns) -------------------------------------------
+EXAMPLES[("GET", "/admin/marketing/clients")] = lambda s: Example("/admin/marketing/clients?view=dormant&days=30",
+                                                                  ids=False)
+EXAMPLES[("GET", "/admin/marketing/settings")] = lambda s: Example("/admin/marketing/settings", ids=False)
+EXAMPLES[("PUT", "/admin/marketing/settings")] = lambda s: Example("/admin/marketing/settings", {"cap_days": 7},
+                                                                   ids=False)
+EXAMPLES[("GET", "/admin/clients/{client_id}/consent")] = lambda s: Example(f"/admin/clients/{s['client']}/consent")
+EXAMPLES[("PUT", "/admin/clients/{client_id}/consent")] = lambda s: Example(
+    f"/admin/clients/{s['client']}/consent",
+    {"changes": [{"channel": "email", "granted": True, "wording": "News by email? Yes"}]})
+EXAMPLES[("GET", "/admin/marketing/campaigns")] = lambda s: Example("/admin/marketing/campaigns", ids=False)
+EXAMPLES[("POST", "/admin/marketing/campaigns")] = lambda s: Example(
+    "/admin/marketing/campaigns", {"name": "Spring", "audience": {"view": "dormant", "days": 90},
+                                   "sms_body": "Spring at {{ business.name }}"}, ids=False)
+for _path in ("/admin/marketing/campaigns/{campaign_id}", "/admin/marketing/campaigns/{campaign_id}/preview"):
+    EXAMPLES[("GET", _path)] = lambda s, _path=_path: Example(_path.replace("{campaign_id}", "cmp_nosuch"),
+                                                             expect=frozenset({404}))
+EXAMPLES[("POST", "/admin/marketing/campaigns/{campaign_id}/send")] = lambda s: Example(
+    "/admin/marketing/campaigns/cmp_nosuch/send", expect=frozenset({404}))

@@ -680,6 +680,11 @@
       button.textContent = t('booking_in_progress');
       var body = { service: state.service, staff: state.staff, start: state.slot.start, client: client };
       if (code) body.code = code;
+      // unticked by default; the server records the words shown, in the page's language
+      if ($('marketing_email').checked || $('marketing_sms').checked) {
+        body.marketing = { email: $('marketing_email').checked, sms: $('marketing_sms').checked,
+                           language: document.documentElement.lang || 'en' };
+      }
       call('POST', 'public/' + encodeURIComponent(slug) + '/bookings', body, { 'Idempotency-Key': state.idempotencyKey })
         .then(function (r) {
           button.disabled = false;
