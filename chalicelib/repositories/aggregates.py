@@ -67,16 +67,27 @@ def apply(business_id: str, reference: str, seen: Counted, sequence: str, now: T
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(marker, condition=condition)
-            for (day, dimension, value), figures in delta.items():
-                for period in (day, day[:7]):
-                    tx.update(_counter_key(business_id, period, dimension, value),
-                              _adding(period, dimension, value, figures))
+            for (period, dimension, value), figures in by_period(delta).items():
+                tx.update(_counter_key(business_id, period, dimension, value),
+                          _adding(period, dimension, value, figures))
     except TransactWriteError as refused:
         reasons = refused.cancellation_reasons or []
         if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
             return False
         raise
     return True
+
+
+def by_period(delta: Tally) -> Tally:
+    """Each day's figures added to the day and to its month, one entry per counter: an appointment moved
+    within a month changes its month's counters once (a transaction may not touch an item twice)."""
+    summed: Tally = {}
+    for (day, dimension, value), figures in delta.items():
+        for period in (day, day[:7]):
+            into = summed.setdefault((period, dimension, value), {})
+            for name, amount in figures.items():
+                into[name] = into.get(name, 0) + amount
+    return {key: {n: v for n, v in figures.items() if v} for key, figures in summed.items() if any(figures.values())}
 
 
 def _counter_key(business_id: str, period: str, dimension: str, value: str) -> ReportCountItem:

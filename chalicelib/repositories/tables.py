@@ -24,6 +24,7 @@ Keys (pk / sk):
   BIZ#<business>#MSGCOUNT   <local day>#<kind>#<channel>           messages per day, kind and channel, for reports
   BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
+                            CLIENT#<client> | C#D#<day> | C#M#<month>      the clients report's facts and maps
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
@@ -346,6 +347,25 @@ class CommissionRulesItem(Item, discriminator="commission_rules"):
 
     rules = JSONAttribute()
     updated_at = UTCDateTimeAttribute()
+
+
+class ReportClientItem(Item, discriminator="report_client"):
+    """One client's appointments as the clients report needs them, and what they add to the client maps
+    (domain/client_reports.py); `version` guards the read-modify-write."""
+
+    client_id = UnicodeAttribute()
+    visits = JSONAttribute()  # reference -> Visit.to_json()
+    tally = JSONAttribute()  # local day -> figures
+    version = NumberAttribute()
+
+
+class ReportClientMapItem(Item, discriminator="report_clients"):
+    """A local day's or month's clients: `new_clients`, `rebooked`, and per client `v:<id>` (visits) and
+    `r:<id>` (hundredths spent), attributes named at write time (repositories/client_aggregates.py)."""
+
+    period = UnicodeAttribute()
+    new_clients = NumberAttribute(default=0)
+    rebooked = NumberAttribute(default=0)
 
 
 class UndeliverableItem(Item, discriminator="undeliverable"):

@@ -274,3 +274,14 @@ def test_commissions_are_frozen_when_the_appointment_is_completed(client, login,
 def test_bad_commission_rules_are_400(client, login, rules, field):
     response = put_rules(client, login, rules)
     assert response.status_code == 400 and response.json_body["error"]["field"] == field
+
+
+def test_an_appointment_moved_within_its_month_moves_its_days_once(client, login, agenda, march):
+    # the month's counters lose and gain the same figures: one update of each counter, not two
+    start = datetime.fromisoformat("2026-03-30T10:00:00+00:00")
+    agenda.set(march["b"], start=start, end=start + timedelta(minutes=90),
+               busy=Interval(start, start + timedelta(minutes=90)))
+    assert totals(client, login) == (4, 2, 120, "85.50", 1, 1)
+    by_day = get(client, login, MARCH.format("sales") + "&group=day").json_body["by_period"]
+    assert [(p["period"], p["revenue"]) for p in by_day if p["revenue"] != "0.00"] == [
+        ("2026-03-24", "25.00"), ("2026-03-30", "60.50")]
