@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from .model import Appointment, AppointmentStatus as S
 
 DATE_USED = "appointment date: the business's local day of the appointment's start"
-FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents")
+FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents",
+           "booked_minutes")
 # dimension -> what its value is; "all" has the single value "-"
 DIMENSIONS = ("all", "service", "category", "staff", "source")
 NO_CATEGORY = "-"
@@ -43,6 +44,8 @@ def figures(appointment: Appointment, commission_cents: int = 0) -> Figures:
     counted: Figures = {}
     if status is not S.REJECTED:
         counted["booked"] = 1  # made, online or by staff, whatever became of it since
+    if status is not S.REJECTED and status is not S.CANCELLED:  # it held its professional's time
+        counted["booked_minutes"] = int((appointment.end - appointment.start).total_seconds() // 60)
     if status is S.COMPLETED:
         counted["completed"] = 1
         counted["minutes"] = int((appointment.end - appointment.start).total_seconds() // 60)

@@ -323,6 +323,7 @@ class ReportCountItem(Item, discriminator="report_count"):
     cancelled = NumberAttribute(default=0)
     no_show = NumberAttribute(default=0)
     commission_cents = NumberAttribute(default=0)
+    booked_minutes = NumberAttribute(default=0)  # appointments that held their professional's time
 
 
 class ReportCountedItem(Item, discriminator="report_counted"):

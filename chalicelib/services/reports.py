@@ -13,6 +13,7 @@ from ..domain.fields import checked_integer, checked_price, reject_unknown
 from ..domain.commissions import CommissionRule, checked_rules, rule_for
 from ..domain.model import Appointment, AppointmentStatus, Catalog
 from ..domain.principal import Principal
+from ..domain.utilisation import working_minutes
 from ..domain.reports import DATE_USED, Figures, Span, difference, money, span, tally, total
 from ..errors import NotFoundError, ValidationError
 from ..repositories import aggregates, messages
@@ -220,10 +221,33 @@ def _professional(figures: Figures) -> dict[str, Any]:
 
 def professionals(principal: Principal, catalog_of: CatalogOf, first: date, last: date,
                   counters=aggregates) -> dict[str, Any]:
-    """Per professional: appointments, completed, no-shows (rate = no-shows / (completed + no-shows)), revenue."""
+    """Per professional: appointments, completed, no-shows (rate = no-shows / (completed + no-shows)), revenue,
+    and utilisation = minutes booked (appointments that held their time: all but cancelled and rejected) /
+    working minutes (weekly hours minus time off, over the period's local days, from the catalog)."""
     catalog, counted = _read(principal, catalog_of, first, last, "month", counters)
-    return {**_header("professionals", catalog, first, last), "totals": _professional(counted.totals()),
-            "by_professional": _table(catalog, counted, "staff", _professional)}
+    tz = catalog.business.tz
+    working = {m.id: working_minutes(m, first, last, tz) for m in catalog.staff}
+    rows = _table(catalog, counted, "staff", _professional)
+    listed = {row["id"] for row in rows}
+    rows += [{"id": m.id, "name": m.name, **_professional(figures_of.zero())} for m in catalog.staff
+             if m.id not in listed and working[m.id]]  # working, nothing booked: utilisation 0
+    rows.sort(key=lambda row: row["name"])
+    booked = {value: figures["booked_minutes"] for value, figures in counted.by("staff").items()}
+    for row in rows:
+        row.update(_utilisation(booked.get(row["id"], 0), working.get(row["id"])))
+    totals = {**_professional(counted.totals()),
+              **_utilisation(sum(booked.get(m.id, 0) for m in catalog.staff), sum(working.values()))}
+    return {**_header("professionals", catalog, first, last), "totals": totals, "by_professional": rows}
+
+
+def _hours(minutes: int) -> str:
+    return str((Decimal(minutes) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _utilisation(booked: int, working: int | None) -> dict[str, Any]:
+    """None working minutes: a professional no longer in the catalog (no hours to measure against)."""
+    return {"booked_hours": _hours(booked), "working_hours": None if working is None else _hours(working),
+            "utilisation": None if working is None else _rate(booked, working)}
 
 
 TIME_SAVED_FORMULA = ("hours saved = online bookings x minutes a phone booking takes / 60; "

@@ -143,7 +143,8 @@ def test_services_and_professionals_reports(client, login, march):
     people = get(client, login, MARCH.format("professionals")).json_body
     rows = {r["name"]: (r["appointments"], r["completed"], r["no_show"], r["no_show_rate"], r["revenue"])
             for r in people["by_professional"]}
-    assert rows == {"Ana": (2, 2, 0, "0.0000", "85.50"), "Bea": (2, 0, 1, "1.0000", "0.00")}
+    assert rows == {"Ana": (2, 2, 0, "0.0000", "85.50"), "Bea": (2, 0, 1, "1.0000", "0.00"),
+                    "Cris": (0, 0, 0, None, "0.00")}  # works, booked nothing: listed all the same
 
 
 def test_statistics_simulate_the_time_online_booking_saved(client, login, march):
@@ -285,3 +286,33 @@ def test_an_appointment_moved_within_its_month_moves_its_days_once(client, login
     by_day = get(client, login, MARCH.format("sales") + "&group=day").json_body["by_period"]
     assert [(p["period"], p["revenue"]) for p in by_day if p["revenue"] != "0.00"] == [
         ("2026-03-24", "25.00"), ("2026-03-30", "60.50")]
+
+
+def test_utilisation_is_hours_booked_over_working_hours_from_the_catalog(client, login, march):
+    # Ana works Mon-Fri 9-13 and 14-18: 22 days in March = 176 h; booked: the cut and the colour, 2 h.
+    # Bea works Tue-Sat 10-19: 21 days = 189 h, less Thursday 26 off (9 h) = 180 h; booked: the no-show's
+    # 30 min (it held her time; the cancelled one did not).
+    body = get(client, login, MARCH.format("professionals")).json_body
+    rows = {r["name"]: (r["booked_hours"], r["working_hours"], r["utilisation"]) for r in body["by_professional"]}
+    # Cris (the signed-in world's third professional, Ana's hours) booked nothing.
+    assert rows == {"Ana": ("2.00", "176.00", "0.0114"), "Bea": ("0.50", "180.00", "0.0028"),
+                    "Cris": ("0.00", "176.00", "0.0000")}
+    assert (body["totals"]["booked_hours"], body["totals"]["working_hours"], body["totals"]["utilisation"]) == (
+        "2.50", "532.00", "0.0047")  # 150 / 31920 min
+
+
+def test_working_minutes_follow_local_days_across_the_dst_change():
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.domain.calendar import UTC, WeeklyHours
+    from chalicelib.domain.model import Staff
+    from chalicelib.domain.utilisation import working_minutes
+    from datetime import date
+
+    madrid = ZoneInfo("Europe/Madrid")
+    night = Staff("stf_n", "N", frozenset(), WeeklyHours.from_json({"sun": [["00:00", "24:00"]]}))
+    assert working_minutes(night, date(2026, 3, 29), date(2026, 3, 29), madrid) == 23 * 60  # spring forward
+    assert working_minutes(night, date(2026, 10, 25), date(2026, 10, 25), madrid) == 25 * 60  # fall back
+    off = Staff("stf_n", "N", frozenset(), night.hours,
+                time_off=(Interval(datetime(2026, 3, 29, 10, tzinfo=UTC), datetime(2026, 3, 29, 12, tzinfo=UTC)),))
+    assert working_minutes(off, date(2026, 3, 23), date(2026, 3, 29), madrid) == 21 * 60
