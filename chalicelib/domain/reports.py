@@ -17,7 +17,7 @@ from .model import Appointment, AppointmentStatus as S
 
 DATE_USED = "appointment date: the business's local day of the appointment's start"
 FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents",
-           "booked_minutes")
+           "booked_minutes", "late_cancelled", "late_cancel_fee_cents", "no_show_fee_cents")
 # dimension -> what its value is; "all" has the single value "-"
 DIMENSIONS = ("all", "service", "category", "staff", "source")
 NO_CATEGORY = "-"
@@ -37,9 +37,10 @@ def money(cents: int) -> str:
     return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
 
 
-def figures(appointment: Appointment, commission_cents: int = 0) -> Figures:
+def figures(appointment: Appointment, commission_cents: int = 0, fees: Mapping[str, int] | None = None) -> Figures:
     """What one appointment counts for in its present state (zeros left out); the commission is its
-    professional's, by the rule frozen when it was completed."""
+    professional's, by the rule frozen when it was completed; `fees` are a cancellation's or no-show's
+    (domain/fees.py), frozen when it was first counted so."""
     status = appointment.status
     counted: Figures = {}
     if status is not S.REJECTED:
@@ -55,14 +56,17 @@ def figures(appointment: Appointment, commission_cents: int = 0) -> Figures:
         counted["cancelled"] = 1
     elif status is S.NO_SHOW:
         counted["no_show"] = 1
+    if status in (S.CANCELLED, S.NO_SHOW):
+        counted.update(fees or {})
     return {name: value for name, value in counted.items() if value}
 
 
-def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commission_cents: int = 0) -> Tally:
+def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commission_cents: int = 0,
+          fees: Mapping[str, int] | None = None) -> Tally:
     """The appointment's figures under each dimension of its local day."""
     if appointment is None:
         return {}
-    counted = figures(appointment, commission_cents)
+    counted = figures(appointment, commission_cents, fees)
     if not counted:
         return {}
     day = appointment.start.astimezone(tz).date().isoformat()
@@ -81,6 +85,11 @@ def difference(now: Tally, before: Tally) -> Tally:
         if delta:
             moved[key] = delta
     return moved
+
+
+def all_of(counted: Tally) -> Figures:
+    """What an appointment counted under the "all" dimension (one day's)."""
+    return next((f for (_, dimension, _), f in counted.items() if dimension == "all"), {})
 
 
 def tally_json(counted: Tally) -> dict[str, Figures]:

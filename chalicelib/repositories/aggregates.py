@@ -121,6 +121,17 @@ def _query(business_id: str, low: str, high: str) -> list[Row]:
 class ReportSettings:
     phone_booking_minutes: int = 5
     staff_hourly_cost: Decimal | None = None
+    late_cancel_fee: Decimal | None = None  # None: no fee
+    late_cancel_hours: int = 24  # a cancellation with less notice than this is late
+    no_show_fee: Decimal | None = None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
 
 
 def report_settings(business_id: str) -> ReportSettings:
@@ -128,13 +139,14 @@ def report_settings(business_id: str) -> ReportSettings:
         item = ReportSettingsItem.get(_pk(business_id), "SETTINGS")
     except DoesNotExist:
         return ReportSettings()
-    cost = Decimal(item.staff_hourly_cost) if item.staff_hourly_cost is not None else None
-    return ReportSettings(int(item.phone_booking_minutes), cost)
+    return ReportSettings(int(item.phone_booking_minutes), _decimal(item.staff_hourly_cost),
+                          _decimal(item.late_cancel_fee), int(item.late_cancel_hours or 24), _decimal(item.no_show_fee))
 
 
 def save_report_settings(business_id: str, chosen: ReportSettings, now: datetime) -> None:
     ReportSettingsItem(_pk(business_id), "SETTINGS", phone_booking_minutes=chosen.phone_booking_minutes,
-                       staff_hourly_cost=None if chosen.staff_hourly_cost is None else str(chosen.staff_hourly_cost),
+                       staff_hourly_cost=_text(chosen.staff_hourly_cost), late_cancel_fee=_text(chosen.late_cancel_fee),
+                       late_cancel_hours=chosen.late_cancel_hours, no_show_fee=_text(chosen.no_show_fee),
                        updated_at=now).save()
 
 

@@ -324,6 +324,9 @@ class ReportCountItem(Item, discriminator="report_count"):
     no_show = NumberAttribute(default=0)
     commission_cents = NumberAttribute(default=0)
     booked_minutes = NumberAttribute(default=0)  # appointments that held their professional's time
+    late_cancelled = NumberAttribute(default=0)  # cancelled with less notice than the business asks
+    late_cancel_fee_cents = NumberAttribute(default=0)  # the fees due, by the settings when it was counted
+    no_show_fee_cents = NumberAttribute(default=0)
 
 
 class ReportCountedItem(Item, discriminator="report_counted"):
@@ -336,11 +339,14 @@ class ReportCountedItem(Item, discriminator="report_counted"):
 
 
 class ReportSettingsItem(Item, discriminator="report_settings"):
-    """The business's parameters of the time-saved simulation."""
+    """The business's parameters of the time-saved simulation, and its late-cancellation and no-show fees."""
 
     phone_booking_minutes = NumberAttribute()
     staff_hourly_cost = UnicodeAttribute(null=True)  # a Decimal string
     updated_at = UTCDateTimeAttribute()
+    late_cancel_fee = UnicodeAttribute(null=True)  # Decimal strings; None: no fee
+    late_cancel_hours = NumberAttribute(null=True)
+    no_show_fee = UnicodeAttribute(null=True)
 
 
 class CommissionRulesItem(Item, discriminator="commission_rules"):

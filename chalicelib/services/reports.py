@@ -14,7 +14,8 @@ from ..domain.commissions import CommissionRule, checked_rules, rule_for
 from ..domain.model import Appointment, AppointmentStatus, Catalog
 from ..domain.principal import Principal
 from ..domain.utilisation import working_minutes
-from ..domain.reports import DATE_USED, Figures, Span, difference, money, span, tally, total
+from ..domain.fees import Fees, frozen_fees
+from ..domain.reports import DATE_USED, Figures, Span, all_of, difference, money, span, tally, total
 from ..errors import NotFoundError, ValidationError
 from ..repositories import aggregates, messages
 from ..repositories.aggregates import ReportSettings, Row
@@ -46,17 +47,24 @@ def count_changes(records: Iterable[AppointmentRecord], catalog_of: CatalogOf, c
 
 @dataclass(frozen=True)
 class Books:
-    """What counting a business's appointments needs: its catalog (time zone, categories) and its rules."""
+    """What counting a business's appointments needs: its catalog (time zone, categories), its commission
+    rules and its fees."""
 
     catalog: Catalog
     rules: tuple[CommissionRule, ...]
+    fees: Fees = Fees()
 
 
 def _books(catalog_of: CatalogOf, business_id: str, counters) -> Books | None:
     try:
-        return Books(catalog_of(business_id), tuple(counters.commission_rules(business_id)))
+        catalog = catalog_of(business_id)
     except NotFoundError:  # a business closed since: nothing to report on
         return None
+    return Books(catalog, tuple(counters.commission_rules(business_id)), _fees(counters.report_settings(business_id)))
+
+
+def _fees(chosen: ReportSettings) -> Fees:
+    return Fees(chosen.late_cancel_fee, chosen.late_cancel_hours, chosen.no_show_fee)
 
 
 def _settle(business_id: str, reference: str, appointment: Appointment | None, books: Books, counters,
@@ -71,7 +79,8 @@ def _settle(business_id: str, reference: str, appointment: Appointment | None, b
             return False
         rule = _frozen_rule(appointment, category, seen, books.rules)
         commission = rule.amount_cents(appointment.price) if rule and appointment else 0
-        now = tally(appointment, books.catalog.business.tz, category, commission)
+        fees = frozen_fees(appointment, all_of(seen.tally), books.fees)
+        now = tally(appointment, books.catalog.business.tz, category, commission, fees)
         delta = difference(now, seen.tally)
         if not delta:
             return False
@@ -95,7 +104,8 @@ def reconcile(catalog: Catalog, appointments: Iterable[Appointment], counters=ag
 
     The stream's sequence is kept as it was, so a record still on its way applies normally afterwards (its
     version is never newer than the item read here, and the last record of an item is its present state)."""
-    books = Books(catalog, tuple(counters.commission_rules(catalog.business.id)))
+    books = Books(catalog, tuple(counters.commission_rules(catalog.business.id)),
+                  _fees(counters.report_settings(catalog.business.id)))
     return [a.reference for a in appointments if _settle(a.business_id, a.reference, a, books, counters, None)]
 
 
@@ -156,9 +166,11 @@ def _read(principal: Principal, catalog_of: CatalogOf, first: date, last: date, 
 
 
 def _shown(figures: Figures) -> dict[str, Any]:
-    """Figures as responses show them: money as a decimal string."""
+    """Figures as responses show them: money as a decimal string; fees apart from revenue."""
     shown: dict[str, Any] = {n: v for n, v in figures.items() if not n.endswith("_cents")}
     shown["revenue"] = money(figures.get("revenue_cents", 0))
+    shown["late_cancel_fees"] = money(figures.get("late_cancel_fee_cents", 0))
+    shown["no_show_fees"] = money(figures.get("no_show_fee_cents", 0))
     return shown
 
 
@@ -287,8 +299,12 @@ def time_saved(online_bookings: int, chosen: ReportSettings) -> dict[str, Any]:
 
 # -- the simulation's parameters -----------------------------------------------------------------------------
 def settings_json(chosen: ReportSettings) -> dict[str, Any]:
-    return {"phone_booking_minutes": chosen.phone_booking_minutes,
-            "staff_hourly_cost": None if chosen.staff_hourly_cost is None else str(chosen.staff_hourly_cost)}
+    def text(amount):
+        return None if amount is None else str(amount)
+
+    return {"phone_booking_minutes": chosen.phone_booking_minutes, "staff_hourly_cost": text(chosen.staff_hourly_cost),
+            "late_cancel_fee": text(chosen.late_cancel_fee), "late_cancel_hours": chosen.late_cancel_hours,
+            "no_show_fee": text(chosen.no_show_fee)}
 
 
 def read_settings(principal: Principal, counters=aggregates) -> dict[str, Any]:
@@ -296,17 +312,22 @@ def read_settings(principal: Principal, counters=aggregates) -> dict[str, Any]:
 
 
 def change_settings(principal: Principal, body: dict, now: datetime, counters=aggregates) -> dict[str, Any]:
-    """Minutes a phone booking takes (1-120) and the hourly staff cost (a price, or null: not set)."""
-    reject_unknown(body, {"phone_booking_minutes", "staff_hourly_cost"})
+    """Minutes a phone booking takes (1-120), the hourly staff cost, the late-cancellation fee and its notice
+    in hours (1-168), the no-show fee (prices, or null: none); fields left out keep their value."""
+    reject_unknown(body, {"phone_booking_minutes", "staff_hourly_cost", "late_cancel_fee", "late_cancel_hours",
+                          "no_show_fee"})
     current = counters.report_settings(principal.business_id)
-    minutes = current.phone_booking_minutes
-    if "phone_booking_minutes" in body:
-        minutes = checked_integer(body["phone_booking_minutes"], "phone_booking_minutes", 1, 120)
-    cost = current.staff_hourly_cost
-    if "staff_hourly_cost" in body:
-        raw = body["staff_hourly_cost"]
-        cost = None if raw is None else checked_price(raw, "staff_hourly_cost")
-    chosen = ReportSettings(minutes, cost)
+
+    def price(name: str):
+        if name not in body:
+            return getattr(current, name)
+        return None if body[name] is None else checked_price(body[name], name)
+
+    def whole(name: str, low: int, high: int) -> int:
+        return checked_integer(body[name], name, low, high) if name in body else getattr(current, name)
+
+    chosen = ReportSettings(whole("phone_booking_minutes", 1, 120), price("staff_hourly_cost"),
+                            price("late_cancel_fee"), whole("late_cancel_hours", 1, 168), price("no_show_fee"))
     counters.save_report_settings(principal.business_id, chosen, now)
     return settings_json(chosen)
 

@@ -316,3 +316,45 @@ def test_working_minutes_follow_local_days_across_the_dst_change():
     off = Staff("stf_n", "N", frozenset(), night.hours,
                 time_off=(Interval(datetime(2026, 3, 29, 10, tzinfo=UTC), datetime(2026, 3, 29, 12, tzinfo=UTC)),))
     assert working_minutes(off, date(2026, 3, 23), date(2026, 3, 29), madrid) == 21 * 60
+
+
+def put_settings(client, login, body: str):
+    return client.http.put("/admin/reports/settings", body=body,
+                           headers={**login(Level.ADMIN), "content-type": "application/json"})
+
+
+def fee_totals(client, login) -> tuple:
+    t = get(client, login, MARCH.format("sales")).json_body["totals"]
+    return t["cancelled"], t["late_cancelled"], t["late_cancel_fees"], t["no_show"], t["no_show_fees"], t["revenue"]
+
+
+def test_late_cancellations_and_no_shows_count_their_fees_apart_and_frozen(client, login, agenda, march):
+    # given fees of 10.00 for a cancellation with less than 24 h notice and 15.00 for a no-show
+    changed = put_settings(client, login, '{"late_cancel_fee": "10.00", "late_cancel_hours": 24, "no_show_fee": "15.00"}')
+    assert changed.status_code == 200 and changed.json_body["late_cancel_hours"] == 24, changed.body
+    late = agenda.book("2026-03-23T20:00:00+00:00")  # cancelled 13 h before (the clock is 23 Mar 07:00 UTC)
+    agenda.set(late, S.CANCELLED)
+    missed = agenda.book("2026-03-30T10:00:00+00:00", staff="stf_bea")
+    agenda.set(missed, S.NO_SHOW)
+    agenda.set(march["d"], notes="called")  # a no-show counted before the fee existed stays without one
+    # then: C was cancelled three days ahead (no fee); fees are not revenue
+    assert fee_totals(client, login) == (2, 1, "10.00", 2, "15.00", "85.50")
+
+    # when the fees change, the past keeps its own
+    assert put_settings(client, login, '{"late_cancel_fee": "20.00", "no_show_fee": null}').status_code == 200
+    agenda.set(late, notes="rang later")
+    agenda.set(missed, notes="rang later")
+    assert fee_totals(client, login) == (2, 1, "10.00", 2, "15.00", "85.50")
+    # and a late cancellation restored, then cancelled again, is counted afresh by today's settings
+    agenda.set(late, S.CONFIRMED)
+    assert fee_totals(client, login) == (1, 0, "0.00", 2, "15.00", "85.50")
+    agenda.set(late, S.CANCELLED)
+    assert fee_totals(client, login) == (2, 1, "20.00", 2, "15.00", "85.50")
+
+
+@pytest.mark.parametrize("body, field", [('{"late_cancel_hours": 0}', "late_cancel_hours"),
+                                         ('{"late_cancel_fee": 10.5}', "late_cancel_fee"),
+                                         ('{"no_show_fee": "-1.00"}', "no_show_fee")])
+def test_bad_fee_settings_are_400(client, login, body, field):
+    response = put_settings(client, login, body)
+    assert response.status_code == 400 and response.json_body["error"]["field"] == field
