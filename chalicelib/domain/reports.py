@@ -17,7 +17,8 @@ from .model import Appointment, AppointmentStatus as S
 
 DATE_USED = "appointment date: the business's local day of the appointment's start"
 FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents",
-           "booked_minutes", "late_cancelled", "late_cancel_fee_cents", "no_show_fee_cents")
+           "booked_minutes", "late_cancelled", "late_cancel_fee_cents", "no_show_fee_cents",
+           "commission_base_cents", "commission_cost_cents")
 # dimension -> what its value is; "all" has the single value "-"
 DIMENSIONS = ("all", "service", "category", "staff", "source")
 NO_CATEGORY = "-"

@@ -327,6 +327,8 @@ class ReportCountItem(Item, discriminator="report_count"):
     late_cancelled = NumberAttribute(default=0)  # cancelled with less notice than the business asks
     late_cancel_fee_cents = NumberAttribute(default=0)  # the fees due, by the settings when it was counted
     no_show_fee_cents = NumberAttribute(default=0)
+    commission_base_cents = NumberAttribute(default=0)  # dimension "tiers": the revenue a tiered rule's bands
+    commission_cost_cents = NumberAttribute(default=0)  # apply to, and the cost taken off after
 
 
 class ReportCountedItem(Item, discriminator="report_counted"):

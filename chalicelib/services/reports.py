@@ -10,7 +10,8 @@ from typing import Any, Callable, Iterable
 
 from ..domain import reports as figures_of
 from ..domain.fields import checked_integer, checked_price, reject_unknown
-from ..domain.commissions import CommissionRule, checked_rules, rule_for
+from ..domain.commissions import (CommissionRule, checked_rules, commission_base, parse_tier_key, rule_for,
+                                  tiered_bands)
 from ..domain.model import Appointment, AppointmentStatus, Catalog
 from ..domain.principal import Principal
 from ..domain.utilisation import working_minutes
@@ -78,9 +79,13 @@ def _settle(business_id: str, reference: str, appointment: Appointment | None, b
         if sequence is not None and seen.sequence is not None and seen.sequence >= counters.sequence_key(sequence):
             return False
         rule = _frozen_rule(appointment, category, seen, books.rules)
-        commission = rule.amount_cents(appointment.price) if rule and appointment else 0
+        base = commission_base(appointment) if appointment else None
+        commission = rule.amount_cents(base) if rule and base is not None else 0
         fees = frozen_fees(appointment, all_of(seen.tally), books.fees)
         now = tally(appointment, books.catalog.business.tz, category, commission, fees)
+        if rule is not None and rule.tiers and appointment is not None:  # its base joins the rule's own counters
+            day = appointment.start.astimezone(books.catalog.business.tz).date().isoformat()
+            now[(day, "tiers", _tier_key(rule, appointment))] = rule.tier_figures(base)
         delta = difference(now, seen.tally)
         if not delta:
             return False
@@ -333,6 +338,11 @@ def change_settings(principal: Principal, body: dict, now: datetime, counters=ag
 
 
 # -- commissions ------------------------------------------------------------------------------------------
+def _tier_key(rule: CommissionRule, appointment: Appointment) -> str:
+    """A rule for everyone is tiered per professional: each one's revenue picks their own band."""
+    return rule.tier_key if rule.staff_id else f"{appointment.staff_id}{rule.tier_key[1:]}"
+
+
 def _commission(figures: Figures) -> dict[str, Any]:
     return {"completed": figures["completed"], "revenue": money(figures["revenue_cents"]),
             "commission": money(figures["commission_cents"])}
@@ -341,10 +351,28 @@ def _commission(figures: Figures) -> dict[str, Any]:
 def commissions(principal: Principal, catalog_of: CatalogOf, first: date, last: date,
                 counters=aggregates) -> dict[str, Any]:
     """Per professional: completed appointments, their revenue and the commission earned on them, each by
-    the rule frozen when the appointment was completed."""
+    the rule frozen when the appointment was completed; a tiered rule's by the professional's revenue under
+    it in this period, band by band (`tiered`)."""
     catalog, counted = _read(principal, catalog_of, first, last, "month", counters)
-    return {**_header("commissions", catalog, first, last), "totals": _commission(counted.totals()),
-            "by_professional": _table(catalog, counted, "staff", _commission)}
+    rows = _table(catalog, counted, "staff", _commission)
+    earned = {value: figures["commission_cents"] for value, figures in counted.by("staff").items()}
+    details: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key, figures in sorted(counted.by("tiers").items()):
+        staff, tiers, deduct = parse_tier_key(key)
+        bands = tiered_bands(tiers, figures["commission_base_cents"])
+        cost = figures["commission_cost_cents"]
+        cents = max(sum(b["commission_cents"] for b in bands) - cost, 0)
+        earned[staff] = earned.get(staff, 0) + cents
+        details[staff].append({"deduct": deduct, "revenue": money(figures["commission_base_cents"]),
+                               "cost": money(cost), "commission": money(cents),
+                               "bands": [{**{k: v for k, v in b.items() if k != "commission_cents"},
+                                          "commission": money(b["commission_cents"])} for b in bands]})
+    for row in rows:
+        row["commission"] = money(earned.get(row["id"], 0))
+        row["tiered"] = details.get(row["id"], [])
+    totals = {**_commission(counted.totals()), "commission": money(sum(earned.values()))}
+    return {**_header("commissions", catalog, first, last), "totals": totals, "by_professional": rows}
+
 
 
 def read_commission_rules(principal: Principal, counters=aggregates) -> dict[str, Any]:

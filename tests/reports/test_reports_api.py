@@ -358,3 +358,53 @@ def test_late_cancellations_and_no_shows_count_their_fees_apart_and_frozen(clien
 def test_bad_fee_settings_are_400(client, login, body, field):
     response = put_settings(client, login, body)
     assert response.status_code == 400 and response.json_body["error"]["field"] == field
+
+
+def test_tiered_commissions_are_marginal_over_the_periods_revenue_and_costs_come_off(client, login, agenda):
+    # Ana: 10 % up to 100.00, 15 % above; Bea: 20 % of the price less a 5.00 cost; Cris: 20 %, then 2.00 off
+    assert put_rules(client, login, [
+        {"staff": "stf_ana", "tiers": [{"from": "0.00", "percent": "10"}, {"from": "100.00", "percent": "15"}]},
+        {"staff": "stf_bea", "percent": "20", "cost": "5.00", "deduct": "before"},
+        {"staff": "stf_cris", "percent": "20", "cost": "2.00", "deduct": "after"}]).status_code == 200
+    done = {}
+    for key, start, service, staff in (("c1", "2026-03-24T09:00:00+00:00", "svc_color", "stf_ana"),
+                                       ("c2", "2026-03-25T09:00:00+00:00", "svc_color", "stf_ana"),
+                                       ("cut", "2026-03-26T09:00:00+00:00", "svc_cut", "stf_ana"),
+                                       ("bea", "2026-03-26T12:00:00+00:00", "svc_cut", "stf_bea"),
+                                       ("cris", "2026-03-27T12:00:00+00:00", "svc_cut", "stf_cris")):
+        done[key] = agenda.book(start, service=service, staff=staff)
+        agenda.set(done[key], S.COMPLETED)
+    body = get(client, login, MARCH.format("commissions")).json_body
+    rows = {r["name"]: r for r in body["by_professional"]}
+    # Ana: 146.00 of revenue = 100.00 x 10 % + 46.00 x 15 % = 10.00 + 6.90 (whole-period would be 21.90)
+    assert rows["Ana"]["commission"] == "16.90"
+    (tiered,) = rows["Ana"]["tiered"]
+    assert [(b["from"], b["to"], b["revenue"], b["commission"]) for b in tiered["bands"]] == [
+        ("0.00", "100.00", "100.00", "10.00"), ("100.00", None, "46.00", "6.90")]
+    assert rows["Bea"]["commission"] == "4.00"  # 20 % of (25.00 - 5.00)
+    assert rows["Cris"]["commission"] == "3.00"  # 20 % of 25.00 = 5.00, less 2.00
+    assert body["totals"]["commission"] == "23.90"
+
+    # when Ana's rule becomes a flat 50 %, what she completed before keeps its tiers; the next earns 50 %
+    assert put_rules(client, login, [{"staff": "stf_ana", "percent": "50"}]).status_code == 200
+    agenda.set(done["cut"], notes="touched again")
+    after = agenda.book("2026-03-30T09:00:00+00:00", service="svc_cut", staff="stf_ana")
+    agenda.set(after, S.COMPLETED)
+    assert commission_of(client, login, "Ana") == "29.40"  # 16.90 + 12.50
+    # and a tiered visit refunded after completion takes its revenue out of the bands: 85.50 x 10 %
+    agenda.set(done["c2"], S.CANCELLED)
+    assert commission_of(client, login, "Ana") == "21.05"  # 8.55 + 12.50
+
+
+@pytest.mark.parametrize("rules, field", [
+    ([{"tiers": [{"from": "10.00", "percent": "10"}]}], "rules.0.tiers.0.from"),
+    ([{"tiers": [{"from": "0", "percent": "10"}, {"from": "0", "percent": "15"}]}], "rules.0.tiers.1.from"),
+    ([{"tiers": []}], "rules.0.tiers"),
+    ([{"tiers": [{"from": "0", "percent": "101"}]}], "rules.0.tiers.0.percent"),
+    ([{"fixed": "3.00", "cost": "1.00"}], "rules.0.cost"),
+    ([{"percent": "10", "deduct": "later"}], "rules.0.deduct"),
+    ([{"percent": "10", "tiers": [{"from": "0", "percent": "10"}]}], "rules.0.percent"),
+])
+def test_bad_tiers_and_costs_are_400(client, login, rules, field):
+    response = put_rules(client, login, rules)
+    assert response.status_code == 400 and response.json_body["error"]["field"] == field, response.body
