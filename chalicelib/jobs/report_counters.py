@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import wiring
 from ..observability import count
+from ..repositories import aggregates
 from ..repositories.stream import AppointmentRecord
 from ..services import client_reports, reports
 from .stream import subscribe_to_appointments
@@ -13,6 +14,7 @@ from .stream import subscribe_to_appointments
 def keep_report_counters(records: list[AppointmentRecord]) -> None:
     if not records:
         return
+    _note_businesses({r.business_id for r in records})
     catalog_of = _once(wiring.store().catalog)
     moved = reports.count_changes(records, catalog_of)
     if moved:
@@ -31,3 +33,15 @@ def _once(catalog_of):
             read[business_id] = catalog_of(business_id)
         return read[business_id]
     return catalog
+
+
+_noted: dict[str, str] = {}  # business -> the UTC day it was last noted by this (warm) process
+
+
+def _note_businesses(business_ids: set[str]) -> None:
+    """The nightly reconciliation's list of businesses, kept with at most one write per business and day."""
+    day = wiring.now().date().isoformat()
+    for business_id in business_ids:
+        if _noted.get(business_id) != day:
+            aggregates.note_business(business_id, day)
+            _noted[business_id] = day

@@ -16,7 +16,9 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.commissions import CommissionRule
 from ..domain.reports import FIGURES, Figures, Span, Tally, tally_from_json, tally_json
-from .tables import CommissionRulesItem, ReportCountedItem, ReportCountItem, ReportSettingsItem
+from pynamodb.exceptions import UpdateError
+
+from .tables import CommissionRulesItem, ReportBusinessItem, ReportCountedItem, ReportCountItem, ReportSettingsItem
 from .transactions import connection
 
 SEQUENCE_DIGITS = 40  # stream sequence numbers are decimal strings of up to 40 digits
@@ -161,3 +163,24 @@ def commission_rules(business_id: str) -> list[CommissionRule]:
 
 def save_commission_rules(business_id: str, rules: list[CommissionRule], now: datetime) -> None:
     CommissionRulesItem(_pk(business_id), "COMMISSIONS", rules=[r.to_json() for r in rules], updated_at=now).save()
+
+
+# -- the businesses the reports count (the nightly reconciliation's list) ------------------------------------
+BUSINESSES = "REPORTS#BUSINESSES"
+
+
+def note_business(business_id: str, day: str) -> None:
+    """At most one write per business and day: the condition refuses a second one the same day."""
+    item = ReportBusinessItem(BUSINESSES, business_id)
+    try:
+        item.update([ReportBusinessItem.kind.set(ReportBusinessItem), ReportBusinessItem.business_id.set(business_id),
+                     ReportBusinessItem.last_day.set(day)],
+                    condition=ReportBusinessItem.last_day.does_not_exist() | (ReportBusinessItem.last_day < day))
+    except UpdateError as refused:
+        if refused.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def businesses() -> list[str]:
+    """Every business the reports count: one query of a small partition (pages aside), never a scan."""
+    return [item.business_id for item in ReportBusinessItem.query(BUSINESSES)]

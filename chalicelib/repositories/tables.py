@@ -25,6 +25,7 @@ Keys (pk / sk):
   BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
                             CLIENT#<client> | C#D#<day> | C#M#<month>      the clients report's facts and maps
+  REPORTS#BUSINESSES        <business>                             businesses the reports count (nightly reconciliation)
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
 Index `due` (sparse): outbox items waiting to be sent (DUE#OUTBOX#<day>) and appointments waiting for a
 reminder (DUE#REMIND#<day>), sorted by due instant; only items with work due carry its keys.
@@ -375,6 +376,14 @@ class ReportClientMapItem(Item, discriminator="report_clients"):
     period = UnicodeAttribute()
     new_clients = NumberAttribute(default=0)
     rebooked = NumberAttribute(default=0)
+
+
+class ReportBusinessItem(Item, discriminator="report_business"):
+    """A business whose appointments the reports count (REPORTS#BUSINESSES / <business id>): the nightly
+    reconciliation's list, so that it never scans the table for businesses."""
+
+    business_id = UnicodeAttribute()
+    last_day = UnicodeAttribute()  # the last UTC day the stream counted something of it
 
 
 class UndeliverableItem(Item, discriminator="undeliverable"):

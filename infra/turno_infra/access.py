@@ -128,6 +128,15 @@ _FUNCTIONS: dict[str, Grants] = {
         send_sms=True,
         stream="main",
     ),
+    # The reports' nightly reconciliation (services/reconciliation.py): the list of businesses and each one's
+    # catalog (queries), each business's last 35 days from the agenda index, what each appointment and client
+    # counted (GetItem) and the repairs (transactions of puts and updates). No messages.
+    "reconcile_reports": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": TableAccess(actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                                             "dynamodb:UpdateItem"),
+                                    indexes={"agenda": ("dynamodb:Query",)})},
+    ),
     # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem).
     "on_sns_message": Grants(
         invocation=Invocation.ASYNC,

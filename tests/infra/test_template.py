@@ -47,6 +47,9 @@ EXPECTED_GRANTS = {
                       "MainTableStream": STREAM_READ, "ListStreams": {"dynamodb:ListStreams"},
                       "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"},
                       "SendFailedEvents": {"sqs:SendMessage"}},
+    "ReconcileReports": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                                                            "dynamodb:UpdateItem"},
+                         "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
     "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:PutItem"}, "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
