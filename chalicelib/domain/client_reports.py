@@ -17,7 +17,7 @@ from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from .model import Appointment, AppointmentStatus as S
-from .reports import minor_units
+from .reports import difference, minor_units  # noqa: F401 - difference: the same for client tallies
 
 COMPLETED, OPEN, OFF = "completed", "open", "off"
 # figures a client map item holds besides its per-client ones (VISITS + id, SPENT + id)
@@ -70,17 +70,6 @@ def client_tally(client_id: str, visits: Iterable[Visit]) -> ClientTally:
         if any(later.start > seen.start and later.state != OFF and later.made <= seen.day for later in lines):
             figures[REBOOKED] = figures.get(REBOOKED, 0) + 1
     return {day: {k: v for k, v in figures.items() if v} for day, figures in tally.items()}
-
-
-def difference(now: ClientTally, before: ClientTally) -> ClientTally:
-    moved: ClientTally = {}
-    for day in set(now) | set(before):
-        names = set(now.get(day, {})) | set(before.get(day, {}))
-        delta = {n: now.get(day, {}).get(n, 0) - before.get(day, {}).get(n, 0) for n in names}
-        delta = {n: v for n, v in delta.items() if v}
-        if delta:
-            moved[day] = delta
-    return moved
 
 
 @dataclass

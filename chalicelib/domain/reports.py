@@ -77,7 +77,8 @@ def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commissi
 
 
 def difference(now: Tally, before: Tally) -> Tally:
-    """What to add to the counters to go from `before` to `now` (keys whose figures did not move are left out)."""
+    """What to add to the counters to go from `before` to `now` (keys whose figures did not move are left out);
+    the same for the clients report's tallies, keyed by day."""
     moved: Tally = {}
     for key in set(now) | set(before):
         names = set(now.get(key, {})) | set(before.get(key, {}))

@@ -18,14 +18,9 @@ from chalicelib.domain.clients import ClientProfile
 from chalicelib.domain.model import AppointmentStatus as S
 from chalicelib.domain.principal import Level
 from tests.factories import NOW
-from tests.reports.helpers import Agenda, feed
+from tests.reports.helpers import feed
 
 MARCH = "/admin/reports/clients?from=2026-03-01&to=2026-03-31"
-
-
-@pytest.fixture
-def agenda(client, store, login):
-    return Agenda(client, store)
 
 
 @pytest.fixture

@@ -11,17 +11,16 @@ from chalicelib.domain.model import AppointmentStatus as S
 from chalicelib.domain.principal import Level
 from tests import factories
 from tests.admin.test_observability import named, parse, run, stdout  # noqa: F401 - the fixture
-from tests.reports.helpers import Agenda, appointment
+from tests.reports.helpers import appointment
 
 MARCH = "/admin/reports/{}?from=2026-03-01&to=2026-03-31"
 
 
-@pytest.fixture
-def agenda(client, store, login, monkeypatch):
+@pytest.fixture(autouse=True)
+def fresh_process(monkeypatch):
     from chalicelib.jobs import report_counters
 
     monkeypatch.setattr(report_counters, "_noted", {})  # a warm process's memory of an earlier test's world
-    return Agenda(client, store)
 
 
 def sales(client, login) -> tuple:

@@ -18,14 +18,9 @@ from chalicelib.domain.principal import Level
 from chalicelib.repositories.tables import MessageCountItem
 from chalicelib.services import reports
 from tests import factories
-from tests.reports.helpers import Agenda, appointment, feed, record
+from tests.reports.helpers import appointment, feed, record
 
 MARCH = "/admin/reports/{}?from=2026-03-01&to=2026-03-31"
-
-
-@pytest.fixture
-def agenda(client, store, login):
-    return Agenda(client, store)
 
 
 @pytest.fixture
