@@ -66,7 +66,7 @@ def _period_report(name: str, use_case: str) -> None:
 
 @admin_reports.route("/admin/reports/clients", methods=["GET"], action="reports.read")
 def clients_report(principal: Principal) -> Any:
-    return _report(principal, client_reports.clients)
+    return _report(principal, client_reports.clients, profiles=wiring.clients().many)
 
 
 for _name, _use_case in (("services", "services_performed"), ("professionals", "professionals"),
