@@ -34,7 +34,7 @@ os.environ.update({
 for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(name, None)
 
-from . import calls, desks, engine, http, imports, package, reminders, request  # noqa: E402  (after the environment)
+from . import calls, desks, engine, http, imports, package, reminders, request, sales_report  # noqa: E402
 from .report import replace_between_markers, table  # noqa: E402
 
 SUMMARY: list[tuple[str, str, str]] = []  # (figure, value, goal): what --readme writes
@@ -209,6 +209,15 @@ def print_desks(repeats: int) -> None:
                     f"at most {max(r['calls'] for r in counted)}", "<= 2, constant"))
 
 
+def print_sales_report() -> None:
+    result = sales_report.main()
+    for case in result["cases"]:
+        SUMMARY.append((f"sales report, {case['case']}, {result['appointments']:,} appointments",
+                        f"{case['calls']} DynamoDB calls, {case['cpu_ms']:.0f} ms CPU (moto's in-process query work included)",
+                        f"<= {sales_report.CALL_BOUND} calls, no scan: "
+                        f"{'met' if case['calls'] <= sales_report.CALL_BOUND and not case['scans'] else 'MISSED'}"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="runs of the availability engine per case")
@@ -223,7 +232,7 @@ def main() -> None:
     sections = [lambda: print_engine(args.repeats), lambda: print_request(args.repeats), print_calls,
                 lambda: print_imports(args.import_runs), print_package, lambda: print_desks(args.repeats)]
     sections += [] if args.no_http else [print_http]
-    for section in (*sections, reminders.main):
+    for section in (*sections, reminders.main, print_sales_report):
         section()
         sys.stdout.flush()
     summary = table(f"Summary (load average {load:.2f})", ["figure", "value", "goal"], SUMMARY)

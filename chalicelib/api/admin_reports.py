@@ -1,4 +1,4 @@
-"""Backoffice reports: sales, services performed, professionals, commissions, statistics, as JSON or CSV.
+"""Backoffice reports: sales, services performed, clients, professionals, commissions, statistics, as JSON or CSV.
 
 CSV (`?format=csv`, or `Accept: text/csv`) holds the same figures as the JSON: one row per line of each of
 the report's tables, the table's name first, and the totals row; cells that a spreadsheet would take
@@ -19,6 +19,7 @@ from .admin_http import AdminApi
 from .http import BY_USE_CASE, json_body, parse_date, query
 
 reports = later("chalicelib.services.reports")
+client_reports = later("chalicelib.services.client_reports")
 
 admin_reports = AdminApi(__name__)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +62,11 @@ def _period_report(name: str, use_case: str) -> None:
 
     view.__name__ = view.__qualname__ = f"{name}_report"
     admin_reports.route(f"/admin/reports/{name}", methods=["GET"], action="reports.read")(view)
+
+
+@admin_reports.route("/admin/reports/clients", methods=["GET"], action="reports.read")
+def clients_report(principal: Principal) -> Any:
+    return _report(principal, client_reports.clients, profiles=wiring.clients().many)
 
 
 for _name, _use_case in (("services", "services_performed"), ("professionals", "professionals"),

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 from .model import Appointment, AppointmentStatus as S
 
 DATE_USED = "appointment date: the business's local day of the appointment's start"
-FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents")
+FIGURES = ("booked", "completed", "minutes", "revenue_cents", "cancelled", "no_show", "commission_cents",
+           "booked_minutes", "late_cancelled", "late_cancel_fee_cents", "no_show_fee_cents",
+           "commission_base_cents", "commission_cost_cents")
 # dimension -> what its value is; "all" has the single value "-"
 DIMENSIONS = ("all", "service", "category", "staff", "source")
 NO_CATEGORY = "-"
@@ -36,13 +38,16 @@ def money(cents: int) -> str:
     return str((Decimal(cents) / 100).quantize(Decimal("0.01")))
 
 
-def figures(appointment: Appointment, commission_cents: int = 0) -> Figures:
+def figures(appointment: Appointment, commission_cents: int = 0, fees: Mapping[str, int] | None = None) -> Figures:
     """What one appointment counts for in its present state (zeros left out); the commission is its
-    professional's, by the rule frozen when it was completed."""
+    professional's, by the rule frozen when it was completed; `fees` are a cancellation's or no-show's
+    (domain/fees.py), frozen when it was first counted so."""
     status = appointment.status
     counted: Figures = {}
     if status is not S.REJECTED:
         counted["booked"] = 1  # made, online or by staff, whatever became of it since
+    if status is not S.REJECTED and status is not S.CANCELLED:  # it held its professional's time
+        counted["booked_minutes"] = int((appointment.end - appointment.start).total_seconds() // 60)
     if status is S.COMPLETED:
         counted["completed"] = 1
         counted["minutes"] = int((appointment.end - appointment.start).total_seconds() // 60)
@@ -52,14 +57,17 @@ def figures(appointment: Appointment, commission_cents: int = 0) -> Figures:
         counted["cancelled"] = 1
     elif status is S.NO_SHOW:
         counted["no_show"] = 1
+    if status in (S.CANCELLED, S.NO_SHOW):
+        counted.update(fees or {})
     return {name: value for name, value in counted.items() if value}
 
 
-def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commission_cents: int = 0) -> Tally:
+def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commission_cents: int = 0,
+          fees: Mapping[str, int] | None = None) -> Tally:
     """The appointment's figures under each dimension of its local day."""
     if appointment is None:
         return {}
-    counted = figures(appointment, commission_cents)
+    counted = figures(appointment, commission_cents, fees)
     if not counted:
         return {}
     day = appointment.start.astimezone(tz).date().isoformat()
@@ -69,7 +77,8 @@ def tally(appointment: Appointment | None, tz: ZoneInfo, category: str, commissi
 
 
 def difference(now: Tally, before: Tally) -> Tally:
-    """What to add to the counters to go from `before` to `now` (keys whose figures did not move are left out)."""
+    """What to add to the counters to go from `before` to `now` (keys whose figures did not move are left out);
+    the same for the clients report's tallies, keyed by day."""
     moved: Tally = {}
     for key in set(now) | set(before):
         names = set(now.get(key, {})) | set(before.get(key, {}))
@@ -78,6 +87,11 @@ def difference(now: Tally, before: Tally) -> Tally:
         if delta:
             moved[key] = delta
     return moved
+
+
+def all_of(counted: Tally) -> Figures:
+    """What an appointment counted under the "all" dimension (one day's)."""
+    return next((f for (_, dimension, _), f in counted.items() if dimension == "all"), {})
 
 
 def tally_json(counted: Tally) -> dict[str, Figures]:

@@ -9,7 +9,7 @@ from chalice import Blueprint, Cron, Rate
 from .. import wiring
 from ..config import Settings
 from ..later import later
-from ..observability import job
+from ..observability import count, job
 
 delivery = later("chalicelib.notifications.delivery")
 delivery_events = later("chalicelib.jobs.delivery_events")
@@ -20,6 +20,7 @@ openings = later("chalicelib.services.openings")
 marketing_jobs = later("chalicelib.jobs.marketing")
 marketing_delivery = later("chalicelib.services.marketing_delivery")
 winback = later("chalicelib.services.winback")
+reconciliation = later("chalicelib.services.reconciliation")
 
 jobs = Blueprint(__name__)
 # Read at import, and afresh (not the cached settings): Chalice takes the decorators' arguments (the
@@ -38,6 +39,17 @@ def deliver_outbox(event) -> dict:
 @job
 def send_reminders(event) -> dict:
     return reminders.send_due_reminders(delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
+
+
+@jobs.schedule(Cron(30, 3, "*", "*", "?", "*"))  # 03:30 UTC: night in Europe, the quietest hour of the table
+@job
+def reconcile_reports(event) -> dict:
+    """The reports' last 35 days counted again from the appointments: lost stream records are repaired,
+    and the drift (appointments that counted wrongly) is the ReportDrift metric (0 on a good night)."""
+    store = wiring.store()
+    drift = reconciliation.reconcile_recent(store.catalog, store.appointments_between, wiring.now())
+    count("ReportDrift", value=len(drift.repaired))
+    return drift.report()
 
 
 @jobs.on_sns_message(topic=PACKAGED.delivery_topic)

@@ -16,7 +16,9 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.commissions import CommissionRule
 from ..domain.reports import FIGURES, Figures, Span, Tally, tally_from_json, tally_json
-from .tables import CommissionRulesItem, ReportCountedItem, ReportCountItem, ReportSettingsItem
+from pynamodb.exceptions import UpdateError
+
+from .tables import CommissionRulesItem, ReportBusinessItem, ReportCountedItem, ReportCountItem, ReportSettingsItem
 from .transactions import connection
 
 SEQUENCE_DIGITS = 40  # stream sequence numbers are decimal strings of up to 40 digits
@@ -67,16 +69,27 @@ def apply(business_id: str, reference: str, seen: Counted, sequence: str, now: T
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.save(marker, condition=condition)
-            for (day, dimension, value), figures in delta.items():
-                for period in (day, day[:7]):
-                    tx.update(_counter_key(business_id, period, dimension, value),
-                              _adding(period, dimension, value, figures))
+            for (period, dimension, value), figures in by_period(delta).items():
+                tx.update(_counter_key(business_id, period, dimension, value),
+                          _adding(period, dimension, value, figures))
     except TransactWriteError as refused:
         reasons = refused.cancellation_reasons or []
         if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
             return False
         raise
     return True
+
+
+def by_period(delta: Tally) -> Tally:
+    """Each day's figures added to the day and to its month, one entry per counter: an appointment moved
+    within a month changes its month's counters once (a transaction may not touch an item twice)."""
+    summed: Tally = {}
+    for (day, dimension, value), figures in delta.items():
+        for period in (day, day[:7]):
+            into = summed.setdefault((period, dimension, value), {})
+            for name, amount in figures.items():
+                into[name] = into.get(name, 0) + amount
+    return {key: {n: v for n, v in figures.items() if v} for key, figures in summed.items() if any(figures.values())}
 
 
 def _counter_key(business_id: str, period: str, dimension: str, value: str) -> ReportCountItem:
@@ -110,6 +123,17 @@ def _query(business_id: str, low: str, high: str) -> list[Row]:
 class ReportSettings:
     phone_booking_minutes: int = 5
     staff_hourly_cost: Decimal | None = None
+    late_cancel_fee: Decimal | None = None  # None: no fee
+    late_cancel_hours: int = 24  # a cancellation with less notice than this is late
+    no_show_fee: Decimal | None = None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
 
 
 def report_settings(business_id: str) -> ReportSettings:
@@ -117,13 +141,14 @@ def report_settings(business_id: str) -> ReportSettings:
         item = ReportSettingsItem.get(_pk(business_id), "SETTINGS")
     except DoesNotExist:
         return ReportSettings()
-    cost = Decimal(item.staff_hourly_cost) if item.staff_hourly_cost is not None else None
-    return ReportSettings(int(item.phone_booking_minutes), cost)
+    return ReportSettings(int(item.phone_booking_minutes), _decimal(item.staff_hourly_cost),
+                          _decimal(item.late_cancel_fee), int(item.late_cancel_hours or 24), _decimal(item.no_show_fee))
 
 
 def save_report_settings(business_id: str, chosen: ReportSettings, now: datetime) -> None:
     ReportSettingsItem(_pk(business_id), "SETTINGS", phone_booking_minutes=chosen.phone_booking_minutes,
-                       staff_hourly_cost=None if chosen.staff_hourly_cost is None else str(chosen.staff_hourly_cost),
+                       staff_hourly_cost=_text(chosen.staff_hourly_cost), late_cancel_fee=_text(chosen.late_cancel_fee),
+                       late_cancel_hours=chosen.late_cancel_hours, no_show_fee=_text(chosen.no_show_fee),
                        updated_at=now).save()
 
 
@@ -138,3 +163,24 @@ def commission_rules(business_id: str) -> list[CommissionRule]:
 
 def save_commission_rules(business_id: str, rules: list[CommissionRule], now: datetime) -> None:
     CommissionRulesItem(_pk(business_id), "COMMISSIONS", rules=[r.to_json() for r in rules], updated_at=now).save()
+
+
+# -- the businesses the reports count (the nightly reconciliation's list) ------------------------------------
+BUSINESSES = "REPORTS#BUSINESSES"
+
+
+def note_business(business_id: str, day: str) -> None:
+    """At most one write per business and day: the condition refuses a second one the same day."""
+    item = ReportBusinessItem(BUSINESSES, business_id)
+    try:
+        item.update([ReportBusinessItem.kind.set(ReportBusinessItem), ReportBusinessItem.business_id.set(business_id),
+                     ReportBusinessItem.last_day.set(day)],
+                    condition=ReportBusinessItem.last_day.does_not_exist() | (ReportBusinessItem.last_day < day))
+    except UpdateError as refused:
+        if refused.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def businesses() -> list[str]:
+    """Every business the reports count: one query of a small partition (pages aside), never a scan."""
+    return [item.business_id for item in ReportBusinessItem.query(BUSINESSES)]

@@ -28,6 +28,8 @@ Keys (pk / sk):
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
   BIZ#<business>#WAIT      <request id> | SETTINGS               the waiting list (repositories/waitlist.py)
   BIZ#<business>#OPENING   <opening id>                          freed times offered to it (repositories/openings.py)
+                            CLIENT#<client> | C#D#<day> | C#M#<month>      the clients report's facts and maps
+  REPORTS#BUSINESSES        <business>                             businesses the reports count (nightly reconciliation)
   UNDELIVERABLE#<email|phone>#<address>  MARK                      bounced, complained or opted out
   BIZ#<business>#DNC        email#<hmac> | phone#<hmac>              do-not-contact: keyed hashes of erased clients' contacts
   BIZ#<business>#SEEN       <client id>                            a client's last appointment start, for retention
@@ -364,6 +366,12 @@ class ReportCountItem(Item, discriminator="report_count"):
     cancelled = NumberAttribute(default=0)
     no_show = NumberAttribute(default=0)
     commission_cents = NumberAttribute(default=0)
+    booked_minutes = NumberAttribute(default=0)  # appointments that held their professional's time
+    late_cancelled = NumberAttribute(default=0)  # cancelled with less notice than the business asks
+    late_cancel_fee_cents = NumberAttribute(default=0)  # the fees due, by the settings when it was counted
+    no_show_fee_cents = NumberAttribute(default=0)
+    commission_base_cents = NumberAttribute(default=0)  # dimension "tiers": the revenue a tiered rule's bands
+    commission_cost_cents = NumberAttribute(default=0)  # apply to, and the cost taken off after
 
 
 class ReportCountedItem(Item, discriminator="report_counted"):
@@ -376,11 +384,14 @@ class ReportCountedItem(Item, discriminator="report_counted"):
 
 
 class ReportSettingsItem(Item, discriminator="report_settings"):
-    """The business's parameters of the time-saved simulation."""
+    """The business's parameters of the time-saved simulation, and its late-cancellation and no-show fees."""
 
     phone_booking_minutes = NumberAttribute()
     staff_hourly_cost = UnicodeAttribute(null=True)  # a Decimal string
     updated_at = UTCDateTimeAttribute()
+    late_cancel_fee = UnicodeAttribute(null=True)  # Decimal strings; None: no fee
+    late_cancel_hours = NumberAttribute(null=True)
+    no_show_fee = UnicodeAttribute(null=True)
 
 
 class CommissionRulesItem(Item, discriminator="commission_rules"):
@@ -388,6 +399,33 @@ class CommissionRulesItem(Item, discriminator="commission_rules"):
 
     rules = JSONAttribute()
     updated_at = UTCDateTimeAttribute()
+
+
+class ReportClientItem(Item, discriminator="report_client"):
+    """One client's appointments as the clients report needs them, and what they add to the client maps
+    (domain/client_reports.py); `version` guards the read-modify-write."""
+
+    client_id = UnicodeAttribute()
+    visits = JSONAttribute()  # reference -> Visit.to_json()
+    tally = JSONAttribute()  # local day -> figures
+    version = NumberAttribute()
+
+
+class ReportClientMapItem(Item, discriminator="report_clients"):
+    """A local day's or month's clients: `new_clients`, `rebooked`, and per client `v:<id>` (visits) and
+    `r:<id>` (hundredths spent), attributes named at write time (repositories/client_aggregates.py)."""
+
+    period = UnicodeAttribute()
+    new_clients = NumberAttribute(default=0)
+    rebooked = NumberAttribute(default=0)
+
+
+class ReportBusinessItem(Item, discriminator="report_business"):
+    """A business whose appointments the reports count (REPORTS#BUSINESSES / <business id>): the nightly
+    reconciliation's list, so that it never scans the table for businesses."""
+
+    business_id = UnicodeAttribute()
+    last_day = UnicodeAttribute()  # the last UTC day the stream counted something of it
 
 
 class UndeliverableItem(Item, discriminator="undeliverable"):

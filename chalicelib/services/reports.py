@@ -10,10 +10,13 @@ from typing import Any, Callable, Iterable
 
 from ..domain import reports as figures_of
 from ..domain.fields import checked_integer, checked_price, reject_unknown
-from ..domain.commissions import CommissionRule, checked_rules, rule_for
+from ..domain.commissions import (CommissionRule, checked_rules, commission_base, parse_tier_key, rule_for,
+                                  tiered_bands)
 from ..domain.model import Appointment, AppointmentStatus, Catalog
 from ..domain.principal import Principal
-from ..domain.reports import DATE_USED, Figures, Span, difference, money, span, tally, total
+from ..domain.utilisation import working_minutes
+from ..domain.fees import Fees, frozen_fees
+from ..domain.reports import DATE_USED, Figures, Span, all_of, difference, money, span, tally, total
 from ..errors import NotFoundError, ValidationError
 from ..repositories import aggregates, messages
 from ..repositories.aggregates import ReportSettings, Row
@@ -45,17 +48,24 @@ def count_changes(records: Iterable[AppointmentRecord], catalog_of: CatalogOf, c
 
 @dataclass(frozen=True)
 class Books:
-    """What counting a business's appointments needs: its catalog (time zone, categories) and its rules."""
+    """What counting a business's appointments needs: its catalog (time zone, categories), its commission
+    rules and its fees."""
 
     catalog: Catalog
     rules: tuple[CommissionRule, ...]
+    fees: Fees = Fees()
 
 
 def _books(catalog_of: CatalogOf, business_id: str, counters) -> Books | None:
     try:
-        return Books(catalog_of(business_id), tuple(counters.commission_rules(business_id)))
+        catalog = catalog_of(business_id)
     except NotFoundError:  # a business closed since: nothing to report on
         return None
+    return Books(catalog, tuple(counters.commission_rules(business_id)), _fees(counters.report_settings(business_id)))
+
+
+def _fees(chosen: ReportSettings) -> Fees:
+    return Fees(chosen.late_cancel_fee, chosen.late_cancel_hours, chosen.no_show_fee)
 
 
 def _settle(business_id: str, reference: str, appointment: Appointment | None, books: Books, counters,
@@ -69,8 +79,13 @@ def _settle(business_id: str, reference: str, appointment: Appointment | None, b
         if sequence is not None and seen.sequence is not None and seen.sequence >= counters.sequence_key(sequence):
             return False
         rule = _frozen_rule(appointment, category, seen, books.rules)
-        commission = rule.amount_cents(appointment.price) if rule and appointment else 0
-        now = tally(appointment, books.catalog.business.tz, category, commission)
+        base = commission_base(appointment) if appointment else None
+        commission = rule.amount_cents(base) if rule and base is not None else 0
+        fees = frozen_fees(appointment, all_of(seen.tally), books.fees)
+        now = tally(appointment, books.catalog.business.tz, category, commission, fees)
+        if rule is not None and rule.tiers and appointment is not None:  # its base joins the rule's own counters
+            day = appointment.start.astimezone(books.catalog.business.tz).date().isoformat()
+            now[(day, "tiers", _tier_key(rule, appointment))] = rule.tier_figures(base)
         delta = difference(now, seen.tally)
         if not delta:
             return False
@@ -94,7 +109,8 @@ def reconcile(catalog: Catalog, appointments: Iterable[Appointment], counters=ag
 
     The stream's sequence is kept as it was, so a record still on its way applies normally afterwards (its
     version is never newer than the item read here, and the last record of an item is its present state)."""
-    books = Books(catalog, tuple(counters.commission_rules(catalog.business.id)))
+    books = Books(catalog, tuple(counters.commission_rules(catalog.business.id)),
+                  _fees(counters.report_settings(catalog.business.id)))
     return [a.reference for a in appointments if _settle(a.business_id, a.reference, a, books, counters, None)]
 
 
@@ -155,9 +171,11 @@ def _read(principal: Principal, catalog_of: CatalogOf, first: date, last: date, 
 
 
 def _shown(figures: Figures) -> dict[str, Any]:
-    """Figures as responses show them: money as a decimal string."""
+    """Figures as responses show them: money as a decimal string; fees apart from revenue."""
     shown: dict[str, Any] = {n: v for n, v in figures.items() if not n.endswith("_cents")}
     shown["revenue"] = money(figures.get("revenue_cents", 0))
+    shown["late_cancel_fees"] = money(figures.get("late_cancel_fee_cents", 0))
+    shown["no_show_fees"] = money(figures.get("no_show_fee_cents", 0))
     return shown
 
 
@@ -220,10 +238,33 @@ def _professional(figures: Figures) -> dict[str, Any]:
 
 def professionals(principal: Principal, catalog_of: CatalogOf, first: date, last: date,
                   counters=aggregates) -> dict[str, Any]:
-    """Per professional: appointments, completed, no-shows (rate = no-shows / (completed + no-shows)), revenue."""
+    """Per professional: appointments, completed, no-shows (rate = no-shows / (completed + no-shows)), revenue,
+    and utilisation = minutes booked (appointments that held their time: all but cancelled and rejected) /
+    working minutes (weekly hours minus time off, over the period's local days, from the catalog)."""
     catalog, counted = _read(principal, catalog_of, first, last, "month", counters)
-    return {**_header("professionals", catalog, first, last), "totals": _professional(counted.totals()),
-            "by_professional": _table(catalog, counted, "staff", _professional)}
+    tz = catalog.business.tz
+    working = {m.id: working_minutes(m, first, last, tz) for m in catalog.staff}
+    rows = _table(catalog, counted, "staff", _professional)
+    listed = {row["id"] for row in rows}
+    rows += [{"id": m.id, "name": m.name, **_professional(figures_of.zero())} for m in catalog.staff
+             if m.id not in listed and working[m.id]]  # working, nothing booked: utilisation 0
+    rows.sort(key=lambda row: row["name"])
+    booked = {value: figures["booked_minutes"] for value, figures in counted.by("staff").items()}
+    for row in rows:
+        row.update(_utilisation(booked.get(row["id"], 0), working.get(row["id"])))
+    totals = {**_professional(counted.totals()),
+              **_utilisation(sum(booked.get(m.id, 0) for m in catalog.staff), sum(working.values()))}
+    return {**_header("professionals", catalog, first, last), "totals": totals, "by_professional": rows}
+
+
+def _hours(minutes: int) -> str:
+    return str((Decimal(minutes) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _utilisation(booked: int, working: int | None) -> dict[str, Any]:
+    """None working minutes: a professional no longer in the catalog (no hours to measure against)."""
+    return {"booked_hours": _hours(booked), "working_hours": None if working is None else _hours(working),
+            "utilisation": None if working is None else _rate(booked, working)}
 
 
 TIME_SAVED_FORMULA = ("hours saved = online bookings x minutes a phone booking takes / 60; "
@@ -263,8 +304,12 @@ def time_saved(online_bookings: int, chosen: ReportSettings) -> dict[str, Any]:
 
 # -- the simulation's parameters -----------------------------------------------------------------------------
 def settings_json(chosen: ReportSettings) -> dict[str, Any]:
-    return {"phone_booking_minutes": chosen.phone_booking_minutes,
-            "staff_hourly_cost": None if chosen.staff_hourly_cost is None else str(chosen.staff_hourly_cost)}
+    def text(amount):
+        return None if amount is None else str(amount)
+
+    return {"phone_booking_minutes": chosen.phone_booking_minutes, "staff_hourly_cost": text(chosen.staff_hourly_cost),
+            "late_cancel_fee": text(chosen.late_cancel_fee), "late_cancel_hours": chosen.late_cancel_hours,
+            "no_show_fee": text(chosen.no_show_fee)}
 
 
 def read_settings(principal: Principal, counters=aggregates) -> dict[str, Any]:
@@ -272,22 +317,32 @@ def read_settings(principal: Principal, counters=aggregates) -> dict[str, Any]:
 
 
 def change_settings(principal: Principal, body: dict, now: datetime, counters=aggregates) -> dict[str, Any]:
-    """Minutes a phone booking takes (1-120) and the hourly staff cost (a price, or null: not set)."""
-    reject_unknown(body, {"phone_booking_minutes", "staff_hourly_cost"})
+    """Minutes a phone booking takes (1-120), the hourly staff cost, the late-cancellation fee and its notice
+    in hours (1-168), the no-show fee (prices, or null: none); fields left out keep their value."""
+    reject_unknown(body, {"phone_booking_minutes", "staff_hourly_cost", "late_cancel_fee", "late_cancel_hours",
+                          "no_show_fee"})
     current = counters.report_settings(principal.business_id)
-    minutes = current.phone_booking_minutes
-    if "phone_booking_minutes" in body:
-        minutes = checked_integer(body["phone_booking_minutes"], "phone_booking_minutes", 1, 120)
-    cost = current.staff_hourly_cost
-    if "staff_hourly_cost" in body:
-        raw = body["staff_hourly_cost"]
-        cost = None if raw is None else checked_price(raw, "staff_hourly_cost")
-    chosen = ReportSettings(minutes, cost)
+
+    def price(name: str):
+        if name not in body:
+            return getattr(current, name)
+        return None if body[name] is None else checked_price(body[name], name)
+
+    def whole(name: str, low: int, high: int) -> int:
+        return checked_integer(body[name], name, low, high) if name in body else getattr(current, name)
+
+    chosen = ReportSettings(whole("phone_booking_minutes", 1, 120), price("staff_hourly_cost"),
+                            price("late_cancel_fee"), whole("late_cancel_hours", 1, 168), price("no_show_fee"))
     counters.save_report_settings(principal.business_id, chosen, now)
     return settings_json(chosen)
 
 
 # -- commissions ------------------------------------------------------------------------------------------
+def _tier_key(rule: CommissionRule, appointment: Appointment) -> str:
+    """A rule for everyone is tiered per professional: each one's revenue picks their own band."""
+    return rule.tier_key if rule.staff_id else f"{appointment.staff_id}{rule.tier_key[1:]}"
+
+
 def _commission(figures: Figures) -> dict[str, Any]:
     return {"completed": figures["completed"], "revenue": money(figures["revenue_cents"]),
             "commission": money(figures["commission_cents"])}
@@ -296,10 +351,28 @@ def _commission(figures: Figures) -> dict[str, Any]:
 def commissions(principal: Principal, catalog_of: CatalogOf, first: date, last: date,
                 counters=aggregates) -> dict[str, Any]:
     """Per professional: completed appointments, their revenue and the commission earned on them, each by
-    the rule frozen when the appointment was completed."""
+    the rule frozen when the appointment was completed; a tiered rule's by the professional's revenue under
+    it in this period, band by band (`tiered`)."""
     catalog, counted = _read(principal, catalog_of, first, last, "month", counters)
-    return {**_header("commissions", catalog, first, last), "totals": _commission(counted.totals()),
-            "by_professional": _table(catalog, counted, "staff", _commission)}
+    rows = _table(catalog, counted, "staff", _commission)
+    earned = {value: figures["commission_cents"] for value, figures in counted.by("staff").items()}
+    details: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key, figures in sorted(counted.by("tiers").items()):
+        staff, tiers, deduct = parse_tier_key(key)
+        bands = tiered_bands(tiers, figures["commission_base_cents"])
+        cost = figures["commission_cost_cents"]
+        cents = max(sum(b["commission_cents"] for b in bands) - cost, 0)
+        earned[staff] = earned.get(staff, 0) + cents
+        details[staff].append({"deduct": deduct, "revenue": money(figures["commission_base_cents"]),
+                               "cost": money(cost), "commission": money(cents),
+                               "bands": [{**{k: v for k, v in b.items() if k != "commission_cents"},
+                                          "commission": money(b["commission_cents"])} for b in bands]})
+    for row in rows:
+        row["commission"] = money(earned.get(row["id"], 0))
+        row["tiered"] = details.get(row["id"], [])
+    totals = {**_commission(counted.totals()), "commission": money(sum(earned.values()))}
+    return {**_header("commissions", catalog, first, last), "totals": totals, "by_professional": rows}
+
 
 
 def read_commission_rules(principal: Principal, counters=aggregates) -> dict[str, Any]:

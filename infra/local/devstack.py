@@ -278,12 +278,14 @@ def report_counters_step(env: dict[str, str]) -> list[str]:
     """The stream pump starts at the stream's end: what the demo salon booked while the stack was down is
     counted here for its reports (services/reports.py `reconcile`, the last 35 days and what is ahead)."""
     from chalicelib import wiring
-    from chalicelib.services import reports
+    from chalicelib.repositories import aggregates
+    from chalicelib.services import reconciliation
 
     store = wiring.store()
     now = datetime.now().astimezone()
     window = store.appointments_between(DEMO_ID, now - timedelta(days=35), now + timedelta(days=400))
-    repaired = reports.reconcile(store.catalog(DEMO_ID), window)
+    repaired = reconciliation.reconcile_business(store.catalog(DEMO_ID), window)
+    aggregates.note_business(DEMO_ID, date.today().isoformat())  # on the reconcile_reports job's list
     return [f"reports: {len(repaired)} demo appointments counted"] if repaired else []
 
 
@@ -355,6 +357,7 @@ JOBS: list[tuple[str, int]] = [
     ("release_holds", 20),  # every minute on AWS: waiting-list holds that ran out move on
     ("deliver_marketing", 10),  # every minute on AWS: campaigns and win-backs
     ("sweep_dormant_clients", 300),  # daily on AWS; once a local day per business whatever the timer
+    ("reconcile_reports", 600),  # nightly on AWS: the reports' last 35 days counted again from the appointments
 ]
 
 

@@ -139,6 +139,15 @@ _FUNCTIONS: dict[str, Grants] = {
         send_sms=True,
         stream="main",
     ),
+    # The reports' nightly reconciliation (services/reconciliation.py): the list of businesses and each one's
+    # catalog (queries), each business's last 35 days from the agenda index, what each appointment and client
+    # counted (GetItem) and the repairs (transactions of puts and updates). No messages.
+    "reconcile_reports": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": TableAccess(actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                                             "dynamodb:UpdateItem"),
+                                    indexes={"agenda": ("dynamodb:Query",)})},
+    ),
     # Waiting-list holds that ran out (chalicelib/services/openings.py): the `due` index, the open requests
     # in the `agenda` index, the lock units read back, one transaction per hold passed on.
     "release_holds": Grants(

@@ -172,7 +172,7 @@ EXAMPLES[("GET", "/admin/reports/messages")] = lambda s: Example(
 
 
 # -- issue 16: reports read from the stream's counters ----------------------------------------------------
-for _report in ("sales", "services", "professionals", "statistics"):
+for _report in ("sales", "services", "clients", "professionals", "statistics"):
     EXAMPLES[("GET", f"/admin/reports/{_report}")] = (
         lambda s, _report=_report: Example(f"/admin/reports/{_report}?from=2026-03-01&to=2026-03-31", ids=False))
 EXAMPLES[("GET", "/admin/reports/settings")] = lambda s: Example("/admin/reports/settings", ids=False)

@@ -2,16 +2,21 @@
 
 Run as `python -m tests.e2e.seed_reports` with the stack's environment (a child process, like seed.py). Its
 appointments are written the way every change is (agenda_changes), so the stack's stream pump counts them,
-exactly as under `make dev`. March 2026, by hand: booked 3, completed 2 (25.00 + 60.50 = 85.50), cancelled 1.
+exactly as under `make dev`. March 2026, by hand: booked 3, completed 2 (25.00 + 60.50 = 85.50), cancelled 1;
+one client, seen twice (average ticket 42.75); Ana earns by tiers, 10 % up to 50.00 and 20 % above:
+5.00 + 35.50 x 20 % = 7.10, so 12.10.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from chalicelib import wiring
 from chalicelib.domain.calendar import Interval
+from chalicelib.domain.commissions import CommissionRule
 from chalicelib.domain.model import Appointment, AppointmentStatus as S, Source, Staff, new_reference
 from chalicelib.domain.principal import Level
+from chalicelib.repositories import aggregates
 from chalicelib.services import agenda_changes, identity
 from tests.e2e.seed import EVERY_DAY, SERVICES, business
 
@@ -33,6 +38,8 @@ def main() -> None:
     store.save_staff(SALON.id, Staff("stf_ana", "Ana", frozenset({"svc_cut", "svc_colour"}), EVERY_DAY))
     store.save_staff(SALON.id, Staff("stf_bea", "Bea", frozenset({"svc_cut"}), EVERY_DAY))
     store.save_business(SALON)
+    aggregates.save_commission_rules(SALON.id, [CommissionRule(
+        staff_id="stf_ana", tiers=((Decimal("0.00"), Decimal("10")), (Decimal("50.00"), Decimal("20"))))], now)
     identity.provision_login(wiring.directory(), SALON.id, ADMIN[0], ADMIN[1], ADMIN[2], PASSWORD, now, replace=True)
     for start, service, staff, source, status in MARCH:
         begins = datetime.fromisoformat(start)

@@ -76,3 +76,20 @@ def test_an_administrator_reads_march_s_sales_and_downloads_them(desk_page, figu
     expect(saved.locator("td[data-col=worked]")).to_have_text("2 x 6 min / 60 = 0.20 h; 0.20 h x 18.00 = 3.60")
     page.screenshot(path=str(SHOTS / "reports-02-statistics.png"), full_page=True)
     no_serious_violations(page, "reports: statistics")
+
+    # the clients report: one client seen twice in March, 85.50 / 2 visits
+    page.get_by_label("Report").select_option("clients")
+    clients = page.locator("section[data-table=totals]")
+    expect(clients.locator("td[data-col=clients_seen]")).to_have_text("1")
+    expect(clients.locator("td[data-col=average_ticket]")).to_have_text("€42.75")
+    expect(page.locator("section[data-table=top_clients] tbody tr")).to_have_count(1)
+    # utilisation per professional, and the commission's tiers worked out band by band
+    page.get_by_label("Report").select_option("professionals")
+    ana = page.locator("section[data-table=by_professional] tbody tr", has_text="Ana")
+    expect(ana.locator("td[data-col=utilisation]")).to_contain_text("%")
+    page.get_by_label("Report").select_option("commissions")
+    ana = page.locator("section[data-table=by_professional] tbody tr", has_text="Ana")
+    expect(ana.locator("td[data-col=commission]")).to_have_text("€12.10")
+    expect(ana.locator("td[data-col=tiered]")).to_contain_text("50.00–…: 20 % × €35.50 = €7.10")
+    page.screenshot(path=str(SHOTS / "reports-03-commissions.png"), full_page=True)
+    no_serious_violations(page, "reports: commissions")

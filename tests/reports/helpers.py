@@ -17,13 +17,15 @@ SERVICES = {s.id: s for s in factories.services()}
 
 
 def appointment(start: str, service: str = "svc_cut", staff: str = "stf_ana", source: Source = Source.ONLINE,
-                business: str = "biz_salon") -> Appointment:
-    """Confirmed, at `start` (an ISO instant), for the service's price and duration."""
+                business: str = "biz_salon", client: str = "cli_report", made: str | None = None) -> Appointment:
+    """Confirmed, at `start` (an ISO instant), for the service's price and duration; made at `made` (an ISO
+    instant; the tests' clock by default)."""
     offered = SERVICES[service]
     begins = datetime.fromisoformat(start)
     ends = begins + timedelta(minutes=offered.duration_minutes)
-    return Appointment(new_reference(), business, "cli_report", service, staff, begins, ends, Interval(begins, ends),
-                       AppointmentStatus.CONFIRMED, source, offered.price, "EUR", NOW, NOW)
+    created = datetime.fromisoformat(made) if made else NOW
+    return Appointment(new_reference(), business, client, service, staff, begins, ends, Interval(begins, ends),
+                       AppointmentStatus.CONFIRMED, source, offered.price, "EUR", created, created)
 
 
 def record(reference: str, *, sequence: int | None = None) -> dict:

@@ -18,14 +18,9 @@ from chalicelib.domain.principal import Level
 from chalicelib.repositories.tables import MessageCountItem
 from chalicelib.services import reports
 from tests import factories
-from tests.reports.helpers import Agenda, appointment, feed, record
+from tests.reports.helpers import appointment, feed, record
 
 MARCH = "/admin/reports/{}?from=2026-03-01&to=2026-03-31"
-
-
-@pytest.fixture
-def agenda(client, store, login):
-    return Agenda(client, store)
 
 
 @pytest.fixture
@@ -143,7 +138,8 @@ def test_services_and_professionals_reports(client, login, march):
     people = get(client, login, MARCH.format("professionals")).json_body
     rows = {r["name"]: (r["appointments"], r["completed"], r["no_show"], r["no_show_rate"], r["revenue"])
             for r in people["by_professional"]}
-    assert rows == {"Ana": (2, 2, 0, "0.0000", "85.50"), "Bea": (2, 0, 1, "1.0000", "0.00")}
+    assert rows == {"Ana": (2, 2, 0, "0.0000", "85.50"), "Bea": (2, 0, 1, "1.0000", "0.00"),
+                    "Cris": (0, 0, 0, None, "0.00")}  # works, booked nothing: listed all the same
 
 
 def test_statistics_simulate_the_time_online_booking_saved(client, login, march):
@@ -274,3 +270,136 @@ def test_commissions_are_frozen_when_the_appointment_is_completed(client, login,
 def test_bad_commission_rules_are_400(client, login, rules, field):
     response = put_rules(client, login, rules)
     assert response.status_code == 400 and response.json_body["error"]["field"] == field
+
+
+def test_an_appointment_moved_within_its_month_moves_its_days_once(client, login, agenda, march):
+    # the month's counters lose and gain the same figures: one update of each counter, not two
+    start = datetime.fromisoformat("2026-03-30T10:00:00+00:00")
+    agenda.set(march["b"], start=start, end=start + timedelta(minutes=90),
+               busy=Interval(start, start + timedelta(minutes=90)))
+    assert totals(client, login) == (4, 2, 120, "85.50", 1, 1)
+    by_day = get(client, login, MARCH.format("sales") + "&group=day").json_body["by_period"]
+    assert [(p["period"], p["revenue"]) for p in by_day if p["revenue"] != "0.00"] == [
+        ("2026-03-24", "25.00"), ("2026-03-30", "60.50")]
+
+
+def test_utilisation_is_hours_booked_over_working_hours_from_the_catalog(client, login, march):
+    # Ana works Mon-Fri 9-13 and 14-18: 22 days in March = 176 h; booked: the cut and the colour, 2 h.
+    # Bea works Tue-Sat 10-19: 21 days = 189 h, less Thursday 26 off (9 h) = 180 h; booked: the no-show's
+    # 30 min (it held her time; the cancelled one did not).
+    body = get(client, login, MARCH.format("professionals")).json_body
+    rows = {r["name"]: (r["booked_hours"], r["working_hours"], r["utilisation"]) for r in body["by_professional"]}
+    # Cris (the signed-in world's third professional, Ana's hours) booked nothing.
+    assert rows == {"Ana": ("2.00", "176.00", "0.0114"), "Bea": ("0.50", "180.00", "0.0028"),
+                    "Cris": ("0.00", "176.00", "0.0000")}
+    assert (body["totals"]["booked_hours"], body["totals"]["working_hours"], body["totals"]["utilisation"]) == (
+        "2.50", "532.00", "0.0047")  # 150 / 31920 min
+
+
+def test_working_minutes_follow_local_days_across_the_dst_change():
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.domain.calendar import UTC, WeeklyHours
+    from chalicelib.domain.model import Staff
+    from chalicelib.domain.utilisation import working_minutes
+    from datetime import date
+
+    madrid = ZoneInfo("Europe/Madrid")
+    night = Staff("stf_n", "N", frozenset(), WeeklyHours.from_json({"sun": [["00:00", "24:00"]]}))
+    assert working_minutes(night, date(2026, 3, 29), date(2026, 3, 29), madrid) == 23 * 60  # spring forward
+    assert working_minutes(night, date(2026, 10, 25), date(2026, 10, 25), madrid) == 25 * 60  # fall back
+    off = Staff("stf_n", "N", frozenset(), night.hours,
+                time_off=(Interval(datetime(2026, 3, 29, 10, tzinfo=UTC), datetime(2026, 3, 29, 12, tzinfo=UTC)),))
+    assert working_minutes(off, date(2026, 3, 23), date(2026, 3, 29), madrid) == 21 * 60
+
+
+def put_settings(client, login, body: str):
+    return client.http.put("/admin/reports/settings", body=body,
+                           headers={**login(Level.ADMIN), "content-type": "application/json"})
+
+
+def fee_totals(client, login) -> tuple:
+    t = get(client, login, MARCH.format("sales")).json_body["totals"]
+    return t["cancelled"], t["late_cancelled"], t["late_cancel_fees"], t["no_show"], t["no_show_fees"], t["revenue"]
+
+
+def test_late_cancellations_and_no_shows_count_their_fees_apart_and_frozen(client, login, agenda, march):
+    # given fees of 10.00 for a cancellation with less than 24 h notice and 15.00 for a no-show
+    changed = put_settings(client, login, '{"late_cancel_fee": "10.00", "late_cancel_hours": 24, "no_show_fee": "15.00"}')
+    assert changed.status_code == 200 and changed.json_body["late_cancel_hours"] == 24, changed.body
+    late = agenda.book("2026-03-23T20:00:00+00:00")  # cancelled 13 h before (the clock is 23 Mar 07:00 UTC)
+    agenda.set(late, S.CANCELLED)
+    missed = agenda.book("2026-03-30T10:00:00+00:00", staff="stf_bea")
+    agenda.set(missed, S.NO_SHOW)
+    agenda.set(march["d"], notes="called")  # a no-show counted before the fee existed stays without one
+    # then: C was cancelled three days ahead (no fee); fees are not revenue
+    assert fee_totals(client, login) == (2, 1, "10.00", 2, "15.00", "85.50")
+
+    # when the fees change, the past keeps its own
+    assert put_settings(client, login, '{"late_cancel_fee": "20.00", "no_show_fee": null}').status_code == 200
+    agenda.set(late, notes="rang later")
+    agenda.set(missed, notes="rang later")
+    assert fee_totals(client, login) == (2, 1, "10.00", 2, "15.00", "85.50")
+    # and a late cancellation restored, then cancelled again, is counted afresh by today's settings
+    agenda.set(late, S.CONFIRMED)
+    assert fee_totals(client, login) == (1, 0, "0.00", 2, "15.00", "85.50")
+    agenda.set(late, S.CANCELLED)
+    assert fee_totals(client, login) == (2, 1, "20.00", 2, "15.00", "85.50")
+
+
+@pytest.mark.parametrize("body, field", [('{"late_cancel_hours": 0}', "late_cancel_hours"),
+                                         ('{"late_cancel_fee": 10.5}', "late_cancel_fee"),
+                                         ('{"no_show_fee": "-1.00"}', "no_show_fee")])
+def test_bad_fee_settings_are_400(client, login, body, field):
+    response = put_settings(client, login, body)
+    assert response.status_code == 400 and response.json_body["error"]["field"] == field
+
+
+def test_tiered_commissions_are_marginal_over_the_periods_revenue_and_costs_come_off(client, login, agenda):
+    # Ana: 10 % up to 100.00, 15 % above; Bea: 20 % of the price less a 5.00 cost; Cris: 20 %, then 2.00 off
+    assert put_rules(client, login, [
+        {"staff": "stf_ana", "tiers": [{"from": "0.00", "percent": "10"}, {"from": "100.00", "percent": "15"}]},
+        {"staff": "stf_bea", "percent": "20", "cost": "5.00", "deduct": "before"},
+        {"staff": "stf_cris", "percent": "20", "cost": "2.00", "deduct": "after"}]).status_code == 200
+    done = {}
+    for key, start, service, staff in (("c1", "2026-03-24T09:00:00+00:00", "svc_color", "stf_ana"),
+                                       ("c2", "2026-03-25T09:00:00+00:00", "svc_color", "stf_ana"),
+                                       ("cut", "2026-03-26T09:00:00+00:00", "svc_cut", "stf_ana"),
+                                       ("bea", "2026-03-26T12:00:00+00:00", "svc_cut", "stf_bea"),
+                                       ("cris", "2026-03-27T12:00:00+00:00", "svc_cut", "stf_cris")):
+        done[key] = agenda.book(start, service=service, staff=staff)
+        agenda.set(done[key], S.COMPLETED)
+    body = get(client, login, MARCH.format("commissions")).json_body
+    rows = {r["name"]: r for r in body["by_professional"]}
+    # Ana: 146.00 of revenue = 100.00 x 10 % + 46.00 x 15 % = 10.00 + 6.90 (whole-period would be 21.90)
+    assert rows["Ana"]["commission"] == "16.90"
+    (tiered,) = rows["Ana"]["tiered"]
+    assert [(b["from"], b["to"], b["revenue"], b["commission"]) for b in tiered["bands"]] == [
+        ("0.00", "100.00", "100.00", "10.00"), ("100.00", None, "46.00", "6.90")]
+    assert rows["Bea"]["commission"] == "4.00"  # 20 % of (25.00 - 5.00)
+    assert rows["Cris"]["commission"] == "3.00"  # 20 % of 25.00 = 5.00, less 2.00
+    assert body["totals"]["commission"] == "23.90"
+
+    # when Ana's rule becomes a flat 50 %, what she completed before keeps its tiers; the next earns 50 %
+    assert put_rules(client, login, [{"staff": "stf_ana", "percent": "50"}]).status_code == 200
+    agenda.set(done["cut"], notes="touched again")
+    after = agenda.book("2026-03-30T09:00:00+00:00", service="svc_cut", staff="stf_ana")
+    agenda.set(after, S.COMPLETED)
+    assert commission_of(client, login, "Ana") == "29.40"  # 16.90 + 12.50
+    # and a tiered visit refunded after completion takes its revenue out of the bands: 85.50 x 10 %
+    agenda.set(done["c2"], S.CANCELLED)
+    assert commission_of(client, login, "Ana") == "21.05"  # 8.55 + 12.50
+
+
+@pytest.mark.parametrize("rules, field", [
+    ([{"tiers": [{"from": "10.00", "percent": "10"}]}], "rules.0.tiers.0.from"),
+    ([{"tiers": [{"from": "0", "percent": "10"}, {"from": "0", "percent": "15"}]}], "rules.0.tiers.1.from"),
+    ([{"tiers": []}], "rules.0.tiers"),
+    ([{"tiers": [{"from": "0", "percent": "101"}]}], "rules.0.tiers.0.percent"),
+    ([{"fixed": "3.00", "cost": "1.00"}], "rules.0.cost"),
+    ([{"percent": "10", "deduct": "later"}], "rules.0.deduct"),
+    ([{"percent": "10", "tiers": [{"from": "0", "percent": "10"}]}], "rules.0.percent"),
+])
+def test_bad_tiers_and_costs_are_400(client, login, rules, field):
+    response = put_rules(client, login, rules)
+    assert response.status_code == 400 and response.json_body["error"]["field"] == field, response.body

@@ -1,12 +1,15 @@
-// Reports (levels 1-3): sales, services performed, professionals, commissions and statistics over a period, read from
+// Reports (levels 1-3): sales, services performed, clients, professionals (with utilisation), commissions (with
+// the tiers worked out) and statistics over a period, read from
 // the counters the table's stream keeps (so years cost a few reads), each table as the API gives it, and
 // the same report as a CSV file.
 import { h, field, mount } from "../dom.js";
 import { download } from "../api.js";
 
-const REPORTS = ["sales", "services", "professionals", "commissions", "statistics"];
+const REPORTS = ["sales", "services", "clients", "professionals", "commissions", "statistics"];
 const GROUPS = ["month", "week", "day"];
-const MONEY = new Set(["revenue", "commission", "money_saved", "staff_hourly_cost"]);
+const MONEY = new Set(["revenue", "commission", "money_saved", "staff_hourly_cost", "average_ticket",
+  "late_cancel_fees", "no_show_fees"]);
+const RATES = new Set(["no_show_rate", "rebooking_rate", "utilisation"]);
 const HIDDEN = new Set(["id"]);
 
 const M = {
@@ -68,6 +71,47 @@ const M = {
     formula: "Valem", worked: "Arvutus", empty: "Selles perioodis pole midagi." },
 };
 
+// The clients report, utilisation, fees and the commission details (issue 16, second part).
+const MORE = {
+  en: { clients: "Clients", top_clients: "Top clients", clients_seen: "Clients seen", new_clients: "New",
+    returning_clients: "Returning", visits: "Visits", rebooked_visits: "Rebooked visits", rebooking_rate: "Rebooking rate",
+    average_ticket: "Average ticket", booked_hours: "Hours booked", working_hours: "Working hours",
+    utilisation: "Utilisation", booked_minutes: "Minutes booked", late_cancelled: "Late cancellations",
+    late_cancel_fees: "Late-cancellation fees", no_show_fees: "No-show fees", tiered: "Commission details" },
+  es: { clients: "Clientes", top_clients: "Mejores clientes", clients_seen: "Clientes atendidos", new_clients: "Nuevos",
+    returning_clients: "Recurrentes", visits: "Visitas", rebooked_visits: "Visitas con nueva cita",
+    rebooking_rate: "Tasa de nueva cita", average_ticket: "Ticket medio", booked_hours: "Horas reservadas",
+    working_hours: "Horas de trabajo", utilisation: "Ocupación", booked_minutes: "Minutos reservados",
+    late_cancelled: "Cancelaciones tardías", late_cancel_fees: "Cargos por cancelación tardía",
+    no_show_fees: "Cargos por no presentarse", tiered: "Detalle de comisiones" },
+  it: { clients: "Clienti", top_clients: "Migliori clienti", clients_seen: "Clienti serviti", new_clients: "Nuovi",
+    returning_clients: "Abituali", visits: "Visite", rebooked_visits: "Visite con nuovo appuntamento",
+    rebooking_rate: "Tasso di riprenotazione", average_ticket: "Scontrino medio", booked_hours: "Ore prenotate",
+    working_hours: "Ore di lavoro", utilisation: "Occupazione", booked_minutes: "Minuti prenotati",
+    late_cancelled: "Annullamenti tardivi", late_cancel_fees: "Penali per annullamento tardivo",
+    no_show_fees: "Penali per assenza", tiered: "Dettaglio provvigioni" },
+  cs: { clients: "Klienti", top_clients: "Nejlepší klienti", clients_seen: "Obsloužení klienti", new_clients: "Noví",
+    returning_clients: "Vracející se", visits: "Návštěvy", rebooked_visits: "Návštěvy s další rezervací",
+    rebooking_rate: "Podíl dalších rezervací", average_ticket: "Průměrná útrata", booked_hours: "Rezervované hodiny",
+    working_hours: "Pracovní hodiny", utilisation: "Vytížení", booked_minutes: "Rezervované minuty",
+    late_cancelled: "Pozdní zrušení", late_cancel_fees: "Poplatky za pozdní zrušení",
+    no_show_fees: "Poplatky za nedostavení", tiered: "Podrobnosti provizí" },
+  et: { clients: "Kliendid", top_clients: "Parimad kliendid", clients_seen: "Teenindatud kliendid", new_clients: "Uued",
+    returning_clients: "Naasnud", visits: "Külastused", rebooked_visits: "Uue broneeringuga külastused",
+    rebooking_rate: "Uuesti broneerimise määr", average_ticket: "Keskmine ost", booked_hours: "Broneeritud tunnid",
+    working_hours: "Töötunnid", utilisation: "Hõivatus", booked_minutes: "Broneeritud minutid",
+    late_cancelled: "Hilised tühistamised", late_cancel_fees: "Hilise tühistamise tasud",
+    no_show_fees: "Mitteilmumise tasud", tiered: "Vahendustasu üksikasjad" },
+};
+for (const lang of Object.keys(MORE)) Object.assign(M[lang], MORE[lang]);
+
+/** A professional's tiered commissions, band by band: "0.00-100.00: 10 % of 100.00 = 10.00". */
+function bands(tiered, fmt) {
+  return tiered.flatMap((rule) => rule.bands.map((b) =>
+    `${b.from}–${b.to ?? "…"}: ${b.percent} % × ${fmt.money(b.revenue)} = ${fmt.money(b.commission)}`)
+    .concat(Number(rule.cost) ? [`− ${fmt.money(rule.cost)}`] : [])).join("; ");
+}
+
 /** The first and last day of the month of a "YYYY-MM-DD" day. */
 function monthOf(day) {
   const [y, m] = day.split("-").map(Number);
@@ -78,7 +122,8 @@ function monthOf(day) {
 function cellText(key, value, t, fmt) {
   if (value === null || value === undefined) return "—";
   if (MONEY.has(key)) return fmt.money(value);
-  if (key === "no_show_rate") return `${(Number(value) * 100).toFixed(1)} %`;
+  if (RATES.has(key)) return `${(Number(value) * 100).toFixed(1)} %`;
+  if (key === "tiered") return value.length ? bands(value, fmt) : "—";
   if (key === "source" || key === "channel") return t(value);
   return String(value);
 }
