@@ -1,0 +1,186 @@
+"""Plan nudges on fakes: the 30/7-day edges on business-local dates across DST changes, nothing booked vs
+booked, one session left, nudges off, daytime only, the per-client cap, once per (plan, kind, threshold)."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from chalicelib.domain import plan_nudges as rules
+from chalicelib.domain.calendar import UTC
+from chalicelib.domain.clients import ClientProfile
+from chalicelib.domain.model import Catalog
+from chalicelib.domain.notification_settings import NotificationSettings
+from chalicelib.domain.plan_nudges import NudgeKind
+from chalicelib.domain.plans import (EntryKind, ItemKind, LedgerEntry, PlanItem, PlanSettings, PlanTerms, SoldPlan,
+                                     Validity, ValidityUnit, balances)
+from chalicelib.services import plan_nudges
+from tests.factories import salon
+from tests.fakes import FakeSenders
+
+ITEMS = (PlanItem(ItemKind.SERVICE, "svc_cut", 3),)
+
+
+def sold(end: date, plan_id: str = "pl_1", client_id: str = "cli_1", business_id: str = "biz_salon") -> SoldPlan:
+    terms = PlanTerms("Bono pelo", ITEMS, Decimal("60.00"), "EUR", Validity(3, ValidityUnit.MONTHS))
+    return SoldPlan(plan_id, business_id, client_id, "tpl_1", terms, end - timedelta(days=90), end,
+                    datetime(2026, 1, 1, tzinfo=UTC), "stf_1", (3,))
+
+
+def ledger(plan: SoldPlan, **moves: int) -> list[LedgerEntry]:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    entries = [LedgerEntry(plan.business_id, plan.id, 0, EntryKind.SALE, 3, at, "stf_1")]
+    moves["hold"] = moves.get("hold", 0) + moves.get("use", 0)  # a unit is held at booking, used at completion
+    for kind, units in moves.items():
+        entries.append(LedgerEntry(plan.business_id, plan.id, 0, EntryKind(kind), units, at, "system"))
+    return entries
+
+
+def due(plan: SoldPlan, today: date, **moves: int) -> list[tuple[str, int]]:
+    return [(n.kind.value, n.threshold) for n in rules.nudges_due(plan, balances(ITEMS, ledger(plan, **moves)), today)]
+
+
+# -- the rules ------------------------------------------------------------------------------------
+def test_thirty_and_seven_days_before_the_end_counted_in_local_dates_across_spring_forward():
+    plan = sold(date(2026, 4, 28))  # 30 days before is 29 March, Madrid's spring-forward day
+    assert due(plan, date(2026, 3, 28)) == []
+    assert due(plan, date(2026, 3, 29)) == [("plan_expiring", 30)]
+    assert due(plan, date(2026, 4, 20)) == [("plan_expiring", 30)]  # still the 30-day one (sent once by key)
+    assert due(plan, date(2026, 4, 21)) == [("plan_expiring", 7)]
+    assert due(plan, date(2026, 4, 28)) == [("plan_expiring", 7)]
+    assert due(plan, date(2026, 4, 29)) == []  # ended
+
+
+def test_the_local_day_decides_not_the_utc_one_across_fall_back():
+    plan = sold(date(2026, 11, 1))  # 7 days before is 25 October, the fall-back day
+    tz = salon().tz
+    late_saturday_utc = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)  # already Sunday 00:30 in Madrid (CEST)
+    from chalicelib.domain.plans import local_day
+    assert local_day(late_saturday_utc, tz) == date(2026, 10, 25)
+    assert due(plan, local_day(late_saturday_utc, tz)) == [("plan_expiring", 7)]
+    assert due(plan, date(2026, 10, 24)) == [("plan_expiring", 30)]
+
+
+def test_booked_or_used_up_says_nothing_of_expiry():
+    plan = sold(date(2026, 4, 28))
+    assert due(plan, date(2026, 4, 21), hold=1) == []  # a unit booked: the client is on it
+    assert due(plan, date(2026, 4, 21), hold=2, release=2) == [("plan_expiring", 7)]  # cancelled: free again
+    assert due(plan, date(2026, 4, 21), use=3) == []  # nothing left
+
+
+def test_one_session_left_after_a_use_or_a_hold():
+    plan = sold(date(2026, 12, 31))
+    assert due(plan, date(2026, 11, 1), use=1) == []
+    assert due(plan, date(2026, 11, 1), use=2) == [("plan_last_session", 1)]
+    assert due(plan, date(2026, 11, 1), use=1, hold=1) == [("plan_last_session", 1)]
+    assert due(plan, date(2026, 12, 25), use=2) == [("plan_expiring", 7), ("plan_last_session", 1)]
+
+
+def test_a_seven_day_cap_and_daytime_only():
+    now = datetime(2026, 4, 21, 10, tzinfo=UTC)
+    assert rules.capped(now - timedelta(days=6, hours=23), now) and not rules.capped(now - timedelta(days=7), now)
+    tz = salon().tz
+    assert rules.daytime(datetime(2026, 4, 21, 6, 0, tzinfo=UTC), tz)  # 08:00 CEST
+    assert not rules.daytime(datetime(2026, 4, 21, 5, 59, tzinfo=UTC), tz)
+    assert not rules.daytime(datetime(2026, 4, 21, 19, 0, tzinfo=UTC), tz)  # 21:00 CEST
+
+
+# -- the job on fakes ------------------------------------------------------------------------------
+@dataclass
+class FakeBook:
+    plans: list[SoldPlan]
+    entries: dict[str, list[LedgerEntry]] = field(default_factory=dict)
+    nudges_on: set[str] = field(default_factory=lambda: {"biz_salon"})
+
+    def ending_by(self, now, days):
+        return [p for p in self.plans if not p.expired]
+
+    def settings(self, business_id):
+        return PlanSettings(nudges=business_id in self.nudges_on)
+
+    def ledger(self, business_id, plan_id):
+        return self.entries.get(plan_id) or ledger(next(p for p in self.plans if p.id == plan_id))
+
+
+@dataclass
+class FakeNudgeOutbox:
+    """The DynamoDB outbox's two conditions in memory: the marker must not exist, the cap must have passed."""
+
+    markers: set[str] = field(default_factory=set)
+    last: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def claim(self, nudge, now):
+        with self.lock:
+            if nudge.key in self.markers:
+                return "taken"
+            if rules.capped(self.last.get((nudge.business_id, nudge.client_id)), now):
+                return "capped"
+            self.markers.add(nudge.key)
+            self.last[(nudge.business_id, nudge.client_id)] = now
+            return "claimed"
+
+
+class FakeClients:
+    def get(self, business_id, client_id):
+        return ClientProfile(client_id, "Ana", "Ruiz", email="ana@example.com", phone="+34600000001")
+
+
+def run(book, outbox, now, senders=None):
+    return plan_nudges.NudgeRun(now, book, outbox, lambda b: Catalog(salon()), FakeClients(),
+                                lambda b: NotificationSettings(), senders or FakeSenders(),
+                                "no-reply@turno.example", "https://turno.example")
+
+
+def test_sent_once_by_email_and_sms_in_spanish_and_a_second_run_sends_nothing():
+    book, outbox, senders = FakeBook([sold(date(2026, 4, 28))]), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 29, 8, tzinfo=UTC)  # 10:00 in Madrid, summer time since this night
+    first = plan_nudges.send_due(run(book, outbox, now, senders))
+    second = plan_nudges.send_due(run(book, outbox, now + timedelta(hours=1), senders))
+    assert first == {"claimed": 1, "sent_email": 1, "sent_sms": 1} and second == {"taken": 1}
+    (_, email), = senders.emails
+    assert "30 días" in email.subject and "Bono pelo" in email.text and "https://turno.example/b/salon" in email.text
+    assert senders.sms_sent[0].text.startswith("Salon Lucia: tu bono Bono pelo caduca el 28 de abril de 2026")
+
+
+def test_nudges_off_by_default_say_nothing():
+    book, outbox, senders = FakeBook([sold(date(2026, 4, 28))], nudges_on=set()), FakeNudgeOutbox(), FakeSenders()
+    assert plan_nudges.send_due(run(book, outbox, datetime(2026, 3, 29, 8, tzinfo=UTC), senders)) == {}
+    assert senders.emails == [] and outbox.markers == set()
+
+
+def test_at_night_nothing_is_claimed_it_waits_for_daytime():
+    book, outbox, senders = FakeBook([sold(date(2026, 4, 28))]), FakeNudgeOutbox(), FakeSenders()
+    assert plan_nudges.send_due(run(book, outbox, datetime(2026, 3, 29, 0, 30, tzinfo=UTC), senders)) == {"waiting": 1}
+    assert senders.sms_sent == [] and outbox.markers == set()
+    assert plan_nudges.send_due(run(book, outbox, datetime(2026, 3, 29, 6, tzinfo=UTC), senders))["claimed"] == 1
+
+
+def test_one_nudge_per_client_per_seven_days_the_other_waits():
+    two = [sold(date(2026, 4, 28), "pl_1"), sold(date(2026, 4, 29), "pl_2")]
+    book, outbox, senders = FakeBook(two), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    assert plan_nudges.send_due(run(book, outbox, now, senders)) == {"claimed": 1, "capped": 1, "sent_email": 1,
+                                                                     "sent_sms": 1}
+    assert plan_nudges.send_due(run(book, outbox, now + timedelta(days=7), senders))["claimed"] == 1
+    assert outbox.markers == {"pl_1#plan_expiring#30", "pl_2#plan_expiring#30"}
+
+
+def test_overlapping_runs_send_each_nudge_once():
+    plans = [sold(date(2026, 4, 28), f"pl_{n}", f"cli_{n}") for n in range(20)]
+    book, outbox, senders = FakeBook(plans), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 29, 8, tzinfo=UTC)
+    threads = [threading.Thread(target=plan_nudges.send_due, args=(run(book, outbox, now, senders),)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(senders.emails) == 20 and len(senders.sms_sent) == 20
+
+
+def test_the_business_toggles_choose_the_channels():
+    book, outbox, senders = FakeBook([sold(date(2026, 4, 28))]), FakeNudgeOutbox(), FakeSenders()
+    one = run(book, outbox, datetime(2026, 3, 29, 8, tzinfo=UTC), senders)
+    one.notification_settings = lambda b: NotificationSettings(sms=frozenset())
+    assert plan_nudges.send_due(one) == {"claimed": 1, "sent_email": 1}
