@@ -136,6 +136,15 @@ class DynamoPlans:
                 if isinstance(item, SoldPlanItem):
                     yield codecs.sold_plan(item.pk.split("#")[1], item)
 
+    def ending_by(self, now: datetime, days: int) -> Iterator[SoldPlan]:
+        """Plans not yet expired whose validity ends within `days` days (the nudges; one query per day)."""
+        today = now.astimezone(UTC).date()
+        for ahead in range(days + 2):
+            day = (today + timedelta(days=ahead)).isoformat()
+            for item in SoldPlanItem.due.query(f"DUE#{PLAN_EXPIRY}#{day}"):
+                if isinstance(item, SoldPlanItem):
+                    yield codecs.sold_plan(item.pk.split("#")[1], item)
+
     def expire(self, plan: SoldPlan, entries: list[LedgerEntry]) -> bool:
         """The plan ends: its `expire` entries and the counters they empty, once. False when another run
         (or a booking's change meanwhile) got there first: nothing was written."""

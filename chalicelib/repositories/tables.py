@@ -591,3 +591,16 @@ def table_definition() -> dict:
         } for index, index_key_names in ((AgendaIndex, index_keys), (DueIndex, due_keys))],
         "TimeToLiveAttribute": "expires_at",
     }
+
+
+class PlanNudgeItem(Item, discriminator="plan_nudge"):
+    """A plan nudge claimed (pk BIZ#<b>#NUDGE, sk SENT#<plan>#<kind>#<threshold>): written once, never again."""
+
+    client_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class PlanNudgeCapItem(Item, discriminator="plan_nudge_cap"):
+    """A client's last plan nudge (sk CLIENT#<id>): the next one waits 7 days (domain/plan_nudges.py CAP)."""
+
+    last_at = UTCDateTimeAttribute()

@@ -358,6 +358,7 @@ JOBS: list[tuple[str, int]] = [
     ("deliver_marketing", 10),  # every minute on AWS: campaigns and win-backs
     ("sweep_dormant_clients", 300),  # daily on AWS; once a local day per business whatever the timer
     ("reconcile_reports", 600),  # nightly on AWS: the reports' last 35 days counted again from the appointments
+    ("nudge_plans", 600),  # hourly on AWS: plan nudges, once each, in the salon's daytime
 ]
 
 

@@ -129,6 +129,14 @@ _FUNCTIONS: dict[str, Grants] = {
         invocation=Invocation.ASYNC,
         tables={"main": MAIN_TABLE_BY_JOBS},
     ),
+    # Plan nudges (services/plan_nudges.py): plans ending soon (the due index), their ledger, the claim
+    # (a transaction of two conditional puts), then the email and SMS.
+    "nudge_plans": Grants(
+        invocation=Invocation.ASYNC,
+        tables={"main": MAIN_TABLE_BY_JOBS},
+        send_email=True,
+        send_sms=True,
+    ),
     # The main table's stream (chalicelib/jobs/stream.py): new outbox messages are sent at once, as the
     # outbox job would send them (same reads and writes, email and SMS), and domain events reach their
     # subscribers. Reading the stream itself is granted from `stream`.
