@@ -100,7 +100,8 @@ def merge_tasks(principal: Principal) -> dict:
 
 
 def settings_json(settings) -> dict:
-    return {"late_rule": settings.late_rule.value, "nudges": settings.nudges, "online_payment": settings.online_payment}
+    return {"late_rule": settings.late_rule.value, "nudges": settings.nudges, "online_payment": settings.online_payment,
+            "nudge_days": list(settings.nudge_days)}
 
 
 def items_json(items) -> list[dict]:

@@ -18,6 +18,7 @@ from .marketing import MarketingSettings, sms_window_opens
 from .plans import Balance, SoldPlan
 
 DEFAULT_DAYS = (30, 7)
+HORIZON = 90  # the most days before the end a business may choose (services/plans.py `_nudge_days`)
 CAP = timedelta(days=7)  # at most one plan nudge per client in this long
 QUIET = MarketingSettings(quiet_start=time(8, 0), quiet_end=time(21, 0))  # no nudge SMS 21:00-08:00 local
 

@@ -116,6 +116,7 @@ class PlanSettings:
     late_rule: LateRule = LateRule.RELEASE
     nudges: bool = False
     online_payment: bool = False  # the booking page says the rest is paid online (else: in the salon)
+    nudge_days: tuple[int, ...] = (30, 7)  # plan_expiring this many local days before the end (domain/plan_nudges.py)
 
 
 @dataclass(frozen=True)

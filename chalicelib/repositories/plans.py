@@ -71,11 +71,13 @@ class DynamoPlans:
             item = PlanSettingsItem.get(plan_pk(business_id), "SETTINGS")
         except DoesNotExist:
             return PlanSettings()
-        return PlanSettings(LateRule(item.late_rule), bool(item.nudges), bool(item.online_payment))
+        days = tuple(int(d) for d in item.nudge_days) if item.nudge_days else PlanSettings.nudge_days
+        return PlanSettings(LateRule(item.late_rule), bool(item.nudges), bool(item.online_payment), days)
 
     def save_settings(self, business_id: str, settings: PlanSettings, now: datetime) -> None:
         PlanSettingsItem(pk=plan_pk(business_id), sk="SETTINGS", late_rule=settings.late_rule.value,
-                         nudges=settings.nudges, online_payment=settings.online_payment, updated_at=now).save()
+                         nudges=settings.nudges, online_payment=settings.online_payment, updated_at=now,
+                         nudge_days=list(settings.nudge_days)).save()
 
     # -- sold plans ---------------------------------------------------------------------------------
     def sell(self, plan: SoldPlan, entries: list[LedgerEntry], ends_at: datetime) -> None:

@@ -533,6 +533,7 @@ class PlanSettingsItem(Item, discriminator="plan_settings"):
     nudges = BooleanAttribute(default=False)
     online_payment = BooleanAttribute(default=False)
     updated_at = UTCDateTimeAttribute(null=True)
+    nudge_days = ListAttribute(of=NumberAttribute, null=True)  # None: the default (30, 7)
 
 
 class MergeTaskItem(Item, discriminator="merge_task"):

@@ -42,28 +42,27 @@ class NudgeRun:
 
 
 def send_due(run: NudgeRun) -> dict[str, int]:
-    horizon = max(rules.DEFAULT_DAYS)
-    on: dict[str, bool] = {}
-    for sold in run.book.ending_by(run.now, horizon):
+    settings: dict[str, Any] = {}
+    for sold in run.book.ending_by(run.now, rules.HORIZON):
         try:
-            if sold.business_id not in on:
-                on[sold.business_id] = run.book.settings(sold.business_id).nudges
-            if on[sold.business_id]:
-                _nudge(run, sold)
+            if sold.business_id not in settings:
+                settings[sold.business_id] = run.book.settings(sold.business_id)
+            if settings[sold.business_id].nudges:
+                _nudge(run, sold, settings[sold.business_id].nudge_days)
         except Exception:  # noqa: BLE001 - one broken plan must not hold up the others; it comes back
             log.exception("plan %s could not be nudged", sold.id)
             run.report["errors"] += 1
     return dict(run.report)
 
 
-def _nudge(run: NudgeRun, sold: plan_rules.SoldPlan) -> None:
+def _nudge(run: NudgeRun, sold: plan_rules.SoldPlan, days: tuple[int, ...]) -> None:
     catalog = run.catalogs(sold.business_id)
     tz = catalog.business.tz
     if not rules.daytime(run.now, tz):
         run.report["waiting"] += 1
         return
     balances = plan_rules.balances(sold.terms.items, run.book.ledger(sold.business_id, sold.id))
-    for nudge in rules.nudges_due(sold, balances, plan_rules.local_day(run.now, tz)):
+    for nudge in rules.nudges_due(sold, balances, plan_rules.local_day(run.now, tz), days):
         outcome = run.outbox.claim(nudge, run.now)
         run.report[outcome] += 1
         if outcome == "claimed":

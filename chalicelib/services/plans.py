@@ -203,7 +203,7 @@ def coverage_request(catalog: Catalog, service_ids: Any) -> list[Service]:
 
 # -- settings and figures ---------------------------------------------------------------------------
 def save_settings(book: PlanBook, principal: Principal, body: dict, now: datetime) -> PlanSettings:
-    reject_unknown(body, {"late_rule", "nudges", "online_payment"})
+    reject_unknown(body, {"late_rule", "nudges", "online_payment", "nudge_days"})
     current = book.settings(principal.business_id)
     late_rule = checked_choice(rules.LateRule, body["late_rule"], "late_rule") if "late_rule" in body else current.late_rule
     flags = {}
@@ -211,9 +211,20 @@ def save_settings(book: PlanBook, principal: Principal, body: dict, now: datetim
         flags[name] = body.get(name, getattr(current, name))
         if not isinstance(flags[name], bool):
             raise ValidationError("true or false", field=name, code="wrong_type")
-    settings = PlanSettings(late_rule, **flags)
+    days = _nudge_days(body["nudge_days"]) if "nudge_days" in body else current.nudge_days
+    settings = PlanSettings(late_rule, **flags, nudge_days=days)
     book.save_settings(principal.business_id, settings, now)
     return settings
+
+
+def _nudge_days(value: Any) -> tuple[int, ...]:
+    """One to three different whole days before a plan's end, 1-90; [] sends no expiry nudge."""
+    if not isinstance(value, list) or len(value) > 3:
+        raise ValidationError("a list of at most three numbers of days", field="nudge_days", code="wrong_type")
+    days = [checked_integer(d, f"nudge_days.{n}", 1, 90) for n, d in enumerate(value)]
+    if len(set(days)) != len(days):
+        raise ValidationError("each number of days once", field="nudge_days", code="duplicate")
+    return tuple(sorted(days, reverse=True))
 
 
 @dataclass(frozen=True)

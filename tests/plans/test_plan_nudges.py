@@ -184,3 +184,10 @@ def test_the_business_toggles_choose_the_channels():
     one = run(book, outbox, datetime(2026, 3, 29, 8, tzinfo=UTC), senders)
     one.notification_settings = lambda b: NotificationSettings(sms=frozenset())
     assert plan_nudges.send_due(one) == {"claimed": 1, "sent_email": 1}
+
+
+def test_the_business_chooses_the_days():
+    plan = sold(date(2026, 4, 28))
+    found = rules.nudges_due(plan, balances(ITEMS, ledger(plan)), date(2026, 4, 14), (14,))
+    assert [(n.kind.value, n.threshold) for n in found] == [("plan_expiring", 14)]
+    assert rules.nudges_due(plan, balances(ITEMS, ledger(plan)), date(2026, 4, 14), ()) == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib.domain.plans import PlanSettings
+import json
+
+from chalicelib.domain.principal import Level
 from tests.notifications.delivery_helpers import emails, sms
 from tests.plans.helpers import DESK, sell, template
 
@@ -16,15 +18,33 @@ def nudge(client) -> dict:
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])).payload
 
 
+ADMIN = Level.ADMIN
+
+
+def turn_nudges_on(client, login) -> None:
+    response = client.http.put("/admin/plan-settings", body=json.dumps({"nudges": True}),
+                               headers={"Content-Type": "application/json", **login(ADMIN)})
+    assert response.status_code == 200 and response.json_body["nudge_days"] == [30, 7]
+
+
+def test_the_nudge_settings_are_checked_and_kept(client, login, seeded):
+    def put(client, path, body, headers):
+        return client.http.put(path, body=json.dumps(body), headers={"Content-Type": "application/json", **headers})
+    bad = put(client, "/admin/plan-settings", {"nudges": True, "nudge_days": [30, 30]}, login(ADMIN))
+    assert bad.status_code == 400 and bad.json_body["error"]["field"] == "nudge_days", bad.json_body
+    bad = put(client, "/admin/plan-settings", {"nudge_days": [0]}, login(ADMIN))
+    assert bad.status_code == 400 and bad.json_body["error"]["field"] == "nudge_days.0"
+    good = put(client, "/admin/plan-settings", {"nudges": True, "nudge_days": [7, 14]}, login(ADMIN))
+    assert good.status_code == 200 and good.json_body["nudge_days"] == [14, 7]
+
+
 def test_off_by_default_then_sent_once_over_two_runs(client, login, seeded, ses):
     made = template(client, login(DESK))
     sold = sell(client, login(DESK), seeded["client"], made["id"], "2026-03-23")
     assert sold["end"] == "2026-04-22"
     assert nudge(client) == {}  # nudges are off: nothing read beyond the settings, nothing sent
 
-    from chalicelib import wiring
-    wiring.plans().save_settings(seeded["business"], PlanSettings(nudges=True),
-                                 wiring.now())
+    turn_nudges_on(client, login)
     first, second = nudge(client), nudge(client)
     assert first == {"claimed": 1, "sent_email": 1, "sent_sms": 1} and second == {"taken": 1}
     (mail,) = [m for m in emails() if "Bono pelo" in m.subject]
@@ -35,10 +55,10 @@ def test_off_by_default_then_sent_once_over_two_runs(client, login, seeded, ses)
 def test_concurrent_runs_send_once(client, login, seeded, ses, atomic_moto):
     made = template(client, login(DESK))
     sell(client, login(DESK), seeded["client"], made["id"], "2026-03-23")
-    from chalicelib import wiring
-    wiring.plans().save_settings(seeded["business"], PlanSettings(nudges=True), wiring.now())
+    turn_nudges_on(client, login)
     before = len(emails())  # the seeded booking's own messages may be there already
     with ThreadPoolExecutor(4) as pool:
         reports = list(pool.map(lambda _: nudge(client), range(4)))
     assert sum(r.get("claimed", 0) for r in reports) == 1
     assert len(emails()) - before == 1
+
