@@ -52,13 +52,24 @@ def test_off_by_default_then_sent_once_over_two_runs(client, login, seeded, ses)
     assert len([text for _, text in sms() if "Bono pelo" in text]) == 1
 
 
-def test_concurrent_runs_send_once(client, login, seeded, ses, atomic_moto):
+def test_concurrent_runs_send_once(serialised_moto, client, login, seeded, ses):
+    """Four runs at once (the job's own wiring, as tests/plans/test_plan_expiry.py does): one claim wins."""
+    import threading
+
+    from chalicelib.jobs.plan_jobs import nudge_run
+    from chalicelib.services import plan_nudges
+
     made = template(client, login(DESK))
     sell(client, login(DESK), seeded["client"], made["id"], "2026-03-23")
     turn_nudges_on(client, login)
     before = len(emails())  # the seeded booking's own messages may be there already
-    with ThreadPoolExecutor(4) as pool:
-        reports = list(pool.map(lambda _: nudge(client), range(4)))
-    assert sum(r.get("claimed", 0) for r in reports) == 1
-    assert len(emails()) - before == 1
+    barrier = threading.Barrier(4)
 
+    def run():
+        barrier.wait(timeout=30)
+        return plan_nudges.send_due(nudge_run())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reports = list(pool.map(lambda _: run(), range(4)))
+    assert sum(r.get("claimed", 0) for r in reports) == 1 and sum(r.get("taken", 0) for r in reports) == 3, reports
+    assert len(emails()) - before == 1
