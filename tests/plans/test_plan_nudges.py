@@ -3,7 +3,7 @@ booked, one session left, nudges off, daytime only, the per-client cap, once per
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -12,7 +12,6 @@ from chalicelib.domain.calendar import UTC
 from chalicelib.domain.clients import ClientProfile
 from chalicelib.domain.model import Catalog
 from chalicelib.domain.notification_settings import NotificationSettings
-from chalicelib.domain.plan_nudges import NudgeKind
 from chalicelib.domain.plans import (EntryKind, ItemKind, LedgerEntry, PlanItem, PlanSettings, PlanTerms, SoldPlan,
                                      Validity, ValidityUnit, balances)
 from chalicelib.services import plan_nudges
