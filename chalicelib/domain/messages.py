@@ -44,6 +44,7 @@ class OutboxMessage:
     deliveries: dict = field(default_factory=dict)
     claim: str | None = None
     due_key: str | None = None
+    offer: dict | None = None  # offer kinds: request, round, opening, held_until, contact (domain/offer_messages.py)
 
     @property
     def business_id(self) -> str:
