@@ -76,3 +76,50 @@ def test_after_21_local_the_offer_goes_by_email_only(client, salon, store, clock
     clock["value"] = NOW.replace(hour=20, minute=0)  # 21:00 in Madrid: the job sends late, at night
     deliver(client)
     assert len(to("c1@example.com")) == 1 and texts_to("+34611000301") == []
+
+
+# -- the offer's page -----------------------------------------------------------------------------------------
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def link_in(mail) -> str:
+    import re
+
+    return re.search(r"(/b/salon/offers/\S+)", mail.text).group(1)
+
+
+def test_the_link_opens_a_page_whose_accept_button_books_the_held_time_once(client, salon, store, clock, ses):
+    from tests.waitlist.offer_helpers import request
+
+    reference = booked(client)
+    first = join(client, 1)
+    free(client, store, reference, NOW)
+    deliver(client)
+    [mail] = to("c1@example.com")
+    path, query = link_in(mail).split("?")
+    page = client.http.get(f"{path}?{query}")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    html = page.body.decode()
+    assert 'lang="es"' in html and "Corte" in html and "8:15" in html
+    assert 'value="accept">Aceptar</button>' in html and 'value="decline">Rechazar</button>' in html
+    assert request(first).status.value == "offered"  # looking is not answering
+
+    done = client.http.post(path, body=query + "&answer=accept", headers=FORM)
+    assert done.status_code == 200 and "Reservado" in done.body.decode()
+    assert request(first).status.value == "booked"
+    again = client.http.post(path, body=query + "&answer=accept", headers=FORM)
+    assert again.status_code == 409 and "ha terminado" in again.body.decode()
+
+
+def test_the_decline_button_passes_the_time_on_and_a_bad_token_shows_nothing(client, salon, store, clock, ses):
+    reference = booked(client)
+    first, second = join(client, 1), join(client, 2)
+    free(client, store, reference, NOW)
+    deliver(client)
+    path, query = link_in(to("c1@example.com")[0]).split("?")
+    forged = query.rsplit("token=", 1)[0] + "token=" + "0" * 32
+    assert client.http.get(f"{path}?{forged}").status_code == 404
+    assert client.http.post(path, body=forged + "&answer=decline", headers=FORM).status_code == 404
+    done = client.http.post(path, body=query + "&answer=decline", headers=FORM)
+    assert done.status_code == 200 and "Rechazado" in done.body.decode()
+    assert opening_of(second).holder == second
