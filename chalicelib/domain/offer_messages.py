@@ -42,3 +42,10 @@ def step_messages(before: Opening | None, after: Opening, requests: dict[str, Wa
     if starts and after.holder in requests:
         found.append(offer_message(after, requests[after.holder], MessageKind.OFFER, after.round, now))
     return found
+
+
+def worth_sending_until(message: OutboxMessage) -> datetime:
+    """Until when a refused send is tried again: an offer until its hold ends (its link is no use after), an
+    "it ended" notice until the time itself starts, any other message until its appointment starts."""
+    held = (message.offer or {}).get("held_until") if message.kind is MessageKind.OFFER else None
+    return datetime.fromisoformat(held) if held else message.appointment.start

@@ -32,6 +32,7 @@ from ..repositories.notification_settings import notification_settings
 from . import outbox
 from .compose import Message, compose
 from ..domain.messages import MessageKind, OutboxMessage
+from ..domain.offer_messages import worth_sending_until
 from ..domain.notification_settings import NotificationSettings
 
 COMPOSE = "compose"  # the pseudo-channel of a message that could not even be rendered
@@ -117,7 +118,7 @@ def deliver(item: OutboxMessage, run: Run) -> None:
         messages = []
         deliveries[COMPOSE] = {"status": "failed" if interrupted else "retry", "error": "cannot render the text"}
     marks = repo.undeliverable((m.channel, m.to) for m in messages)
-    too_late = run.now >= outbox.retry_until(item.due, appointment.start)  # a job that ran late found a retry
+    too_late = run.now >= outbox.retry_until(item.due, worth_sending_until(item))  # a job that ran late found a retry
     for message in messages:
         d = deliveries.setdefault(message.channel, {"status": "pending"})
         if d["status"] in repo.FINAL:
@@ -217,7 +218,7 @@ def _send(message: Message, d: dict, run: Run) -> None:
 def _close(item: OutboxMessage, deliveries: dict, run: Run) -> None:
     attempts = item.attempts  # the claim counted this try (and refreshed the item)
     waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
-    retry = outbox.retry_at(run.now, attempts, outbox.retry_until(item.due, item.appointment.start)) \
+    retry = outbox.retry_at(run.now, attempts, outbox.retry_until(item.due, worth_sending_until(item))) \
         if waiting else None
     if waiting and retry is None:
         for d in waiting:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from chalicelib.domain.calendar import Interval
 from chalicelib.domain.messages import MessageKind
-from chalicelib.domain.offer_messages import step_messages
+from chalicelib.domain.offer_messages import step_messages, worth_sending_until
 from chalicelib.domain.openings import Opening, OpeningStatus
 from chalicelib.domain.waitlist import Contact, WaitlistRequest, Window
 from chalicelib.domain.waitlist_settings import OfferMode
@@ -59,3 +59,9 @@ def test_a_decline_and_an_unchanged_round_tell_nobody_new():
 
 def test_the_same_step_twice_gives_the_same_ids():
     assert told(HELD_1, HELD_2, "expired") == told(HELD_1, HELD_2, "expired")
+
+
+def test_a_refused_offer_is_retried_only_while_its_hold_lasts():
+    offer, ended = step_messages(HELD_1, HELD_2, REQUESTS, "expired", NOW)[::-1]
+    assert worth_sending_until(offer) == HELD_2.held_until
+    assert worth_sending_until(ended) == START
