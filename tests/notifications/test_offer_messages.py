@@ -107,3 +107,13 @@ def test_the_offer_ended_notice_has_no_link_and_says_they_are_still_waiting(loca
     found = sent(ENDED, local("2026-06-29", "12:00"), locale=locale)
     assert MANAGE_URL not in found["email"].text and MANAGE_URL not in found["sms"].text
     assert found["sms"].segments <= 2
+
+
+def test_the_backoffice_preview_of_an_offer_shows_a_sample_hold(salon, store):
+    from chalicelib.services import notification_settings
+    from tests.factories import NOW
+
+    email = notification_settings.preview(store, salon.id, {"kind": "offer", "channel": "email"}, NOW)
+    assert "hasta las 8:15." in email.text  # NOW is 08:00 in Madrid: a 15-minute sample hold
+    sms = notification_settings.preview(store, salon.id, {"kind": "offer_expired", "channel": "sms"}, NOW)
+    assert "Lucia" in sms.text and "lista de espera" in sms.text  # the cheapest SMS mode drops accents
