@@ -26,6 +26,7 @@ from chalicelib.api.admin_waitlist import admin_waitlist
 from chalicelib.api.public_waitlist import public_waitlist
 from chalicelib.api.admin_marketing import admin_marketing
 from chalicelib.api.unsubscribe import unsubscribe
+from chalicelib.api.offer_page import offer_page
 
 app = Chalice(app_name="turno", configure_logs=False)  # its log is the JSON logger of chalicelib/observability.py
 app.register_middleware(observability.middleware, "all")  # every function: log keys, metrics flushed per invocation
@@ -53,3 +54,4 @@ app.register_blueprint(admin_waitlist)  # the waiting list (README "Waiting list
 app.register_blueprint(public_waitlist)
 app.register_blueprint(admin_marketing)
 app.register_blueprint(unsubscribe)
+app.register_blueprint(offer_page)

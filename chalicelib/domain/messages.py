@@ -1,4 +1,5 @@
-"""The six messages a client receives about a booking, and the outbox entry that carries them."""
+"""The messages a client receives about a booking (six kinds) or a waiting-list offer (two), and the outbox
+entry that carries them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ class MessageKind(str, Enum):
     CANCELLED = "cancelled"  # by the salon or by the client
     RESCHEDULED = "rescheduled"  # moved to a new time (the message says the new one)
     REMINDER = "reminder"  # some hours before the start
+    OFFER = "offer"  # waiting list: a freed time is held for the client until a time (domain/openings.py)
+    OFFER_EXPIRED = "offer_expired"  # waiting list: that hold ran out unanswered, the time went on
 
 
 class Channel(str, Enum):
@@ -41,6 +44,7 @@ class OutboxMessage:
     deliveries: dict = field(default_factory=dict)
     claim: str | None = None
     due_key: str | None = None
+    offer: dict | None = None  # offer kinds: request, round, opening, held_until, contact (domain/offer_messages.py)
 
     @property
     def business_id(self) -> str:

@@ -16,6 +16,7 @@ from ..observability import logger as log
 from . import ics, render, sms
 from ..domain.messages import Channel, MessageKind
 from ..domain.notification_settings import CustomText, NotificationSettings
+from ..domain.quiet_hours import channels
 
 # The .ics that goes with each kind's email: an invitation, a cancellation, or none.
 CLOSED = frozenset({MessageKind.CANCELLED, MessageKind.REJECTED})
@@ -41,20 +42,23 @@ class Message:
 
 def compose(kind: MessageKind | str, *, business: Business, appointment: Appointment, client: Client,
             service: Service, staff: Staff, settings: NotificationSettings, manage_url: str,
-            previous_start: datetime | None = None, sender: str | None = None, desk: Desk | None = None) -> list[Message]:
+            previous_start: datetime | None = None, sender: str | None = None, desk: Desk | None = None,
+            held_until: datetime | None = None, now: datetime | None = None) -> list[Message]:
     """The messages for `kind`: email first, then SMS; an empty list when none is due.
 
     `previous_start` (rescheduled only) lets the text say the old time; `sender` is the From address,
-    which the .ics names as organizer (without it the .ics is METHOD PUBLISH)."""
+    which the .ics names as organizer (without it the .ics is METHOD PUBLISH). Offers: `manage_url` is the
+    offer's link, `held_until` the end of the hold, `now` the send time for SMS quiet hours (domain/quiet_hours.py)."""
     kind = MessageKind(kind)
-    wants_email = settings.sends(kind, Channel.EMAIL) and bool(client.email)
     phone = e164(client.phone)
-    wants_sms = settings.sends(kind, Channel.SMS) and phone is not None
+    wants_email, wants_sms = channels(kind, settings, has_email=bool(client.email), has_phone=phone is not None,
+                                      now=now, tz=business.tz)
     if not (wants_email or wants_sms):
         return []
     values = render.context(business=business, appointment=appointment, client=client, service=service,
                             staff=staff, manage_url=manage_url, desk=desk,
                             previous_start=previous_start if kind is MessageKind.RESCHEDULED else None)
+    values["hold"] = {"until": render.local_time(held_until, business) if held_until else ""}
     if kind in CLOSED:
         values["active"] = False  # whatever the stored status says, there is nothing left to change
     messages = []

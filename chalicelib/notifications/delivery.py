@@ -32,6 +32,7 @@ from ..repositories.notification_settings import notification_settings
 from . import outbox
 from .compose import Message, compose
 from ..domain.messages import MessageKind, OutboxMessage
+from ..domain.offer_messages import worth_sending_until
 from ..domain.notification_settings import NotificationSettings
 
 COMPOSE = "compose"  # the pseudo-channel of a message that could not even be rendered
@@ -95,7 +96,8 @@ def drain(run: Run) -> dict[str, int]:
 def deliver(item: OutboxMessage, run: Run) -> None:
     """Handle one outbox message this run found in the `due` index (see the module docstring)."""
     appointment = item.appointment
-    if appointment.status is AppointmentStatus.CONFIRMED and item.kind is not MessageKind.REMINDER:
+    if appointment.status is AppointmentStatus.CONFIRMED and item.kind is not MessageKind.REMINDER \
+            and item.offer is None:  # an offer's "appointment" is its hold: nothing to remind
         # Before the claim: arming is conditional and idempotent, and a failure here leaves the item due.
         leads = list(run.settings(item.business_id).reminder_lead_times)
         repo.arm_reminders(appointment, leads, outbox.reminder_due(appointment.start, leads, appointment.updated_at))
@@ -116,7 +118,7 @@ def deliver(item: OutboxMessage, run: Run) -> None:
         messages = []
         deliveries[COMPOSE] = {"status": "failed" if interrupted else "retry", "error": "cannot render the text"}
     marks = repo.undeliverable((m.channel, m.to) for m in messages)
-    too_late = run.now >= outbox.retry_until(item.due, appointment.start)  # a job that ran late found a retry
+    too_late = run.now >= outbox.retry_until(item.due, worth_sending_until(item))  # a job that ran late found a retry
     for message in messages:
         d = deliveries.setdefault(message.channel, {"status": "pending"})
         if d["status"] in repo.FINAL:
@@ -138,6 +140,8 @@ def _compose(item: OutboxMessage, appointment, run: Run) -> list[Message]:
         catalog = run.catalog(item.business_id)
     except NotFoundError:
         return []  # the business is gone
+    if item.offer is not None:
+        return _compose_offer(item, appointment, catalog, run)
     client = _client(run.store, item.business_id, item.client_id)
     service, staff = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
     if client is None or service is None or staff is None:
@@ -146,6 +150,34 @@ def _compose(item: OutboxMessage, appointment, run: Run) -> list[Message]:
                    client=client, service=service, staff=staff, settings=run.settings(item.business_id),
                    manage_url=manage_url(catalog.business, appointment.reference),
                    previous_start=item.previous_start, sender=sender_address(), desk=catalog.desk(appointment.desk_id))
+
+
+def _compose_offer(item: OutboxMessage, appointment, catalog: Catalog, run: Run) -> list[Message]:
+    """An offer is for the request's contact as it was when offered (maybe not a client yet); its link is
+    the offer page, rebuilt from the signing key; SMS quiet hours are judged at the send time (run.now)."""
+    offer, contact = item.offer, item.offer["contact"]
+    service, staff = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
+    if service is None or staff is None:
+        return []
+    client = Client(contact.get("client_id") or offer["request"], contact["first_name"], contact.get("last_name") or "",
+                    email=contact.get("email"), phone=contact.get("phone"))
+    held = datetime.fromisoformat(offer["held_until"]) if offer.get("held_until") else None
+    return compose(item.kind, business=catalog.business, appointment=appointment, client=client, service=service,
+                   staff=staff, settings=run.settings(item.business_id),
+                   manage_url=offer_url(catalog.business, offer["opening"], offer["request"], int(offer["round"])),
+                   sender=sender_address(), held_until=held, now=run.now)
+
+
+def offer_url(business: Business, opening_id: str, request_id: str, round_: int) -> str:
+    """The offer's page (api/offer_page.py), with its single-use token (an HMAC, like the manage link's)."""
+    from urllib.parse import urlencode
+
+    from ..domain.openings import offer_token
+
+    base = (settings().public_url or settings().backoffice_url).rstrip("/")
+    token = offer_token(settings().signing_key, opening_id, request_id, round_)
+    query = urlencode({"request": request_id, "round": round_, "token": token})
+    return f"{base}/b/{business.slug}/offers/{opening_id}?{query}"
 
 
 def _timezone(business_id: str, run: Run):
@@ -186,7 +218,7 @@ def _send(message: Message, d: dict, run: Run) -> None:
 def _close(item: OutboxMessage, deliveries: dict, run: Run) -> None:
     attempts = item.attempts  # the claim counted this try (and refreshed the item)
     waiting = [d for d in deliveries.values() if d["status"] not in repo.FINAL]
-    retry = outbox.retry_at(run.now, attempts, outbox.retry_until(item.due, item.appointment.start)) \
+    retry = outbox.retry_at(run.now, attempts, outbox.retry_until(item.due, worth_sending_until(item))) \
         if waiting else None
     if waiting and retry is None:
         for d in waiting:

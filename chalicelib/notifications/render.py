@@ -97,6 +97,13 @@ def context(*, business: Business, appointment: Appointment, client: Client, ser
     }
 
 
+def local_time(instant: datetime, business: Business) -> str:
+    """A time of day as the business's locale writes it, in its time zone (an offer's "held until")."""
+    from babel.dates import format_time
+
+    return _plain(format_time(instant.astimezone(business.tz), "short", locale=message_locale(business.locale)))
+
+
 def format_price(amount: Decimal | int, currency: str, locale: str) -> str:
     """An amount in the currency's own format for the locale. An int is in minor units (cents)."""
     from babel.numbers import format_currency, get_currency_precision

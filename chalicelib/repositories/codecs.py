@@ -253,7 +253,7 @@ def outbox_item(m: OutboxMessage) -> OutboxItem:
         client_id=m.client_id, message_kind=m.kind.value if m.kind else None,
         appointment=appointment_json(m.appointment), previous_start=m.previous_start, created_at=m.due,
         status=m.status, attempts=m.attempts, deliveries=m.deliveries, due_pk=due_pk, due_sk=due_sk,
-        agenda_pk=outbox_of_pk(m.business_id, m.client_id), agenda_sk=f"{iso(m.due)}#{m.id}",
+        agenda_pk=outbox_of_pk(m.business_id, m.client_id), agenda_sk=f"{iso(m.due)}#{m.id}", offer=m.offer,
     )
 
 
@@ -268,6 +268,7 @@ def outbox_message(item: OutboxItem) -> OutboxMessage:
         kind=MessageKind(item.message_kind) if item.message_kind else None, due=item.created_at,
         previous_start=item.previous_start, status=item.status, attempts=int(item.attempts or 0),
         deliveries=dict(item.deliveries or {}), claim=item.claim, due_key=item.due_sk,
+        offer=getattr(item, "offer", None),
     )
 
 

@@ -9,19 +9,21 @@ exactly one moves it on.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Sequence
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from ..domain.agenda_change import LockUnit, _units
 from ..domain.calendar import UTC, Interval
+from ..domain.messages import OutboxMessage
 from ..domain.model import Appointment, AppointmentStatus
 from ..domain.openings import Opening, OpeningStatus, id_floor
 from ..domain.waitlist import WaitlistRequest
 from ..domain.waitlist_settings import OfferMode
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError
 from . import busy_days, codecs, holds
-from .codecs import due_key, iso
+from .codecs import due_key, iso, outbox_item
 from .store import LOCK_GRACE, lock_key
 from .tables import Item, LockItem
 from .transactions import Refusals, Transaction
@@ -125,7 +127,8 @@ REFUSALS: Refusals = {
 }
 
 
-def write(before: Opening | None, after: Opening, requests: list[tuple[WaitlistRequest, WaitlistRequest]]) -> None:
+def write(before: Opening | None, after: Opening, requests: list[tuple[WaitlistRequest, WaitlistRequest]],
+          messages: Sequence[OutboxMessage] = ()) -> None:
     """Write one step of an opening, all or nothing: the opening (new, or as read), its requests (as read),
     and its hold moved along: claimed when it starts holding, its end moved when passed on, given back
     when it stops (its busy-day entry with it). SlotUnavailableError: the time was taken before the hold;
@@ -140,6 +143,8 @@ def write(before: Opening | None, after: Opening, requests: list[tuple[WaitlistR
         tx.save(item, condition, refused="changed")
         for old, new in requests:
             tx.save(request_item(new), WaitlistRequestItem.updated_at == old.updated_at, refused="changed")
+        for message in messages:  # the offer's messages, once per round (domain/offer_messages.py)
+            tx.save(outbox_item(message), Item.pk.does_not_exist(), refused="changed")
         for unit in mine:
             lock = LockItem(**dict(zip(("pk", "sk"), lock_key(after.business_id, unit))))
             if held_after and not held_before:

@@ -320,6 +320,7 @@ class OutboxItem(Item, discriminator="outbox"):
     claim = UnicodeAttribute(null=True)  # the token of the run that holds it while sending
     deliveries = JSONAttribute(default=dict)
     finished_at = UTCDateTimeAttribute(null=True)
+    offer = JSONAttribute(null=True)  # waiting-list offers: who and which round (domain/offer_messages.py)
 
 
 class MessageLogItem(Item, discriminator="message_log"):

@@ -79,7 +79,8 @@ def preview(catalogs: Catalogs, business_id: str, data: Any, now: datetime) -> M
     sample = render.sample_booking(catalog.business, service=parts["service"], staff=parts["staff"],
                                    now=now, status=SAMPLE_STATUS.get(kind_, AppointmentStatus.CONFIRMED))
     found = compose(kind_, settings=settings, manage_url=render.SAMPLE_MANAGE_URL,
-                    previous_start=sample["appointment"].start - timedelta(days=1), **sample)
+                    previous_start=sample["appointment"].start - timedelta(days=1),
+                    held_until=now + timedelta(minutes=15), **sample)  # offers: a sample hold
     return next(m for m in found if m.channel == channel_.value)
 
 

@@ -9,6 +9,7 @@ from ..domain.booking import MAX_BUSY_MINUTES, bookable_service, slots_around
 from ..domain.calendar import Interval, local_instant
 from ..domain.events import Event
 from ..domain.model import Catalog, Service, Source
+from ..domain.offer_messages import step_messages
 from ..domain.openings import (
     FillFigures,
     Opening,
@@ -67,7 +68,8 @@ def on_time_freed(store: AgendaStore, event: Event, now: datetime) -> Opening | 
     matches = _matches(waiting, catalog, opening)
     after = next_step(opening, [r.id for r in matches], settings, now)
     try:
-        repository.write(None, after, _told(matches, after, now))
+        repository.write(None, after, _told(matches, after, now),
+                         step_messages(None, after, {r.id: r for r in matches}, None, now))
     except (SlotUnavailableError, ConflictError):
         return None  # booked meanwhile, or this event's opening written by a concurrent delivery
     return after
@@ -220,11 +222,12 @@ def advance(store: AgendaStore, opening: Opening, outcome: Outcome, now: datetim
         after = next_step(done, [r.id for r in matches], settings, now)
     told = [r for r in matches if r.id != who]
     changes += _told(told, after, now, told_before=set(opening.offered))
+    told_of = {r.id: r for r in matches} | ({current.id: current} if who and current is not None else {})
     try:
-        repository.write(opening, after, changes)
+        repository.write(opening, after, changes, step_messages(opening, after, told_of, outcome.value, now))
     except SlotUnavailableError:  # the hold ran out and a booking took the time before it was passed on
         after = replace(done, status=OpeningStatus.RELEASED, holder=None, held_until=None)
-        repository.write(opening, after, changes[:1])
+        repository.write(opening, after, changes[:1], step_messages(opening, after, told_of, outcome.value, now))
     return after
 
 

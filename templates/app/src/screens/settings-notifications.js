@@ -5,7 +5,7 @@ import { field, h, mount } from "../dom.js";
 import { apiForm, clearErrors, showError } from "./parts/forms.js";
 import { WORDS } from "./parts/words.js";
 
-const KINDS = ["pending", "confirmed", "rejected", "cancelled", "rescheduled", "reminder"];
+const KINDS = ["pending", "confirmed", "rejected", "cancelled", "rescheduled", "reminder", "offer", "offer_expired"];
 const CHANNELS = ["email", "sms"];
 const MODES = ["cheapest", "as_written", "gsm7"];
 const PREVIEW_DEBOUNCE_MS = 400;
