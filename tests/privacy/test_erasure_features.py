@@ -112,4 +112,19 @@ def test_an_erasure_of_every_feature_reads_by_key_and_index_only(client, login, 
     assert "Scan" not in calls.operations(), calls.detail()
     print(f"\nerasure of a client of every feature: {len(calls)} DynamoDB calls ({len(calls.reads)} reads, "
           f"{len(calls.writes)} writes)")
+    assert len(calls) <= 70, calls.detail()
 
+
+def test_a_request_joined_online_with_her_email_is_found_and_erased(client, login, seeded, clock, ses):
+    joined = post(client, "/public/salon/waitlist", {
+        "service": "svc_cut", "staff": "any", "windows": [TUESDAY_WINDOW], "notes": "Quintanilla, sin latex",
+        "client": {"first_name": "Evangelina", "last_name": "Ruiz", "email": seeded["client_email"]}})
+    assert joined.status_code == 201, joined.body
+
+    _, body = download(client, seeded["client"], login(ADMIN))
+    assert [r["id"] for r in body["waiting_requests"]] == [joined.json_body["id"]]
+    assert post(client, f"/admin/clients/{seeded['client']}/erase", {"confirm": True}, login(ADMIN)).status_code == 200
+
+    erased = request(joined.json_body["id"])
+    assert erased.status.value == "cancelled" and erased.contact.client_id == seeded["client"]
+    assert left_behind() == []
