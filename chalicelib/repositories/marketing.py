@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.calendar import UTC
@@ -217,7 +217,56 @@ def _message_item(m: MarketingMessage, due: datetime, now: datetime) -> Marketin
     item.business_id, item.campaign_id, item.client_id, item.channel = m.business_id, m.campaign_id, m.client_id, m.channel
     item.status, item.created_at = "pending", now
     item.due_pk, item.due_sk = due_key(QUEUE, due, m.ident)
+    # the client's messages by their id (export, erasure): `agenda` index, BIZ#<b>#MKTOF#<client>
+    item.agenda_pk, item.agenda_sk = messages_of_pk(m.business_id, m.client_id), f"{iso(now)}#{m.campaign_id}#{m.channel}"
     return item
+
+
+def messages_of_pk(business_id: str, client_id: str) -> str:
+    return f"BIZ#{business_id}#MKTOF#{client_id}"
+
+
+def client_messages(business_id: str, client_id: str) -> list[MarketingMessage]:
+    """Every marketing message queued for the client, oldest first: one query of the `agenda` index."""
+    return [_message(i) for i in MarketingMessageItem.agenda.query(messages_of_pk(business_id, client_id))
+            if isinstance(i, MarketingMessageItem)]
+
+
+def forget_message(message: MarketingMessage) -> str:
+    """Erasure: a waiting message is taken out of the queue (deleted), a finished one loses its address.
+    Returns dropped | scrubbed | kept; ConflictError `message_being_sent` while a run has it."""
+    key = _message_key(message)
+    try:
+        if message.status == "pending":
+            key.delete(condition=MarketingMessageItem.due_sk == message.due_key)
+            return "dropped"
+        if message.status == "sending":
+            raise ConflictError("a message to this client is being sent; try again in a minute",
+                                code="message_being_sent")
+        if not message.to:
+            return "kept"
+        key.update(actions=[MarketingMessageItem.to.remove()], condition=MarketingMessageItem.claim.does_not_exist())
+        return "scrubbed"
+    except (DeleteError, UpdateError) as error:
+        if _conditional_failed(error):
+            raise ConflictError("a message to this client is being sent; try again in a minute",
+                                code="message_being_sent") from None
+        raise
+
+
+def consent_log_items(business_id: str, client_id: str) -> list[ConsentLogItem]:
+    return list(ConsentLogItem.query(f"BIZ#{business_id}#CONSENTLOG#{client_id}"))
+
+
+def forget_sms_sender(phone: str, business_id: str) -> bool:
+    """The number's STOP-reply pointer, if this business set it (a key holding the number: erasure drops it)."""
+    try:
+        SmsSenderItem(f"SMSTO#{phone}", "MKT").delete(condition=SmsSenderItem.business_id == business_id)
+    except DeleteError as error:
+        if _conditional_failed(error):
+            return False
+        raise
+    return True
 
 
 def enqueue(message: MarketingMessage, due: datetime, now: datetime) -> bool:

@@ -10,7 +10,8 @@ Keys (pk / sk):
   BIZ#<business>#CONSENTLOG#<client id>  <at>#<id>    every consent change, with its wording
   BIZ#<business>#CAMPAIGN     <campaign id>           a campaign (or a day's win-backs): texts, audience, counts
   BIZ#<business>#MKTOUT#<campaign id>  <client id>#<channel>  one marketing message: exactly once by its key;
-                              waiting ones are in the `due` index (DUE#MKT#<UTC day>)
+                              waiting ones are in the `due` index (DUE#MKT#<UTC day>); every one in the
+                              `agenda` index as BIZ#<business>#MKTOF#<client id> (export, erasure)
   BIZ#<business>#MKTCAP       <client id>             when the client last had a marketing message; win-backs
   BIZ#<business>#MKTUSAGE     <YYYY-MM>               marketing SMS sent in a month (the quota)
   BIZ#<business>#MKTATTR#<campaign id>  <reference>  a booking made within 14 days of the campaign's message

@@ -169,3 +169,14 @@ class DynamoPlans:
     # -- merge tasks --------------------------------------------------------------------------------
     def merge_tasks(self, business_id: str) -> list[MergeTask]:
         return [codecs.merge_task(business_id, i) for i in MergeTaskItem.query(f"BIZ#{business_id}#MERGE")]
+
+
+def scrub_ledger_reasons(business_id: str, plan_id: str, erased: str) -> int:
+    """Erasure: the free texts staff typed on a plan's ledger (an adjustment's reason may name the client or
+    their health) replaced by `erased`; every entry, its units and who made it stay (the accounts)."""
+    scrubbed = 0
+    for item in PlanLedgerItem.query(ledger_pk(business_id), PlanLedgerItem.sk.startswith(f"{plan_id}#")):
+        if item.reason and item.reason != erased:
+            item.update(actions=[PlanLedgerItem.reason.set(erased)])
+            scrubbed += 1
+    return scrubbed

@@ -100,10 +100,14 @@ def scrub_audit(items: Iterable[AuditItem]) -> int:
     for item in items:
         before, after = scrubbed_view(item.before), scrubbed_view(item.after)
         if (before, after) != (item.before, item.after):
-            item.update(actions=[AuditItem.before.set(before) if before is not None else AuditItem.before.remove(),
-                                 AuditItem.after.set(after) if after is not None else AuditItem.after.remove()])
+            replace_views(item, before, after)
             scrubbed += 1
     return scrubbed
+
+
+def replace_views(item: AuditItem, before: dict | None, after: dict | None) -> None:
+    item.update(actions=[AuditItem.before.set(before) if before is not None else AuditItem.before.remove(),
+                         AuditItem.after.set(after) if after is not None else AuditItem.after.remove()])
 
 
 def _log_pk(business_id: str, client_id: str) -> str:

@@ -27,6 +27,7 @@ Keys (pk / sk):
   BIZ#<business>#REPORT    D#<day>#<dimension>#<value> | M#<month>#...  report counters per local day and month
                             COUNTED#<reference> | SETTINGS | COMMISSIONS   what each appointment counted; settings
   BIZ#<business>#WAIT      <request id> | SETTINGS               the waiting list (repositories/waitlist.py)
+  BIZ#<business>#WAITOF#<client>  <request id>                    a client's waiting requests (privacy)
   BIZ#<business>#OPENING   <opening id>                          freed times offered to it (repositories/openings.py)
                             CLIENT#<client> | C#D#<day> | C#M#<month>      the clients report's facts and maps
   REPORTS#BUSINESSES        <business>                             businesses the reports count (nightly reconciliation)

@@ -4,6 +4,9 @@ Keys:
   BIZ#<business>#WAIT   <request id>   a request; ids sort by creation, so the key order is oldest first and
                                        a creation-date filter is a key range
   BIZ#<business>#WAIT   SETTINGS       offer mode, hold minutes, fallback, the booking page's join form
+  BIZ#<business>#WAITOF#<client id>  <request id>   the client's requests (export, erasure): written with
+                                       the request, for its client or, joined online, the client records
+                                       its email and phone belong to when it joins
 While a request is open (waiting or offered) it also sits in the `agenda` index under `WAIT#<business>`,
 sorted by the end of its last window: the requests a freed time may suit are one Query of that index from
 the freed time on, never a scan of the list.
@@ -15,6 +18,7 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.transactions import TransactWrite
 
 from ..domain.search import fold
 from ..domain.waitlist import Contact, RequestStatus, WaitlistRequest, Window, id_floor, search_text
@@ -22,7 +26,8 @@ from ..domain.waitlist_settings import WaitlistSettings
 from ..errors import ConflictError, NotFoundError
 from . import codecs
 from .codecs import iso
-from .tables import Item
+from .tables import ContactItem, Item
+from .transactions import connection
 
 ROWS = 200  # requests read per page: one Query, each item well under 2 KB
 
@@ -45,6 +50,12 @@ class WaitlistRequestItem(Item, discriminator="waitlist_request"):
     text = UnicodeAttribute(default="")  # folded name, email, phone, notes: the text filter
     reference = UnicodeAttribute(null=True)
     offers = JSONAttribute(default=list)
+
+
+class WaitlistOfItem(Item, discriminator="waitlist_of"):
+    """Points from a client to one of their requests: no scan finds an erased client's requests."""
+
+    request_id = UnicodeAttribute()
 
 
 class WaitlistSettingsItem(Item, discriminator="waitlist_settings"):
@@ -162,7 +173,32 @@ def open_from(business_id: str, start: datetime) -> list[WaitlistRequest]:
 
 # -- writes -----------------------------------------------------------------------------------------------
 def add(request: WaitlistRequest) -> None:
-    request_item(request).save(Item.pk.does_not_exist())
+    """The request and its pointers from the clients it is for, together."""
+    with TransactWrite(connection=connection()) as tx:
+        tx.save(request_item(request), condition=Item.pk.does_not_exist())
+        for client_id in _owners(request):
+            tx.save(WaitlistOfItem(pk=of_pk(request.business_id, client_id), sk=request.id, request_id=request.id))
+
+
+def _owners(request: WaitlistRequest) -> list[str]:
+    """Its client, or (joined online with details) the client records its email and phone name: one batch read."""
+    c = request.contact
+    if c.client_id:
+        return [c.client_id]
+    keys = [(f"BIZ#{request.business_id}#CONTACT", k) for k in (c.email and f"email#{c.email}",
+                                                                 c.phone and f"phone#{c.phone}") if k]
+    return sorted({i.client_id for i in ContactItem.batch_get(keys)}) if keys else []
+
+
+def of_pk(business_id: str, client_id: str) -> str:
+    return f"BIZ#{business_id}#WAITOF#{client_id}"
+
+
+def client_requests(business_id: str, client_id: str) -> list[WaitlistRequest]:
+    """The client's requests, oldest first: one query of their pointers, one batch read of the requests."""
+    keys = [(wait_pk(business_id), i.request_id) for i in WaitlistOfItem.query(of_pk(business_id, client_id))]
+    found = WaitlistRequestItem.batch_get(keys) if keys else []
+    return sorted((request(i) for i in found), key=lambda r: r.id)
 
 
 def replace(before: WaitlistRequest, after: WaitlistRequest) -> None:

@@ -3,7 +3,8 @@
 One registry, `SECTIONS`: each feature that keeps something about a client registers, in its own module,
 what its part of an export is and how its part is erased (`section(...)`), and its module is named in
 `FEATURE_MODULES` so it is loaded before either runs. The core's own sections (appointments, messages,
-outbox, search words, audit log) are registered below; consent, plans and waiting requests add theirs.
+outbox, search words, audit log) are registered below; retention, marketing (consent, marketing messages),
+plans and the waiting list register theirs in their own modules.
 
 Erasure (domain/privacy.py says what is left): the contacts go on the do-not-contact list first, then each
 section scrubs its part, then the client record is pseudonymised with its audit entry in one transaction,
@@ -93,6 +94,9 @@ SECTIONS: dict[str, Section] = {}
 # Modules that register sections when imported (one line per feature: consent, plans, waiting requests...).
 FEATURE_MODULES: list[str] = [
     "chalicelib.services.retention",
+    "chalicelib.services.marketing_privacy",
+    "chalicelib.services.plans_privacy",
+    "chalicelib.services.waitlist_privacy",
 ]
 
 

@@ -1,0 +1,72 @@
+"""The waiting list's part of a client's export and erasure (services/privacy.py registers it from
+FEATURE_MODULES).
+
+Export: each of the client's requests (found through its `WAITOF` pointer, repositories/waitlist.py) with its
+windows, status, notes and offer history. Erasure: an open request is cancelled (a time held for it goes to
+the next request at once, as when staff cancel it) and every request keeps its service, windows, status and
+offer history under the pseudonym, without the name, email, phone and notes; their audit entries lose the
+same. Reads by key and index only.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..domain.openings import Outcome
+from ..domain.privacy import ERASED, ERASED_FIRST_NAME, ERASED_LAST_NAME, scrubbed_view
+from ..domain.waitlist import Contact, RequestStatus, WaitlistRequest
+from ..repositories import privacy as privacy_store
+from ..repositories import waitlist as repository
+from . import openings
+from .privacy import Subject, section
+from .waitlist import _holding
+
+TARGET = "waitlist_request"  # the audit log's target kind of a request
+
+
+def _export(subject: Subject) -> list[dict]:
+    return [{"id": r.id, "status": r.status.value, "service": r.service_id, "staff": r.staff_id,
+             "windows": [w.to_json() for w in r.windows], "client": vars(r.contact), "notes": r.notes,
+             "created_at": r.created_at.isoformat(), "reference": r.reference, "offers": list(r.offers)}
+            for r in repository.client_requests(subject.business_id, subject.client.id)]
+
+
+def forgotten(request: WaitlistRequest, client_id: str) -> Contact:
+    return Contact(ERASED_FIRST_NAME, ERASED_LAST_NAME, None, None, request.contact.client_id or client_id)
+
+
+def _erase(subject: Subject) -> int:
+    changed = 0
+    for before in repository.client_requests(subject.business_id, subject.client.id):
+        status = RequestStatus.CANCELLED if before.status.open else before.status
+        after = replace(before.changed(subject.now, status=status), contact=forgotten(before, subject.client.id),
+                        notes="")
+        if (after.contact, after.notes, after.status) != (before.contact, before.notes, before.status):
+            repository.replace(before, after)
+            changed += 1
+            if status is not before.status:
+                held = _holding(before)
+                if held is not None:
+                    openings.advance(subject.store, held, Outcome.DECLINED, subject.now, who=before.id)
+        changed += _erase_audit(subject, before.id)
+    return changed
+
+
+def _erase_audit(subject: Subject, request_id: str) -> int:
+    """Its entries' notes and, for a request joined with details, the name the view shows as its client."""
+    scrubbed = 0
+    for item in privacy_store.audit_about(subject.business_id, TARGET, request_id):
+        before, after = (_clean(v, subject.client.id) for v in (item.before, item.after))
+        if (before, after) != (item.before, item.after):
+            privacy_store.replace_views(item, before, after)
+            scrubbed += 1
+    return scrubbed
+
+
+def _clean(view: dict | None, client_id: str) -> dict | None:
+    view = scrubbed_view(view)
+    if view and view.get("client") not in (None, "", client_id):
+        view = {**view, "client": ERASED}
+    return view
+
+
+section("waiting_requests", export=_export, erase=_erase)
