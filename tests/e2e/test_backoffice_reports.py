@@ -26,16 +26,20 @@ def figures(stack):
 
 
 def shown_totals(page, tries: int = 10) -> None:
-    """Show the report until the stream's counters have arrived (the pump hands records over every second)."""
-    totals = page.locator("section[data-table=totals] td[data-col=revenue]")
+    """Show the report until the stream's counters have arrived (the pump hands records over every second):
+    every record, the cancellation included, which may come a batch after the completions."""
+    revenue = page.locator("section[data-table=totals] td[data-col=revenue]")
+    cancelled = page.locator("section[data-table=totals] td[data-col=cancelled]")
     for _ in range(tries):
         page.get_by_role("button", name="Show").click()
         try:
-            expect(totals).to_have_text("€85.50", timeout=1500)
+            expect(revenue).to_have_text("€85.50", timeout=1500)
+            expect(cancelled).to_have_text("1", timeout=500)
             return
         except (AssertionError, PlaywrightError):
             continue
-    expect(totals).to_have_text("€85.50")
+    expect(revenue).to_have_text("€85.50")
+    expect(cancelled).to_have_text("1")
 
 
 def test_an_administrator_reads_march_s_sales_and_downloads_them(desk_page, figures):

@@ -90,7 +90,7 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
     expect(page.get_by_role("radio", name=re.compile("Haircut"))).to_be_checked()
     expect(page.get_by_role("radio", name="Bea")).to_be_checked()
     page.locator("#slots button.slot").first.click()  # tap 1 (the first booking took the earlier time)
-    expect(page.get_by_label("Email")).to_have_value("eva@example.com")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("eva@example.com")
     shoot("returning-visitor")
     page.get_by_role("button", name="Confirm booking").click()  # tap 2
     expect(page.get_by_role("heading", name="You're booked!")).to_be_visible()
@@ -102,7 +102,7 @@ def test_a_client_books_on_a_phone_then_books_again_in_two_taps(page, stack, api
     # On a shared phone: "Not you?" forgets them.
     page.get_by_role("button", name="Book something else").click()
     page.get_by_role("button", name="Not you? Forget my details").click()
-    expect(page.get_by_label("Email")).to_have_value("")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("")
     assert page.evaluate("Object.keys(localStorage).length") == 0
     page.reload()
     expect(page.locator("#welcome")).to_be_hidden()
@@ -142,7 +142,7 @@ def test_a_client_books_with_the_keyboard_alone_and_sees_where_the_focus_is(page
     for value in ("Kai", "Tamm", "kai@example.com"):
         page.keyboard.press("Tab")
         page.keyboard.type(value)
-    expect(page.get_by_label("Email")).to_have_value("kai@example.com")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("kai@example.com")
     page.keyboard.press("Enter")  # submits the form
     expect(page.get_by_role("heading", name="You're booked!")).to_be_focused()
 
