@@ -8,14 +8,15 @@ from chalice import Response
 
 from .. import wiring
 from ..domain.fields import checked_integer
+from ..domain.plan_views import items_json, plan_json
 from ..domain.principal import Principal
 from ..later import later
 from .admin_http import AdminApi
 from .http import BY_USE_CASE, json_body, parse_date, query, text
 
 if TYPE_CHECKING:
-    from ..domain.plans import PlanTemplate, SoldPlan
-    from ..services.plans import PeriodFigures, PlanView
+    from ..domain.plans import PlanTemplate
+    from ..services.plans import PeriodFigures
 
 plans = later("chalicelib.services.plans")
 clients = later("chalicelib.services.clients")
@@ -104,33 +105,10 @@ def settings_json(settings) -> dict:
             "nudge_days": list(settings.nudge_days)}
 
 
-def items_json(items) -> list[dict]:
-    return [{item.kind.value: item.ref, "quantity": item.quantity} for item in items]
-
-
 def template_json(t: PlanTemplate) -> dict:
     return {"id": t.id, "name": t.name, "items": items_json(t.items), "price": f"{t.price:.2f}",
             "validity": {"amount": t.validity.amount, "unit": t.validity.unit.value}, "active": t.active,
             "revision": t.revision}
-
-
-def sold_json(p: SoldPlan) -> dict:
-    t = p.terms
-    return {"id": p.id, "client": p.client_id, "template": p.template_id, "name": t.name, "items": items_json(t.items),
-            "price": f"{t.price:.2f}", "currency": t.currency,
-            "validity": {"amount": t.validity.amount, "unit": t.validity.unit.value}, "late_rule": t.late_rule.value,
-            "start": p.start.isoformat(), "end": p.end.isoformat(), "sold_at": p.sold_at.isoformat(),
-            "sold_by": p.sold_by, "expired": p.expired}
-
-
-def plan_json(view: PlanView, *, with_ledger: bool = False) -> dict:
-    body = sold_json(view.plan)
-    body["balances"] = [{"item": b.item, "sold": b.sold, "held": b.held, "used": b.used, "expired": b.expired,
-                         "adjusted": b.adjusted, "available": b.available} for b in view.balances]
-    if with_ledger:
-        body["ledger"] = [{"item": e.item, "entry": e.kind.value, "units": e.units, "at": e.at.isoformat(),
-                           "by": e.by, "reference": e.reference, "reason": e.reason} for e in view.ledger]
-    return body
 
 
 def figures_json(f: PeriodFigures, currency: str) -> dict:

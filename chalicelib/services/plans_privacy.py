@@ -8,7 +8,7 @@ cancels that future appointment. Reads by key only (the client's plans are one k
 """
 from __future__ import annotations
 
-from .. import wiring
+from ..domain.plan_views import plan_json
 from ..domain.privacy import ERASED
 from ..repositories import plans as repo
 from . import plans
@@ -16,16 +16,14 @@ from .privacy import Subject, section
 
 
 def _export(subject: Subject) -> list[dict]:
-    from ..api.admin_plans import plan_json  # the same view as GET /admin/clients/{id}/plans/{plan}
-
-    book = wiring.plans()
+    book = repo.DynamoPlans()  # the same view as GET /admin/clients/{id}/plans/{plan}
     return [plan_json(plans.view(book, p), with_ledger=True)
             for p in sorted(book.client_plans(subject.business_id, subject.client.id), key=lambda p: p.sold_at)]
 
 
 def _erase(subject: Subject) -> int:
     return sum(repo.scrub_ledger_reasons(subject.business_id, p.id, ERASED)
-               for p in wiring.plans().client_plans(subject.business_id, subject.client.id))
+               for p in repo.DynamoPlans().client_plans(subject.business_id, subject.client.id))
 
 
 section("plans", export=_export, erase=_erase)

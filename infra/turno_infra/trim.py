@@ -8,7 +8,9 @@ The layer is what pip installs for requirements.txt, and three things in it are 
   STS for the credential chain); the top-level data files (endpoints, partitions, retries) stay.
 - modules no function imports: packages' own test suites, dnspython (email-validator loads it only for
   deliverability checks, which Turno turns off), Powertools' event handler (Chalice routes instead),
-  pycparser (cffi's build-time C parser).
+  pycparser (cffi's build-time C parser);
+- each package's `*.dist-info/RECORD`: pip's list of the files to remove on uninstall (botocore's names
+  every model it shipped); metadata lookups read METADATA, which stays.
 tests/infra/test_package.py unzips the trimmed package as Lambda does and imports every module,
 formats in every locale and creates every client from it, so a trim too far fails there.
 """
@@ -47,6 +49,8 @@ def left_out(name: str, locales: set[str]) -> bool:
     if path.startswith("botocore/data/") and len(parts) > 3:
         return parts[2] not in BOTOCORE_SERVICES
     if len(parts) > 2 and parts[1] == "tests":
+        return True
+    if len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "RECORD":
         return True
     return any(path.startswith(package + "/") for package in UNUSED_PACKAGES)
 

@@ -65,6 +65,9 @@ EXPECTED_GRANTS = {
                     "SendFailedEvents": {"sqs:SendMessage"}},
     "ReleaseHolds": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
                      "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    # plan nudges (issue 14): plans ending soon from the due index, their ledger, the claim; email and SMS
+    "NudgePlans": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS, "MainTableDueIndex": {"dynamodb:Query"},
+                   "SendEmail": {"ses:SendEmail"}, "SendSms": {"sns:Publish"}, "SendFailedEvents": {"sqs:SendMessage"}},
 }
 
 
