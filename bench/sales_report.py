@@ -108,7 +108,7 @@ def main(appointments: int = APPOINTMENTS) -> dict:
     from .report import table
 
     result = run(appointments)
-    print(table(f"7. Sales report over a year, {result['appointments']:,} appointments (use case under moto)",
+    print(table(f"8. Sales report over a year, {result['appointments']:,} appointments (use case under moto)",
                 ["period", "DynamoDB calls", "calls", "CPU ms (median)", "completed", "revenue"],
                 [(c["case"], c["calls"], c["summary"], f"{c['cpu_ms']:.1f}", c["completed"], c["revenue"])
                  for c in result["cases"]],
