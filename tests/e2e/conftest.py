@@ -36,10 +36,25 @@ def stack():
     from infra.local.devstack import running_stack
 
     with running_stack() as running:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-        subprocess.run([sys.executable, "-m", "tests.e2e.seed"], cwd=ROOT, env={**env, **running.env},
-                       check=True, timeout=120)
+        run_seed(running, "tests.e2e.seed")
         yield running
+
+
+@pytest.fixture(scope="session")
+def salons(stack):
+    """seed_screens.py's salons, which the screens' tests share (the backoffice screens, the waiting list):
+    seeded once per session, whichever of them runs first."""
+    run_seed(stack, "tests.e2e.seed_screens")
+    return stack
+
+
+def run_seed(stack, module: str) -> str:
+    """Run a seed module against the stack, in a process of its own with the stack's environment only
+    (none of the tests' own AWS or Turno settings); returns what it printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
+    done = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env={**env, **stack.env},
+                          check=True, timeout=120, stdout=subprocess.PIPE, text=True)
+    return done.stdout
 
 
 @pytest.fixture(scope="session")

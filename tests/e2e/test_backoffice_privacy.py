@@ -4,14 +4,11 @@ The salon is tests/e2e/seed_privacy.py's; screenshots go to test-artifacts/e2e/a
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, run_seed
 from tests.e2e.seed_privacy import CLIENT, DESK, OWNER
 from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, open_screen, sign_in, toast
 
@@ -21,10 +18,8 @@ NAME = f"{CLIENT['first_name']} {CLIENT['last_name']}"
 
 @pytest.fixture(scope="session")
 def privacy_salon(stack):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-    done = subprocess.run([sys.executable, "-m", "tests.e2e.seed_privacy"], cwd=ROOT, env={**env, **stack.env},
-                          check=True, timeout=120, capture_output=True, text=True)
-    return {"url": stack.api_url, "client": done.stdout.strip().splitlines()[-1]}
+    done = run_seed(stack, "tests.e2e.seed_privacy")
+    return {"url": stack.api_url, "client": done.strip().splitlines()[-1]}
 
 
 @pytest.fixture

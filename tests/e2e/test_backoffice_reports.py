@@ -3,14 +3,11 @@ that the stack's stream pump keeps (as under `make dev`), not from the test. Scr
 test-artifacts/e2e/app/; axe-core checks the screen for serious or critical violations."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError, expect
 
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, run_seed
 from tests.e2e.seed_reports import ADMIN, PASSWORD
 from tests.e2e.test_backoffice_screens import no_serious_violations
 
@@ -19,9 +16,7 @@ SHOTS = ARTIFACTS / "app"
 
 @pytest.fixture(scope="session")
 def figures(stack):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-    subprocess.run([sys.executable, "-m", "tests.e2e.seed_reports"], cwd=ROOT, env={**env, **stack.env},
-                   check=True, timeout=120)
+    run_seed(stack, "tests.e2e.seed_reports")
     return stack
 
 

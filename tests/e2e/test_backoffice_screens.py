@@ -1,14 +1,11 @@
 """The backoffice app's clients, settings, audit and guided-start screens in Debian's Chromium, against the
-whole local stack. The salons are tests/e2e/seed_screens.py's (seeded once per session, here). Each test
+whole local stack. The salons are tests/e2e/seed_screens.py's (seeded once per session: the `salons` fixture in conftest.py). Each test
 makes its own names, so the tests run in any order on one stack. Screenshots go to test-artifacts/e2e/app/;
 axe-core checks every screen for serious or critical violations.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -20,14 +17,6 @@ from tests.e2e.seed_screens import ADMIN, CLIENT, FAILED_SMS, FOUNDER, NO_CONTAC
 SHOTS = ARTIFACTS / "app"
 AXE = ROOT / "templates" / "app" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def salons(stack):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-    subprocess.run([sys.executable, "-m", "tests.e2e.seed_screens"], cwd=ROOT, env={**env, **stack.env},
-                   check=True, timeout=120)
-    return stack
 
 
 @pytest.fixture
@@ -51,10 +40,10 @@ def shot(desk, request):
     return take
 
 
-def sign_in(page, url: str, email: str) -> None:
+def sign_in(page, url: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{url}/admin-app/")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.locator("header.top").wait_for()
 

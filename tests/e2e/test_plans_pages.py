@@ -3,24 +3,19 @@ cases, with the salon's and the online-payment wording), against the whole local
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import run_seed
 from tests.e2e.test_backoffice_screens import no_serious_violations, sign_in
 from tests.e2e.seed_plans import ADMIN, PACK, PAULA
 
 
 @pytest.fixture(scope="session")
 def plan_salons(stack):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-    subprocess.run([sys.executable, "-m", "tests.e2e.seed_plans"], cwd=ROOT, env={**env, **stack.env},
-                   check=True, timeout=120)
+    run_seed(stack, "tests.e2e.seed_plans")
     return stack
 
 

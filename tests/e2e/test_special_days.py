@@ -3,36 +3,28 @@ and the backoffice's Calendar screen adds a closure over a booked day, shows wha
 it when asked. The salon is tests/e2e/seed_days.py's."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import run_seed
 from tests.e2e.seed_days import ADMIN, HOLIDAY, PASSWORD, local_day
+from tests.e2e import test_backoffice_screens as screens
 from tests.e2e.test_backoffice_screens import DESKTOP, no_serious_violations, toast
 
 
 @pytest.fixture(scope="module")
 def salon(stack):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-    subprocess.run([sys.executable, "-m", "tests.e2e.seed_days"], cwd=ROOT, env={**env, **stack.env},
-                   check=True, timeout=120)
+    run_seed(stack, "tests.e2e.seed_days")
     return stack
 
 
 def sign_in(page, url: str) -> None:
     """The salon's administrator, on a laptop's screen."""
     page.set_viewport_size(DESKTOP)
-    page.goto(f"{url}/admin-app/")
-    page.get_by_label("Email").fill(ADMIN[1])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("header.top").wait_for()
+    screens.sign_in(page, url, ADMIN[1], PASSWORD)
 
 
 def test_the_booking_page_shows_the_closed_day_as_closed_with_its_name(page, salon, shoot):

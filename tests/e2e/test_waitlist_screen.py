@@ -3,33 +3,15 @@ find it with the filters, see a refused field beside its control, book it into a
 leaves the waiting list), its offer history, and axe-core on the screen. The salon is seed_screens.py's."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT
 from tests.e2e.seed_screens import ADMIN
 from tests.e2e.test_backoffice_screens import (  # noqa: F401 - fixtures shared with the other screens' tests
     desk, no_serious_violations, open_screen, shot, sign_in, toast)
-
-
-@pytest.fixture(scope="session")
-def salons(stack):
-    """seed_screens.py's salons, seeded here unless the other screens' tests seeded them in this session
-    (the seeder adds its client once: a second run would be refused)."""
-    if requests.get(f"{stack.api_url}/public/e2e-screens", timeout=10).status_code == 200:
-        return stack
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TURNO_"))}
-    subprocess.run([sys.executable, "-m", "tests.e2e.seed_screens"], cwd=ROOT, env={**env, **stack.env},
-                   check=True, timeout=120)
-    return stack
 
 
 def test_staff_add_a_request_find_it_and_book_it(desk, salons, shot):
