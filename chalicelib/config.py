@@ -42,6 +42,11 @@ class Settings:
     # Keys the do-not-contact list's hashes of erased clients' emails and phones (domain/do_not_contact.py):
     # a secret per stage, so the list cannot be matched against a guessed address without it.
     privacy_key: bytes = b"turno-insecure-privacy-key"
+    # The dormant-client sweep's queue: one unit per business (chalicelib/jobs/handlers.py). Its name is the
+    # SQS function's decorator argument (fixed when packaged, like the topic); the schedule sends to its URL.
+    # No URL (tests, `chalice local` alone): the units are swept in the schedule's own process.
+    sweep_queue: str = "turno-sweep"
+    sweep_queue_url: str = ""
 
     @property
     def token_issuer(self) -> str:
@@ -84,6 +89,8 @@ class Settings:
             local_outbox=env.get("TURNO_LOCAL_OUTBOX", ""),
             delivery_topic=env.get("TURNO_DELIVERY_TOPIC", "turno-delivery-events"),
             privacy_key=privacy_key.encode(),
+            sweep_queue=env.get("TURNO_SWEEP_QUEUE", "turno-sweep"),
+            sweep_queue_url=env.get("TURNO_SWEEP_QUEUE_URL", ""),
         )
 
 

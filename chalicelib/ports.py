@@ -176,3 +176,11 @@ class Mailer(Protocol):
     """Turno's own emails to staff (invitations), from Turno's sender address; Cognito sends none."""
 
     def send(self, to: str, subject: str, text: str, html: str) -> str: ...  # the provider's message id
+
+
+# -- work fanned out to another function (the dormant-client sweep's queue) ----------------------------
+class WorkQueue(Protocol):
+    """Units of work (small JSON objects) handed to the function that does each one (at least once: a
+    unit may arrive twice, so its work is idempotent)."""
+
+    def send(self, units: list[dict]) -> int: ...  # how many were handed over; NotSentError if some were not

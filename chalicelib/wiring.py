@@ -16,7 +16,7 @@ from .domain.calendar import UTC
 if TYPE_CHECKING:
     from .repositories.store import DynamoStore
     from .notifications.delivery import Senders
-    from .ports import Directory, DoNotContact, Mailer, Registry
+    from .ports import Directory, DoNotContact, Mailer, Registry, WorkQueue
 
 
 @lru_cache(maxsize=1)
@@ -121,3 +121,19 @@ def plans():
     from .repositories.plans import DynamoPlans
 
     return DynamoPlans()
+
+
+@lru_cache(maxsize=1)
+def sqs():
+    """SQS, for the dormant-client sweep's units (a unit sent twice is harmless: botocore may retry)."""
+    import boto3
+
+    return boto3.client("sqs", region_name=settings().region)
+
+
+def sweep_queue(inline) -> "WorkQueue":
+    """The sweep's units: to the stage's SQS queue, or (no queue URL) to `inline`, in this process."""
+    from .adapters.sqs_queue import InlineQueue, SqsQueue
+
+    url = settings().sweep_queue_url
+    return SqsQueue(sqs, url) if url else InlineQueue(inline)

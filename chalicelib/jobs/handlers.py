@@ -1,4 +1,5 @@
-"""The Lambda functions behind EventBridge schedules, the delivery-events SNS topic and the table's stream.
+"""The Lambda functions behind EventBridge schedules, the delivery-events SNS topic, the table's stream and
+the sweep's queue.
 
 `chalice local` runs none of them: `make dev` calls them on a timer (infra/local/devstack.py JOBS).
 """
@@ -19,7 +20,6 @@ retention = later("chalicelib.services.retention")
 openings = later("chalicelib.services.openings")
 marketing_jobs = later("chalicelib.jobs.marketing")
 marketing_delivery = later("chalicelib.services.marketing_delivery")
-winback = later("chalicelib.services.winback")
 reconciliation = later("chalicelib.services.reconciliation")
 
 jobs = Blueprint(__name__)
@@ -94,6 +94,12 @@ def deliver_marketing(event) -> dict:
 @jobs.schedule(Cron(0, 5, "*", "*", "?", "*"))
 @job
 def sweep_dormant_clients(event) -> dict:
-    """Daily: each business with the sweep on finds its dormant clients and queues their win-backs
-    (one business at a time, each idempotent per business and local day: a repeated run sends nothing twice)."""
-    return winback.sweep_all(wiring.store(), wiring.clients(), wiring.do_not_contact(), wiring.now())
+    """Daily: one unit per business with the sweep on, to the sweep's queue (services/winback.py)."""
+    return marketing_jobs.fan_out()
+
+
+@jobs.on_sqs_message(queue=PACKAGED.sweep_queue, batch_size=10)
+def sweep_business(event) -> dict:
+    """The sweep's queue: each unit is one business's sweep of the day, idempotent per (business, local day);
+    a failing unit is retried alone and the others are done."""
+    return marketing_jobs.sweep_batch(event.to_dict())

@@ -443,14 +443,29 @@ def sms_used(business_id: str, month: str) -> int:
 
 
 # -- sweep runs -----------------------------------------------------------------------------------------
-def claim_sweep(business_id: str, day: date, now: datetime, lease: timedelta) -> bool:
-    """Take the business's sweep of `day`: nobody has, or a run that took it died (its lease ran out)."""
-    item = SweepRunItem(_mkt(business_id), f"SWEEP#{day.isoformat()}", status="running", lease_until=now + lease)
+def claim_sweep(business_id: str, day: date, now: datetime, lease: timedelta) -> str | None:
+    """Take the business's sweep of `day`: nobody has, or a run that took it died (its lease ran out).
+    Returns the claim's token (for `release_sweep`), None when another run has it or it is done."""
+    token = secrets.token_hex(8)
+    item = SweepRunItem(_mkt(business_id), f"SWEEP#{day.isoformat()}", status="running", lease_until=now + lease,
+                        claim=token)
     condition = SweepRunItem.pk.does_not_exist() | ((SweepRunItem.status == "running")
                                                    & (SweepRunItem.lease_until < now))
     try:
         item.save(condition=condition)
     except PutError as error:
+        if _conditional_failed(error):
+            return None
+        raise
+    return token
+
+
+def release_sweep(business_id: str, day: date, token: str) -> bool:
+    """Give back a claim whose run failed, if it is still this run's: the next run may take the day at once."""
+    try:
+        SweepRunItem(_mkt(business_id), f"SWEEP#{day.isoformat()}").delete(
+            condition=(SweepRunItem.status == "running") & (SweepRunItem.claim == token))
+    except DeleteError as error:
         if _conditional_failed(error):
             return False
         raise

@@ -50,6 +50,7 @@ class SweepRunItem(Item, discriminator="sweep_run"):
 
     status = UnicodeAttribute()  # running | done
     lease_until = UTCDateTimeAttribute()
+    claim = UnicodeAttribute(null=True)  # the running claim's token: only its run gives it back
     report = JSONAttribute(default=dict)
 
 

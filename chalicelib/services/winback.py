@@ -2,10 +2,15 @@
 (the business's N days, or their own rhythm plus a margin) get a win-back through the campaign machinery
 (consent, caps, quiet hours, unsubscribe, attribution).
 
-Idempotent per (business, local day): a run claims the day (a conditional write); a concurrent run finds it
-taken and stops, a repeated one finds it done. Should a run die half-way, the next one (after the claim's
-lease) finds each message already queued, since its key is (the day's win-back, client, channel), and each
-client's win-back record moved on condition that it was as read, so nothing goes twice either way.
+Fanned out: the daily schedule lists the businesses with the sweep on (one query) and hands each one to the
+work queue as a unit (the business, the instant of the day's run); each unit is swept on its own (SQS and
+its function on AWS), so a slow or failing business neither delays nor stops the others.
+
+Idempotent per (business, local day of the run): a unit claims the day (a conditional write); a concurrent
+or repeated unit finds it taken or done and sends nothing. A unit that fails gives its claim back, so the
+queue's retry redoes the day at once; should a run die without giving it back, the next one (after the
+claim's lease) finds each message already queued, since its key is (the day's win-back, client, channel),
+and each client's win-back record moved on condition that it was as read, so nothing goes twice either way.
 """
 from __future__ import annotations
 
@@ -13,29 +18,36 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from ..domain.marketing import SweepMode, next_record, sms_window_opens, sweep_band, winback_due
-from ..errors import NotFoundError
-from ..observability import logger as log
+from ..errors import NotFoundError, ValidationError
+from ..ports import WorkQueue
 from ..repositories import client_stats
 from ..repositories import marketing as repo
+from ..repositories.codecs import iso
 from . import campaigns
 
 LEASE = timedelta(minutes=15)
 
 
-def sweep_all(store, clients, dnc, now: datetime) -> dict[str, int]:
-    """Every business with the sweep on, one after the other; one failing does not stop the others
-    (its claim expires, and the next day's run, or a rerun, picks it up)."""
-    report: Counter = Counter()
-    for business_id in repo.sweeping_businesses():
-        try:
-            report.update(sweep(store, clients, dnc, business_id, now))
-        except Exception:  # noqa: BLE001
-            log.exception("the dormant-client sweep of a business failed")
-            report["errors"] += 1
-    return dict(report)
+def fan_out(queue: WorkQueue, now: datetime) -> dict[str, int]:
+    """The day's units: one per business with the sweep on (a query of the sweep's list, no scan)."""
+    units = [{"business_id": business_id, "at": iso(now)} for business_id in repo.sweeping_businesses()]
+    return {"businesses": queue.send(units) if units else 0}
 
 
-def sweep(store, clients, dnc, business_id: str, now: datetime) -> Counter:
+def sweep_unit(store, clients, dnc, unit: dict, now: datetime) -> Counter:
+    """One business's sweep, of the local day in which the schedule ran (not of the day it arrives: a unit
+    retried past midnight still sweeps the day it was made for, once)."""
+    try:
+        business_id, at = unit["business_id"], datetime.fromisoformat(unit["at"])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationError("a sweep unit names a business and an instant", field="unit") from None
+    if not isinstance(business_id, str) or at.tzinfo is None:
+        raise ValidationError("a sweep unit names a business and an instant", field="unit")
+    return sweep(store, clients, dnc, business_id, now, day_of=at)
+
+
+def sweep(store, clients, dnc, business_id: str, now: datetime, day_of: datetime | None = None) -> Counter:
+    """The business's sweep of the local day of `day_of` (default: now)."""
     report: Counter = Counter()
     settings = repo.settings(business_id)
     if settings.sweep is SweepMode.OFF:
@@ -46,10 +58,21 @@ def sweep(store, clients, dnc, business_id: str, now: datetime) -> Counter:
     except NotFoundError:
         return report
     tz = catalog.business.tz
-    today = now.astimezone(tz).date()
-    if not repo.claim_sweep(business_id, today, now, LEASE):
+    today = (day_of or now).astimezone(tz).date()
+    claim = repo.claim_sweep(business_id, today, now, LEASE)
+    if claim is None:
         report["already_swept"] += 1
         return report
+    try:
+        _sweep_day(store, clients, dnc, business_id, settings, tz, today, now, report)
+    except Exception:
+        repo.release_sweep(business_id, today, claim)  # the retry redoes the day now, not after the lease
+        raise
+    repo.finish_sweep(business_id, today, dict(report))
+    return report
+
+
+def _sweep_day(store, clients, dnc, business_id, settings, tz, today, now, report: Counter) -> None:
     campaign = repo.Campaign(f"wb_{today.isoformat()}", business_id, "winback", f"Win-back {today.isoformat()}",
                              {"email_subject": settings.winback_subject, "email_body": settings.winback_email,
                               "sms_body": settings.winback_sms},
@@ -77,5 +100,3 @@ def sweep(store, clients, dnc, business_id: str, now: datetime) -> Counter:
             report["queued"] += 1
         else:
             report["already_queued"] += 1
-    repo.finish_sweep(business_id, today, dict(report))
-    return report

@@ -1,0 +1,70 @@
+"""An SQS queue (moto's, locally) handed to the app's SQS function as Lambda's event source mapping would.
+
+`chalice local` runs no SQS functions, so `make dev` runs a `QueuePump` on the dormant-client sweep's queue:
+every few seconds it receives what is waiting (ten at most, as the function's batch size), invokes the
+function with Lambda's event shape and deletes the messages it did not report failed (the partial batch
+response); a failed one comes back after the queue's visibility timeout, as on AWS. Tests use `poll()`.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+Invoke = Callable[[dict], Any]  # gets {"Records": [...]}, answers {"batchItemFailures": [...]}
+
+
+def create_sweep_queue(sqs, name: str, visibility_timeout: int = 60) -> tuple[str, str]:
+    """The queue (as the stack makes it, without the dead-letter queue); returns its URL and ARN."""
+    url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": str(visibility_timeout)})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return url, arn
+
+
+def lambda_event(messages: list[dict], queue_arn: str, region: str) -> dict:
+    """ReceiveMessage's messages in the shape Lambda hands an SQS function."""
+    return {"Records": [{
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m.get("Attributes") or {}, "messageAttributes": m.get("MessageAttributes") or {},
+        "md5OfBody": m.get("MD5OfBody", ""), "eventSource": "aws:sqs", "eventSourceARN": queue_arn,
+        "awsRegion": region} for m in messages]}
+
+
+class QueuePump:
+    def __init__(self, sqs, url: str, arn: str, invoke: Invoke, *, region: str, every: float = 2.0) -> None:
+        self.sqs, self.url, self.arn, self.invoke, self.region, self.every = sqs, url, arn, invoke, region, every
+        self.handed = 0
+        self.failures: list[str] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="devstack-queue", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(30)
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.every):
+            try:
+                while self.poll():
+                    pass
+            except Exception as error:  # a failing handler must not take the stack down
+                self.failures.append(f"{type(error).__name__}: {error}")
+                print(f"[queue] {type(error).__name__}: {error}", flush=True)
+
+    def poll(self) -> int:
+        """Receive once and hand it over; returns how many messages were handed."""
+        messages = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                                            AttributeNames=["All"]).get("Messages") or []
+        if not messages:
+            return 0
+        answer = self.invoke(lambda_event(messages, self.arn, self.region)) or {}
+        failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures") or []}
+        done = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                for i, m in enumerate(messages) if m["MessageId"] not in failed]
+        if done:
+            self.sqs.delete_message_batch(QueueUrl=self.url, Entries=done)
+        self.handed += len(messages)
+        return len(messages)
