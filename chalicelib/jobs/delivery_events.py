@@ -6,6 +6,13 @@ They arrive as SNS notifications. SES publishes {"notificationType": "Bounce" | 
 opt-out keyword marks the address undeliverable (repositories/messages.py): no message is sent to it
 again, for any business, until staff give the client another address.
 
+Each marketing email's own outcome (the campaign's delivered and failed figures): SES's event publishing
+reports every message of the configuration set, {"eventType": "Delivery" | "Bounce" | "Reject", "mail":
+{"messageId": ...}}; the id SES gave the message at sending finds it (repositories/marketing.py
+`record_delivery`, one read by key). Any bounce fails the message (a transient one too: SES has stopped
+trying); a complaint does not (it was delivered). Other messages' events (bookings') find nothing and stay
+as they are. SMS sent through SNS get no such event (SNS writes SMS delivery status only to CloudWatch Logs).
+
 Marketing (services/consents.py `sms_reply`): a STOP (or START) from a number a business sent a marketing SMS
 to stops (or resumes) that business's marketing SMS to its client, and nothing else: their booking messages
 keep coming. Replies to no marketing SMS keep the rule above.
@@ -34,6 +41,7 @@ def handle(message: str, now: datetime) -> list[tuple[str, str, str]]:
     replied = _marketing_reply(data, now)
     if replied:
         return replied
+    _delivery(data, now)
     marks = _ses(data) or _sms_reply(data)
     for channel, address, reason in marks:
         repo.mark_undeliverable(channel, address, reason, message, now)
@@ -54,6 +62,28 @@ def _ses(data: dict) -> list[tuple[str, str, str]]:
         return [("email", r["emailAddress"], "complaint") for r in complaint.get("complainedRecipients", [])
                 if isinstance(r, dict) and r.get("emailAddress")]
     return []
+
+
+# SES event type -> what it says of the message (event publishing's eventType; a notification's notificationType)
+OUTCOMES = {"Delivery": "delivered", "Bounce": "failed", "Reject": "failed"}
+
+
+def _delivery(data: dict, now: datetime) -> None:
+    kind = data.get("eventType") or data.get("notificationType")
+    mail = data.get("mail")
+    if kind not in OUTCOMES or not isinstance(mail, dict) or not isinstance(mail.get("messageId"), str):
+        return
+    reason = None
+    if kind == "Bounce":
+        bounce = data.get("bounce") or {}
+        reason = f"bounce {bounce.get('bounceType', '')}/{bounce.get('bounceSubType', '')}"[:100]
+    elif kind == "Reject":
+        reason = f"rejected {(data.get('reject') or {}).get('reason', '')}"[:100]
+    from ..repositories import marketing  # loaded only for an SES event
+
+    found = marketing.record_delivery(mail["messageId"], OUTCOMES[kind], reason, now)
+    if found is not None:
+        log.info("a marketing message was %s", found.delivery)
 
 
 START_WORDS = frozenset({"START", "UNSTOP", "YES", "SI", "SÌ", "ANO", "JAH"})

@@ -25,6 +25,7 @@ from .marketing_tables import (
     ContactCapItem,
     MarketingMessageItem,
     MarketingSettingsItem,
+    SentMessageItem,
     SmsSenderItem,
     SweepBusinessItem,
     SweepRunItem,
@@ -197,6 +198,7 @@ class MarketingMessage:
     to: str | None = None
     sent_at: datetime | None = None
     created_at: datetime | None = None
+    delivery: str | None = None  # delivered | failed, as the provider reported it after sending
 
     @property
     def ident(self) -> str:
@@ -209,7 +211,8 @@ def _message_key(m: MarketingMessage) -> MarketingMessageItem:
 
 def _message(item: MarketingMessageItem) -> MarketingMessage:
     return MarketingMessage(item.business_id, item.campaign_id, item.client_id, item.channel, item.status,
-                            item.due_sk, item.attempts, item.reason, item.to, item.sent_at, item.created_at)
+                            item.due_sk, item.attempts, item.reason, item.to, item.sent_at, item.created_at,
+                            item.delivery)
 
 
 def _message_item(m: MarketingMessage, due: datetime, now: datetime) -> MarketingMessageItem:
@@ -399,13 +402,54 @@ def finish(message: MarketingMessage, status: str, *, reason: str | None = None,
     else:
         actions += [MarketingMessageItem.due_pk.remove(), MarketingMessageItem.due_sk.remove()]
     condition = MarketingMessageItem.due_sk == message.due_key if message.due_key else None
+    if provider_id is None:
+        try:
+            _message_key(message).update(actions=actions, condition=condition)
+        except UpdateError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+    # with the provider's id, the pointer its delivery events find the message by, in the same transaction
+    sent = SentMessageItem(f"SENT#{provider_id}", "MKT", business_id=message.business_id,
+                           campaign_id=message.campaign_id, client_id=message.client_id, channel=message.channel,
+                           expires_at=now + SENT_POINTER_KEPT)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(_message_key(message), actions=actions, condition=condition)
+            tx.save(sent)
+    except TransactWriteError as error:
+        if any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []):
+            return False
+        raise
+    return True
+
+
+SENT_POINTER_KEPT = timedelta(days=30)  # providers report within minutes; a late bounce within days
+
+
+def record_delivery(provider_id: str, outcome: str, reason: str | None, at: datetime) -> MarketingMessage | None:
+    """What the provider reported about the message it gave `provider_id` (delivered | failed), found by key;
+    None when it is no marketing message (a booking's, or one sent before the pointer was kept). A failure
+    overrides a delivery reported before it (a late bounce); a delivery never overrides a failure."""
+    try:
+        sent = SentMessageItem.get(f"SENT#{provider_id}", "MKT")
+    except SentMessageItem.DoesNotExist:
+        return None
+    message = MarketingMessage(sent.business_id, sent.campaign_id, sent.client_id, sent.channel)
+    actions = [MarketingMessageItem.delivery.set(outcome), MarketingMessageItem.delivery_at.set(at)]
+    actions.append(MarketingMessageItem.delivery_reason.set(reason) if reason
+                   else MarketingMessageItem.delivery_reason.remove())
+    condition = MarketingMessageItem.pk.exists()  # an erased client's waiting message is gone: nothing to mark
+    if outcome != "failed":
+        condition &= MarketingMessageItem.delivery.does_not_exist() | (MarketingMessageItem.delivery == outcome)
     try:
         _message_key(message).update(actions=actions, condition=condition)
     except UpdateError as error:
         if _conditional_failed(error):
-            return False
+            return None
         raise
-    return True
+    return replace(message, delivery=outcome)
 
 
 def campaign_messages(business_id: str, campaign_id: str) -> Iterator[MarketingMessage]:

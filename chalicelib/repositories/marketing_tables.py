@@ -16,6 +16,8 @@ Keys (pk / sk):
   BIZ#<business>#MKTUSAGE     <YYYY-MM>               marketing SMS sent in a month (the quota)
   BIZ#<business>#MKTATTR#<campaign id>  <reference>  a booking made within 14 days of the campaign's message
   SMSTO#<e164>                MKT                     the business that last sent this number a marketing SMS
+  SENT#<provider message id>  MKT                     which marketing message the provider's id is (its delivery
+                              events find it by key); expires after 30 days
 """
 from __future__ import annotations
 
@@ -89,6 +91,18 @@ class MarketingMessageItem(Item, discriminator="marketing_message"):
     provider_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     sent_at = UTCDateTimeAttribute(null=True)
+    delivery = UnicodeAttribute(null=True)  # what the provider reported after sending: delivered | failed
+    delivery_reason = UnicodeAttribute(null=True)  # e.g. bounce Permanent/General (no address: it may be erased)
+    delivery_at = UTCDateTimeAttribute(null=True)
+
+
+class SentMessageItem(Item, discriminator="marketing_sent"):
+    """The provider's id of a sent marketing message -> the message's key (ids only, no personal data)."""
+
+    business_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
 
 
 class ContactCapItem(Item, discriminator="marketing_cap"):

@@ -212,7 +212,6 @@ def with_figures(business_id: str, campaign_id: str) -> dict[str, Any]:
     campaign = repo.campaign(business_id, campaign_id)
     sent = list(repo.campaign_messages(business_id, campaign_id))
     by_status = Counter((m.channel, m.status) for m in sent)
-    bounced = messages.undeliverable((m.channel, m.to) for m in sent if m.status == "sent" and m.to)
     unsubscribed = 0
     if campaign.sent_at is not None:
         consent = repo.consents(business_id, {m.client_id for m in sent if m.status == "sent"})
@@ -226,8 +225,11 @@ def with_figures(business_id: str, campaign_id: str) -> dict[str, Any]:
     figures = {
         "queued": len(sent),
         "sent": sum(n for (_, s), n in by_status.items() if s in ("sent", "unconfirmed")),
-        "delivered": sum(1 for m in sent if m.status == "sent" and (m.channel, m.to) not in bounced),
-        "failed": by_status_total(by_status, "failed"),
+        # each message as its provider reported it after sending (SES's delivery events, jobs/delivery_events.py):
+        # failed = not sent (refused until given up) or bounced; unknown = sent, with no report (yet, or SMS)
+        "delivered": sum(1 for m in sent if m.delivery == "delivered"),
+        "failed": by_status_total(by_status, "failed") + sum(1 for m in sent if m.delivery == "failed"),
+        "delivery_unknown": sum(1 for m in sent if m.status in ("sent", "unconfirmed") and m.delivery is None),
         "skipped": by_status_total(by_status, "skipped"),
         "waiting": by_status_total(by_status, "pending") + by_status_total(by_status, "sending"),
         "skipped_by_reason": dict(Counter(m.reason for m in sent if m.status == "skipped")),

@@ -2,7 +2,7 @@
 
 Keys are Chalice's names for the functions: `api_handler` for the one function behind every route,
 otherwise the decorated Python function's name (`@app.authorizer`, `@app.schedule`,
-`@app.on_sns_message`, `@app.on_dynamodb_record`, `@app.lambda_function`).
+`@app.on_sns_message`, `@app.on_dynamodb_record`, `@app.on_sqs_message`, `@app.lambda_function`).
 
 Chalice's automatic policy cannot see PynamoDB, Powertools or lazily built boto3 clients
 (autogen_policy is off), so the grants are written here, listing the calls each function's code makes.
@@ -28,10 +28,14 @@ class Invocation(Enum):
     STREAM = "stream"  # a table's DynamoDB stream, polled by Lambda's event source mapping: a failing batch
     #                    is split and retried a bounded number of times, then its place in the stream goes
     #                    to the function's failure queue and the shard moves on
+    QUEUE = "queue"    # one of the stack's SQS work queues, polled by Lambda's event source mapping: a failed
+    #                    message (the function's partial batch response names it) comes back after the
+    #                    visibility timeout, and after a few receives moves to the queue's dead-letter queue
 
     @property
     def has_failure_queue(self) -> bool:
-        return self is not Invocation.SYNC
+        """A failure queue of the function's own (a QUEUE function's failures stay in its queue's dead letters)."""
+        return self in (Invocation.ASYNC, Invocation.STREAM)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Grants:
     sns_topic: str | None = None                  # for @on_sns_message: the stack's topic it is subscribed to
     stream: str | None = None                     # for @on_dynamodb_record: the table (TableSpec.key) whose
     #                                               stream it reads, whatever ARN the decorator names
+    queue: str | None = None                      # for @on_sqs_message: the stack's work queue it reads
+    sends_to: tuple[str, ...] = ()                # the stack's work queues it sends units of work to
 
 
 def logical_id(name: str) -> str:
@@ -165,9 +171,11 @@ _FUNCTIONS: dict[str, Grants] = {
     # SES bounces and complaints, SMS opt-outs: marks the address undeliverable (one PutItem). A STOP/START
     # replied to a marketing SMS (services/consents.py `sms_reply`): the business that sent it (GetItem), its
     # client by phone (BatchGetItem of the contact key), the consent and its log (GetItem, a transaction of puts).
+    # An SES delivery event of a marketing email: its message by the provider's id (GetItem), marked (UpdateItem).
     "on_sns_message": Grants(
         invocation=Invocation.ASYNC,
-        tables={"main": TableAccess(actions=("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"))},
+        tables={"main": TableAccess(actions=("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                                             "dynamodb:UpdateItem"))},
         sns_topic="delivery-events",
     ),
     # The backoffice's token authorizer (chalicelib/auth/authorizer.py): one GetItem of the login by its
@@ -191,12 +199,21 @@ _FUNCTIONS: dict[str, Grants] = {
         send_email=True,
         send_sms=True,
     ),
-    # The daily dormant-client sweep (chalicelib/services/winback.py): businesses with it on (a query),
-    # dormant clients by last visit (the agenda index), their profiles, consent and caps (batch reads), and
-    # each win-back queued with its record (a transaction of a put and an update). It sends nothing itself.
+    # The daily dormant-client sweep's schedule (chalicelib/services/winback.py `fan_out`): the businesses with
+    # it on (one query), one unit each to the sweep's queue (SendMessageBatch, granted as sqs:SendMessage).
     "sweep_dormant_clients": Grants(
         invocation=Invocation.ASYNC,
+        tables={"main": TableAccess(actions=("dynamodb:Query",))},
+        sends_to=("sweep",),
+    ),
+    # One business's sweep per unit of the sweep's queue: its settings and catalog, the day's claim (a conditional
+    # put, given back by a delete if it fails), dormant clients by last visit (the agenda index), their profiles,
+    # consent and caps (batch reads), and each win-back queued with its record (a transaction of a put and an
+    # update). It sends nothing itself.
+    "sweep_business": Grants(
+        invocation=Invocation.QUEUE,
         tables={"main": TableAccess(actions=MAIN_TABLE_BY_JOBS.actions, indexes={"agenda": ("dynamodb:Query",)})},
+        queue="sweep",
     ),
 }
 FUNCTIONS: Mapping[str, Grants] = MappingProxyType(_FUNCTIONS)

@@ -47,6 +47,12 @@ class Alarms(Construct):
                  _metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue_name},
                          statistic="Maximum"))
 
+    def queue_age(self, id: str, queue_name: str, threshold: Duration) -> None:
+        """A work queue whose oldest unit waited this long: its function is failing or cannot keep up."""
+        self.above(f"{id}Age", f"{queue_name} has units waiting {threshold.to_human_string()} or more",
+                   _metric("AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": queue_name},
+                           statistic="Maximum"), threshold.to_seconds())
+
     def table_throttles(self, id: str, table_name: str, index_name: str | None = None) -> None:
         """Reads or writes refused by an on-demand table or one of its global indexes."""
         dimensions = {"TableName": table_name}

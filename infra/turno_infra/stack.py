@@ -52,10 +52,26 @@ STREAM_STARTING_POSITION = "LATEST"
 # that action names no stream and IAM takes only "*" for it, and it lists stream ARNs, no data.
 STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 STREAM_LIST_ACTIONS = ("dynamodb:ListStreams",)
-# SES events that make an address undeliverable; the SNS handler marks it so nothing is sent to it again.
-SES_EVENTS = ("bounce", "complaint")
+# SES events the SNS handler reads: bounces and complaints make an address undeliverable (nothing is sent to
+# it again); deliveries, bounces and rejections are each marketing email's own outcome (its campaign's figures).
+SES_EVENTS = ("bounce", "complaint", "delivery", "reject")
 # The topics the stack creates, by the name `Grants.sns_topic` uses.
 DELIVERY_EVENTS_TOPIC = "delivery-events"
+# Work queues (one unit of work per message, read by one @on_sqs_message function), by the name
+# `Grants.queue` and `Grants.sends_to` use, with the variables that name them to the code (chalicelib/config.py):
+# the name is the decorator's argument when packaging, the URL is where the producer sends.
+WORK_QUEUES = {"sweep": ("TURNO_SWEEP_QUEUE", "TURNO_SWEEP_QUEUE_URL")}
+# A unit is received at most this many times (the first try and two retries), then it waits in the queue's
+# dead-letter queue (alarmed) for someone to look, and to send it back with SQS's redrive.
+QUEUE_MAX_RECEIVES = 3
+# Lambda's advice for an SQS event source: a visibility timeout of six times the function's timeout, so that
+# a message is not handed out again while its batch may still be running (or waiting for a throttled retry).
+QUEUE_VISIBILITY_PER_TIMEOUT = 6
+# How many units of a queue run at once: a morning's sweep of thousands of businesses at most this many
+# functions wide, so that the table is not hit by all of them together.
+QUEUE_MAX_CONCURRENCY = 10
+QUEUE_READ_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                      "sqs:ReceiveMessage")
 
 
 class TurnoStack(Stack):
@@ -78,6 +94,7 @@ class TurnoStack(Stack):
         self.streams: set[str] = set()  # keys of the tables with a stream
         self.tables = self._tables(shapes(load_module(project_dir)))
         self.configuration_set, self.topics = self._messaging()
+        self.work_queues = {name: self._work_queue(name) for name in WORK_QUEUES}
         self.user_pool, self.user_pool_client = self._user_pool()
 
         # A random key per stage; CloudFormation resolves it into the function's environment at
@@ -126,6 +143,10 @@ class TurnoStack(Stack):
             "TURNO_PUBLIC_URL": config.public_url,
             # A plain name, not a token: chalicelib/jobs reads it when the app is imported for packaging.
             "TURNO_DELIVERY_TOPIC": config.resource_name(DELIVERY_EVENTS_TOPIC),
+            # Work queues: the name (for the decorator, when packaging) and the URL (to send to).
+            **{variable: value for name, (by_name, by_url) in WORK_QUEUES.items()
+               for variable, value in ((by_name, config.resource_name(name)),
+                                       (by_url, self.work_queues[name].queue_url))},
             # Logs and metrics (chalicelib/observability.py): one service, EMF metrics under "Turno".
             "POWERTOOLS_SERVICE_NAME": "turno",
             "POWERTOOLS_METRICS_NAMESPACE": "Turno",
@@ -250,8 +271,8 @@ class TurnoStack(Stack):
 
     # -- messages -----------------------------------------------------------------------------
     def _messaging(self) -> tuple[ses.CfnConfigurationSet, dict[str, sns.Topic]]:
-        """The SES configuration set every message goes through, publishing bounces and complaints
-        to a topic the SNS handler reads, and the alarms on sending reputation and SMS spend."""
+        """The SES configuration set every message goes through, publishing bounces, complaints, deliveries
+        and rejections to a topic the SNS handler reads, and the alarms on sending reputation and SMS spend."""
         config = self.config
         topic = sns.Topic(self, "DeliveryEvents", topic_name=config.resource_name(DELIVERY_EVENTS_TOPIC),
                           display_name=f"Turno {config.name} bounces, complaints and opt-outs", enforce_ssl=True)
@@ -315,6 +336,26 @@ class TurnoStack(Stack):
         self.alarms.queue_depth(f"{logical_id(name)}Failures", queue_name)
         return queue
 
+    def _work_queue(self, name: str) -> sqs.Queue:
+        """A work queue and its dead-letter queue; the dead letters are alarmed, the queue's age too."""
+        queue_name = self.config.resource_name(name)
+        dead = sqs.Queue(self, f"{name.title()}DeadLetters", queue_name=f"{queue_name}-dead-letters",
+                         retention_period=Duration.days(14), encryption=sqs.QueueEncryption.SQS_MANAGED,
+                         enforce_ssl=True, removal_policy=self.removal)
+        self.alarms.queue_depth(f"{name.title()}DeadLetters", f"{queue_name}-dead-letters")
+        queue = sqs.Queue(self, f"{name.title()}Queue", queue_name=queue_name,
+                          visibility_timeout=Duration.seconds(self.config.job_timeout_s * QUEUE_VISIBILITY_PER_TIMEOUT),
+                          retention_period=Duration.days(4), encryption=sqs.QueueEncryption.SQS_MANAGED,
+                          enforce_ssl=True, removal_policy=self.removal,
+                          dead_letter_queue=sqs.DeadLetterQueue(queue=dead, max_receive_count=QUEUE_MAX_RECEIVES))
+        self.alarms.queue_age(f"{name.title()}Queue", queue_name, Duration.hours(1))
+        return queue
+
+    def _queue(self, function: str, name: str) -> sqs.Queue:
+        if name not in self.work_queues:
+            raise RuntimeError(f"{function} names work queue {name!r}; the stack has {sorted(self.work_queues)}")
+        return self.work_queues[name]
+
     def _role(self, lid: str, name: str, grants: Grants) -> iam.Role:
         statements = [iam.PolicyStatement(
             sid="WriteOwnLogs",
@@ -354,6 +395,14 @@ class TurnoStack(Stack):
         if grants.user_pool:
             statements.append(iam.PolicyStatement(
                 sid="StaffPool", actions=sorted(grants.user_pool), resources=[self.user_pool.user_pool_arn]))
+        for queue in grants.sends_to:
+            statements.append(iam.PolicyStatement(  # SendMessageBatch is authorised as SendMessage
+                sid=f"SendTo{queue.title()}Queue", actions=["sqs:SendMessage"],
+                resources=[self._queue(name, queue).queue_arn]))
+        if grants.queue is not None:
+            statements.append(iam.PolicyStatement(
+                sid=f"Read{grants.queue.title()}Queue", actions=list(QUEUE_READ_ACTIONS),
+                resources=[self._queue(name, grants.queue).queue_arn]))
         if lid in self.failure_queues:
             statements.append(iam.PolicyStatement(
                 sid="SendFailedEvents", actions=["sqs:SendMessage"],
@@ -384,6 +433,9 @@ class TurnoStack(Stack):
         function.add_property_override("Timeout", self.config.job_timeout_s)
         if grants.invocation is Invocation.STREAM:
             self._wire_stream(lid, name, grants, function, events)
+            return
+        if grants.invocation is Invocation.QUEUE:
+            self._wire_queue(lid, name, grants, function, events)
             return
         if not kinds <= {"Schedule", "SNS"}:
             raise RuntimeError(f"{name} has events {sorted(kinds)}: infra handles schedules and SNS topics")
@@ -427,6 +479,23 @@ class TurnoStack(Stack):
         function_name = self.function_name(name)
         self.alarms.stream_lag(lid, function_name, STREAM_LAG_ALARM)
         self.alarms.failed_deliveries(lid, function_name)
+
+
+    def _wire_queue(self, lid: str, name: str, grants: Grants, function: CfnResource,
+                    events: dict[str, Any]) -> None:
+        """The event source mapping (SAM's SQS event) of a function that reads a work queue: the stack's queue
+        whatever the decorator's name, failed units reported one by one (the partial batch response)."""
+        if [event["Type"] for event in events.values()] != ["SQS"] or grants.queue is None:
+            raise RuntimeError(f"{name} is declared a queue function: it needs exactly one @on_sqs_message "
+                               f"event and Grants.queue, has {sorted(events)}")
+        (event_id,) = events
+        properties = f"Events.{event_id}.Properties"
+        for key, value in {
+            "Queue": self._queue(name, grants.queue).queue_arn,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            "ScalingConfig": {"MaximumConcurrency": QUEUE_MAX_CONCURRENCY},
+        }.items():
+            function.add_property_override(f"{properties}.{key}", value)
 
 
 class PrecompiledChalice(Chalice):

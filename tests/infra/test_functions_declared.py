@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 from chalicelib.repositories import tables as models
 
@@ -47,13 +47,17 @@ def test_event_driven_functions_are_asynchronous_or_read_a_stream_and_routes_syn
             assert grants.invocation is access.Invocation.STREAM, source.name
             assert grants.stream in streamed, f"{source.name} must name a table with a stream ({streamed})"
             continue
+        if isinstance(source, SQSEventConfig):
+            assert grants.invocation is access.Invocation.QUEUE, source.name
+            assert grants.queue and grants.stream is None, f"{source.name} must name the stack's queue it reads"
+            continue
         assert grants.invocation is access.Invocation.ASYNC, source.name
-        assert grants.stream is None, source.name
+        assert grants.stream is None and grants.queue is None, source.name
         if isinstance(source, SNSEventConfig):
             assert grants.sns_topic, f"{source.name} must name the stack's topic it reads"
         else:
             assert isinstance(source, ScheduledEventConfig), \
-                f"infra handles schedules, SNS and table streams, not {source}"
+                f"infra handles schedules, SNS, table streams and work queues, not {source}"
     for name in ["api_handler", *(auth.name for auth in app.builtin_auth_handlers)]:
         assert access.FUNCTIONS[name].invocation is access.Invocation.SYNC, name
 
@@ -124,10 +128,10 @@ def test_the_api_is_granted_exactly_the_cognito_admin_calls_the_code_makes():
 
 
 def test_every_aws_client_the_code_builds_is_one_infra_grants():
-    """DynamoDB (through PynamoDB), Cognito, SES v2 and SNS are granted in access.py; another service
-    needs its grants (and this list) first."""
+    """DynamoDB (through PynamoDB), Cognito, SES v2, SNS and SQS (work queues) are granted in access.py; another
+    service needs its grants (and this list) first."""
     services = set(re.findall(r"""boto3\.client\(\s*["']([a-z0-9-]+)["']""", _code()))
-    assert services <= {"cognito-idp", "sesv2", "sns", "dynamodb"}, services
+    assert services <= {"cognito-idp", "sesv2", "sns", "dynamodb", "sqs"}, services
 
 
 def test_condition_checks_in_transactions_are_granted_only_when_the_code_makes_them():
@@ -136,3 +140,13 @@ def test_condition_checks_in_transactions_are_granted_only_when_the_code_makes_t
     checks = bool(re.search(r"\.condition_check\(", _code()))
     granted = "dynamodb:ConditionCheckItem" in access.FUNCTIONS["api_handler"].tables["main"].actions
     assert granted == checks
+
+
+def test_the_sweep_fans_out_through_the_sweep_queue():
+    """The schedule only lists the businesses and sends to the queue; the queue's function does the sweeping."""
+    schedule, unit = access.FUNCTIONS["sweep_dormant_clients"], access.FUNCTIONS["sweep_business"]
+    assert (schedule.invocation, schedule.sends_to, schedule.send_email, schedule.send_sms) == (
+        access.Invocation.ASYNC, ("sweep",), False, False)
+    assert schedule.tables["main"].actions == ("dynamodb:Query",) and not schedule.tables["main"].indexes
+    assert (unit.invocation, unit.queue, unit.sends_to) == (access.Invocation.QUEUE, "sweep", ())
+    assert not access.Invocation.QUEUE.has_failure_queue  # its failures stay in the queue's dead letters

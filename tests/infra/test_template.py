@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 from chalicelib.repositories import tables as models
 
@@ -51,13 +51,20 @@ EXPECTED_GRANTS = {
     "ReconcileReports": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
                                                             "dynamodb:UpdateItem"},
                          "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
-    "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"},
+    "OnSnsMessage": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                                                         "dynamodb:UpdateItem"},  # a marketing email's delivery
                      "SendFailedEvents": {"sqs:SendMessage"}},
     "DeliverMarketing": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS,
                          "MainTableDueIndex": {"dynamodb:Query"}, "SendEmail": {"ses:SendEmail"},
                          "SendSms": {"sns:Publish"}, "SendFailedEvents": {"sqs:SendMessage"}},
-    "SweepDormantClients": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS,
-                            "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    # the sweep (issue 15): the schedule lists the businesses and sends one unit each to the sweep's queue,
+    # whose function sweeps each business
+    "SweepDormantClients": {"WriteOwnLogs": LOGS, "MainTable": {"dynamodb:Query"},
+                            "SendToSweepQueue": {"sqs:SendMessage"}, "SendFailedEvents": {"sqs:SendMessage"}},
+    "SweepBusiness": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_JOBS,
+                      "MainTableAgendaIndex": {"dynamodb:Query"},
+                      "ReadSweepQueue": {"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
+                                         "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}},
     # retention (issue 15): erasures as the API makes them, nightly
     "ApplyRetention": {"WriteOwnLogs": LOGS, "MainTable": TABLE_ACTIONS_BY_API,
                        "MainTableAgendaIndex": {"dynamodb:Query"}, "SendFailedEvents": {"sqs:SendMessage"}},
@@ -163,7 +170,7 @@ def test_every_asynchronous_function_sends_failed_events_to_its_own_queue(templa
                for c in resources(template, "AWS::Lambda::EventInvokeConfig").values()}
     asynchronous = {access.logical_id(n) for n, g in access.FUNCTIONS.items() if g.invocation is access.Invocation.ASYNC}
     events = {e.name for e in app_handlers().event_sources}
-    assert {access.logical_id(n) for n in events} <= asynchronous | set(stream_functions())
+    assert {access.logical_id(n) for n in events} <= asynchronous | set(stream_functions()) | set(queue_functions())
     assert set(configs) == asynchronous
     queues = resources(template, "AWS::SQS::Queue")
     for lid, props in configs.items():
@@ -213,6 +220,42 @@ def test_the_stream_function_reads_exactly_the_main_tables_stream_and_parks_fail
         assert lag["Threshold"] < props["MaximumRecordAgeInSeconds"] * 1000, "the lag alarms before records are dropped"
     invoke_configs = {c["Properties"]["FunctionName"]["Ref"] for c in resources(template, "AWS::Lambda::EventInvokeConfig").values()}
     assert not invoke_configs & set(streamed), "a stream function's failures are the mapping's, not async invocation's"
+
+
+def queue_functions() -> dict[str, SQSEventConfig]:
+    return {access.logical_id(e.name): e for e in app_handlers().event_sources if isinstance(e, SQSEventConfig)}
+
+
+def test_the_sweep_queue_function_reads_the_stacks_queue_and_retries_units_alone(template, stage):
+    """The SQS event source mapping reads this stage's sweep queue (whatever the decorator names), reports
+    failed units one by one, runs at most a few at once; a unit received three times goes to the dead letters."""
+    assert set(queue_functions()) == {"SweepBusiness"}
+    queues = resources(template, "AWS::SQS::Queue")
+    queue_id, queue = one(template, "AWS::SQS::Queue", QueueName=f"turno-{stage}-sweep")
+    function = template["Resources"]["SweepBusiness"]["Properties"]
+    (event,) = function["Events"].values()
+    assert event["Type"] == "SQS"
+    props = event["Properties"]
+    assert props["Queue"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert props["BatchSize"] == queue_functions()["SweepBusiness"].batch_size == 10
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["ScalingConfig"] == {"MaximumConcurrency": 10}
+    assert function["Timeout"] == stages.STAGES[stage].job_timeout_s
+    assert queue["Properties"]["VisibilityTimeout"] == 6 * function["Timeout"]
+    redrive = queue["Properties"]["RedrivePolicy"]
+    dead_id = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert redrive["maxReceiveCount"] == 3
+    assert queues[dead_id]["Properties"]["QueueName"] == f"turno-{stage}-sweep-dead-letters"
+    granted = statements(role_of(template, "SweepBusiness"))
+    assert granted["ReadSweepQueue"]["Resource"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert statements(role_of(template, "SweepDormantClients"))["SendToSweepQueue"]["Resource"] == {
+        "Fn::GetAtt": [queue_id, "Arn"]}
+    for lid, f in resources(template, "AWS::Serverless::Function").items():
+        variables = f["Properties"]["Environment"]["Variables"]
+        assert variables["TURNO_SWEEP_QUEUE"] == f"turno-{stage}-sweep"
+        assert variables["TURNO_SWEEP_QUEUE_URL"] == {"Ref": queue_id}
+    invoke_configs = {c["Properties"]["FunctionName"]["Ref"] for c in resources(template, "AWS::Lambda::EventInvokeConfig").values()}
+    assert "SweepBusiness" not in invoke_configs
 
 
 def test_only_stream_functions_may_read_or_list_streams(template):
@@ -322,7 +365,8 @@ def test_ses_bounces_and_complaints_reach_the_delivery_events_topic(template, st
     event = destination["Properties"]["EventDestination"]
     topic_id, _ = one(template, "AWS::SNS::Topic", TopicName=f"turno-{stage}-delivery-events")
     assert destination["Properties"]["ConfigurationSetName"] == {"Ref": "ConfigurationSet"}
-    assert sorted(event["MatchingEventTypes"]) == ["bounce", "complaint"] and event["Enabled"] is True
+    # bounces and complaints mark addresses; deliveries, bounces and rejections are marketing emails' outcomes
+    assert sorted(event["MatchingEventTypes"]) == ["bounce", "complaint", "delivery", "reject"] and event["Enabled"]
     assert event["SnsDestination"]["TopicARN"] == {"Ref": topic_id}
     _, policy = one(template, "AWS::SNS::TopicPolicy", Topics=[{"Ref": topic_id}])
     allowed = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"}
@@ -417,7 +461,11 @@ def test_alarms_on_errors_throttles_failure_queues_stream_lag_and_failed_message
         assert ("AWS/Lambda", "DestinationDeliveryFailures", name) in subjects
         assert ("AWS/Lambda", "IteratorAge", name) in subjects
     for queue in resources(template, "AWS::SQS::Queue").values():
-        assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", queue["Properties"]["QueueName"]) in subjects
+        name = queue["Properties"]["QueueName"]
+        if "RedrivePolicy" in queue["Properties"]:  # a work queue: units waiting too long; its dead letters at once
+            assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", name) in subjects
+        else:
+            assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", name) in subjects
     for table in ("MainTable", "IdempotencyTable"):
         name = template["Resources"][table]["Properties"]["TableName"]
         assert ("AWS/DynamoDB", "ReadThrottleEvents", name) in subjects
