@@ -24,6 +24,7 @@ Extension points (other features plug in here; keep each one idempotent, it runs
     so this process invokes each one on its timer (first run one period after start) through
     `chalice.test.Client(app).lambda_.invoke` with a scheduled event; a failure is printed and the next tick
     runs anyway.
+  * The sweep's SQS queue (on moto): a QueuePump (infra/local/queues.py) hands its units to `sweep_business`.
   * The table's stream: `chalice local` runs no stream functions either, so a StreamPump (infra/local/stream.py)
     reads DynamoDB Local's stream every second and invokes `on_table_change` with the records, as Lambda would.
 
@@ -348,6 +349,7 @@ STEPS: list[Step | str] = [
     "infra.local.demo_special_days:provision",
     "infra.local.demo_desks:provision",
     "infra.local.demo_waitlist:provision",
+    "infra.local.queues:provision",
 ]
 JOBS: list[tuple[str, int]] = [
     ("deliver_outbox", 10),  # every minute on AWS; sooner here, so a booking's message shows at once
@@ -468,7 +470,7 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
     signal.signal(signal.SIGINT, _raise_stop)
     began = time.monotonic()
     deadline = began + START_TIMEOUT
-    dynamodb = chalice = moto = jobs = stream = None
+    dynamodb = chalice = moto = jobs = stream = queue = None
     try:
         port = port or free_port()
         dynamodb = start_dynamodb(data_dir=data_dir, wait=False)
@@ -509,6 +511,11 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         jobs.start()
         stream = stream_pump()
         stream.start()
+        from infra.local.queues import sweep_pump
+
+        queue = sweep_pump(ROOT, REGION)  # the sweep's units, as Lambda's SQS event source mapping would hand them
+        if queue:
+            queue.start()
         took = time.monotonic() - began
         phases["api"] = took - phases["servers"] - phases["steps"]
         _print_urls(api_url, env, dynamodb, data_dir, took, phases)
@@ -531,6 +538,8 @@ def serve(port: int, data_dir: Path | None, announce: bool = False) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if stream:
             stream.stop()
+        if queue:
+            queue.stop()
         if jobs:
             jobs.stop()
         _stop(chalice)

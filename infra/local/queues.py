@@ -68,3 +68,33 @@ class QueuePump:
             self.sqs.delete_message_batch(QueueUrl=self.url, Entries=done)
         self.handed += len(messages)
         return len(messages)
+
+
+def provision(env: dict[str, str]) -> list[str]:
+    """`make dev`'s step: the sweep's queue on moto, and its URL for the schedule (the pump reads it)."""
+    import boto3
+
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1"
+    name = f"turno-{env.get('TURNO_STAGE', 'dev')}-sweep"
+    url, _ = create_sweep_queue(boto3.client("sqs", region_name=region), name)
+    env["TURNO_SWEEP_QUEUE"], env["TURNO_SWEEP_QUEUE_URL"] = name, url
+    return [f"dormant-client sweep: one unit per business through the SQS queue {name} (moto)"]
+
+
+def sweep_pump(root, region: str, app=None, every: float = 2.0) -> QueuePump | None:
+    """The sweep queue's pump for the stage's queue (None when the stage has none), in this process."""
+    import boto3
+    from chalice.test import Client
+
+    from chalicelib.config import settings
+
+    url = settings().sweep_queue_url
+    if not url:
+        return None
+    if app is None:
+        from app import app
+    client = Client(app, stage_name="dev", project_dir=str(root))
+    sqs = boto3.client("sqs", region_name=region)
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return QueuePump(sqs, url, arn, lambda event: client.lambda_.invoke("sweep_business", event).payload,
+                     region=region, every=every)

@@ -99,14 +99,15 @@ def test_a_unit_delivered_twice_or_a_second_run_sends_nothing_twice(client, two_
     assert len(emails()) == 2
 
 
-def test_concurrent_deliveries_of_the_same_unit_queue_one_win_back(client, two_salons, sweep_queue, atomic_moto):
+def test_concurrent_deliveries_of_the_same_unit_queue_one_win_back(client, two_salons, sweep_queue, serialised_moto):
     from chalicelib.jobs import marketing as marketing_jobs
 
     run_job(client, "sweep_dormant_clients")
     messages = sweep_queue.sqs_client.receive_message(QueueUrl=sweep_queue.url, MaxNumberOfMessages=10)["Messages"]
     event = lambda_event(messages, sweep_queue.arn, "eu-west-1")
     answers = []
-    # the function's body itself in each thread: chalice.test.Client swaps os.environ per call, not thread-safe
+    # the function's body itself in each thread (chalice.test.Client swaps os.environ per call: not thread-safe);
+    # moto's tables are not thread-safe either, so its calls take turns (DynamoDB's writes are per item)
     threads = [threading.Thread(target=lambda: answers.append(marketing_jobs.sweep_batch(event))) for _ in range(4)]
     for t in threads:
         t.start()
@@ -167,3 +168,23 @@ def test_a_malformed_unit_fails_alone(client, two_salons, sweep_queue):
     answer = client.lambda_.invoke("sweep_business", event).payload
     assert answer == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
     assert queued() == {"biz_salon": 0, "biz_rome": 1}
+
+
+def test_make_dev_provisions_the_queue_and_pumps_it_into_the_function(client, two_salons, settings_env):
+    """`make dev`'s step makes the queue on moto and names it to the app; its pump hands units to the function."""
+    from app import app
+    from infra.local import devstack
+    from infra.local.queues import provision, sweep_pump
+
+    assert "infra.local.queues:provision" in devstack.STEPS
+    env = {"AWS_REGION": "eu-west-1", "TURNO_STAGE": "test"}
+    assert provision(env) and env["TURNO_SWEEP_QUEUE"] == "turno-test-sweep"
+    assert provision(dict(env))  # a restart with kept state finds the queue there
+    settings_env(TURNO_SWEEP_QUEUE_URL=env["TURNO_SWEEP_QUEUE_URL"])
+    pump = sweep_pump(devstack.ROOT, "eu-west-1", app=app)
+    try:
+        run_job(client, "sweep_dormant_clients")
+        assert pump.poll() == 2 and pump.poll() == 0
+        assert queued() == {"biz_salon": 1, "biz_rome": 1}
+    finally:
+        pump.sqs.delete_queue(QueueUrl=pump.url)
