@@ -195,24 +195,40 @@ def _client(store: AgendaStore, business_id: str, client_id: str) -> Client | No
         return None
 
 
-def _send(message: Message, d: dict, run: Run) -> None:
+@dataclass(frozen=True)
+class Attempt:
+    """One send's outcome: sent (with the provider's id), retry (refused or never left: safe to send again),
+    or unconfirmed (it may have gone out: final, never sent twice)."""
+
+    status: str
+    provider_id: str | None = None
+    error: str | None = None
+
+
+def attempt(senders: Senders, message: Message, sender: str) -> Attempt:
+    """Send one message once and place the outcome (the booking outbox and the marketing outbox alike)."""
     try:
         if message.channel == "email":
-            d["provider_id"] = run.send.email(message, sender_address())
-        else:
-            d["provider_id"] = run.send.sms(message)
+            return Attempt("sent", senders.email(message, sender))
+        return Attempt("sent", senders.sms(message))
     except NotSentError as error:  # SES/SNS refused, or the request never left: safe to try again
         log.warning("%s %s not sent, kept for a retry: %s", message.channel, message.kind.value,  # no address:
                     error.code or type(error).__name__)  # nor text
-        d.update(status="retry", error=str(error)[:300])
-        return
+        return Attempt("retry", error=str(error)[:300])
     except Exception as error:  # noqa: BLE001 - SendUnconfirmedError, or a failure we cannot place: it may
         # have gone out, and a client must never get it twice, so it is final and shown as such
         log.warning("%s %s sent but not confirmed, not sent again: %s", message.channel, message.kind.value,
                     getattr(error, "code", "") or type(error).__name__)
-        d.update(status="unconfirmed", sent_at=run.now.isoformat(), error=str(error)[:300])
-        return
-    d.update(status="sent", sent_at=run.now.isoformat(), error=None)
+        return Attempt("unconfirmed", error=str(error)[:300])
+
+
+def _send(message: Message, d: dict, run: Run) -> None:
+    sent = attempt(run.send, message, sender_address())
+    if sent.provider_id is not None:
+        d["provider_id"] = sent.provider_id
+    d.update(status=sent.status, error=sent.error)
+    if sent.status != "retry":
+        d["sent_at"] = run.now.isoformat()
 
 
 def _close(item: OutboxMessage, deliveries: dict, run: Run) -> None:

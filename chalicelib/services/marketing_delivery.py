@@ -20,10 +20,9 @@ from ..domain.marketing import Reach, exclusion, sms_window_opens
 from ..domain.model import Catalog
 from ..domain.notification_settings import SmsMode
 from ..errors import NotFoundError
-from ..notifications import marketing_messages, outbox
+from ..notifications import delivery, marketing_messages, outbox
 from ..notifications.marketing_messages import MarketingKind
 from ..observability import logger as log
-from ..ports import NotSentError
 from ..repositories import client_stats, messages
 from ..repositories import marketing as repo
 from .campaigns import _address
@@ -131,20 +130,19 @@ def deliver(message: repo.MarketingMessage, run: MarketingRun) -> None:
     if composed is None:
         _finish(run, claimed, "skipped", reason="no_address")
         return
-    try:
-        ident = run.send.email(composed, run.links.sender) if message.channel == "email" else run.send.sms(composed)
-    except NotSentError as error:
+    sent = delivery.attempt(run.send, composed, run.links.sender)
+    if sent.status == "retry":
         retry = outbox.retry_at(now, claimed.attempts, (message.created_at or now) + GIVE_UP_AFTER)
         if retry is None:
-            _finish(run, claimed, "failed", reason=str(error)[:300], to=composed.to)
+            _finish(run, claimed, "failed", reason=sent.error, to=composed.to)
         else:
-            repo.finish(claimed, "pending", reason=str(error)[:300], now=now, retry_at=retry)
+            repo.finish(claimed, "pending", reason=sent.error, now=now, retry_at=retry)
             run.report["retry"] += 1
         return
-    except Exception as error:  # noqa: BLE001 - it may have gone out: final, never sent twice
-        _finish(run, claimed, "unconfirmed", reason=str(error)[:300], to=composed.to)
+    if sent.status == "unconfirmed":  # it may have gone out: final, never sent twice
+        _finish(run, claimed, "unconfirmed", reason=sent.error, to=composed.to)
         return
-    _finish(run, claimed, "sent", to=composed.to, provider_id=ident)
+    _finish(run, claimed, "sent", to=composed.to, provider_id=sent.provider_id)
     if message.channel == "sms":
         repo.remember_sms_sender(composed.to, message.business_id, now)  # a STOP reply finds the business
 

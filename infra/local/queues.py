@@ -1,16 +1,13 @@
 """An SQS queue (moto's, locally) handed to the app's SQS function as Lambda's event source mapping would.
 
 `chalice local` runs no SQS functions, so `make dev` runs a `QueuePump` on the dormant-client sweep's queue:
-every few seconds it receives what is waiting (ten at most, as the function's batch size), invokes the
+every two seconds it receives what is waiting (ten at most, as the function's batch size), invokes the
 function with Lambda's event shape and deletes the messages it did not report failed (the partial batch
 response); a failed one comes back after the queue's visibility timeout, as on AWS. Tests use `poll()`.
 """
 from __future__ import annotations
 
-import threading
-from typing import Any, Callable
-
-Invoke = Callable[[dict], Any]  # gets {"Records": [...]}, answers {"batchItemFailures": [...]}
+from infra.local.stream import Invoke, Pump  # Invoke answers {"batchItemFailures": [...]} here
 
 
 def create_sweep_queue(sqs, name: str, visibility_timeout: int = 60) -> tuple[str, str]:
@@ -29,30 +26,12 @@ def lambda_event(messages: list[dict], queue_arn: str, region: str) -> dict:
         "awsRegion": region} for m in messages]}
 
 
-class QueuePump:
+class QueuePump(Pump):
+    label = "queue"
+
     def __init__(self, sqs, url: str, arn: str, invoke: Invoke, *, region: str, every: float = 2.0) -> None:
-        self.sqs, self.url, self.arn, self.invoke, self.region, self.every = sqs, url, arn, invoke, region, every
-        self.handed = 0
-        self.failures: list[str] = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="devstack-queue", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        if self.thread.is_alive():
-            self.thread.join(30)
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.every):
-            try:
-                while self.poll():
-                    pass
-            except Exception as error:  # a failing handler must not take the stack down
-                self.failures.append(f"{type(error).__name__}: {error}")
-                print(f"[queue] {type(error).__name__}: {error}", flush=True)
+        super().__init__(every)
+        self.sqs, self.url, self.arn, self.invoke, self.region = sqs, url, arn, invoke, region
 
     def poll(self) -> int:
         """Receive once and hand it over; returns how many messages were handed."""

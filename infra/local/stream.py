@@ -15,24 +15,23 @@ from typing import Any, Callable
 Invoke = Callable[[dict], Any]  # gets {"Records": [...]}
 
 
-class StreamPump:
-    def __init__(self, table_name: str, invoke: Invoke, *, region: str, every: float = 1.0) -> None:
-        import boto3
+class Pump:
+    """Calls `poll()` on a thread every `every` seconds until stopped, as Lambda's event source mappings poll;
+    a failing poll is printed and kept, and the next one runs anyway (Lambda retries too)."""
 
-        self.table_name, self.invoke, self.region, self.every = table_name, invoke, region, every
-        self.dynamodb = boto3.client("dynamodb", region_name=region)
-        # DynamoDB Local serves the Streams API on its own endpoint
-        self.streams = boto3.client("dynamodbstreams", region_name=region,
-                                    endpoint_url=self.dynamodb.meta.endpoint_url)
-        self.iterators: dict[str, str | None] = {}  # shard id -> next iterator (None: the shard is closed)
-        self.started = False
+    label = "pump"
+
+    def __init__(self, every: float) -> None:
+        self.every = every
         self.handed: int = 0  # records handed over so far
         self.failures: list[str] = []
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="devstack-stream", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"devstack-{self.label}", daemon=True)
+
+    def poll(self) -> int:
+        raise NotImplementedError
 
     def start(self) -> None:
-        self.poll()  # position the iterators at the end before anything else writes
         self.thread.start()
 
     def stop(self) -> None:
@@ -46,7 +45,27 @@ class StreamPump:
                 self.poll()
             except Exception as error:  # a failing handler must not take the stack down; Lambda retries too
                 self.failures.append(f"{type(error).__name__}: {error}")
-                print(f"[stream] {type(error).__name__}: {error}", flush=True)
+                print(f"[{self.label}] {type(error).__name__}: {error}", flush=True)
+
+
+class StreamPump(Pump):
+    label = "stream"
+
+    def __init__(self, table_name: str, invoke: Invoke, *, region: str, every: float = 1.0) -> None:
+        import boto3
+
+        super().__init__(every)
+        self.table_name, self.invoke, self.region = table_name, invoke, region
+        self.dynamodb = boto3.client("dynamodb", region_name=region)
+        # DynamoDB Local serves the Streams API on its own endpoint
+        self.streams = boto3.client("dynamodbstreams", region_name=region,
+                                    endpoint_url=self.dynamodb.meta.endpoint_url)
+        self.iterators: dict[str, str | None] = {}  # shard id -> next iterator (None: the shard is closed)
+        self.started = False
+
+    def start(self) -> None:
+        self.poll()  # position the iterators at the end before anything else writes
+        super().start()
 
     def poll(self) -> int:
         """Read every open shard once and hand over what is new; returns how many records."""
