@@ -285,6 +285,7 @@ def cases(store, clients_read, server_cpu: Callable[[], float]) -> list[Row]:
 
     def add(label: str, run: Callable[[], str]) -> None:
         rows.append(measure(label, run, server_cpu))
+        _progress(f"{label}: {len(rows[-1].calls)} calls, {rows[-1].wall_ms / 1000:.0f} s")
 
     dormant = Audience("dormant", days=DORMANT_DAYS)
     add(f"(a) dormant view, first page of 50 (absent {DORMANT_DAYS} days)",
@@ -332,6 +333,11 @@ def cases(store, clients_read, server_cpu: Callable[[], float]) -> list[Row]:
     return rows
 
 
+def _progress(line: str) -> None:
+    """A line on stderr while a long run goes on (the table comes at the end, on stdout)."""
+    print(f"  {line}", file=sys.stderr, flush=True)
+
+
 def _do_not_contact():
     from chalicelib import wiring
 
@@ -347,6 +353,7 @@ def run(clients: int = DEFAULT, backend: str = "local", all_appointments: bool =
         began = time.perf_counter()
         seeded = seed(store, clients, all_appointments, every_search_word)
         seed_s = time.perf_counter() - began
+        _progress(f"seeded {clients:,} clients in {seed_s:.0f} s")
         rows = cases(store, wiring.clients(), server_cpu)
     return {"clients": clients, "backend": backend, "seeded": seeded, "seed_s": seed_s, "rows": rows}
 

@@ -11,7 +11,7 @@ def test_the_marketing_bench_runs_small_and_never_scans():
     def row(start: str):
         return next(r for r in rows if r.case.startswith(start))
 
-    assert len(rows) == 11 and sum(r.scans for r in rows) == 0
+    assert len(rows) == 10 and sum(r.scans for r in rows) == 0
     first_page = row("(a) dormant view, first page")
     assert first_page.calls.operations()["Query"] <= 2 and len(first_page.calls) <= 3, first_page.calls.summary()
     assert row("(c) filter: text 'garc', first page").calls.operations()["Query"] == 1
