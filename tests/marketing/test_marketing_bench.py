@@ -13,7 +13,8 @@ def test_the_marketing_bench_runs_small_and_never_scans():
 
     assert len(rows) == 10 and sum(r.scans for r in rows) == 0
     first_page = row("(a) dormant view, first page")
-    assert first_page.calls.operations()["Query"] <= 2 and len(first_page.calls) <= 3, first_page.calls.summary()
+    # one index query (half a page more than shown, for the clients booked ahead it skips) and the profiles
+    assert first_page.calls.summary() == "Query, BatchGetItem", first_page.calls.summary()
     assert row("(c) filter: text 'garc', first page").calls.operations()["Query"] == 1
     loyal = row("(b) loyal")
     assert loyal.calls.operations()["Query"] == 1, loyal.calls.summary()  # the period's appointments, read once
