@@ -6,7 +6,10 @@
 4. import time of `app` against a bare Chalice app importing boto3, and the package's zipped size,
 5. HTTP requests/s and latency against `make dev`'s stack (a dev-server figure),
 6. the reminder job: DynamoDB calls per due reminder (bench/reminders.py),
-7. desks: 10 desks x 20 professionals x 31 days, 2,000 appointments, engine CPU and DynamoDB calls (bench/desks.py).
+7. desks: 10 desks x 20 professionals x 31 days, 2,000 appointments, engine CPU and DynamoDB calls (bench/desks.py),
+8. the year-long sales report (bench/sales_report.py),
+9. marketing: the views, the dormant-client sweep and a campaign preview on one business of 5,000 clients on
+   DynamoDB Local (bench/marketing.py; `make bench-marketing FULL=1`: 50,000 clients / 500,000 appointments).
 Every ratio is printed next to its goal; `--readme` also writes the summary table into README.md,
 between its bench markers, so the README's figures are always ones this code printed.
 """
@@ -34,7 +37,7 @@ os.environ.update({
 for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(name, None)
 
-from . import calls, desks, engine, http, imports, package, reminders, request, sales_report  # noqa: E402
+from . import calls, desks, engine, http, imports, marketing, package, reminders, request, sales_report  # noqa: E402
 from .report import replace_between_markers, table  # noqa: E402
 
 SUMMARY: list[tuple[str, str, str]] = []  # (figure, value, goal): what --readme writes
@@ -218,6 +221,15 @@ def print_sales_report() -> None:
                         f"{'met' if case['calls'] <= sales_report.CALL_BOUND and not case['scans'] else 'MISSED'}"))
 
 
+def print_marketing() -> None:
+    result = marketing.run()
+    marketing.print_result(result)
+    for row in result["rows"]:
+        SUMMARY.append((f"marketing, {result['clients']:,} clients: {row.case[4:]}",
+                        f"{len(row.calls)} DynamoDB calls, {row.cpu_ms:.0f} ms CPU",
+                        f"no scan: {'met' if not row.scans else 'MISSED'}"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="runs of the availability engine per case")
@@ -232,7 +244,7 @@ def main() -> None:
     sections = [lambda: print_engine(args.repeats), lambda: print_request(args.repeats), print_calls,
                 lambda: print_imports(args.import_runs), print_package, lambda: print_desks(args.repeats)]
     sections += [] if args.no_http else [print_http]
-    for section in (*sections, reminders.main, print_sales_report):
+    for section in (*sections, reminders.main, print_sales_report, print_marketing):
         section()
         sys.stdout.flush()
     summary = table(f"Summary (load average {load:.2f})", ["figure", "value", "goal"], SUMMARY)

@@ -29,11 +29,12 @@ def _is_number(text: str) -> bool:
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def replace_between_markers(path, text: str) -> None:
+def replace_between_markers(path, text: str, markers: tuple[str, str] = (START, END)) -> None:
     """Put `text` between the bench markers of a file (README.md), replacing what was there."""
+    start, end = markers
     content = path.read_text()
-    if START not in content or END not in content:
-        raise SystemExit(f"{path} has no {START} ... {END} markers")
-    head, rest = content.split(START, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+    if start not in content or end not in content:
+        raise SystemExit(f"{path} has no {start} ... {end} markers")
+    head, rest = content.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{text}\n{end}{tail}")
