@@ -1,6 +1,6 @@
 """The waiting list: clients who want an appointment that no free time suits yet, oldest first.
 
-A request names a service, a professional (or anyone) and one to five windows: local date ranges with a
+A request names a service, or several done one after the other (domain/service_sequence.py), a professional (or anyone) and one to five windows: local date ranges with a
 time of day ("Tuesday to Friday next week, 16:00-19:00"). It waits until it is booked (staff convert it,
 or the client accepts an offer when time frees up: domain/openings.py), cancelled, or its last window has
 passed: expiry is read from the clock (`status_at`), so no job has to sweep old requests.
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ConflictError, ValidationError
 from .fields import checked_date, reject_unknown
+from .service_sequence import JOIN
 from .calendar import DAY_MINUTES, UTC, Interval, format_clock, local_instant, parse_clock
 
 MAX_WINDOWS = 5
@@ -96,6 +97,19 @@ class WaitlistRequest:
     notes: str = ""
     reference: str | None = None  # the appointment it became
     offers: tuple[dict, ...] = field(default_factory=tuple)  # {opening, round, start, staff, at, outcome, answered_at}
+    service_ids: tuple[str, ...] = ()  # every service, in the order they are done; the first is `service_id`
+
+    def __post_init__(self) -> None:
+        """A request made with one `service_id` (as every request was before sequences) has just that one."""
+        if not self.service_ids:
+            object.__setattr__(self, "service_ids", (self.service_id,))
+        elif self.service_ids[0] != self.service_id:
+            object.__setattr__(self, "service_id", self.service_ids[0])
+
+    @property
+    def services_key(self) -> str:
+        """Its services as one key: the service's id, or a sequence's ("svc_cut+svc_color")."""
+        return JOIN.join(self.service_ids)
 
     def status_at(self, now: datetime) -> RequestStatus:
         """Waiting past its last window reads as expired (inclusive at the window's end)."""

@@ -10,13 +10,25 @@ Keys:
 While a request is open (waiting or offered) it also sits in the `agenda` index under `WAIT#<business>`,
 sorted by the end of its last window: the requests a freed time may suit are one Query of that index from
 the freed time on, never a scan of the list.
+
+Services: `service_id` holds the first (every request has one; items written before sequences have only
+it) and `service_ids` every service in order. The list's service filter is part of its one Query's filter
+expression: `service_id = :s OR contains(service_ids, :s)` finds a request holding that service anywhere,
+old items included, with no extra index entry per service.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.transactions import TransactWrite
 
@@ -36,7 +48,8 @@ class WaitlistRequestItem(Item, discriminator="waitlist_request"):
     id = UnicodeAttribute()
     business_id = UnicodeAttribute()
     contact = JSONAttribute()
-    service_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()  # the first service
+    service_ids = ListAttribute(of=UnicodeAttribute, null=True)  # all of them, in order (absent: only the first)
     staff_id = UnicodeAttribute()
     windows = JSONAttribute()
     first_day = UnicodeAttribute()  # of its windows, for the list's window filter
@@ -79,7 +92,7 @@ def request_item(request: WaitlistRequest) -> WaitlistRequestItem:
     item = WaitlistRequestItem(
         pk=wait_pk(request.business_id), sk=request.id, id=request.id, business_id=request.business_id,
         contact={k: v for k, v in vars(request.contact).items() if v is not None},
-        service_id=request.service_id, staff_id=request.staff_id,
+        service_id=request.service_id, service_ids=list(request.service_ids), staff_id=request.staff_id,
         windows=[w.to_json() for w in request.windows],
         first_day=min(w.first_day for w in request.windows).isoformat(),
         last_day=max(w.last_day for w in request.windows).isoformat(),
@@ -97,7 +110,7 @@ def request(item: WaitlistRequestItem) -> WaitlistRequest:
 
     return WaitlistRequest(
         id=item.id, business_id=item.business_id, contact=Contact(**item.contact), service_id=item.service_id,
-        staff_id=item.staff_id,
+        service_ids=tuple(item.service_ids or (item.service_id,)), staff_id=item.staff_id,
         windows=tuple(Window(date.fromisoformat(w["from"]), date.fromisoformat(w["to"]),
                              parse_clock(w["start"], field="start"), parse_clock(w["end"], field="end"))
                       for w in item.windows),
@@ -135,7 +148,7 @@ def page(business_id: str, filters: dict[str, Any], now: datetime, after: str | 
         condition = more if condition is None else condition & more
 
     if filters.get("service"):
-        both(T.service_id == filters["service"])
+        both((T.service_id == filters["service"]) | T.service_ids.contains(filters["service"]))
     if filters.get("staff"):
         both(T.staff_id == filters["staff"])
     if filters.get("day"):
