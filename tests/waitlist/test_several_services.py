@@ -159,3 +159,26 @@ def _token(opening_id: str, request_id: str) -> str:
     from chalicelib.domain.openings import offer_token
 
     return offer_token(settings().signing_key, opening_id, request_id, 1)
+
+
+def test_sequences_converted_at_once_into_overlapping_times_give_one_booking(client, login, seeded, store, clock,
+                                                                            atomic_moto):
+    from chalicelib.domain.principal import Level, Principal
+    from chalicelib.errors import SlotUnavailableError
+    from chalicelib.services import waitlist as use_case
+    from tests.integration.test_races import run_together
+
+    headers = login(DESK)
+    made = [add_request(client, headers, service=None, services=BOTH, windows=[WEDNESDAY],
+                        client={"first_name": f"C{n}", "phone": f"+3461100020{n}"}) for n in range(4)]
+    principal = Principal(business_id=SALON, staff_id=login.staff_id(DESK), level=Level.RECEPTION_FULL,
+                          email="desk@example.com")
+    starts = ["2026-03-25T09:00:00+01:00", "2026-03-25T09:30:00+01:00", "2026-03-25T10:00:00+01:00",
+              "2026-03-25T10:30:00+01:00"]  # each overlaps every other's 145 minutes
+    outcomes = run_together(*[lambda r=r, s=s: use_case.convert(store, principal, r["id"], {"start": s,
+                                                                                             "staff": "stf_ana"},
+                                                                clock["value"]) for r, s in zip(made, starts)])
+    won = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(won) == 1 and all(isinstance(o, SlotUnavailableError) for o in outcomes if o not in won), outcomes
+    assert sorted(a.reference for a in wednesday(store)) == sorted(a.reference for a in won[0])
+    assert sorted(repository.get(SALON, r["id"]).status.value for r in made) == ["booked"] + ["waiting"] * 3
