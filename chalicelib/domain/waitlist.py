@@ -7,6 +7,7 @@ passed: expiry is read from the clock (`status_at`), so no job has to sweep old 
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ from .calendar import DAY_MINUTES, UTC, Interval, format_clock, local_instant, p
 MAX_WINDOWS = 5
 MAX_WINDOW_DAYS = 92  # a window is a wish for the coming weeks, not "any time this year"
 MAX_HISTORY = 50  # offers kept on a request (the opening keeps every round of its own)
+MAX_OPEN_ONLINE = 3  # open requests one email or phone may have joined from the booking page
 ANYONE = "any"
 
 
@@ -205,3 +207,10 @@ def search_text(contact: Contact, notes: str) -> str:
 def after(instant: datetime, minutes: int) -> datetime:
     """Elapsed time in UTC (DESIGN.md pitfall 8)."""
     return instant.astimezone(UTC) + timedelta(minutes=minutes)
+
+
+def contact_keys(contact: Contact) -> tuple[str, ...]:
+    """What the booking page's requests are counted by (MAX_OPEN_ONLINE): a digest of the email and of the
+    phone, so no address sits in a key; erasure derives the same keys from the client's details."""
+    return tuple(f"{kind}#{hashlib.sha256(f'{kind}:{value}'.encode()).hexdigest()[:32]}"
+                 for kind, value in (("email", contact.email), ("phone", contact.phone)) if value)

@@ -4,6 +4,9 @@ Keys:
   BIZ#<business>#WAIT   <request id>   a request; ids sort by creation, so the key order is oldest first and
                                        a creation-date filter is a key range
   BIZ#<business>#WAIT   SETTINGS       offer mode, hold minutes, fallback, the booking page's join form
+  BIZ#<business>#WAITCAP  <email|phone>#<digest>   the booking page's open requests of one email or phone
+                                       (request id -> end of its last window), versioned: written with a
+                                       request joined online, only if unchanged since read (the cap's race)
   BIZ#<business>#WAITOF#<client id>  <request id>   the client's requests (export, erasure): written with
                                        the request, for its client or, joined online, the client records
                                        its email and phone belong to when it joins
@@ -18,7 +21,8 @@ old items included, with no extra index entry per service.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import (
@@ -29,7 +33,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.search import fold
@@ -69,6 +73,14 @@ class WaitlistOfItem(Item, discriminator="waitlist_of"):
     """Points from a client to one of their requests: no scan finds an erased client's requests."""
 
     request_id = UnicodeAttribute()
+
+
+class WaitlistCapItem(Item, discriminator="waitlist_cap"):
+    """The open requests one email or phone joined online (domain/waitlist.py MAX_OPEN_ONLINE); it expires
+    (TTL) after the last of their windows."""
+
+    open = JSONAttribute(default=dict)  # request id -> the end of its last window (ISO)
+    version = NumberAttribute(default=0)
 
 
 class WaitlistSettingsItem(Item, discriminator="waitlist_settings"):
@@ -185,12 +197,66 @@ def open_from(business_id: str, start: datetime) -> list[WaitlistRequest]:
 
 
 # -- writes -----------------------------------------------------------------------------------------------
-def add(request: WaitlistRequest) -> None:
-    """The request and its pointers from the clients it is for, together."""
-    with TransactWrite(connection=connection()) as tx:
-        tx.save(request_item(request), condition=Item.pk.does_not_exist())
-        for client_id in _owners(request):
-            tx.save(WaitlistOfItem(pk=of_pk(request.business_id, client_id), sk=request.id, request_id=request.id))
+def add(request: WaitlistRequest, counted: "Counted | None" = None) -> None:
+    """The request and its pointers from the clients it is for, together; joined online, also its contact's
+    open requests (`counted`), only if no other join changed them since they were read (else ConflictError
+    `joined_meanwhile`: read again)."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(request_item(request), condition=Item.pk.does_not_exist())
+            for client_id in _owners(request):
+                tx.save(WaitlistOfItem(pk=of_pk(request.business_id, client_id), sk=request.id,
+                                       request_id=request.id))
+            if counted is not None:
+                until = max(counted.open.values())
+                for key in counted.keys:
+                    version = counted.versions.get(key)
+                    tx.save(WaitlistCapItem(pk=cap_pk(request.business_id), sk=key, version=(version or 0) + 1,
+                                            open={i: iso(e) for i, e in counted.open.items()},
+                                            expires_at=until + timedelta(days=1)),
+                            condition=Item.pk.does_not_exist() if version is None
+                            else WaitlistCapItem.version == version)
+    except TransactWriteError:
+        if counted is None:
+            raise
+        raise ConflictError("another request was joined with these details meanwhile", field="client",
+                            code="joined_meanwhile") from None
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One contact's open online requests as a join writes them: its keys, the versions read, and the
+    requests still open with the new one (id -> end of its last window)."""
+
+    keys: tuple[str, ...]
+    versions: dict[str, int]
+    open: dict[str, datetime]
+
+
+def cap_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#WAITCAP"
+
+
+def joined_online(business_id: str, keys: tuple[str, ...], now: datetime) -> tuple[dict[str, int], list[WaitlistRequest]]:
+    """(the versions of the contact's cap items, their requests whose windows have not all passed): one batch
+    read of the items, one of the requests."""
+    items = list(WaitlistCapItem.batch_get([(cap_pk(business_id), k) for k in keys])) if keys else []
+    ids = {i for item in items for i, until in (item.open or {}).items() if until > iso(now)}
+    found = WaitlistRequestItem.batch_get([(wait_pk(business_id), i) for i in sorted(ids)]) if ids else []
+    return {item.sk: int(item.version) for item in items}, sorted((request(i) for i in found), key=lambda r: r.id)
+
+
+def forget_joined(business_id: str, keys: tuple[str, ...]) -> int:
+    """Erasure: the contact's cap items go (they name no address, but they are about the person)."""
+    gone = 0
+    for key in keys:
+        try:
+            WaitlistCapItem(pk=cap_pk(business_id), sk=key).delete(condition=Item.pk.exists())
+            gone += 1
+        except DeleteError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return gone
 
 
 def _owners(request: WaitlistRequest) -> list[str]:

@@ -15,17 +15,19 @@ from ..domain.model import Catalog, Source
 from ..domain.principal import Principal
 from ..domain.service_sequence import sequence_of, service_ids_from
 from ..domain.waitlist import (
+    MAX_OPEN_ONLINE,
     Contact,
     RequestStatus,
     WaitlistRequest,
     check_editable,
+    contact_keys,
     last_end,
     new_request_id,
     windows_from,
 )
 from ..domain.openings import OpeningStatus, Outcome
 from ..domain.waitlist_settings import WaitlistSettings
-from ..errors import ForbiddenError, NotFoundError, ValidationError
+from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..ports import AgendaStore
 from ..repositories import openings as opening_store
 from ..repositories import waitlist as repository
@@ -34,6 +36,7 @@ from . import audit, openings, waitlist_booking
 from .clients import page_size
 
 CLIENT = "client"
+JOIN_ATTEMPTS = 3  # another join with the same email or phone landed meanwhile: count again
 CREATE_FIELDS = {"client_id", "client", "services", "service", "staff", "windows", "notes"}
 EDIT_FIELDS = {"services", "service", "staff", "windows", "notes"}
 CLIENT_FIELDS = {"first_name", "last_name", "email", "phone"}
@@ -165,7 +168,9 @@ def takes_requests(store: AgendaStore, slug: str) -> bool:
 
 def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRequest:
     """"Tell me if something frees up": a client joins the list from the booking page, if the business
-    lets them. Only services listed online; the client is matched by email or phone when booked."""
+    lets them. Only services listed online; the client is matched by email or phone when booked. One email
+    or phone may have at most MAX_OPEN_ONLINE open requests joined online (409 `too_many_requests`):
+    counted in versioned items written with the request, so concurrent joins cannot pass it together."""
     reject_unknown(body, {"services", "service", "staff", "windows", "notes", "client"})
     catalog = store.catalog(store.business_id(slug))
     if not repository.settings(catalog.business.id).public_join:
@@ -174,8 +179,20 @@ def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRe
     if not (contact.email or contact.phone):
         raise ValidationError("give an email or a phone number to be told", field="client.email", code="required")
     request = _new(catalog, contact, body, CLIENT, now, backoffice=False)
-    repository.add(request)
-    return request
+    keys = contact_keys(contact)
+    for attempt in range(JOIN_ATTEMPTS):
+        versions, joined = repository.joined_online(catalog.business.id, keys, now)
+        still = {r.id: r.expires_at for r in joined if r.status_at(now).open}
+        if len(still) >= MAX_OPEN_ONLINE:
+            raise ConflictError(f"you are already waiting for {MAX_OPEN_ONLINE} times here; the business will "
+                                "tell you when one frees up", field="client", code="too_many_requests")
+        try:
+            repository.add(request, repository.Counted(keys, versions, {**still, request.id: request.expires_at}))
+            return request
+        except ConflictError:
+            if attempt + 1 == JOIN_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

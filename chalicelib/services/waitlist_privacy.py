@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..domain.openings import Outcome
 from ..domain.privacy import ERASED, ERASED_FIRST_NAME, ERASED_LAST_NAME, scrubbed_view
-from ..domain.waitlist import Contact, RequestStatus, WaitlistRequest
+from ..domain.waitlist import Contact, RequestStatus, WaitlistRequest, contact_keys
 from ..repositories import codecs
 from ..repositories import privacy as privacy_store
 from ..repositories import waitlist as repository
@@ -41,7 +41,10 @@ def forgotten(request: WaitlistRequest, client_id: str) -> Contact:
 
 
 def _erase(subject: Subject) -> int:
-    changed = 0
+    c = subject.client
+    changed = sum(repository.forget_joined(subject.business_id, contact_keys(Contact(c.first_name, email=c.email,
+                                                                                     phone=phone)))
+                  for phone in dict.fromkeys((c.phone, c.mobile)))
     for before in repository.client_requests(subject.business_id, subject.client.id):
         changed += _erase_offer_messages(subject, before)  # first: a retried erasure finds them the same way
         status = RequestStatus.CANCELLED if before.status.open else before.status
