@@ -140,6 +140,16 @@ class WaitlistRequest:
         return self.changed(now, status=status, offers=offers, reference=reference or self.reference)
 
 
+@dataclass(frozen=True)
+class ClientRequest:
+    """A pointer from a client to one of their requests (export, erasure: repositories/waitlist.py `WAITOF`),
+    written with the request, or with the booking that made its contact a client."""
+
+    business_id: str
+    client_id: str
+    request_id: str
+
+
 def new_request_id(now: datetime) -> str:
     """Sorts by creation (hex milliseconds first), so the list's key order is oldest first; the random
     tail keeps ids unguessable."""

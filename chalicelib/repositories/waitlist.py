@@ -37,7 +37,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWri
 from pynamodb.transactions import TransactWrite
 
 from ..domain.search import fold
-from ..domain.waitlist import Contact, RequestStatus, WaitlistRequest, Window, id_floor, search_text
+from ..domain.waitlist import ClientRequest, Contact, RequestStatus, WaitlistRequest, Window, id_floor, search_text
 from ..domain.waitlist_settings import WaitlistSettings
 from ..errors import ConflictError, NotFoundError
 from . import codecs
@@ -133,6 +133,8 @@ def request(item: WaitlistRequestItem) -> WaitlistRequest:
 
 
 codecs.ENCODERS[WaitlistRequest] = request_item  # a request rides in an agenda change when it is booked
+codecs.ENCODERS[ClientRequest] = lambda p: WaitlistOfItem(pk=of_pk(p.business_id, p.client_id), sk=p.request_id,
+                                                          request_id=p.request_id)
 
 
 # -- reads ------------------------------------------------------------------------------------------------

@@ -82,15 +82,15 @@ def book(store: AgendaStore, appointment: Appointment, *, by: str, new_client: C
 
 def book_all(store: AgendaStore, appointments: Sequence[Appointment], *, by: str, new_client: Client | None = None,
              audit: AuditEntry | None = None, expected: tuple[Expected, ...] = (),
-             hold: str | None = None) -> tuple[AgendaChange, ...]:
+             hold: str | None = None, records: tuple = ()) -> tuple[AgendaChange, ...]:
     """Several new appointments of one client, back to back (a sequence of services), in one transaction:
-    each composed as `book` composes one, the new client, audit entry and `expected` rows carried once
-    (by the first); a `hold` is taken over by each. UnprocessableError `too_many_rows` when they would not
+    each composed as `book` composes one, the new client, audit entry, `expected` and other `records` carried
+    once (by the first); a `hold` is taken over by each. UnprocessableError `too_many_rows` when they would not
     fit one transaction (refused before anything is sent)."""
     changes = []
     for n, appointment in enumerate(appointments):
         change = compose(None, appointment, by=by, new_client=new_client if n == 0 else None,
-                         audit=audit if n == 0 else None)
+                         audit=audit if n == 0 else None).adding(*(records if n == 0 else ()))
         changes.append(replace(change, expected=expected if n == 0 else (), hold=hold))
     if sum(c.size for c in changes) + BUSY_DAY_ROOM > MAX_TRANSACTION_ITEMS:
         raise UnprocessableError("these services are too many to book together", field="services",

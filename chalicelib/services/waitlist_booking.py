@@ -15,7 +15,7 @@ from ..domain.calendar import UTC
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Client, Source, new_id, new_reference
 from ..domain.openings import Opening, OpeningStatus, Outcome, answered
 from ..domain.service_sequence import sequence_of
-from ..domain.waitlist import RequestStatus, WaitlistRequest, check_editable
+from ..domain.waitlist import ClientRequest, RequestStatus, WaitlistRequest, check_editable
 from ..errors import ContactTakenError, UnprocessableError, ValidationError
 from ..ports import AgendaStore
 from . import agenda_changes
@@ -64,7 +64,10 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
             notes=request.notes if n == 0 else "", client_words=words, client_contacts=contacts,
         ) for n, part in enumerate(sequence.parts(start)))
         reference = appointments[0].reference
-        booked = request.changed(now, status=RequestStatus.BOOKED, reference=reference)
+        # a request joined with details becomes the client's: their record points at it (export, erasure)
+        named = replace(contact, client_id=client_id)
+        pointer = () if contact.client_id else (ClientRequest(request.business_id, client_id, request.id),)
+        booked = request.changed(now, status=RequestStatus.BOOKED, reference=reference, contact=named)
         if opening is not None:
             booked = booked.with_outcome(opening.id, opening.round if opening.holder == request.id else 0,
                                          Outcome.ACCEPTED.value, now, RequestStatus.BOOKED, reference)
@@ -75,7 +78,8 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
             expected.append(Expected(filled, "updated_at", opening.updated_at))
         try:
             agenda_changes.book_all(store, appointments, by=by, new_client=new_client, audit=audit,
-                                    expected=tuple(expected), hold=opening.id if opening is not None else None)
+                                    expected=tuple(expected), hold=opening.id if opening is not None else None,
+                                    records=pointer)
         except ContactTakenError:
             if attempt + 1 == ATTEMPTS:
                 raise

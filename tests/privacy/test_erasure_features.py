@@ -159,3 +159,23 @@ def test_offers_told_to_her_leave_nothing_readable_whether_or_not_the_request_na
     assert erased.status_code == 200, erased.body
     assert left_behind() == []
     assert request(joined.json_body["id"]).status.value == "cancelled"
+
+
+def test_a_request_joined_before_she_was_a_client_is_erased_once_booking_it_made_her_one(
+        client, login, seeded, clock, ses, store):
+    """Joined online with details no client record had (no pointer from any client), then booked from the
+    list, which registered her: the booking points her record at the request, so her erasure finds it."""
+    joined = post(client, "/public/salon/waitlist", {
+        "service": "svc_cut", "staff": "any", "windows": [TUESDAY_WINDOW], "notes": "Zarzaparrilla",
+        "client": {"first_name": "Wilhelmina", "last_name": "Oyarzabal", "email": "wilhelmina@example.com"}})
+    assert joined.status_code == 201, joined.body
+    booked = post(client, f"/admin/waitlist/{joined.json_body['id']}/convert",
+                  {"start": "2026-03-24T12:00:00+01:00", "staff": "stf_ana"}, login(DESK))
+    assert booked.status_code == 201, booked.body
+    cid = store.appointment(booked.json_body["appointment"]["reference"]).client_id
+    assert request(joined.json_body["id"]).contact.client_id == cid
+
+    assert post(client, f"/admin/clients/{cid}/erase", {"confirm": True}, login(ADMIN)).status_code == 200
+
+    from tests.privacy.test_erasure import whole_table
+    assert not [w for w in ("wilhelmina", "oyarzabal", "zarzaparrilla") if w in whole_table()]
