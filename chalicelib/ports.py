@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Mapping, Protocol
+from typing import TYPE_CHECKING, Iterable, Mapping, Protocol, Sequence
 
 if TYPE_CHECKING:  # types only: the ports depend on nothing at run time
     from .domain.agenda_change import AgendaChange, LockUnit
@@ -46,6 +46,9 @@ class AgendaStore(Protocol):
     def write(self, change: AgendaChange) -> None:
         """All or nothing. SlotUnavailableError: a claimed unit is held; ContactTakenError: a new client's
         contact was registered meanwhile; ConflictError `booking_changed`: `before` is stale."""
+
+    def write_all(self, changes: Sequence[AgendaChange]) -> None:
+        """Several changes in one transaction, all or none, with `write`'s refusals (a sequence of services)."""
 
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]: ...
     def save_code_failures(self, business_id: str, address: str, failures: list[float], keep: int) -> None: ...

@@ -88,23 +88,38 @@ class FakeAgendaStore:
             raise NotFoundError("no such booking", field="reference") from None
 
     def write(self, change: AgendaChange) -> None:
-        """Check every condition first, then apply everything: all or nothing, refusals in the store's order."""
+        self.write_all((change,))
+
+    def write_all(self, changes) -> None:
+        """Check every condition of every change first, then apply everything: all or nothing, refusals in
+        the store's order."""
+        for change in changes:
+            self._check(change)
+        units = [u for change in changes for u in change.claims]
+        assert len(units) == len(set(units)), "one transaction may not claim a unit twice"
+        self.writes += 1
+        for change in changes:
+            self._apply(change)
+
+    def _check(self, change: AgendaChange) -> None:
         after, business_id = change.after, change.after.business_id
         if after.exclusive and any(self.locks.get((business_id, u)) for u in change.claims):
             raise SlotUnavailableError("that time is no longer available", field="start")
         client = change.new_client
         if client is not None:
-            keys = [k for k in (client.email and f"email#{client.email}", client.phone and f"phone#{client.phone}") if k]
-            if (business_id, client.id) in self.clients or any((business_id, k) in self.contacts for k in keys):
+            if (business_id, client.id) in self.clients or any((business_id, k) in self.contacts for k in _keys(client)):
                 raise ContactTakenError("a client with these details was just created")
         stored = self.appointments.get(after.reference)
         if (stored is not None) if change.before is None else (stored is None or stored.updated_at != change.before.updated_at):
             raise ConflictError("the booking was changed meanwhile; reload it", code="booking_changed")
-        self.writes += 1
+
+    def _apply(self, change: AgendaChange) -> None:
+        after, business_id = change.after, change.after.business_id
         self.appointments[after.reference] = after
+        client = change.new_client
         if client is not None:
             self.clients[(business_id, client.id)] = client
-            for key in keys:
+            for key in _keys(client):
                 self.contacts[(business_id, key)] = client.id
         for record in change.records:  # a record with a key replaces the row with that key, as a put does
             key = getattr(record, "key", None)
@@ -124,3 +139,7 @@ class FakeAgendaStore:
 
     def save_code_failures(self, business_id: str, address: str, failures: list[float], keep: int) -> None:
         self.failures[(business_id, address)] = list(failures)
+
+
+def _keys(client: Client) -> list[str]:
+    return [k for k in (client.email and f"email#{client.email}", client.phone and f"phone#{client.phone}") if k]

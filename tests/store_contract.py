@@ -192,6 +192,27 @@ class AgendaStoreContract:
         week = (TUESDAY_11.replace(hour=0), TUESDAY_11.replace(hour=0) + timedelta(days=2))
         assert as_busy(store.busy_between(salon.id, *week)) == {ResourceRef("staff", "stf_ana"): {moved.busy}}
 
+    # -- several appointments at once (a sequence of services) ----------------------------------
+    def test_back_to_back_appointments_land_together_or_not_at_all(self, store, salon):
+        client = Client("cli_" + uuid.uuid4().hex[:8], "Eva", "Díaz", "seq@example.com", None)
+        first = self.appointment(salon, client_id=client.id)
+        second = self.appointment(salon, start=TUESDAY_11 + timedelta(minutes=30), client_id=client.id)
+        self.book(store, self.appointment(salon, start=TUESDAY_11 + timedelta(hours=1), client_id="cli_x"))
+        clash = self.appointment(salon, start=TUESDAY_11 + timedelta(hours=1), client_id=client.id)
+        with pytest.raises(SlotUnavailableError):  # the third one's time is taken: none of the three lands
+            agenda_changes.book_all(store, (first, second, clash), by="client", new_client=client)
+        for appointment in (first, second):
+            with pytest.raises(NotFoundError):
+                store.appointment(appointment.reference)
+        assert store.contacts_and_locks(salon.id, "seq@example.com", None, []) == (None, set())
+
+        agenda_changes.book_all(store, (first, second), by="client", new_client=client)
+        assert [store.appointment(a.reference) for a in (first, second)] == [first, second]
+        tuesday = (TUESDAY_11.replace(hour=0), TUESDAY_11.replace(hour=0) + timedelta(days=1))
+        busy = as_busy(store.busy_between(salon.id, *tuesday))[ResourceRef("staff", "stf_ana")]
+        assert {first.busy, second.busy} <= busy  # one busy-day item, both entries
+        assert store.client(salon.id, client.id) == client
+
     # -- a second resource kind ----------------------------------------------------------------
     def test_a_desk_is_a_second_lock_kind_with_no_new_write_path(self, store, salon):
         self.book(store, WithDesk(**vars(self.appointment(salon))))

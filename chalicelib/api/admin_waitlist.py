@@ -62,12 +62,12 @@ def cancel_request(principal: Principal, request_id: str) -> dict:
 def convert_request(principal: Principal, request_id: str) -> Response:
     body = json_body(admin_waitlist.current_request, BY_USE_CASE)
     now = wiring.now()
-    appointment = waitlist.convert(wiring.store(), principal, request_id, body, now)
+    appointments = waitlist.convert(wiring.store(), principal, request_id, body, now)
     booked = waitlist.view(principal, request_id)
-    return Response(body={"request": request_json(booked, principal, now), "appointment": {
-        "reference": appointment.reference, "start": appointment.start.isoformat(), "end": appointment.end.isoformat(),
-        "staff": appointment.staff_id, "service": appointment.service_id, "status": appointment.status.value,
-    }}, status_code=201)
+    made = [{"reference": a.reference, "start": a.start.isoformat(), "end": a.end.isoformat(), "staff": a.staff_id,
+             "service": a.service_id, "status": a.status.value} for a in appointments]
+    return Response(body={"request": request_json(booked, principal, now), "appointment": made[0],
+                          "appointments": made}, status_code=201)
 
 
 @admin_waitlist.route("/admin/waitlist-settings", methods=["GET"], action="waitlist.read")
@@ -98,8 +98,8 @@ def request_json(r: "WaitlistRequest", principal: Principal, now) -> dict:
     if principal.sees_contacts:
         client.update({"email": r.contact.email, "phone": r.contact.phone})
     return {
-        "id": r.id, "status": r.status_at(now).value, "client": client, "service": r.service_id, "staff": r.staff_id,
-        "windows": [w.to_json() for w in r.windows], "notes": r.notes, "created_by": r.created_by,
+        "id": r.id, "status": r.status_at(now).value, "client": client, "service": r.service_id,
+        "services": list(r.service_ids), "staff": r.staff_id, "windows": [w.to_json() for w in r.windows], "notes": r.notes, "created_by": r.created_by,
         "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
         "expires_at": r.expires_at.isoformat(), "reference": r.reference, "offers": list(r.offers),
     }

@@ -88,8 +88,11 @@ def _page(view, business, state: str, status: int, hidden: dict) -> Response:
     what = {}
     if view is not None:
         o, catalog = view.opening, view.catalog
-        service, member = catalog.service(o.service_id), catalog.member(o.staff_id)
         from babel.dates import format_datetime
+
+        from ..domain.service_sequence import service_named  # an offer may be for several services
+
+        service, member = service_named(catalog, o.service_id), catalog.member(o.staff_id)
 
         what = {"service": service.name if service else "", "staff": member.name if member else "",
                 "when": format_datetime(o.start.astimezone(business.tz), "full", locale=locale),

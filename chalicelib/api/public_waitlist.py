@@ -9,6 +9,7 @@ from .. import wiring
 from ..config import settings
 from ..domain.fields import checked_integer
 from ..domain.availability import LocalTimes
+from ..domain.service_sequence import service_named
 from ..later import later
 from .http import BY_USE_CASE, Api, json_body, query, text
 
@@ -70,7 +71,7 @@ def _who(data: dict[str, Any]) -> tuple[str, int]:
 
 def offer_json(view) -> dict:
     o, local = view.opening, LocalTimes(view.catalog.business.tz)
-    service, member = view.catalog.service(o.service_id), view.catalog.member(o.staff_id)
+    service, member = service_named(view.catalog, o.service_id), view.catalog.member(o.staff_id)
     held = o.held_until if o.holder == view.request.id else None
     return {
         "state": view.state, "start": local.iso(o.start), "end": local.iso(o.end),

@@ -14,6 +14,8 @@ from .booking import lock_units
 from .events import Event, events_of, held_time
 from .model import Appointment, Client, ResourceRef
 
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit on one transaction
+
 
 @dataclass(frozen=True, order=True)
 class LockUnit:

@@ -65,3 +65,13 @@ def scrubbed_deliveries(deliveries: dict[str, dict]) -> dict[str, dict]:
     """An outbox item's per-channel results without the address (status, provider id and segments stay)."""
     return {channel: {k: (ERASED if k in PERSONAL_DELIVERY_FIELDS and v else v) for k, v in (d or {}).items()}
             for channel, d in deliveries.items()}
+
+
+def scrubbed_offer(offer: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A waiting-list offer's outbox copy (domain/offer_messages.py) with its contact pseudonymised: which
+    request, round and opening stay, the name, email and phone go."""
+    if not offer or not offer.get("contact"):
+        return offer
+    contact = offer["contact"]
+    return {**offer, "contact": {"first_name": ERASED_FIRST_NAME, "last_name": ERASED_LAST_NAME, "email": None,
+                                 "phone": None, "client_id": contact.get("client_id")}}

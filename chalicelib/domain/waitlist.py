@@ -1,12 +1,13 @@
 """The waiting list: clients who want an appointment that no free time suits yet, oldest first.
 
-A request names a service, a professional (or anyone) and one to five windows: local date ranges with a
+A request names a service, or several done one after the other (domain/service_sequence.py), a professional (or anyone) and one to five windows: local date ranges with a
 time of day ("Tuesday to Friday next week, 16:00-19:00"). It waits until it is booked (staff convert it,
 or the client accepts an offer when time frees up: domain/openings.py), cancelled, or its last window has
 passed: expiry is read from the clock (`status_at`), so no job has to sweep old requests.
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -15,11 +16,13 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ConflictError, ValidationError
 from .fields import checked_date, reject_unknown
+from .service_sequence import JOIN
 from .calendar import DAY_MINUTES, UTC, Interval, format_clock, local_instant, parse_clock
 
 MAX_WINDOWS = 5
 MAX_WINDOW_DAYS = 92  # a window is a wish for the coming weeks, not "any time this year"
 MAX_HISTORY = 50  # offers kept on a request (the opening keeps every round of its own)
+MAX_OPEN_ONLINE = 3  # open requests one email or phone may have joined from the booking page
 ANYONE = "any"
 
 
@@ -96,6 +99,19 @@ class WaitlistRequest:
     notes: str = ""
     reference: str | None = None  # the appointment it became
     offers: tuple[dict, ...] = field(default_factory=tuple)  # {opening, round, start, staff, at, outcome, answered_at}
+    service_ids: tuple[str, ...] = ()  # every service, in the order they are done; the first is `service_id`
+
+    def __post_init__(self) -> None:
+        """A request made with one `service_id` (as every request was before sequences) has just that one."""
+        if not self.service_ids:
+            object.__setattr__(self, "service_ids", (self.service_id,))
+        elif self.service_ids[0] != self.service_id:
+            object.__setattr__(self, "service_id", self.service_ids[0])
+
+    @property
+    def services_key(self) -> str:
+        """Its services as one key: the service's id, or a sequence's ("svc_cut+svc_color")."""
+        return JOIN.join(self.service_ids)
 
     def status_at(self, now: datetime) -> RequestStatus:
         """Waiting past its last window reads as expired (inclusive at the window's end)."""
@@ -122,6 +138,16 @@ class WaitlistRequest:
                        if o.get("opening") == opening_id and o.get("round") == round_ and o.get("outcome") is None
                        else o for o in self.offers)
         return self.changed(now, status=status, offers=offers, reference=reference or self.reference)
+
+
+@dataclass(frozen=True)
+class ClientRequest:
+    """A pointer from a client to one of their requests (export, erasure: repositories/waitlist.py `WAITOF`),
+    written with the request, or with the booking that made its contact a client."""
+
+    business_id: str
+    client_id: str
+    request_id: str
 
 
 def new_request_id(now: datetime) -> str:
@@ -191,3 +217,10 @@ def search_text(contact: Contact, notes: str) -> str:
 def after(instant: datetime, minutes: int) -> datetime:
     """Elapsed time in UTC (DESIGN.md pitfall 8)."""
     return instant.astimezone(UTC) + timedelta(minutes=minutes)
+
+
+def contact_keys(contact: Contact) -> tuple[str, ...]:
+    """What the booking page's requests are counted by (MAX_OPEN_ONLINE): a digest of the email and of the
+    phone, so no address sits in a key; erasure derives the same keys from the client's details."""
+    return tuple(f"{kind}#{hashlib.sha256(f'{kind}:{value}'.encode()).hexdigest()[:32]}"
+                 for kind, value in (("email", contact.email), ("phone", contact.phone)) if value)

@@ -155,8 +155,10 @@ def _compose(item: OutboxMessage, appointment, run: Run) -> list[Message]:
 def _compose_offer(item: OutboxMessage, appointment, catalog: Catalog, run: Run) -> list[Message]:
     """An offer is for the request's contact as it was when offered (maybe not a client yet); its link is
     the offer page, rebuilt from the signing key; SMS quiet hours are judged at the send time (run.now)."""
+    from ..domain.service_sequence import service_named  # an offer may be for several services
+
     offer, contact = item.offer, item.offer["contact"]
-    service, staff = catalog.service(appointment.service_id), catalog.member(appointment.staff_id)
+    service, staff = service_named(catalog, appointment.service_id), catalog.member(appointment.staff_id)
     if service is None or staff is None:
         return []
     client = Client(contact.get("client_id") or offer["request"], contact["first_name"], contact.get("last_name") or "",

@@ -17,7 +17,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 
 from ..domain.clients import ClientProfile
 from ..domain.messages import LoggedMessage, OutboxMessage
-from ..domain.privacy import scrubbed_deliveries, scrubbed_view
+from ..domain.privacy import scrubbed_deliveries, scrubbed_offer, scrubbed_view
 from ..domain.search import SearchEntry, client_entries
 from ..errors import ConflictError
 from . import codecs
@@ -63,7 +63,7 @@ def search_entries(business_id: str, profile: ClientProfile) -> list[SearchEntry
 # -- scrubbing -----------------------------------------------------------------------------------------
 def scrub_outbox(message: OutboxMessage, appointment_json: dict) -> str:
     """An item waiting to be sent is taken out of the queue (deleted), unless a run took it meanwhile; a
-    finished one keeps its outcome without the address. Returns what was done: dropped | scrubbed | kept."""
+    finished one keeps its outcome without the address (nor, for a waiting-list offer, its contact). Returns what was done: dropped | scrubbed | kept."""
     key = OutboxItem(pk=f"OUTBOX#{message.id}", sk="OUTBOX")
     try:
         if message.status == "pending":
@@ -71,11 +71,14 @@ def scrub_outbox(message: OutboxMessage, appointment_json: dict) -> str:
             return "dropped"
         if message.status == "sending":
             raise OutboxBusyError("a message to this client is being sent; try again in a minute")
-        deliveries = scrubbed_deliveries(message.deliveries)
-        if deliveries == message.deliveries and appointment_json == codecs.appointment_json(message.appointment):
+        deliveries, offer = scrubbed_deliveries(message.deliveries), scrubbed_offer(message.offer)
+        if deliveries == message.deliveries and appointment_json == codecs.appointment_json(message.appointment) \
+                and offer == message.offer:
             return "kept"
-        key.update(actions=[OutboxItem.appointment.set(appointment_json), OutboxItem.deliveries.set(deliveries)],
-                   condition=OutboxItem.claim.does_not_exist() & (OutboxItem.status == message.status))
+        actions = [OutboxItem.appointment.set(appointment_json), OutboxItem.deliveries.set(deliveries)]
+        if offer != message.offer:
+            actions.append(OutboxItem.offer.set(offer))
+        key.update(actions=actions, condition=OutboxItem.claim.does_not_exist() & (OutboxItem.status == message.status))
         return "scrubbed"
     except (DeleteError, UpdateError) as error:
         if error.cause_response_code == "ConditionalCheckFailedException":

@@ -9,12 +9,12 @@ import json
 import random
 import time
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..domain.agenda_change import AgendaChange, LockUnit
+from ..domain.agenda_change import MAX_TRANSACTION_ITEMS, AgendaChange, LockUnit
 from ..domain.availability import Minutes
 from ..domain.booking import MAX_BUSY_MINUTES
 from ..domain.clients import ClientProfile
@@ -47,7 +47,6 @@ from .tables import (
 
 SLUG_CACHE_SECONDS = 300
 KEPT_CATALOGS = 64  # businesses whose catalog a warm function keeps (store.catalog)
-MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit
 WRITE_ATTEMPTS = 5  # a change cancelled only by concurrent transactions on shared items is tried again
 CONFLICT_PAUSE = 0.01  # seconds, times the attempt, jittered
 LOCK_GRACE = timedelta(days=2)  # locks outlive their unit by this much, then TTL removes them
@@ -176,44 +175,24 @@ class DynamoStore:
         meanwhile -> ContactTakenError; the appointment changed since `before` was read -> ConflictError
         `booking_changed`. When several fail, the first of those three wins.
         """
-        after = change.after
-        business_id = after.business_id
+        self.write_all((change,))
+
+    def write_all(self, changes: Sequence[AgendaChange]) -> None:
+        """Several new appointments in one transaction, all or none (a waiting-list request for several
+        services, domain/service_sequence.py): each change's rows as `write` writes them, and the busy-day
+        items they share (one professional's day) updated once with every change's entries."""
+        busy_updates: dict[tuple[str, str], tuple[Any, list]] = {}
         with Transaction(REFUSALS) as tx:
-            item = codecs.appointment_item(after, change.events)
-            if change.before is None:
-                tx.save(item, Item.pk.does_not_exist(), refused="appointment")
-            else:
-                tx.save(item, AppointmentItem.updated_at == change.before.updated_at, refused="appointment")
-            if change.new_client is not None:
-                profile = ClientProfile.new(change.new_client, after.created_at)
-                tx.save(codecs.client_item(business_id, profile), Item.pk.does_not_exist(), refused="contact")
-                for key in profile.contact_keys():
-                    tx.save(ContactItem(pk=contact_pk(business_id), sk=key, client_id=profile.id),
-                            Item.pk.does_not_exist(), refused="contact")
-            for record in change.records:
-                if type(record) in codecs.GUARDED:
-                    encode, refused = codecs.GUARDED[type(record)]
-                    row, actions, condition = encode(record)
-                    tx.update(row, actions, condition, refused=refused)
-                else:
-                    tx.save(codecs.item_of(record))
-            for record in change.removals:
-                tx.delete(codecs.item_of(record))
-            for unit in sorted(change.releases):
-                pk, sk = lock_key(business_id, unit)
-                tx.update(LockItem(pk=pk, sk=sk), [LockItem.owners.delete({after.reference})])
-            for record in change.expected:
-                row = codecs.item_of(record.record)
-                tx.save(row, getattr(type(row), record.attribute) == record.value, refused="record")
-            for unit in sorted(change.claims):
-                pk, sk = lock_key(business_id, unit)
-                tx.update(LockItem(pk=pk, sk=sk), [
-                    LockItem.owners.add({after.reference}), LockItem.kind.set(LockItem),
-                    LockItem.expires_at.set(unit.start + LOCK_GRACE), *holds.taken_over(change.hold),
-                ], holds.claim_condition(change, after.updated_at), refused="lock")
+            for change in changes:
+                self._add(tx, change)
+                for busy_day, actions in busy_days.updates(change.before, change.after):
+                    actions = actions + holds.busy_taken_over(change.hold)
+                    key = (busy_day.pk, busy_day.sk)
+                    known = busy_updates.setdefault(key, (busy_day, []))[1]
+                    paths = {str(a.values[0]) for a in known}
+                    known.extend(a for a in actions if str(a.values[0]) not in paths)
             later = []
-            for busy_day, actions in busy_days.updates(change.before, after):
-                actions = actions + holds.busy_taken_over(change.hold)
+            for busy_day, actions in busy_updates.values():
                 if tx.size < MAX_TRANSACTION_ITEMS:
                     tx.update(busy_day, actions)
                 else:
@@ -224,6 +203,43 @@ class DynamoStore:
         # day is rebuilt (busy_days.backfill) - never a double booking: the lock items decide those.
         for busy_day, actions in later:
             busy_day.update(actions=actions)
+
+    @staticmethod
+    def _add(tx: Transaction, change: AgendaChange) -> None:
+        after = change.after
+        business_id = after.business_id
+        item = codecs.appointment_item(after, change.events)
+        if change.before is None:
+            tx.save(item, Item.pk.does_not_exist(), refused="appointment")
+        else:
+            tx.save(item, AppointmentItem.updated_at == change.before.updated_at, refused="appointment")
+        if change.new_client is not None:
+            profile = ClientProfile.new(change.new_client, after.created_at)
+            tx.save(codecs.client_item(business_id, profile), Item.pk.does_not_exist(), refused="contact")
+            for key in profile.contact_keys():
+                tx.save(ContactItem(pk=contact_pk(business_id), sk=key, client_id=profile.id),
+                        Item.pk.does_not_exist(), refused="contact")
+        for record in change.records:
+            if type(record) in codecs.GUARDED:
+                encode, refused = codecs.GUARDED[type(record)]
+                row, actions, condition = encode(record)
+                tx.update(row, actions, condition, refused=refused)
+            else:
+                tx.save(codecs.item_of(record))
+        for record in change.removals:
+            tx.delete(codecs.item_of(record))
+        for unit in sorted(change.releases):
+            pk, sk = lock_key(business_id, unit)
+            tx.update(LockItem(pk=pk, sk=sk), [LockItem.owners.delete({after.reference})])
+        for record in change.expected:
+            row = codecs.item_of(record.record)
+            tx.save(row, getattr(type(row), record.attribute) == record.value, refused="record")
+        for unit in sorted(change.claims):
+            pk, sk = lock_key(business_id, unit)
+            tx.update(LockItem(pk=pk, sk=sk), [
+                LockItem.owners.add({after.reference}), LockItem.kind.set(LockItem),
+                LockItem.expires_at.set(unit.start + LOCK_GRACE), *holds.taken_over(change.hold),
+            ], holds.claim_condition(change, after.updated_at), refused="lock")
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:

@@ -4,24 +4,40 @@ Keys:
   BIZ#<business>#WAIT   <request id>   a request; ids sort by creation, so the key order is oldest first and
                                        a creation-date filter is a key range
   BIZ#<business>#WAIT   SETTINGS       offer mode, hold minutes, fallback, the booking page's join form
+  BIZ#<business>#WAITCAP  <email|phone>#<digest>   the booking page's open requests of one email or phone
+                                       (request id -> end of its last window), versioned: written with a
+                                       request joined online, only if unchanged since read (the cap's race)
   BIZ#<business>#WAITOF#<client id>  <request id>   the client's requests (export, erasure): written with
                                        the request, for its client or, joined online, the client records
                                        its email and phone belong to when it joins
 While a request is open (waiting or offered) it also sits in the `agenda` index under `WAIT#<business>`,
 sorted by the end of its last window: the requests a freed time may suit are one Query of that index from
 the freed time on, never a scan of the list.
+
+Services: `service_id` holds the first (every request has one; items written before sequences have only
+it) and `service_ids` every service in order. The list's service filter is part of its one Query's filter
+expression: `service_id = :s OR contains(service_ids, :s)` finds a request holding that service anywhere,
+old items included, with no extra index entry per service.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..domain.search import fold
-from ..domain.waitlist import Contact, RequestStatus, WaitlistRequest, Window, id_floor, search_text
+from ..domain.waitlist import ClientRequest, Contact, RequestStatus, WaitlistRequest, Window, id_floor, search_text
 from ..domain.waitlist_settings import WaitlistSettings
 from ..errors import ConflictError, NotFoundError
 from . import codecs
@@ -36,7 +52,8 @@ class WaitlistRequestItem(Item, discriminator="waitlist_request"):
     id = UnicodeAttribute()
     business_id = UnicodeAttribute()
     contact = JSONAttribute()
-    service_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()  # the first service
+    service_ids = ListAttribute(of=UnicodeAttribute, null=True)  # all of them, in order (absent: only the first)
     staff_id = UnicodeAttribute()
     windows = JSONAttribute()
     first_day = UnicodeAttribute()  # of its windows, for the list's window filter
@@ -56,6 +73,14 @@ class WaitlistOfItem(Item, discriminator="waitlist_of"):
     """Points from a client to one of their requests: no scan finds an erased client's requests."""
 
     request_id = UnicodeAttribute()
+
+
+class WaitlistCapItem(Item, discriminator="waitlist_cap"):
+    """The open requests one email or phone joined online (domain/waitlist.py MAX_OPEN_ONLINE); it expires
+    (TTL) after the last of their windows."""
+
+    open = JSONAttribute(default=dict)  # request id -> the end of its last window (ISO)
+    version = NumberAttribute(default=0)
 
 
 class WaitlistSettingsItem(Item, discriminator="waitlist_settings"):
@@ -79,7 +104,7 @@ def request_item(request: WaitlistRequest) -> WaitlistRequestItem:
     item = WaitlistRequestItem(
         pk=wait_pk(request.business_id), sk=request.id, id=request.id, business_id=request.business_id,
         contact={k: v for k, v in vars(request.contact).items() if v is not None},
-        service_id=request.service_id, staff_id=request.staff_id,
+        service_id=request.service_id, service_ids=list(request.service_ids), staff_id=request.staff_id,
         windows=[w.to_json() for w in request.windows],
         first_day=min(w.first_day for w in request.windows).isoformat(),
         last_day=max(w.last_day for w in request.windows).isoformat(),
@@ -97,7 +122,7 @@ def request(item: WaitlistRequestItem) -> WaitlistRequest:
 
     return WaitlistRequest(
         id=item.id, business_id=item.business_id, contact=Contact(**item.contact), service_id=item.service_id,
-        staff_id=item.staff_id,
+        service_ids=tuple(item.service_ids or (item.service_id,)), staff_id=item.staff_id,
         windows=tuple(Window(date.fromisoformat(w["from"]), date.fromisoformat(w["to"]),
                              parse_clock(w["start"], field="start"), parse_clock(w["end"], field="end"))
                       for w in item.windows),
@@ -108,6 +133,8 @@ def request(item: WaitlistRequestItem) -> WaitlistRequest:
 
 
 codecs.ENCODERS[WaitlistRequest] = request_item  # a request rides in an agenda change when it is booked
+codecs.ENCODERS[ClientRequest] = lambda p: WaitlistOfItem(pk=of_pk(p.business_id, p.client_id), sk=p.request_id,
+                                                          request_id=p.request_id)
 
 
 # -- reads ------------------------------------------------------------------------------------------------
@@ -135,7 +162,7 @@ def page(business_id: str, filters: dict[str, Any], now: datetime, after: str | 
         condition = more if condition is None else condition & more
 
     if filters.get("service"):
-        both(T.service_id == filters["service"])
+        both((T.service_id == filters["service"]) | T.service_ids.contains(filters["service"]))
     if filters.get("staff"):
         both(T.staff_id == filters["staff"])
     if filters.get("day"):
@@ -172,12 +199,66 @@ def open_from(business_id: str, start: datetime) -> list[WaitlistRequest]:
 
 
 # -- writes -----------------------------------------------------------------------------------------------
-def add(request: WaitlistRequest) -> None:
-    """The request and its pointers from the clients it is for, together."""
-    with TransactWrite(connection=connection()) as tx:
-        tx.save(request_item(request), condition=Item.pk.does_not_exist())
-        for client_id in _owners(request):
-            tx.save(WaitlistOfItem(pk=of_pk(request.business_id, client_id), sk=request.id, request_id=request.id))
+def add(request: WaitlistRequest, counted: "Counted | None" = None) -> None:
+    """The request and its pointers from the clients it is for, together; joined online, also its contact's
+    open requests (`counted`), only if no other join changed them since they were read (else ConflictError
+    `joined_meanwhile`: read again)."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(request_item(request), condition=Item.pk.does_not_exist())
+            for client_id in _owners(request):
+                tx.save(WaitlistOfItem(pk=of_pk(request.business_id, client_id), sk=request.id,
+                                       request_id=request.id))
+            if counted is not None:
+                until = max(counted.open.values())
+                for key in counted.keys:
+                    version = counted.versions.get(key)
+                    tx.save(WaitlistCapItem(pk=cap_pk(request.business_id), sk=key, version=(version or 0) + 1,
+                                            open={i: iso(e) for i, e in counted.open.items()},
+                                            expires_at=until + timedelta(days=1)),
+                            condition=Item.pk.does_not_exist() if version is None
+                            else WaitlistCapItem.version == version)
+    except TransactWriteError:
+        if counted is None:
+            raise
+        raise ConflictError("another request was joined with these details meanwhile", field="client",
+                            code="joined_meanwhile") from None
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One contact's open online requests as a join writes them: its keys, the versions read, and the
+    requests still open with the new one (id -> end of its last window)."""
+
+    keys: tuple[str, ...]
+    versions: dict[str, int]
+    open: dict[str, datetime]
+
+
+def cap_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#WAITCAP"
+
+
+def joined_online(business_id: str, keys: tuple[str, ...], now: datetime) -> tuple[dict[str, int], list[WaitlistRequest]]:
+    """(the versions of the contact's cap items, their requests whose windows have not all passed): one batch
+    read of the items, one of the requests."""
+    items = list(WaitlistCapItem.batch_get([(cap_pk(business_id), k) for k in keys])) if keys else []
+    ids = {i for item in items for i, until in (item.open or {}).items() if until > iso(now)}
+    found = WaitlistRequestItem.batch_get([(wait_pk(business_id), i) for i in sorted(ids)]) if ids else []
+    return {item.sk: int(item.version) for item in items}, sorted((request(i) for i in found), key=lambda r: r.id)
+
+
+def forget_joined(business_id: str, keys: tuple[str, ...]) -> int:
+    """Erasure: the contact's cap items go (they name no address, but they are about the person)."""
+    gone = 0
+    for key in keys:
+        try:
+            WaitlistCapItem(pk=cap_pk(business_id), sk=key).delete(condition=Item.pk.exists())
+            gone += 1
+        except DeleteError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return gone
 
 
 def _owners(request: WaitlistRequest) -> list[str]:

@@ -8,16 +8,19 @@ feature that reacts afterwards subscribes to the change's events on the table's 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Sequence
 
-from ..domain.agenda_change import AgendaChange, Expected, agenda_change
+from ..domain.agenda_change import MAX_TRANSACTION_ITEMS, AgendaChange, Expected, agenda_change
 from ..domain.audit import AuditEntry
 from ..domain.clients import HistoryEntry
 from ..domain.model import Appointment, Client
 from ..domain.plans import unit_moves
 from ..domain.search import appointment_entries, client_entries, index_changes
 from ..notifications.outbox import message_for
+from ..errors import UnprocessableError
 from ..ports import AgendaStore
+
+BUSY_DAY_ROOM = 4  # busy-day items a sequence touches: its professional's and a desk's, over midnight at most
 
 
 def _history(change: AgendaChange) -> AgendaChange:
@@ -75,6 +78,25 @@ def book(store: AgendaStore, appointment: Appointment, *, by: str, new_client: C
         change = replace(change, expected=expected, hold=hold)
     store.write(change)
     return change
+
+
+def book_all(store: AgendaStore, appointments: Sequence[Appointment], *, by: str, new_client: Client | None = None,
+             audit: AuditEntry | None = None, expected: tuple[Expected, ...] = (),
+             hold: str | None = None, records: tuple = ()) -> tuple[AgendaChange, ...]:
+    """Several new appointments of one client, back to back (a sequence of services), in one transaction:
+    each composed as `book` composes one, the new client, audit entry, `expected` and other `records` carried
+    once (by the first); a `hold` is taken over by each. UnprocessableError `too_many_rows` when they would not
+    fit one transaction (refused before anything is sent)."""
+    changes = []
+    for n, appointment in enumerate(appointments):
+        change = compose(None, appointment, by=by, new_client=new_client if n == 0 else None,
+                         audit=audit if n == 0 else None).adding(*(records if n == 0 else ()))
+        changes.append(replace(change, expected=expected if n == 0 else (), hold=hold))
+    if sum(c.size for c in changes) + BUSY_DAY_ROOM > MAX_TRANSACTION_ITEMS:
+        raise UnprocessableError("these services are too many to book together", field="services",
+                                 code="too_many_rows")
+    store.write_all(tuple(changes))
+    return tuple(changes)
 
 
 def change(store: AgendaStore, before: Appointment, after: Appointment, *, by: str,

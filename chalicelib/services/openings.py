@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from ..domain.booking import MAX_BUSY_MINUTES, bookable_service, slots_around
+from ..domain.booking import MAX_BUSY_MINUTES, slots_around
 from ..domain.calendar import Interval, local_instant
 from ..domain.events import Event
 from ..domain.model import Catalog, Service, Source
 from ..domain.offer_messages import step_messages
+from ..domain.service_sequence import sequence_of
 from ..domain.openings import (
     FillFigures,
     Opening,
@@ -22,7 +23,7 @@ from ..domain.openings import (
     opening_id,
 )
 from ..domain.waitlist import RequestStatus, WaitlistRequest
-from ..errors import ConflictError, NotFoundError, SlotUnavailableError, TurnoError, ValidationError
+from ..errors import ConflictError, NotFoundError, SlotUnavailableError, TurnoError, UnprocessableError, ValidationError
 from ..ports import AgendaStore
 from ..repositories import openings as repository
 from ..repositories import waitlist as requests_store
@@ -82,14 +83,15 @@ def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], member, freed: 
     tz = catalog.business.tz
     days = sorted({freed.start.astimezone(tz).date(), freed.end.astimezone(tz).date()})
     for request in waiting:
-        try:
-            service = bookable_service(catalog, request.service_id, backoffice=True)
-        except NotFoundError:
+        try:  # several services: one block of their whole length (domain/service_sequence.py)
+            sequence = sequence_of(catalog, request.service_ids, backoffice=True)
+        except (NotFoundError, UnprocessableError):
             continue
-        if not member.performs(service.id):
+        if not sequence.performed_by(member):
             continue
-        fits = []
-        for slot in slots_around(catalog, service, [member], busy, days[0], days[-1], now):
+        service, fits = sequence.as_service(), []
+        for slot in slots_around(catalog, service, [member], busy, days[0], days[-1], now,
+                                 desks=sequence.desks(catalog)):
             span, busy_span = service.occupies(slot.start)
             if busy_span.overlaps(freed) and request.covers(span, tz):
                 # the freed time itself first (a start inside it, earliest), so no small gaps are left
@@ -100,9 +102,10 @@ def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], member, freed: 
 
 
 def _matches(waiting: list[WaitlistRequest], catalog: Catalog, opening: Opening) -> list[WaitlistRequest]:
-    """Requests this opening suits, oldest first: same service, that professional or anyone, a window covering it."""
+    """Requests this opening suits, oldest first: same service (or sequence of services), that professional or
+    anyone, a window covering it."""
     tz = catalog.business.tz
-    return [r for r in waiting if r.service_id == opening.service_id and r.wants(opening.staff_id)
+    return [r for r in waiting if r.services_key == opening.service_id and r.wants(opening.staff_id)
             and r.covers(opening.span, tz)][:MAX_TOLD]
 
 

@@ -7,24 +7,27 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain import search
-from ..domain.booking import ANY, bookable_service, candidates
+from ..domain.booking import ANY
 from ..domain.calendar import local_instant
 from ..domain.contact import normal_email, normal_phone
 from ..domain.fields import checked_choice, checked_date, checked_instant, checked_text, reject_unknown, storable_key
 from ..domain.model import Catalog, Source
 from ..domain.principal import Principal
+from ..domain.service_sequence import sequence_of, service_ids_from
 from ..domain.waitlist import (
+    MAX_OPEN_ONLINE,
     Contact,
     RequestStatus,
     WaitlistRequest,
     check_editable,
+    contact_keys,
     last_end,
     new_request_id,
     windows_from,
 )
 from ..domain.openings import OpeningStatus, Outcome
 from ..domain.waitlist_settings import WaitlistSettings
-from ..errors import ForbiddenError, NotFoundError, ValidationError
+from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from ..ports import AgendaStore
 from ..repositories import openings as opening_store
 from ..repositories import waitlist as repository
@@ -33,8 +36,9 @@ from . import audit, openings, waitlist_booking
 from .clients import page_size
 
 CLIENT = "client"
-CREATE_FIELDS = {"client_id", "client", "service", "staff", "windows", "notes"}
-EDIT_FIELDS = {"service", "staff", "windows", "notes"}
+JOIN_ATTEMPTS = 3  # another join with the same email or phone landed meanwhile: count again
+CREATE_FIELDS = {"client_id", "client", "services", "service", "staff", "windows", "notes"}
+EDIT_FIELDS = {"services", "service", "staff", "windows", "notes"}
 CLIENT_FIELDS = {"first_name", "last_name", "email", "phone"}
 
 
@@ -71,11 +75,12 @@ def edit(store: AgendaStore, principal: Principal, request_id: str, body: dict, 
     before = repository.get(principal.business_id, request_id)
     check_editable(before, now)
     catalog = store.catalog(principal.business_id)
-    merged = {"service": before.service_id, "staff": before.staff_id,
-              "windows": [w.to_json() for w in before.windows], "notes": before.notes, **body}
+    services = {} if "service" in body or "services" in body else {"services": list(before.service_ids)}
+    merged = {**services, "staff": before.staff_id, "windows": [w.to_json() for w in before.windows],
+              "notes": before.notes, **body}
     shaped = _new(catalog, before.contact, merged, before.created_by, now, backoffice=True)
-    after = before.changed(now, service_id=shaped.service_id, staff_id=shaped.staff_id, windows=shaped.windows,
-                           notes=shaped.notes, expires_at=shaped.expires_at)
+    after = before.changed(now, service_id=shaped.service_id, service_ids=shaped.service_ids, staff_id=shaped.staff_id,
+                           windows=shaped.windows, notes=shaped.notes, expires_at=shaped.expires_at)
     repository.replace(before, after)
     audit.record(audit.entry(principal, "waitlist.update", "waitlist_request", before.id, audit_view(before),
                              audit_view(after), now))
@@ -102,7 +107,7 @@ def view(principal: Principal, request_id: str) -> WaitlistRequest:
 
 def listing(store: AgendaStore, principal: Principal, params: dict[str, str], now: datetime,
             limit: int | None) -> RequestPage:
-    """Oldest first, with filters: service, staff, status, day (a window covers it), created_from/_to
+    """Oldest first, with filters: service (a request holding it, alone or in a sequence), staff, status, day (a window covers it), created_from/_to
     (dates) and q (words of the name, email, phone or notes). One Query a page."""
     reject_unknown(params, {"service", "staff", "status", "day", "created_from", "created_to", "q", "cursor", "limit"})
     filters: dict[str, Any] = {"service": params.get("service"), "staff": params.get("staff")}
@@ -125,7 +130,8 @@ def listing(store: AgendaStore, principal: Principal, params: dict[str, str], no
 
 def convert(store: AgendaStore, principal: Principal, request_id: str, body: dict, now: datetime):
     """Book the request into a free time staff chose (`start`, `staff`): the same race-free booking as any
-    other, the request marked `booked` in its transaction. A time the request holds is taken over."""
+    other, one appointment per service back to back, the request marked `booked` in its transaction. A time
+    the request holds is taken over."""
     reject_unknown(body, {"start", "staff"})
     request = repository.get(principal.business_id, request_id)
     start = checked_instant(body.get("start"), "start")
@@ -138,8 +144,8 @@ def convert(store: AgendaStore, principal: Principal, request_id: str, body: dic
     held = _held_for(request, staff_id, start)
     entry = audit.entry(principal, "waitlist.convert", "waitlist_request", request.id, audit_view(request),
                         {"status": "booked", "start": start.isoformat(), "staff": staff_id}, now)
-    return waitlist_booking.book(store, catalog, request, staff_id, start, by=principal.staff_id,
-                                 source=Source.BACKOFFICE, now=now, opening=held, audit=entry)
+    return waitlist_booking.book_all(store, catalog, request, staff_id, start, by=principal.staff_id,
+                                     source=Source.BACKOFFICE, now=now, opening=held, audit=entry)
 
 
 def settings(principal: Principal) -> WaitlistSettings:
@@ -162,8 +168,10 @@ def takes_requests(store: AgendaStore, slug: str) -> bool:
 
 def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRequest:
     """"Tell me if something frees up": a client joins the list from the booking page, if the business
-    lets them. Only services listed online; the client is matched by email or phone when booked."""
-    reject_unknown(body, {"service", "staff", "windows", "notes", "client"})
+    lets them. Only services listed online; the client is matched by email or phone when booked. One email
+    or phone may have at most MAX_OPEN_ONLINE open requests joined online (409 `too_many_requests`):
+    counted in versioned items written with the request, so concurrent joins cannot pass it together."""
+    reject_unknown(body, {"services", "service", "staff", "windows", "notes", "client"})
     catalog = store.catalog(store.business_id(slug))
     if not repository.settings(catalog.business.id).public_join:
         raise ForbiddenError("this business does not take waiting-list requests online", code="waitlist_closed")
@@ -171,22 +179,34 @@ def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRe
     if not (contact.email or contact.phone):
         raise ValidationError("give an email or a phone number to be told", field="client.email", code="required")
     request = _new(catalog, contact, body, CLIENT, now, backoffice=False)
-    repository.add(request)
-    return request
+    keys = contact_keys(contact)
+    for attempt in range(JOIN_ATTEMPTS):
+        versions, joined = repository.joined_online(catalog.business.id, keys, now)
+        still = {r.id: r.expires_at for r in joined if r.status_at(now).open}
+        if len(still) >= MAX_OPEN_ONLINE:
+            raise ConflictError(f"you are already waiting for {MAX_OPEN_ONLINE} times here; the business will "
+                                "tell you when one frees up", field="client", code="too_many_requests")
+        try:
+            repository.add(request, repository.Counted(keys, versions, {**still, request.id: request.expires_at}))
+            return request
+        except ConflictError:
+            if attempt + 1 == JOIN_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
 def _new(catalog: Catalog, contact: Contact, body: dict, by: str, now: datetime, *, backoffice: bool) -> WaitlistRequest:
-    service = bookable_service(catalog, checked_text(body.get("service"), "service", 40), backoffice=backoffice)
+    sequence = sequence_of(catalog, service_ids_from(body), backoffice=backoffice,
+                           field="services" if body.get("services") is not None else "service")
     staff_id = checked_text(body.get("staff") or ANY, "staff", 40)
-    if not catalog.performers(service.id):
-        raise NotFoundError("nobody performs this service", field="service")
-    candidates(catalog, service, staff_id)  # NotFoundError naming `staff` when they do not perform it
+    sequence.candidates(catalog, staff_id)  # NotFoundError: nobody does them all, or not the one named
     tz = catalog.business.tz
     windows = windows_from(body.get("windows"), tz, now)
     notes = checked_text(body.get("notes"), "notes", 1000, required=False, multiline=True) or ""
     return WaitlistRequest(id=new_request_id(now), business_id=catalog.business.id, contact=contact,
-                           service_id=service.id, staff_id=staff_id, windows=windows, created_by=by,
+                           service_id=sequence.ids[0], service_ids=sequence.ids, staff_id=staff_id,
+                           windows=windows, created_by=by,
                            created_at=now, updated_at=now, expires_at=last_end(windows, tz), notes=notes)
 
 
@@ -220,7 +240,7 @@ def _holding(request: WaitlistRequest):
 
 
 def audit_view(request: WaitlistRequest) -> dict:
-    return {"status": request.status.value, "service": request.service_id, "staff": request.staff_id,
+    return {"status": request.status.value, "services": list(request.service_ids), "staff": request.staff_id,
             "windows": [w.to_json() for w in request.windows], "notes": request.notes,
             "client": request.contact.client_id or request.contact.name}
 

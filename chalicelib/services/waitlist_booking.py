@@ -1,5 +1,5 @@
-"""A waiting-list request becomes an appointment: the ordinary booking (services/agenda_changes.py, one
-transaction with the lock units) with the request marked `booked` in that same transaction, and, for an
+"""A waiting-list request becomes an appointment (one per service, back to back, when it asks for several):
+the ordinary booking (services/agenda_changes.py, one transaction with the lock units) with the request marked `booked` in that same transaction, and, for an
 accepted offer, the opening marked filled and its hold taken over. Nothing is half written: if the time is
 taken, or the request or opening moved on meanwhile, nothing is."""
 from __future__ import annotations
@@ -10,11 +10,12 @@ from datetime import datetime
 from ..domain import search
 from ..domain.agenda_change import Expected
 from ..domain.audit import AuditEntry
-from ..domain.booking import bookable_service, candidates, slots
+from ..domain.booking import slots
 from ..domain.calendar import UTC
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Client, Source, new_id, new_reference
 from ..domain.openings import Opening, OpeningStatus, Outcome, answered
-from ..domain.waitlist import RequestStatus, WaitlistRequest, check_editable
+from ..domain.service_sequence import sequence_of
+from ..domain.waitlist import ClientRequest, RequestStatus, WaitlistRequest, check_editable
 from ..errors import ContactTakenError, UnprocessableError, ValidationError
 from ..ports import AgendaStore
 from . import agenda_changes
@@ -25,50 +26,65 @@ ATTEMPTS = 2  # a new client's contact registered meanwhile: read again once
 def book(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, staff_id: str, start: datetime, *,
          by: str, source: Source, now: datetime, opening: Opening | None = None,
          audit: AuditEntry | None = None) -> Appointment:
-    """Book `request` at `start` with `staff_id` (who must do the service and work then; whether they are
-    free is for the lock units to say). SlotUnavailableError: taken; ConflictError `changed_meanwhile`:
-    the request or the opening changed since they were read."""
+    """Book `request` at `start` with `staff_id`: its (first) appointment (`book_all`)."""
+    return book_all(store, catalog, request, staff_id, start, by=by, source=source, now=now, opening=opening,
+                    audit=audit)[0]
+
+
+def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, staff_id: str, start: datetime, *,
+             by: str, source: Source, now: datetime, opening: Opening | None = None,
+             audit: AuditEntry | None = None) -> tuple[Appointment, ...]:
+    """Book `request` at `start` with `staff_id` (who must do every service and work then; whether they are
+    free is for the lock units to say): one appointment per service, back to back, in one transaction.
+    SlotUnavailableError: taken; ConflictError `changed_meanwhile`: the request or the opening changed
+    since they were read."""
     check_editable(request, now)
-    service = bookable_service(catalog, request.service_id, backoffice=True)
-    member = candidates(catalog, service, staff_id)[0]
+    sequence = sequence_of(catalog, request.service_ids, backoffice=True)
+    service = sequence.as_service()
+    member = sequence.candidates(catalog, staff_id)[0]
     if not request.wants(member.id):
         raise ValidationError("the client asked for another professional", field="staff", code="not_wished")
     start = start.astimezone(UTC)
     if start <= now:
         raise ValidationError("that time has already passed", field="start", code="start_in_past")
     day = start.astimezone(catalog.business.tz).date()
-    if not any(s.start == start for s in slots(catalog, service, [member], (), day, day, now, online=False)):
+    free = slots(catalog, service, [member], (), day, day, now, online=False, desks=sequence.desks(catalog))
+    if not any(s.start == start for s in free):
         raise UnprocessableError(f"{member.name} does not work then, or the service does not fit",
                                  field="start", code="outside_hours")
-    span, busy = service.occupies(start)
     contact = request.contact
     for attempt in range(ATTEMPTS):
         client_id, new_client = _client(store, request)
         words, contacts = search.who(contact.first_name, contact.last_name, None, contact.phone, None)
-        appointment = Appointment(
+        appointments = tuple(Appointment(
             reference=new_reference(), business_id=request.business_id, client_id=client_id,
-            service_id=service.id, staff_id=member.id, start=span.start, end=span.end, busy=busy,
-            status=AppointmentStatus.CONFIRMED, source=source, price=service.price,
-            currency=catalog.business.currency, created_at=now, updated_at=now, notes=request.notes,
-            client_words=words, client_contacts=contacts,
-        )
-        booked = request.changed(now, status=RequestStatus.BOOKED, reference=appointment.reference)
+            service_id=part.service.id, staff_id=member.id, start=part.span.start, end=part.span.end,
+            busy=part.busy, status=AppointmentStatus.CONFIRMED, source=source, price=part.service.price,
+            currency=catalog.business.currency, created_at=now, updated_at=now,
+            notes=request.notes if n == 0 else "", client_words=words, client_contacts=contacts,
+        ) for n, part in enumerate(sequence.parts(start)))
+        reference = appointments[0].reference
+        # a request joined with details becomes the client's: their record points at it (export, erasure)
+        named = replace(contact, client_id=client_id)
+        pointer = () if contact.client_id else (ClientRequest(request.business_id, client_id, request.id),)
+        booked = request.changed(now, status=RequestStatus.BOOKED, reference=reference, contact=named)
         if opening is not None:
             booked = booked.with_outcome(opening.id, opening.round if opening.holder == request.id else 0,
-                                         Outcome.ACCEPTED.value, now, RequestStatus.BOOKED, appointment.reference)
+                                         Outcome.ACCEPTED.value, now, RequestStatus.BOOKED, reference)
         expected = [Expected(booked, "updated_at", request.updated_at)]
         if opening is not None:
             filled = replace(answered(opening, request.id, Outcome.ACCEPTED, now), status=OpeningStatus.FILLED,
-                             reference=appointment.reference, filled_at=now, holder=None, held_until=None)
+                             reference=reference, filled_at=now, holder=None, held_until=None)
             expected.append(Expected(filled, "updated_at", opening.updated_at))
         try:
-            agenda_changes.book(store, appointment, by=by, new_client=new_client, audit=audit,
-                                expected=tuple(expected), hold=opening.id if opening is not None else None)
+            agenda_changes.book_all(store, appointments, by=by, new_client=new_client, audit=audit,
+                                    expected=tuple(expected), hold=opening.id if opening is not None else None,
+                                    records=pointer)
         except ContactTakenError:
             if attempt + 1 == ATTEMPTS:
                 raise
             continue
-        return appointment
+        return appointments
     raise AssertionError("unreachable")
 
 

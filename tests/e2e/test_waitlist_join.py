@@ -1,5 +1,6 @@
 """The booking page's "tell me if something frees up" form in Debian's Chromium against the whole stack:
-a client who finds no time that suits them joins the waiting list for the chosen service and professional."""
+a client who finds no time that suits them joins the waiting list for the chosen service (and another right
+after it) and professional."""
 from __future__ import annotations
 
 import re
@@ -28,8 +29,14 @@ def test_a_client_joins_the_waiting_list_from_the_booking_page(page, stack, shoo
     form.get_by_role("button", name="Join the waiting list").click()
     expect(page.locator("#wl-end-error")).to_be_visible()
     form.get_by_label("To time").fill("20:00")
+    also = form.get_by_role("group", name="Also, right after it (optional)")
+    expect(also.get_by_role("checkbox", name="Haircut")).to_have_count(0)  # the chosen one comes first anyway
+    also.get_by_role("checkbox", name="Manicure").check()  # Bea does both, one after the other
     shoot("waitlist-form")
-    form.get_by_role("button", name="Join the waiting list").click()
+    with page.expect_response(lambda r: r.url.endswith("/waitlist") and r.request.method == "POST") as sent:
+        form.get_by_role("button", name="Join the waiting list").click()
+    assert sent.value.status == 201
+    assert sent.value.request.post_data_json["services"] == ["svc_cut", "svc_manicure"]
     expect(page.locator("#waitlist-done")).to_have_text(
         "You are on the waiting list. We will write to you as soon as a time frees up.")
     expect(form).to_have_count(0)

@@ -1,5 +1,5 @@
 """The backoffice's waiting-list screen in Debian's Chromium against the whole local stack: add a request,
-find it with the filters, see a refused field beside its control, book it into a free time (the request
+for two services, edit it, find it with the filters, see a refused field beside its control, book it into a free time (the request
 leaves the waiting list), its offer history, and axe-core on the screen. The salon is seed_screens.py's."""
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_staff_add_a_request_find_it_and_book_it(desk, salons, shot):
     dialog.get_by_label("First name").fill(name)
     dialog.get_by_label("Email").fill(f"{name.lower()}@example.com")
     dialog.get_by_label("Service").select_option(label="Haircut")
+    dialog.get_by_label("Then").first.select_option(label="Colour")  # two services, one after the other
     dialog.get_by_label("From", exact=True).fill(day)
     dialog.get_by_label("To", exact=True).fill(day)
     dialog.get_by_label("From time").fill("15:00")
@@ -37,7 +38,16 @@ def test_staff_add_a_request_find_it_and_book_it(desk, salons, shot):
     toast(desk, "Added to the waiting list")
     row = desk.locator("tr[data-request]", has_text=name)
     expect(row).to_have_attribute("data-status", "waiting")
+    expect(row).to_contain_text("Haircut + Colour")
     shot("added")
+
+    row.get_by_role("button", name="Edit").click()
+    dialog = desk.get_by_role("dialog")
+    expect(dialog.get_by_label("Then").first).to_have_value("svc_colour")
+    dialog.get_by_label("Notes").fill("Colour first, if possible")
+    dialog.get_by_role("button", name="Save").click()
+    toast(desk, "Saved")
+    expect(row).to_contain_text("Colour first, if possible")
 
     desk.get_by_label("Name, email or phone").fill(name)
     desk.get_by_role("button", name="Filter").click()

@@ -128,3 +128,54 @@ def test_a_request_joined_online_with_her_email_is_found_and_erased(client, logi
     erased = request(joined.json_body["id"])
     assert erased.status.value == "cancelled" and erased.contact.client_id == seeded["client"]
     assert left_behind() == []
+
+
+def test_offers_told_to_her_leave_nothing_readable_whether_or_not_the_request_named_her(
+        client, login, seeded, clock, ses, store):
+    """Her own request's offer, delivered (the outbox entry keeps the request's contact, the message log the
+    address), and an offer to a request she joined online with her email, before any client record named it
+    (its outbox entry and log are filed under the request, not under her)."""
+    from tests.notifications.delivery_helpers import deliver
+
+    given = a_client_of_every_feature(client, login, seeded, clock, store)
+    joined = post(client, "/public/salon/waitlist", {
+        "service": "svc_cut", "staff": "any", "windows": [TUESDAY_WINDOW],
+        "client": {"first_name": "Evangelina", "last_name": "Ruiz", "email": seeded["client_email"]}})
+    assert joined.status_code == 201, joined.body
+    early = post(client, "/public/salon/bookings", {**booking_body("2026-03-24T09:00:00+01:00", staff="stf_ana"),
+                                                    "client": {"first_name": "Pablo", "last_name": "Soto",
+                                                               "email": "pablo@example.com"}})
+    assert early.status_code == 201, early.body
+    free(client, store, early.json_body["reference"], NOW)  # offered to the request she joined online
+    assert request(joined.json_body["id"]).status.value == "offered"
+    deliver(client)
+    assert set(left_behind()) == set(PERSONAL)
+    _, body = download(client, given["client"], login(ADMIN))
+    told = {r["id"]: [(m["kind"], m["channel"], m["to"]) for m in r["messages"]] for r in body["waiting_requests"]}
+    assert told[joined.json_body["id"]] == [("offer", "email", seeded["client_email"])]  # filed under the request
+
+    erased = post(client, f"/admin/clients/{given['client']}/erase", {"confirm": True}, login(ADMIN))
+
+    assert erased.status_code == 200, erased.body
+    assert left_behind() == []
+    assert request(joined.json_body["id"]).status.value == "cancelled"
+
+
+def test_a_request_joined_before_she_was_a_client_is_erased_once_booking_it_made_her_one(
+        client, login, seeded, clock, ses, store):
+    """Joined online with details no client record had (no pointer from any client), then booked from the
+    list, which registered her: the booking points her record at the request, so her erasure finds it."""
+    joined = post(client, "/public/salon/waitlist", {
+        "service": "svc_cut", "staff": "any", "windows": [TUESDAY_WINDOW], "notes": "Zarzaparrilla",
+        "client": {"first_name": "Wilhelmina", "last_name": "Oyarzabal", "email": "wilhelmina@example.com"}})
+    assert joined.status_code == 201, joined.body
+    booked = post(client, f"/admin/waitlist/{joined.json_body['id']}/convert",
+                  {"start": "2026-03-24T12:00:00+01:00", "staff": "stf_ana"}, login(DESK))
+    assert booked.status_code == 201, booked.body
+    cid = store.appointment(booked.json_body["appointment"]["reference"]).client_id
+    assert request(joined.json_body["id"]).contact.client_id == cid
+
+    assert post(client, f"/admin/clients/{cid}/erase", {"confirm": True}, login(ADMIN)).status_code == 200
+
+    from tests.privacy.test_erasure import whole_table
+    assert not [w for w in ("wilhelmina", "oyarzabal", "zarzaparrilla") if w in whole_table()]

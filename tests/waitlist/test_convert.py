@@ -93,4 +93,4 @@ def test_two_requests_converted_into_one_time_at_once_give_one_appointment(clien
     assert statuses == ["booked"] + ["waiting"] * 5
     day = store.appointments_between("biz_salon", datetime.fromisoformat("2026-03-24T00:00:00+01:00"),
                                      datetime.fromisoformat("2026-03-25T00:00:00+01:00"))
-    assert [a.reference for a in day if a.start.isoformat() == "2026-03-24T10:00:00+00:00"] == [won[0].reference]
+    assert [a.reference for a in day if a.start.isoformat() == "2026-03-24T10:00:00+00:00"] == [won[0][0].reference]

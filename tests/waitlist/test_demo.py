@@ -12,3 +12,4 @@ def test_the_demo_requests_are_added_once(aws):
     found, _ = waitlist.page("biz_demo", {}, NOW, None, 10)
     assert [r.contact.first_name for r in found] == ["Carmen", "Javier", "Elena", "Pablo"]  # oldest first
     assert {r.created_by for r in found} == {"client", "stf_lucia"}
+    assert found[-1].service_ids == ("svc_cut_style", "svc_beard")  # Marco does both, one after the other

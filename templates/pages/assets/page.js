@@ -516,10 +516,33 @@
         found.addEventListener('submit', submit);
         return found;
       }
+      // Other services to have right after the chosen one (one professional, one after the other): the
+      // chosen service first, then those ticked, at most MORE_SERVICES of them.
+      var MORE_SERVICES = 2;
+      function alsoChoices() {
+        var box = $('wl-also');
+        Array.prototype.slice.call(box.querySelectorAll('label')).forEach(function (l) { l.remove(); });
+        Object.keys(offered).filter(function (id) { return id !== state.service; }).forEach(function (id) {
+          var input = document.createElement('input'), label = document.createElement('label');
+          input.type = 'checkbox'; input.name = 'also'; input.value = id;
+          input.addEventListener('change', function () {
+            var ticked = box.querySelectorAll('input[name=also]:checked').length;
+            Array.prototype.forEach.call(box.querySelectorAll('input[name=also]'), function (other) {
+              other.disabled = !other.checked && ticked >= MORE_SERVICES;
+            });
+          });
+          label.className = 'choice';
+          label.appendChild(input);
+          label.appendChild(document.createTextNode(' ' + offered[id].name));
+          box.appendChild(label);
+        });
+        show(box, box.querySelector('label') !== null);
+      }
       $('waitlist-open').addEventListener('click', function () {
         var opened = !$('waitlist-form') || $('waitlist-form').hidden, day = picker.day() || fmt.today();
         var box = form();
         show(box, opened);
+        if (opened) alsoChoices();
         $('waitlist-open').setAttribute('aria-expanded', String(opened));
         if (!opened) return;
         if (!$('wl-from').value) $('wl-from').value = day;
@@ -537,7 +560,9 @@
         clear();
         message($('waitlist-message'), '');
         var v = function (id) { return $(id).value.trim() || null; };
-        var body = { service: state.service, staff: state.staff,
+        var also = Array.prototype.map.call(document.querySelectorAll('#wl-also input[name=also]:checked'),
+          function (input) { return input.value; });
+        var body = { services: [state.service].concat(also), staff: state.staff,
           client: { first_name: v('wl-first_name'), email: v('wl-email'), phone: v('wl-phone') },
           windows: [{ from: v('wl-from'), to: v('wl-to'), start: v('wl-start'), end: v('wl-end') }] };
         call('POST', 'public/' + encodeURIComponent(slug) + '/waitlist', body).then(function (r) {

@@ -1,5 +1,6 @@
-// The waiting list: requests oldest first with filters, add one, book one into a free time, cancel,
-// each request's offer history, and the month's fill rate and median time to fill.
+// The waiting list: requests oldest first with filters, add one (one to three services, done one after the
+// other), edit it, book it into a free time, cancel, each request's offer history, and the month's fill
+// rate and median time to fill.
 import { h, field, mount, dialog } from "../dom.js";
 import { apiForm, values } from "./parts/forms.js";
 
@@ -7,6 +8,19 @@ const STATUSES = ["waiting", "offered", "booked", "expired", "cancelled"];
 const OPEN = ["waiting", "offered"];
 
 const name = (c) => [c.first_name, c.last_name].filter(Boolean).join(" ");
+const MAX_SERVICES = 3;
+const servicesOf = (r) => r.services || [r.service];
+
+// One select per service, in the order they are done: the first required, the others optional ("—").
+function servicePickers(t, catalog, chosen = []) {
+  return Array.from({ length: MAX_SERVICES }, (_, n) => field(n ? t("then") : t("service"),
+    h("select", { name: `service${n}`, "data-field": n ? `services.${n}` : "services" },
+      n ? h("option", { value: "" }, t("no_more")) : null,
+      catalog.services.map((s) => h("option", { value: s.id, selected: s.id === chosen[n] }, s.name)))));
+}
+
+const chosenServices = (f) => Array.from({ length: MAX_SERVICES }, (_, n) => values(f, [`service${n}`])[`service${n}`])
+  .filter(Boolean);
 
 const W = {
   en: { actions: "Actions", nav: "Waiting list", add: "Add request", status: "Status", all: "All", service: "Service", staff: "Professional",
@@ -19,7 +33,8 @@ const W = {
     fill_rate: "Filled: {filled} of {openings} freed times ({rate})", median: "Median time to fill: {minutes} min",
     no_figures: "No freed time was offered this month.",
     s_waiting: "waiting", s_offered: "offered", s_booked: "booked", s_expired: "expired", s_cancelled: "cancelled",
-    o_accepted: "accepted", o_declined: "declined", o_expired: "no answer", o_missed: "missed", o_open: "waiting for an answer" },
+    o_accepted: "accepted", o_declined: "declined", o_expired: "no answer", o_missed: "missed", o_open: "waiting for an answer",
+    then: "Then", no_more: "—", edit: "Edit", saved: "Saved" },
   es: { actions: "Acciones", nav: "Lista de espera", add: "Añadir solicitud", status: "Estado", all: "Todas", service: "Servicio",
     staff: "Profesional", anyone: "Cualquiera", search: "Nombre, email o teléfono", filter: "Filtrar", client: "Cliente",
     windows: "Cuándo", created: "Añadida", none: "No hay nadie esperando.", first_name: "Nombre", last_name: "Apellidos",
@@ -30,7 +45,8 @@ const W = {
     figures: "Este mes", fill_rate: "Cubiertos: {filled} de {openings} huecos liberados ({rate})",
     median: "Mediana hasta cubrirlo: {minutes} min", no_figures: "Este mes no se ofreció ningún hueco.",
     s_waiting: "esperando", s_offered: "ofrecida", s_booked: "reservada", s_expired: "caducada", s_cancelled: "quitada",
-    o_accepted: "aceptada", o_declined: "rechazada", o_expired: "sin respuesta", o_missed: "perdida", o_open: "esperando respuesta" },
+    o_accepted: "aceptada", o_declined: "rechazada", o_expired: "sin respuesta", o_missed: "perdida", o_open: "esperando respuesta",
+    then: "Después", no_more: "—", edit: "Editar", saved: "Guardado" },
   it: { actions: "Azioni", nav: "Lista d'attesa", add: "Aggiungi richiesta", status: "Stato", all: "Tutte", service: "Servizio",
     staff: "Professionista", anyone: "Chiunque", search: "Nome, email o telefono", filter: "Filtra", client: "Cliente",
     windows: "Quando", created: "Aggiunta", none: "Nessuno è in attesa.", first_name: "Nome", last_name: "Cognome",
@@ -41,7 +57,8 @@ const W = {
     fill_rate: "Coperti: {filled} di {openings} posti liberati ({rate})", median: "Tempo mediano: {minutes} min",
     no_figures: "Questo mese non è stato offerto nessun posto.",
     s_waiting: "in attesa", s_offered: "offerta", s_booked: "prenotata", s_expired: "scaduta", s_cancelled: "tolta",
-    o_accepted: "accettata", o_declined: "rifiutata", o_expired: "nessuna risposta", o_missed: "persa", o_open: "in attesa di risposta" },
+    o_accepted: "accettata", o_declined: "rifiutata", o_expired: "nessuna risposta", o_missed: "persa", o_open: "in attesa di risposta",
+    then: "Poi", no_more: "—", edit: "Modifica", saved: "Salvato" },
   cs: { actions: "Akce", nav: "Čekací listina", add: "Přidat žádost", status: "Stav", all: "Vše", service: "Služba", staff: "Pracovník",
     anyone: "Kdokoli", search: "Jméno, e-mail nebo telefon", filter: "Filtrovat", client: "Klient", windows: "Kdy",
     created: "Přidáno", none: "Nikdo nečeká.", first_name: "Jméno", last_name: "Příjmení", email: "E-mail",
@@ -52,7 +69,8 @@ const W = {
     figures: "Tento měsíc", fill_rate: "Obsazeno: {filled} z {openings} uvolněných termínů ({rate})",
     median: "Medián do obsazení: {minutes} min", no_figures: "Tento měsíc nebyl nabídnut žádný termín.",
     s_waiting: "čeká", s_offered: "nabídnuto", s_booked: "rezervováno", s_expired: "vypršelo", s_cancelled: "odebráno",
-    o_accepted: "přijato", o_declined: "odmítnuto", o_expired: "bez odpovědi", o_missed: "zmeškáno", o_open: "čeká na odpověď" },
+    o_accepted: "přijato", o_declined: "odmítnuto", o_expired: "bez odpovědi", o_missed: "zmeškáno", o_open: "čeká na odpověď",
+    then: "Potom", no_more: "—", edit: "Upravit", saved: "Uloženo" },
   et: { actions: "Toimingud", nav: "Ootenimekiri", add: "Lisa soov", status: "Olek", all: "Kõik", service: "Teenus", staff: "Spetsialist",
     anyone: "Ükskõik kes", search: "Nimi, e-post või telefon", filter: "Filtreeri", client: "Klient", windows: "Millal",
     created: "Lisatud", none: "Keegi ei oota.", first_name: "Eesnimi", last_name: "Perekonnanimi", email: "E-post",
@@ -63,7 +81,8 @@ const W = {
     figures: "See kuu", fill_rate: "Täidetud: {filled} / {openings} vabanenud aega ({rate})",
     median: "Täitmise mediaan: {minutes} min", no_figures: "Sel kuul ei pakutud ühtegi vabanenud aega.",
     s_waiting: "ootab", s_offered: "pakutud", s_booked: "broneeritud", s_expired: "aegunud", s_cancelled: "eemaldatud",
-    o_accepted: "vastu võetud", o_declined: "keeldutud", o_expired: "vastuseta", o_missed: "jäi ilma", o_open: "ootab vastust" },
+    o_accepted: "vastu võetud", o_declined: "keeldutud", o_expired: "vastuseta", o_missed: "jäi ilma", o_open: "ootab vastust",
+    then: "Seejärel", no_more: "—", edit: "Muuda", saved: "Salvestatud" },
 };
 
 function windowText(fmt, w) {
@@ -88,10 +107,10 @@ function addDialog(ctx, catalog, reload) {
   dialog(t("add"), (body, close) => {
     const today = ctx.fmt.today();
     const form = apiForm(ctx, { class: "stack" }, async (f) => {
-      const v = values(f, ["first_name", "last_name", "email", "phone", "service", "staff", "from", "to", "start", "end", "notes"]);
+      const v = values(f, ["first_name", "last_name", "email", "phone", "staff", "from", "to", "start", "end", "notes"]);
       await api("POST", "/admin/waitlist", {
         client: { first_name: v.first_name, last_name: v.last_name, email: v.email, phone: v.phone },
-        service: v.service, staff: v.staff, notes: v.notes,
+        services: chosenServices(f), staff: v.staff, notes: v.notes,
         windows: [{ from: v.from, to: v.to || v.from, start: v.start, end: v.end }],
       });
       toast(t("added"));
@@ -102,7 +121,7 @@ function addDialog(ctx, catalog, reload) {
     field(t("last_name"), h("input", { name: "last_name", "data-field": "client.last_name", autocomplete: "off" })),
     field(t("email"), h("input", { name: "email", "data-field": "client.email", type: "email", autocomplete: "off" })),
     field(t("phone"), h("input", { name: "phone", "data-field": "client.phone", type: "tel", autocomplete: "off" })),
-    field(t("service"), h("select", { name: "service" }, catalog.services.map((s) => h("option", { value: s.id }, s.name)))),
+    servicePickers(t, catalog),
     field(t("staff"), h("select", { name: "staff" }, h("option", { value: "any" }, t("anyone")),
       catalog.staff.map((m) => h("option", { value: m.id }, m.name)))),
     field(t("from"), h("input", { name: "from", "data-field": "windows.0.from", type: "date", value: today })),
@@ -115,11 +134,32 @@ function addDialog(ctx, catalog, reload) {
   }, t("close"));
 }
 
+function editDialog(ctx, request, catalog, reload) {
+  const { t, api, toast } = ctx;
+  dialog(`${t("edit")}: ${name(request.client)}`, (body, close) => {
+    const form = apiForm(ctx, { class: "stack" }, async (f) => {
+      const v = values(f, ["staff", "notes"]);
+      await api("PATCH", `/admin/waitlist/${encodeURIComponent(request.id)}`,
+        { services: chosenServices(f), staff: v.staff, notes: v.notes });
+      toast(t("saved"));
+      close(true);
+      await reload();
+    },
+    servicePickers(t, catalog, servicesOf(request)),
+    field(t("staff"), h("select", { name: "staff" }, h("option", { value: "any" }, t("anyone")),
+      catalog.staff.map((m) => h("option", { value: m.id, selected: m.id === request.staff }, m.name)))),
+    field(t("notes"), h("textarea", { name: "notes", rows: 2 }, request.notes)),
+    h("button", { type: "submit", class: "primary" }, t("save")));
+    body.append(form);
+  }, t("close"));
+}
+
 function bookDialog(ctx, request, catalog, reload) {
   const { t, api, toast } = ctx;
   dialog(`${t("book")}: ${name(request.client)}`, (body, close) => {
     const first = request.windows[0];
-    const performers = catalog.staff.filter((m) => request.staff === "any" || m.id === request.staff);
+    const performers = catalog.staff.filter((m) => (request.staff === "any" || m.id === request.staff)
+      && servicesOf(request).every((id) => (m.services || []).includes(id)));
     const form = apiForm(ctx, { class: "stack" }, async (f) => {
       const v = values(f, ["staff", "day", "time"]);
       const start = ctx.fmt.instantAt(`${v.day}T${v.time}`).toISOString();
@@ -168,7 +208,7 @@ export default {
 
     const row = (r) => h("tr", { dataset: { request: r.id, status: r.status } },
       h("td", {}, name(r.client), r.notes ? h("div", { class: "muted" }, r.notes) : null),
-      h("td", {}, serviceName(r.service), h("div", { class: "muted" }, staffName(r.staff))),
+      h("td", {}, servicesOf(r).map(serviceName).join(" + "), h("div", { class: "muted" }, staffName(r.staff))),
       h("td", {}, h("ul", { class: "plain" }, r.windows.map((w) => h("li", {}, windowText(fmt, w))))),
       h("td", {}, h("time", { datetime: r.created_at }, fmt.dateTime(r.created_at))),
       h("td", {}, t(`s_${r.status}`)),
@@ -176,6 +216,7 @@ export default {
         h("button", { type: "button", onclick: () => historyDialog(ctx, r) }, t("history")),
         writes && OPEN.includes(r.status) ? [
           h("button", { type: "button", class: "primary", onclick: () => bookDialog(ctx, r, catalog, () => load(true)) }, t("book")),
+          h("button", { type: "button", onclick: () => editDialog(ctx, r, catalog, () => load(true)) }, t("edit")),
           h("button", { type: "button", onclick: async () => {
             try {
               await api("POST", `/admin/waitlist/${encodeURIComponent(r.id)}/cancel`, {});
