@@ -169,7 +169,7 @@ def takes_requests(store: AgendaStore, slug: str) -> bool:
 def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRequest:
     """"Tell me if something frees up": a client joins the list from the booking page, if the business
     lets them. Only services listed online; the client is matched by email or phone when booked. One email
-    or phone may have at most MAX_OPEN_ONLINE open requests joined online (409 `too_many_requests`):
+    or phone may have at most MAX_OPEN_ONLINE open requests joined online (409 `too_many_open_requests`):
     counted in versioned items written with the request, so concurrent joins cannot pass it together."""
     reject_unknown(body, {"services", "service", "staff", "windows", "notes", "client"})
     catalog = store.catalog(store.business_id(slug))
@@ -185,7 +185,7 @@ def join(store: AgendaStore, slug: str, body: dict, now: datetime) -> WaitlistRe
         still = {r.id: r.expires_at for r in joined if r.status_at(now).open}
         if len(still) >= MAX_OPEN_ONLINE:
             raise ConflictError(f"you are already waiting for {MAX_OPEN_ONLINE} times here; the business will "
-                                "tell you when one frees up", field="client", code="too_many_requests")
+                                "tell you when one frees up", field="client", code="too_many_open_requests")
         try:
             repository.add(request, repository.Counted(keys, versions, {**still, request.id: request.expires_at}))
             return request

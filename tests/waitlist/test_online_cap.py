@@ -1,5 +1,5 @@
 """One email or phone may have at most three open requests joined from the booking page: the fourth is
-409 `too_many_requests`, a closed or expired one makes room again, and joins racing each other cannot pass
+409 `too_many_open_requests`, a closed or expired one makes room again, and joins racing each other cannot pass
 the cap together (the count is a versioned item written with the request)."""
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_a_fourth_open_request_of_one_email_or_phone_is_refused(client, salon, l
     assert [r.status_code for r in made] == [201] * MAX_OPEN_ONLINE
     for refused in (join(client), join(client, email="other@example.com", phone="+34611000900")):
         assert refused.status_code == 409 and (error(refused)["code"], error(refused)["field"]) == (
-            "too_many_requests", "client"), refused.body
+            "too_many_open_requests", "client"), refused.body
     assert join(client, email="someone.else@example.com").status_code == 201
     # staff may still add one for her (the cap is the booking page's)
     assert add_request(client, login(DESK), client={"first_name": "Nadia", "email": "nadia@example.com"})
@@ -55,7 +55,7 @@ def test_joins_racing_each_other_cannot_pass_the_cap_together(client, salon, sto
     outcomes = run_together(*[lambda: use_case.join(store, "salon", body, clock["value"]) for _ in range(6)])
     refused = [o for o in outcomes if isinstance(o, Exception)]
     assert len(refused) == 5 and all(isinstance(o, ConflictError) for o in refused), outcomes
-    assert {o.code for o in refused} <= {"too_many_requests", "joined_meanwhile"}
+    assert {o.code for o in refused} <= {"too_many_open_requests", "joined_meanwhile"}
     versions, joined = repository.joined_online(SALON, contact_keys(Contact("Nadia", email="nadia@example.com")),
                                                 NOW + timedelta(minutes=1))
     assert len(joined) == MAX_OPEN_ONLINE and list(versions.values()) == [MAX_OPEN_ONLINE]
