@@ -32,19 +32,22 @@ NAMESPACE = settings().metrics_namespace
 
 logger = Logger(service=SERVICE, utc=True, use_rfc3339=True)
 
-_MASKS = [
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "<email>"),
-    (re.compile(r"\+[1-9][0-9]{6,14}"), "<phone>"),
-    (re.compile(r"((?:^|[?&\s\"])token=)[^&\s\"\\]+"), r"\1<token>"),
-    (re.compile(r"(\"(?:manage_)?token\":\s*\")[^\"]+"), r"\1<token>"),
-    (re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1<token>"),
+_MASKS = [  # (what a line must contain for the pattern to match, pattern, replacement)
+    ("@", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "<email>"),
+    ("+", re.compile(r"\+[1-9][0-9]{6,14}"), "<phone>"),
+    ("token", re.compile(r"((?:^|[?&\s\"])token=)[^&\s\"\\]+"), r"\1<token>"),
+    ("token", re.compile(r"(\"(?:manage_)?token\":\s*\")[^\"]+"), r"\1<token>"),
+    ("bearer", re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), r"\1<token>"),
 ]
 
 
 def mask(line: str) -> str:
-    """The line with anything that looks like a client's contact or a secret replaced."""
-    for pattern, replacement in _MASKS:
-        line = pattern.sub(replacement, line)
+    """The line with anything that looks like a client's contact or a secret replaced. A pattern runs only
+    on a line holding the text it cannot match without (every API request writes a line: most hold none)."""
+    lowered = line.lower()
+    for needed, pattern, replacement in _MASKS:
+        if needed in lowered:
+            line = pattern.sub(replacement, line)
     return line
 
 

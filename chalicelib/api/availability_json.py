@@ -3,8 +3,9 @@ taps, and hundreds of slots through dicts, `isoformat` and `json.dumps` cost mor
 found them (bench/request.py). The text is byte for byte what `json.dumps(..., separators=(",", ":"))`,
 Chalice's own, writes for the same dict (tests/unit/test_availability_json.py checks it).
 
-A warm function keeps, per zone, each slot's '{"start":"...","end":"...","staff":' as written once (the
-booking page asks for the same days again and again, and a zone's rules do not change while it lives).
+A warm function keeps, per zone, each slot's whole text as written once, by its minutes and who is free: a
+slot is then one dictionary look-up (the booking page asks for the same days again and again, and a zone's
+rules do not change while it lives).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from chalice import Response
 
 from ..domain.availability import LocalTimes, Minutes, Slot, epoch_minute
 
-KEPT = 20_000  # slot heads kept per zone (a few MB at most); past that they are written afresh
+KEPT = 20_000  # slot texts kept per zone (a few MB at most); past that they are written afresh
 
 
 def dumps(value: object) -> str:
@@ -26,16 +27,26 @@ def dumps(value: object) -> str:
 
 
 class _Zone:
+    """A warm function's texts for one zone: each slot's whole JSON object, by its minutes and who is free
+    (the booking page asks for the same days again and again, and a zone's rules do not change while it
+    lives), and each 'who is free' as JSON lists."""
+
     def __init__(self, tz: ZoneInfo) -> None:
         self.local = LocalTimes(tz)
-        self.heads: dict[Minutes, str] = {}  # (start, end) in epoch minutes -> '{"start":"...","end":"...","staff":'
+        self.slots: dict[tuple, str] = {}  # ((start, end) epoch minutes, staff, desks) -> '{"start":...}'
+        self.lists: dict[tuple, str] = {}  # (staff, desks) -> '["stf_a","stf_b"]}' (the slot's tail)
 
-    def head(self, minutes: Minutes) -> str:
-        if len(self.heads) > KEPT:
-            self.heads.clear()
+    def slot(self, key: tuple) -> str:
+        if len(self.slots) > KEPT:
+            self.slots.clear()
+            self.lists.clear()
             self.local.texts.clear()
-        start, end = minutes
-        text = self.heads[minutes] = f'{{"start":"{self.local.minute(start)}","end":"{self.local.minute(end)}","staff":'
+        (start, end), staff, desks = key
+        tail = self.lists.get((staff, desks))
+        if tail is None:
+            tail = self.lists[staff, desks] = _list(staff) + (f',"desks":{_list(desks)}' if desks else "") + "}"
+        text = self.slots[key] = (f'{{"start":"{self.local.minute(start)}","end":"{self.local.minute(end)}",'
+                                  f'"staff":{tail}')
         return text
 
 
@@ -49,20 +60,21 @@ def availability_response(timezone: str, tz: ZoneInfo, slots: Sequence[Slot],
     """{"timezone": ..., "slots": [{"start": ..., "end": ..., "staff": [...], "desks": [...]}, ...],
     "closed_days": [{"date": ..., "name": ...}]} as JSON text ("desks" only on a slot that needs one)."""
     zone = _zone(tz)
-    heads, head = zone.heads, zone.head
-    lists: dict[tuple, str] = {}  # who is free -> their JSON lists and the slot's closing brace
+    known, write = zone.slots, zone.slot
     parts = []
+    append = parts.append
     for slot in slots:
-        staff, desks = slot.free.get("staff", ()), slot.free.get("desk", ())
-        tail = lists.get((staff, desks))
-        if tail is None:
-            tail = lists[staff, desks] = _list(staff) + (f',"desks":{_list(desks)}' if desks else "") + "}"
-        minutes = slot.minutes or _minutes(slot)
-        if minutes is None:  # off the minute: never on the grid, written as isoformat writes it
-            parts.append(dumps({"start": zone.local.iso(slot.start), "end": zone.local.iso(slot.end),
-                                "staff": list(staff), **({"desks": list(desks)} if desks else {})}))
-        else:
-            parts.append((heads.get(minutes) or head(minutes)) + tail)
+        free = slot.free
+        key = (slot.minutes or _minutes(slot), free.get("staff", ()), free.get("desk", ()))
+        text = known.get(key)
+        if text is None:
+            if key[0] is None:  # off the minute: never on the grid, written as isoformat writes it
+                staff, desks = key[1], key[2]
+                text = dumps({"start": zone.local.iso(slot.start), "end": zone.local.iso(slot.end),
+                              "staff": list(staff), **({"desks": list(desks)} if desks else {})})
+            else:
+                text = write(key)
+        append(text)
     days = dumps([{"date": day.isoformat(), "name": name} for day, name in closed])
     return Response(body=f'{{"timezone":{dumps(timezone)},"slots":[{",".join(parts)}],"closed_days":{days}}}')
 

@@ -26,7 +26,7 @@ from .tables import AppointmentItem, BusyDayItem
 from .transactions import connection
 
 KEEP = timedelta(days=2)  # a busy day outlives its UTC day by this much, then TTL removes it
-OWN_ATTRIBUTES = frozenset({"pk", "sk", "kind", "expires_at"})
+OWN_ATTRIBUTES = ("pk", "kind", "expires_at")  # and "sk", the key read first
 BUSY_KIND = "busy"  # BusyDayItem's discriminator value
 
 
@@ -69,18 +69,20 @@ def read(client, table: str, business_id: str, start: datetime, end: datetime) -
     places: dict[str, list[Minutes]] = {}  # "<kind>#<id>" -> its busy time
     while True:
         page = client.query(**params)
-        for item in page["Items"]:
-            day, _, place = item["sk"]["S"].partition("#")
+        for item in page["Items"]:  # the hot loop of a warm availability request (bench/request.py)
+            day, _, place = item.pop("sk")["S"].partition("#")
+            for name in OWN_ATTRIBUTES:  # what is left are the entries
+                item.pop(name, None)
             base = bases.get(day)
             if base is None:
                 base = bases[day] = day_start(date.fromisoformat(day))
             times = places.get(place)
             if times is None:
                 times = places[place] = []
-            for name, value in item.items():
-                if name not in OWN_ATTRIBUTES:
-                    low, _, high = value["S"].partition(",")
-                    times.append((base + int(low), base + int(high)))
+            add = times.append
+            for value in item.values():
+                low, _, high = value["S"].partition(",")
+                add((base + int(low), base + int(high)))
         if "LastEvaluatedKey" not in page:
             return {ResourceRef(*place.split("#", 1)): times for place, times in places.items()}
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
