@@ -603,6 +603,15 @@ class PlanNudgeItem(Item, discriminator="plan_nudge"):
     at = UTCDateTimeAttribute()
 
 
+class PlanNudgeWaitItem(Item, discriminator="plan_nudge_wait"):
+    """A "one session left" nudge queued by the stream (sk WAIT#<plan>), found by the hourly job in the due
+    index (DUE#PLANLAST#<day>) once the business's daytime opens; deleted once handled."""
+
+    client_id = UnicodeAttribute()
+    plan_id = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
+
+
 class PlanNudgeCapItem(Item, discriminator="plan_nudge_cap"):
     """A client's last plan nudge (sk CLIENT#<id>): the next one waits 7 days (domain/plan_nudges.py CAP)."""
 
