@@ -5,7 +5,7 @@ A sold plan's units move in transactions that write the ledger entry and the con
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -23,7 +23,7 @@ from ..domain.plans import (
 )
 from ..errors import ConflictError, NotFoundError
 from . import codecs
-from .codecs import PLAN_EXPIRY, iso, ledger_pk, plan_pk, sold_plan_sk
+from .codecs import PLAN_EXPIRY, instant_key, iso, ledger_pk, plan_end_pk, plan_pk, sold_plan_sk
 from .tables import ContactItem, Item, MergeTaskItem, PlanLedgerItem, PlanSettingsItem, PlanTemplateItem, SoldPlanItem
 from .transactions import Refusals, Transaction
 
@@ -91,10 +91,11 @@ class DynamoPlans:
                                    consistent_read=True)
         return [codecs.sold_plan(business_id, i) for i in items]
 
-    def sold(self, business_id: str) -> list[SoldPlan]:
-        """Every plan the business sold (the period report)."""
-        items = SoldPlanItem.query(plan_pk(business_id), SoldPlanItem.sk.startswith("SOLD#"))
-        return [codecs.sold_plan(business_id, i) for i in items]
+    def valid_through(self, business_id: str, day: date) -> list[SoldPlan]:
+        """The plans whose validity reaches `day` or later (one Query of the agenda index by last valid day):
+        the period's deferred revenue; it grows with the plans still running, not with the years of sales."""
+        items = SoldPlanItem.agenda.query(plan_end_pk(business_id), Item.agenda_sk >= day.isoformat())
+        return [codecs.sold_plan(business_id, i) for i in items if isinstance(i, SoldPlanItem)]
 
     def plan(self, business_id: str, client_id: str, plan_id: str) -> SoldPlan:
         try:
@@ -116,8 +117,12 @@ class DynamoPlans:
                                      consistent_read=True)
         return in_order(codecs.ledger_entry(business_id, i) for i in items)
 
-    def all_entries(self, business_id: str) -> list[LedgerEntry]:
-        return [codecs.ledger_entry(business_id, i) for i in PlanLedgerItem.query(ledger_pk(business_id))]
+    def entries_between(self, business_id: str, start: datetime, end: datetime) -> list[LedgerEntry]:
+        """The business's ledger entries made in [start, end), every plan's (one Query of the agenda index)."""
+        items = PlanLedgerItem.agenda.query(ledger_pk(business_id),
+                                            Item.agenda_sk.between(instant_key(start), f"{instant_key(end)}"))
+        return in_order(codecs.ledger_entry(business_id, i) for i in items
+                        if isinstance(i, PlanLedgerItem) and start <= i.at < end)
 
     def adjust(self, plan: SoldPlan, entry: LedgerEntry) -> None:
         """An adjustment and its units, together; taking away more than is available is refused."""
