@@ -176,6 +176,29 @@ class DynamoPlans:
         return [codecs.merge_task(business_id, i) for i in MergeTaskItem.query(f"BIZ#{business_id}#MERGE")]
 
 
+def backfill_period_keys(business_id: str) -> int:
+    """Plans sold before the period's figures read the agenda index: each sold plan and ledger row without its
+    index keys gets them, and a sale's first row its price. Rewrites nothing a row says; run it again and it
+    finds nothing to do. Returns how many items it completed."""
+    prices, done = {}, 0
+    for item in SoldPlanItem.query(plan_pk(business_id), SoldPlanItem.sk.startswith("SOLD#")):
+        prices[item.id] = item.terms["price"]
+        if item.agenda_pk is None:
+            item.update(actions=[SoldPlanItem.agenda_pk.set(plan_end_pk(business_id)),
+                                 SoldPlanItem.agenda_sk.set(codecs.sold_plan_agenda_sk(date.fromisoformat(item.end),
+                                                                                       item.id))])
+            done += 1
+    for row in PlanLedgerItem.query(ledger_pk(business_id)):
+        if row.agenda_pk is None:
+            actions = [PlanLedgerItem.agenda_pk.set(ledger_pk(business_id)),
+                       PlanLedgerItem.agenda_sk.set(codecs.ledger_agenda_sk(row.at, row.plan_id, row.sk.rsplit("#", 1)[1]))]
+            if row.entry == EntryKind.SALE.value and int(row.item) == 0 and row.paid is None and row.plan_id in prices:
+                actions.append(PlanLedgerItem.paid.set(prices[row.plan_id]))
+            row.update(actions=actions)
+            done += 1
+    return done
+
+
 def scrub_ledger_reasons(business_id: str, plan_id: str, erased: str) -> int:
     """Erasure: the free texts staff typed on a plan's ledger (an adjustment's reason may name the client or
     their health) replaced by `erased`; every entry, its units and who made it stay (the accounts)."""

@@ -54,3 +54,24 @@ def test_the_period_counts_its_own_sales_and_uses_and_the_plans_running_at_its_e
     with counting_dynamodb_calls() as again:
         assert figures(client, headers, "2026-03-01", "2026-03-31") == march
     assert more.writes and again.operations()["Query"] == 3, again.detail()
+
+
+def test_plans_sold_before_the_index_keys_are_completed_once_by_the_backfill(client, login, seeded, clock):
+    from chalicelib.repositories.codecs import ledger_pk, plan_pk
+    from chalicelib.repositories.plans import backfill_period_keys
+    from chalicelib.repositories.tables import PlanLedgerItem, SoldPlanItem
+
+    sell(client, login(DESK), seeded["client"], template(client, login(DESK))["id"], "2026-03-23")
+    business = seeded["business"]
+    for item in list(SoldPlanItem.query(plan_pk(business), SoldPlanItem.sk.startswith("SOLD#"))):  # as stored before
+        item.update(actions=[SoldPlanItem.agenda_pk.remove(), SoldPlanItem.agenda_sk.remove()])
+    for row in list(PlanLedgerItem.query(ledger_pk(business))):
+        row.update(actions=[PlanLedgerItem.agenda_pk.remove(), PlanLedgerItem.agenda_sk.remove(),
+                            PlanLedgerItem.paid.remove()])
+    headers = login(DESK)
+    assert figures(client, headers, "2026-03-01", "2026-03-31")["plans_sold"] == 0
+
+    assert backfill_period_keys(business) == 3  # the plan and its two sale rows
+    assert backfill_period_keys(business) == 0
+    march = figures(client, headers, "2026-03-01", "2026-03-31")
+    assert (march["plans_sold"], march["sold_value"], march["deferred_revenue"]) == (1, "80.00", "80.00")
