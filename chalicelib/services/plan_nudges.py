@@ -38,20 +38,10 @@ class NudgeOutbox(Protocol):
         """Take a handled nudge off the queue."""
 
 
-class PlanChange(Protocol):
-    """repositories/stream.py PlanRecord: a sold plan's units before and after one committed change."""
-
-    business_id: str
-    client_id: str
-    plan_id: str
-    before: tuple[int, ...] | None
-    after: tuple[int, ...]
-    expired: bool
-
-
-def queue_last_session(changes: Iterable[PlanChange], outbox: NudgeOutbox, nudges_on: Callable[[str], bool],
+def queue_last_session(changes: Iterable[Any], outbox: NudgeOutbox, nudges_on: Callable[[str], bool],
                        tz_of: Callable[[str], Any], now: datetime) -> int:
-    """From the stream: each change that left exactly one unit to book queues that plan's nudge for the
+    """From the stream (`changes`: repositories/stream.py PlanRecord, a plan's units before and after one
+    committed change): each change that left exactly one unit to book queues that plan's nudge for the
     business's daytime (nothing for a business with nudges off). Returns how many were queued."""
     queued = 0
     for change in changes:

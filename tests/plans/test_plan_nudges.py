@@ -267,3 +267,21 @@ def test_booked_before_daytime_it_is_dropped_and_capped_it_waits_a_day():
     assert plan_nudges.send_due(run(book, outbox, now, senders)) == {"capped": 1}
     assert outbox.queue["pl_1"].due == now + timedelta(days=1) and senders.emails == []
     assert plan_nudges.send_due(run(book, outbox, now + timedelta(days=5), senders))["claimed"] == 1
+
+
+def test_overlapping_runs_send_a_queued_last_session_once():
+    plan, entries = one_left(date(2027, 3, 29))
+    book, outbox, senders = FakeBook([plan], {plan.id: entries}), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    queue(outbox, Change((2,), (1,)), at=now)
+    barrier = threading.Barrier(4)
+
+    def one_run():
+        barrier.wait(timeout=10)
+        plan_nudges.send_due(run(book, outbox, now, senders))
+    threads = [threading.Thread(target=one_run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(senders.emails) == 1 and len(senders.sms_sent) == 1
