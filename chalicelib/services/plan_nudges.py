@@ -2,7 +2,7 @@
 
 "Your plan ends in N days" comes from the hourly job reading the plans that end within 90 days. "One session
 left" may fall due for a plan valid a year, so it starts on the table's stream: the change that left exactly
-one unit to book (jobs/plan_nudges_stream.py -> `queue_last_session`) queues the plan's nudge for when the
+one unit to book (jobs/plan_stream.py -> `queue_last_session`) queues the plan's nudge for when the
 business's daytime opens, and the same hourly job sends it. Either way one place applies every rule (nudges
 on, daytime, the per-client cap, once per plan/kind/threshold). Why hourly in daytime: a nudge is claimed only
 between 08:00 and 21:00 business time, so no SMS goes at night and the email and SMS go together; outside
@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 from ..domain import plan_nudges as rules
 from ..domain import plans as plan_rules
+from ..domain.calendar import local_instant
 from ..errors import NotFoundError
 from ..notifications import plan_messages
 from ..observability import logger as log
@@ -106,7 +107,7 @@ def _nudge(run: NudgeRun, sold: plan_rules.SoldPlan, days: tuple[int, ...]) -> N
 
 def _last_session(run: NudgeRun, waiting: rules.Waiting, nudges_on: bool) -> None:
     """A queued "one session left": sent once if the plan still has exactly one unit to book, else dropped;
-    capped, it waits a day."""
+    capped, it waits a day; for a plan sold ahead, it waits for the plan's first day."""
     if not nudges_on:
         run.outbox.done(waiting)
         run.report["dropped"] += 1
@@ -120,6 +121,10 @@ def _last_session(run: NudgeRun, waiting: rules.Waiting, nudges_on: bool) -> Non
         sold = run.book.plan(waiting.business_id, waiting.client_id, waiting.plan_id)
     except NotFoundError:
         sold = None
+    if sold is not None and plan_rules.local_day(run.now, tz) < sold.start:  # sold ahead: from its first day
+        run.outbox.wait(replace(waiting, due=rules.opens(local_instant(sold.start, 0, tz), tz)))
+        run.report["waiting"] += 1
+        return
     due = []
     if sold is not None:
         balances = plan_rules.balances(sold.terms.items, run.book.ledger(sold.business_id, sold.id))

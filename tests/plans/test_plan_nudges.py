@@ -285,3 +285,14 @@ def test_overlapping_runs_send_a_queued_last_session_once():
     for t in threads:
         t.join()
     assert len(senders.emails) == 1 and len(senders.sms_sent) == 1
+
+
+def test_a_plan_sold_ahead_says_one_session_left_from_its_first_day():
+    plan, entries = one_left(date(2027, 3, 29))
+    plan = replace(plan, start=date(2026, 4, 6))  # sold on 30 March to start on Monday 6 April
+    book, outbox, senders = FakeBook([plan], {plan.id: entries}), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    queue(outbox, Change((2,), (1,)), at=now)
+    assert plan_nudges.send_due(run(book, outbox, now, senders)) == {"waiting": 1}
+    assert outbox.queue["pl_1"].due == datetime(2026, 4, 6, 6, tzinfo=UTC)  # 08:00 in Madrid that day
+    assert plan_nudges.send_due(run(book, outbox, datetime(2026, 4, 6, 6, 5, tzinfo=UTC), senders))["claimed"] == 1
