@@ -13,6 +13,7 @@ from chalicelib.domain.availability import Minutes
 from chalicelib.domain.busy import busy_by_resource
 from chalicelib.domain.desks import Desk
 from chalicelib.domain.model import Appointment, Business, Catalog, Client, ResourceRef, Service, Staff
+from chalicelib.domain.plans import LedgerEntry, PlanUsedUpError, SoldPlan, UnitsMove, with_available
 from chalicelib.domain.special_days import SpecialDays
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 
@@ -31,6 +32,7 @@ class FakeAgendaStore:
     failures: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     writes: int = 0
     special_days: dict[str, SpecialDays] = field(default_factory=dict)  # closures and special hours, by business
+    sold_plans: dict[tuple[str, str], SoldPlan] = field(default_factory=dict)  # (business, plan id) -> its units
 
     # -- catalog -------------------------------------------------------------------------------
     def business_id(self, slug: str) -> str:
@@ -97,7 +99,9 @@ class FakeAgendaStore:
             self._check(change)
         units = [u for change in changes for u in change.claims]
         assert len(units) == len(set(units)), "one transaction may not claim a unit twice"
+        plans = self._units_after([r for change in changes for r in change.records if isinstance(r, UnitsMove)])
         self.writes += 1
+        self.sold_plans.update(plans)
         for change in changes:
             self._apply(change)
 
@@ -132,6 +136,32 @@ class FakeAgendaStore:
             self.locks.get((business_id, unit), set()).discard(after.reference)
         for unit in change.claims:
             self.locks.setdefault((business_id, unit), set()).add(after.reference)
+
+    def _units_after(self, moves: list[UnitsMove]) -> dict[tuple[str, str], SoldPlan]:
+        """The plans' units after the change's moves, as DynamoDB's condition has them: a move takes a unit
+        only while one is available (and finds its plan), else the whole change is refused."""
+        found: dict[tuple[str, str], SoldPlan] = {}
+        for move in moves:
+            key = (move.business_id, move.plan_id)
+            plan = found.get(key) or self.sold_plans.get(key)
+            if plan is None or plan.client_id != move.client_id or not 0 <= move.item < len(plan.available) \
+                    or plan.available[move.item] + move.delta < 0:
+                raise PlanUsedUpError("the plan's last unit was just taken; check what it covers again", field="plan")
+            available = list(plan.available)
+            available[move.item] += move.delta
+            found[key] = with_available(plan, available)
+        return found
+
+    # -- plans (as repositories/plans.py keeps them) -----------------------------------------------
+    def sell(self, plan: SoldPlan, entries: list[LedgerEntry], ends_at: datetime) -> None:
+        self.sold_plans[(plan.business_id, plan.id)] = plan
+        self.rows.extend(entries)
+
+    def plan(self, business_id: str, client_id: str, plan_id: str) -> SoldPlan:
+        found = self.sold_plans.get((business_id, plan_id))
+        if found is None or found.client_id != client_id:
+            raise NotFoundError("no such plan", field="plan")
+        return found
 
     # -- wrong secret codes --------------------------------------------------------------------
     def recent_code_failures(self, business_id: str, address: str, since: float) -> list[float]:

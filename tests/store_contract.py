@@ -18,6 +18,8 @@ from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.calendar import Interval
 from chalicelib.domain.booking import lock_units
 from chalicelib.domain.model import Appointment, AppointmentStatus, Client, ResourceRef, Source, new_reference
+from chalicelib.domain.plans import (ItemKind, PlanHold, PlanItem, PlanTerms, PlanUsedUpError, SoldPlan, Validity,
+                                     ValidityUnit)
 from chalicelib.errors import ConflictError, ContactTakenError, NotFoundError, SlotUnavailableError
 from chalicelib.services import agenda_changes
 from tests import factories
@@ -32,7 +34,64 @@ def WithDesk(**values) -> Appointment:  # noqa: N802 - reads as the kind of appo
     return Appointment(**{**values, "desk_id": values.get("desk_id") or "dsk_1"})
 
 
-class AgendaStoreContract:
+class PlanUnitsContract:
+    """The plan units condition in the booking's own transaction (domain/plans.py UnitsMove): the fake refuses
+    what DynamoDB refuses. Mixed into AgendaStoreContract; `plans` is where a sale is recorded (the store
+    itself for the fake, repositories/plans.py otherwise)."""
+
+    @pytest.fixture
+    def plans(self, store):
+        if hasattr(store, "sell"):
+            return store
+        from chalicelib.repositories.plans import DynamoPlans
+        return DynamoPlans()
+
+    def sold(self, plans, salon, units: int, client_id: str = "cli_a") -> SoldPlan:
+        from datetime import date
+
+        terms = PlanTerms("Bono", (PlanItem(ItemKind.SERVICE, CUT.id, units),), CUT.price * units, "EUR",
+                          Validity(1, ValidityUnit.MONTHS))
+        plan = SoldPlan(f"pln_{uuid.uuid4().hex[:8]}", salon.id, client_id, "tpl_a", terms, date(2026, 3, 23),
+                        date(2026, 4, 22), NOW, "stf_ana", (units,))
+        plans.sell(plan, [], NOW + timedelta(days=31))
+        return plan
+
+    def holding(self, salon, plan: SoldPlan, start: datetime, client_id: str = "cli_a") -> Appointment:
+        hold = PlanHold(plan.id, plan.client_id, 0, NOW + timedelta(days=31), 1440)
+        return self.appointment(salon, start=start, client_id=client_id, plan=hold)
+
+    def test_the_last_unit_is_held_once_and_the_loser_writes_nothing(self, store, salon, plans):
+        plan = self.sold(plans, salon, 1)
+        first = self.holding(salon, plan, TUESDAY_11)
+        self.book(store, first)
+        assert plans.plan(salon.id, "cli_a", plan.id).available == (0,)
+        late = self.holding(salon, plan, TUESDAY_11 + timedelta(hours=2))
+        with pytest.raises(PlanUsedUpError) as refused:
+            self.book(store, late)
+        assert refused.value.code == "plan_used_up" and refused.value.field == "plan"
+        with pytest.raises(NotFoundError):
+            store.appointment(late.reference)
+        assert store.contacts_and_locks(salon.id, None, None, [LockUnit("staff", "stf_ana", u) for u in lock_units(late.busy)])[1] == set()
+        assert plans.plan(salon.id, "cli_a", plan.id).available == (0,)
+
+    def test_a_cancellation_gives_the_unit_back_and_it_can_be_held_again(self, store, salon, plans):
+        plan = self.sold(plans, salon, 1)
+        booked = self.holding(salon, plan, TUESDAY_11)
+        self.book(store, booked)
+        cancelled = replace(booked, status=AppointmentStatus.CANCELLED, updated_at=NOW + timedelta(minutes=5))
+        agenda_changes.change(store, booked, cancelled, by="client")
+        assert plans.plan(salon.id, "cli_a", plan.id).available == (1,)
+        self.book(store, self.holding(salon, plan, TUESDAY_11 + timedelta(hours=2)))
+        assert plans.plan(salon.id, "cli_a", plan.id).available == (0,)
+
+    def test_a_unit_of_a_plan_that_is_not_there_is_refused(self, store, salon, plans):
+        ghost = SoldPlan("pln_ghost", salon.id, "cli_a", "tpl_a", self.sold(plans, salon, 2).terms,
+                         NOW.date(), NOW.date(), NOW, "stf_ana", (2,))
+        with pytest.raises(PlanUsedUpError):
+            self.book(store, self.holding(salon, ghost, TUESDAY_11))
+
+
+class AgendaStoreContract(PlanUnitsContract):
     @pytest.fixture
     def salon(self, store):
         suffix = uuid.uuid4().hex[:8]

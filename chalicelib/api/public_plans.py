@@ -10,6 +10,7 @@ from ..domain.fields import reject_unknown
 from ..errors import ValidationError
 from ..later import later
 from .http import Api, json_body, parse_instant, text
+from .throttled import throttle
 
 if TYPE_CHECKING:
     from ..domain.plans import Coverage
@@ -31,30 +32,36 @@ def plan_coverage(business: str) -> dict:
     phone = text(client, "phone", prefix="client.", required=False, max_length=40)
     if not email and not phone:
         raise ValidationError("an email or a phone number", field="client.phone", code="required")
+    email = normal_email(email, field="client.email") if email else None
+    phone = normal_phone(phone, field="client.phone") if phone else None
+    throttle(public_plans.current_request, "plan-coverage", business, (email, phone))
     store = wiring.store()
     catalog = store.catalog(store.business_id(business))
     services = plans.coverage_request(catalog, body.get("services"))
     start = parse_instant(body.get("start"), "start")
     book = wiring.plans()
-    coverage, _ = plans.coverage_for(book, catalog, normal_email(email, field="client.email") if email else None,
-                                     normal_phone(phone, field="client.phone") if phone else None, services, start)
+    coverage, _ = plans.coverage_for(book, catalog, email, phone, services, start)
     online_payment = book.settings(catalog.business.id).online_payment if coverage.case else False
     return coverage_json(coverage, online_payment)
 
 
 def coverage_json(coverage: Coverage, online_payment: bool) -> dict:
-    """The case (1 all covered, 2 some, 3 none; null without a plan valid that day), which plan covers what,
-    and the units each plan has left after this."""
+    """The case (1 all covered, 2 some, 3 none; null without a plan valid that day), which plan covers which
+    chosen service and the units that plan item has left after this booking.
+
+    The caller is anonymous (anyone may type an email), so the answer says only what the booking page shows:
+    the plans that cover a chosen service (in case 3, the one that would be used first) by name and end,
+    never the client's other plans or the units of items not asked about."""
     remaining = coverage.remaining()
+    named = [c.plan for c in coverage.covered] or list(coverage.plans[:1])
     return {
         "case": coverage.case,
         "date": coverage.day.isoformat(),
         "online_payment": online_payment,
-        "covered": [{"service": c.service_id, "plan": c.plan.id, "plan_name": c.plan.terms.name, "item": c.item}
-                    for c in coverage.covered],
+        "covered": [{"service": c.service_id, "plan": c.plan.id, "plan_name": c.plan.terms.name, "item": c.item,
+                     "left": remaining[c.plan.id][c.item]} for c in coverage.covered],
         "uncovered": list(coverage.uncovered),
-        "plans": [{"id": p.id, "name": p.terms.name, "end": p.end.isoformat(),
-                   "items": [{item.kind.value: item.ref, "available": remaining[p.id][n]}
-                             for n, item in enumerate(p.terms.items)]} for p in coverage.plans],
+        "plans": [{"id": p.id, "name": p.terms.name, "end": p.end.isoformat()}
+                  for p in {p.id: p for p in named}.values()],
         "duplicate_client": coverage.duplicate_client,
     }

@@ -12,6 +12,7 @@ from ..domain.availability import LocalTimes
 from ..domain.service_sequence import service_named
 from ..later import later
 from .http import BY_USE_CASE, Api, json_body, query, text
+from .throttled import addresses_in, throttle
 
 waitlist = later("chalicelib.services.waitlist")
 openings = later("chalicelib.services.openings")
@@ -29,6 +30,7 @@ def waitlist_open(business: str) -> dict:
 @public_waitlist.route("/public/{business}/waitlist", methods=["POST"])
 def join(business: str) -> Response:
     body = json_body(public_waitlist.current_request, BY_USE_CASE)
+    throttle(public_waitlist.current_request, "waitlist", business, addresses_in(body))
     joined = waitlist.join(wiring.store(), business, body, wiring.now())
     return Response(body={"id": joined.id, "status": joined.status.value,
                           "expires_at": joined.expires_at.isoformat()}, status_code=201)

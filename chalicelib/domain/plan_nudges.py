@@ -72,9 +72,31 @@ def nudges_due(plan: SoldPlan, balances: Sequence[Balance], today: date,
     return found
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A "one session left" nudge queued by the stream (services/plan_nudges.py `queue_last_session`) for
+    the hourly job, due when the business's daytime opens."""
+
+    business_id: str
+    client_id: str
+    plan_id: str
+    due: datetime
+
+
+def left_one(before: Sequence[int] | None, after: Sequence[int], expired: bool) -> bool:
+    """A change that left exactly one unit to book, from more (a hold, an adjustment): "one session left" is
+    due, however far the plan's end. A sale of a one-unit plan or a unit given back says nothing."""
+    return not expired and before is not None and sum(before) > 1 and sum(after) == 1
+
+
 def capped(last_nudge: datetime | None, now: datetime) -> bool:
     """True when the client had a plan nudge within the cap."""
     return last_nudge is not None and now - last_nudge < CAP
+
+
+def opens(now: datetime, tz: ZoneInfo) -> datetime:
+    """`now` in daytime; otherwise 08:00 business time next (when a queued nudge falls due)."""
+    return sms_window_opens(now, tz, QUIET)
 
 
 def daytime(now: datetime, tz: ZoneInfo) -> bool:

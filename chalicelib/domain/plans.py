@@ -168,6 +168,7 @@ class LedgerEntry:
     reference: str | None = None  # the appointment, for hold/release/use
     reason: str = ""
     id: str = field(default_factory=lambda: new_id("led"))
+    paid: Decimal | None = None  # a sale's first entry: the price paid (the period's figures sum it)
 
     @property
     def delta(self) -> int:
@@ -241,8 +242,8 @@ def sell(template: PlanTemplate, *, client_id: str, start: date, currency: str, 
     plan = SoldPlan(id=new_id("pln"), business_id=template.business_id, client_id=client_id, template_id=template.id,
                     terms=terms, start=start, end=terms.validity.last_day(start), sold_at=now, sold_by=by,
                     available=tuple(i.quantity for i in terms.items))
-    entries = [LedgerEntry(plan.business_id, plan.id, n, EntryKind.SALE, item.quantity, now, by)
-               for n, item in enumerate(terms.items)]
+    entries = [LedgerEntry(plan.business_id, plan.id, n, EntryKind.SALE, item.quantity, now, by,
+                           paid=terms.price if n == 0 else None) for n, item in enumerate(terms.items)]
     return plan, entries
 
 

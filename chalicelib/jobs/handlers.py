@@ -65,6 +65,7 @@ def on_table_change(event) -> dict:
     """Committed changes: new messages go out at once, domain events reach their subscribers."""
     from . import client_activity, report_counters  # noqa: F401 - the features reacting to the stream subscribe when loaded
     from . import waitlist_offers  # noqa: F401
+    from . import plan_stream  # noqa: F401 - "one session left" queued from the plan's units
     from . import marketing as _marketing  # noqa: F401 - client figures and attribution (marketing)
     return stream.handle(event.to_dict()["Records"], delivery.Run(wiring.now(), wiring.store(), wiring.senders()))
 

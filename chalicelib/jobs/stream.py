@@ -23,6 +23,9 @@ SUBSCRIBERS: dict[EventName, list[Subscriber]] = {}
 # features that keep a view of the appointments' state (report counters) get each batch's appointment records
 StateSubscriber = Callable[[list[stream.AppointmentRecord]], None]
 STATE_SUBSCRIBERS: list[StateSubscriber] = []
+# features that react to a sold plan's units (the "one session left" nudge) get each batch's plan records
+PlanSubscriber = Callable[[list[stream.PlanRecord]], None]
+PLAN_SUBSCRIBERS: list[PlanSubscriber] = []
 
 
 def subscribe(*names: EventName) -> Callable[[Subscriber], Subscriber]:
@@ -37,6 +40,12 @@ def subscribe(*names: EventName) -> Callable[[Subscriber], Subscriber]:
 def subscribe_to_appointments(function: StateSubscriber) -> StateSubscriber:
     """Register a function to call with each batch's appointment records (every version, in order)."""
     STATE_SUBSCRIBERS.append(function)
+    return function
+
+
+def subscribe_to_plans(function: PlanSubscriber) -> PlanSubscriber:
+    """Register a function to call with each batch's sold-plan records (every units change, in order)."""
+    PLAN_SUBSCRIBERS.append(function)
     return function
 
 
@@ -58,6 +67,9 @@ def handle(records: Iterable[dict], run: delivery.Run) -> dict[str, int]:
             dispatched += 1
     for keeper in STATE_SUBSCRIBERS:  # a failure fails the batch: Lambda retries it, and keepers are idempotent
         keeper(batch.appointments)
+    for keeper in PLAN_SUBSCRIBERS:  # the same: a failure fails the batch, and keepers are idempotent
+        if batch.plans:
+            keeper(batch.plans)
     run.report["events"] = len(batch.events)
     run.report["dispatched"] = dispatched
     return run.report

@@ -390,6 +390,7 @@ def sold_plan_item(p: SoldPlan, ends_at: datetime) -> SoldPlanItem:
                                           "late_rule": t.late_rule.value},
         start=p.start.isoformat(), end=p.end.isoformat(), sold_at=p.sold_at, sold_by=p.sold_by,
         available=list(p.available), expired=p.expired, due_pk=due_pk, due_sk=due_sk,
+        agenda_pk=plan_end_pk(p.business_id), agenda_sk=sold_plan_agenda_sk(p.end, p.id),
     )
 
 
@@ -407,15 +408,38 @@ def ledger_pk(business_id: str) -> str:
     return f"BIZ#{business_id}#PLANLOG"
 
 
+def plan_end_pk(business_id: str) -> str:
+    """The agenda index's partition of a business's sold plans, by their last valid day."""
+    return f"BIZ#{business_id}#PLANEND"
+
+
+def instant_key(instant: datetime) -> str:
+    """A UTC instant to the microsecond, as the ledger's sort keys spell it."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def ledger_item(e: LedgerEntry) -> PlanLedgerItem:
-    at = e.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    at = instant_key(e.at)
     return PlanLedgerItem(pk=ledger_pk(e.business_id), sk=f"{e.plan_id}#{at}#{e.id}", plan_id=e.plan_id, item=e.item,
-                          entry=e.kind.value, units=e.units, at=e.at, by=e.by, reference=e.reference, reason=e.reason)
+                          entry=e.kind.value, units=e.units, at=e.at, by=e.by, reference=e.reference, reason=e.reason,
+                          paid=None if e.paid is None else str(e.paid),
+                          agenda_pk=ledger_pk(e.business_id), agenda_sk=ledger_agenda_sk(e.at, e.plan_id, e.id))
+
+
+def ledger_agenda_sk(at: datetime, plan_id: str, entry_id: str) -> str:
+    """A ledger row's place in the agenda index: by instant, across the business's plans."""
+    return f"{instant_key(at)}#{plan_id}#{entry_id}"
+
+
+def sold_plan_agenda_sk(end: date, plan_id: str) -> str:
+    """A sold plan's place in the agenda index: by its last valid day."""
+    return f"{end.isoformat()}#{plan_id}"
 
 
 def ledger_entry(business_id: str, item: PlanLedgerItem) -> LedgerEntry:
     return LedgerEntry(business_id, item.plan_id, int(item.item), EntryKind(item.entry), int(item.units), item.at,
-                       item.by, item.reference, item.reason or "", item.sk.rsplit("#", 1)[1])
+                       item.by, item.reference, item.reason or "", item.sk.rsplit("#", 1)[1],
+                       None if item.paid is None else Decimal(item.paid))
 
 
 def merge_task_item(t: MergeTask) -> MergeTaskItem:

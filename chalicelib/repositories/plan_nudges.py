@@ -5,13 +5,16 @@ the client's cap item must be older than the cap, so a client gets at most one p
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Iterator
 
 from pynamodb.exceptions import TransactWriteError
 
-from ..domain.plan_nudges import CAP, Nudge
+from ..domain.calendar import UTC
+from ..domain.plan_nudges import CAP, Nudge, Waiting
 from ..errors import ConflictError
-from .tables import Item, PlanNudgeCapItem, PlanNudgeItem
+from .codecs import due_key, iso
+from .tables import Item, PlanNudgeCapItem, PlanNudgeItem, PlanNudgeWaitItem
 from .transactions import Refusals, Transaction
 
 REFUSALS: Refusals = {
@@ -20,8 +23,18 @@ REFUSALS: Refusals = {
 }
 
 
+WAITING = "PLANLAST"  # the due index's queue of "one session left" nudges
+LOOKBACK_DAYS = 7  # queue partitions before today still read: a stopped job's work is found for a week
+
+
 def _pk(business_id: str) -> str:
     return f"BIZ#{business_id}#NUDGE"
+
+
+def _wait_item(waiting: Waiting) -> PlanNudgeWaitItem:
+    due_pk, due_sk = due_key(WAITING, waiting.due, f"{waiting.business_id}#{waiting.plan_id}")
+    return PlanNudgeWaitItem(pk=_pk(waiting.business_id), sk=f"WAIT#{waiting.plan_id}", client_id=waiting.client_id,
+                             plan_id=waiting.plan_id, due_at=waiting.due, due_pk=due_pk, due_sk=due_sk)
 
 
 class DynamoNudgeOutbox:
@@ -39,3 +52,20 @@ class DynamoNudgeOutbox:
         except TransactWriteError:  # another run's transaction on the same items: it has the claim
             return "taken"
         return "claimed"
+
+    # -- "one session left", queued by the stream -----------------------------------------------------
+    def wait(self, waiting: Waiting) -> None:
+        """Queue (or move) the plan's nudge: one item per plan, so a replayed record queues nothing twice."""
+        _wait_item(waiting).save()
+
+    def waiting(self, now: datetime) -> Iterator[Waiting]:
+        """Queued nudges due at or before `now` (one query per day of the lookback)."""
+        today = now.astimezone(UTC).date()
+        for back in range(LOOKBACK_DAYS, -1, -1):
+            day = (today - timedelta(days=back)).isoformat()
+            for item in PlanNudgeWaitItem.due.query(f"DUE#{WAITING}#{day}", Item.due_sk <= f"{iso(now)}~"):
+                if isinstance(item, PlanNudgeWaitItem):
+                    yield Waiting(item.pk.split("#")[1], item.client_id, item.plan_id, item.due_at)
+
+    def done(self, waiting: Waiting) -> None:
+        PlanNudgeWaitItem(pk=_pk(waiting.business_id), sk=f"WAIT#{waiting.plan_id}").delete()

@@ -5,7 +5,7 @@ A sold plan's units move in transactions that write the ledger entry and the con
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Iterator
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -23,7 +23,7 @@ from ..domain.plans import (
 )
 from ..errors import ConflictError, NotFoundError
 from . import codecs
-from .codecs import PLAN_EXPIRY, iso, ledger_pk, plan_pk, sold_plan_sk
+from .codecs import PLAN_EXPIRY, instant_key, iso, ledger_pk, plan_end_pk, plan_pk, sold_plan_sk
 from .tables import ContactItem, Item, MergeTaskItem, PlanLedgerItem, PlanSettingsItem, PlanTemplateItem, SoldPlanItem
 from .transactions import Refusals, Transaction
 
@@ -91,10 +91,11 @@ class DynamoPlans:
                                    consistent_read=True)
         return [codecs.sold_plan(business_id, i) for i in items]
 
-    def sold(self, business_id: str) -> list[SoldPlan]:
-        """Every plan the business sold (the period report)."""
-        items = SoldPlanItem.query(plan_pk(business_id), SoldPlanItem.sk.startswith("SOLD#"))
-        return [codecs.sold_plan(business_id, i) for i in items]
+    def valid_through(self, business_id: str, day: date) -> list[SoldPlan]:
+        """The plans whose validity reaches `day` or later (one Query of the agenda index by last valid day):
+        the period's deferred revenue; it grows with the plans still running, not with the years of sales."""
+        items = SoldPlanItem.agenda.query(plan_end_pk(business_id), Item.agenda_sk >= day.isoformat())
+        return [codecs.sold_plan(business_id, i) for i in items if isinstance(i, SoldPlanItem)]
 
     def plan(self, business_id: str, client_id: str, plan_id: str) -> SoldPlan:
         try:
@@ -116,8 +117,12 @@ class DynamoPlans:
                                      consistent_read=True)
         return in_order(codecs.ledger_entry(business_id, i) for i in items)
 
-    def all_entries(self, business_id: str) -> list[LedgerEntry]:
-        return [codecs.ledger_entry(business_id, i) for i in PlanLedgerItem.query(ledger_pk(business_id))]
+    def entries_between(self, business_id: str, start: datetime, end: datetime) -> list[LedgerEntry]:
+        """The business's ledger entries made in [start, end), every plan's (one Query of the agenda index)."""
+        items = PlanLedgerItem.agenda.query(ledger_pk(business_id),
+                                            Item.agenda_sk.between(instant_key(start), f"{instant_key(end)}"))
+        return in_order(codecs.ledger_entry(business_id, i) for i in items
+                        if isinstance(i, PlanLedgerItem) and start <= i.at < end)
 
     def adjust(self, plan: SoldPlan, entry: LedgerEntry) -> None:
         """An adjustment and its units, together; taking away more than is available is refused."""
@@ -169,6 +174,29 @@ class DynamoPlans:
     # -- merge tasks --------------------------------------------------------------------------------
     def merge_tasks(self, business_id: str) -> list[MergeTask]:
         return [codecs.merge_task(business_id, i) for i in MergeTaskItem.query(f"BIZ#{business_id}#MERGE")]
+
+
+def backfill_period_keys(business_id: str) -> int:
+    """Plans sold before the period's figures read the agenda index: each sold plan and ledger row without its
+    index keys gets them, and a sale's first row its price. Rewrites nothing a row says; run it again and it
+    finds nothing to do. Returns how many items it completed."""
+    prices, done = {}, 0
+    for item in SoldPlanItem.query(plan_pk(business_id), SoldPlanItem.sk.startswith("SOLD#")):
+        prices[item.id] = item.terms["price"]
+        if item.agenda_pk is None:
+            item.update(actions=[SoldPlanItem.agenda_pk.set(plan_end_pk(business_id)),
+                                 SoldPlanItem.agenda_sk.set(codecs.sold_plan_agenda_sk(date.fromisoformat(item.end),
+                                                                                       item.id))])
+            done += 1
+    for row in PlanLedgerItem.query(ledger_pk(business_id)):
+        if row.agenda_pk is None:
+            actions = [PlanLedgerItem.agenda_pk.set(ledger_pk(business_id)),
+                       PlanLedgerItem.agenda_sk.set(codecs.ledger_agenda_sk(row.at, row.plan_id, row.sk.rsplit("#", 1)[1]))]
+            if row.entry == EntryKind.SALE.value and int(row.item) == 0 and row.paid is None and row.plan_id in prices:
+                actions.append(PlanLedgerItem.paid.set(prices[row.plan_id]))
+            row.update(actions=actions)
+            done += 1
+    return done
 
 
 def scrub_ledger_reasons(business_id: str, plan_id: str, erased: str) -> int:

@@ -9,7 +9,7 @@ from ..domain.events import Event
 from ..domain.model import Appointment
 from ..domain.messages import OutboxMessage
 from . import codecs
-from .tables import AppointmentItem, Item, OutboxItem
+from .tables import AppointmentItem, Item, OutboxItem, SoldPlanItem
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,25 @@ class AppointmentRecord:
     appointment: Appointment | None
 
 
+@dataclass(frozen=True)
+class PlanRecord:
+    """A sold plan's units as one stream record changed them: what was available to book before and after
+    (per item; `before` None when the record is the sale itself)."""
+
+    business_id: str
+    client_id: str
+    plan_id: str
+    before: tuple[int, ...] | None
+    after: tuple[int, ...]
+    expired: bool
+
+
 @dataclass
 class StreamBatch:
     events: list[Event] = field(default_factory=list)
     new_messages: list[OutboxMessage] = field(default_factory=list)
     appointments: list[AppointmentRecord] = field(default_factory=list)
+    plans: list[PlanRecord] = field(default_factory=list)
 
 
 def read(records: Iterable[dict]) -> StreamBatch:
@@ -52,6 +66,11 @@ def read(records: Iterable[dict]) -> StreamBatch:
                                                         codecs.appointment(new)))
         elif isinstance(new, OutboxItem) and record["eventName"] == "INSERT":
             batch.new_messages.append(codecs.outbox_message(new))
+        elif isinstance(new, SoldPlanItem):
+            old = _item(images.get("OldImage"))
+            before = tuple(int(n) for n in old.available) if isinstance(old, SoldPlanItem) else None
+            batch.plans.append(PlanRecord(new.pk.split("#")[1], new.client_id, new.id, before,
+                                          tuple(int(n) for n in new.available), bool(new.expired)))
     return batch
 
 

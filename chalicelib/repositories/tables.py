@@ -515,6 +515,7 @@ class SoldPlanItem(Item, discriminator="sold_plan"):
     sold_by = UnicodeAttribute()
     available = ListAttribute(of=NumberAttribute)
     expired = BooleanAttribute(default=False)
+    # agenda index: BIZ#<b>#PLANEND by last valid day, the period's deferred revenue reads the plans still valid
 
 
 class PlanLedgerItem(Item, discriminator="plan_ledger"):
@@ -528,6 +529,8 @@ class PlanLedgerItem(Item, discriminator="plan_ledger"):
     by = UnicodeAttribute()
     reference = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(default="")
+    paid = UnicodeAttribute(null=True)  # a sale's first entry: the price paid, as a decimal string
+    # agenda index: BIZ#<b>#PLANLOG by instant, the period's figures read one business's entries of a period
 
 
 class PlanSettingsItem(Item, discriminator="plan_settings"):
@@ -601,6 +604,15 @@ class PlanNudgeItem(Item, discriminator="plan_nudge"):
 
     client_id = UnicodeAttribute()
     at = UTCDateTimeAttribute()
+
+
+class PlanNudgeWaitItem(Item, discriminator="plan_nudge_wait"):
+    """A "one session left" nudge queued by the stream (sk WAIT#<plan>), found by the hourly job in the due
+    index (DUE#PLANLAST#<day>) once the business's daytime opens; deleted once handled."""
+
+    client_id = UnicodeAttribute()
+    plan_id = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
 
 
 class PlanNudgeCapItem(Item, discriminator="plan_nudge_cap"):

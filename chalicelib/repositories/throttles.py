@@ -21,3 +21,10 @@ def recent(pk: str, sk: str, since: float) -> list[float]:
 def save(pk: str, sk: str, times: list[float], keep_seconds: int) -> None:
     ThrottleItem(pk=pk, sk=sk, failures=times,
                  expires_at=datetime.fromtimestamp(max(times), UTC) + timedelta(seconds=keep_seconds)).save()
+
+
+class DynamoAttempts:
+    """`recent` and `save` as services/public_throttle.py's Attempts."""
+
+    recent = staticmethod(recent)
+    save = staticmethod(save)

@@ -4,12 +4,13 @@ booking asks of them (coverage). Units held by appointments move in the agenda's
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, Sequence
 
 from ..domain import plans as rules
 from ..domain.booking import bookable_service
+from ..domain.calendar import local_instant
 from ..domain.fields import checked_choice, checked_date, checked_integer, checked_price, checked_text, reject_unknown
 from ..domain.model import Catalog, Service, new_id
 from ..domain.plans import (
@@ -42,11 +43,11 @@ class PlanBook(Protocol):
     def save_settings(self, business_id: str, settings: PlanSettings, now: datetime) -> None: ...
     def sell(self, plan: SoldPlan, entries: list[LedgerEntry], ends_at: datetime) -> None: ...
     def client_plans(self, business_id: str, client_id: str) -> list[SoldPlan]: ...
-    def sold(self, business_id: str) -> list[SoldPlan]: ...
+    def valid_through(self, business_id: str, day: date) -> list[SoldPlan]: ...
     def plan(self, business_id: str, client_id: str, plan_id: str) -> SoldPlan: ...
     def booker(self, business_id: str, email: str | None, phone: str | None) -> tuple[tuple[str, ...], list[SoldPlan]]: ...
     def ledger(self, business_id: str, plan_id: str) -> list[LedgerEntry]: ...
-    def all_entries(self, business_id: str) -> list[LedgerEntry]: ...
+    def entries_between(self, business_id: str, start: datetime, end: datetime) -> list[LedgerEntry]: ...
     def adjust(self, plan: SoldPlan, entry: LedgerEntry) -> None: ...
     def expire(self, plan: SoldPlan, entries: list[LedgerEntry]) -> bool: ...
     def merge_tasks(self, business_id: str) -> list[MergeTask]: ...
@@ -239,23 +240,27 @@ class PeriodFigures:
 
 
 def figures(book: PlanBook, catalog: Catalog, principal: Principal, first: date, last: date) -> PeriodFigures:
-    """Plans sold and units used in a period of local days, and deferred revenue at its end: for each plan
-    still valid then, price x units left / units sold."""
+    """Plans sold and units used or expired in a period of local days, and deferred revenue at its end: for
+    each plan still valid then, price x units left / units sold.
+
+    Two Queries, neither reading the business's whole history: the plans whose validity reaches the period's
+    last day (the agenda index by last valid day), and the ledger entries from the period's first instant, or
+    the oldest of those plans' sales if earlier, to its end (the agenda index by instant). A sale's price is
+    on its first entry, so plans sold in the period need no read of their own."""
     if last < first:
         raise ValidationError("'to' must not be before 'from'", field="to")
-    tz = catalog.business.tz
-    sold = book.sold(principal.business_id)
-    entries = book.all_entries(principal.business_id)
-    in_period = [e for e in entries if first <= rules.local_day(e.at, tz) <= last]
-    sold_in = [p for p in sold if first <= rules.local_day(p.sold_at, tz) <= last]
-    upto = [e for e in entries if rules.local_day(e.at, tz) <= last]
+    tz, business_id = catalog.business.tz, principal.business_id
+    start, end = local_instant(first, 0, tz), local_instant(last + timedelta(days=1), 0, tz)
+    running = [p for p in book.valid_through(business_id, last) if p.sold_at < end]
+    entries = book.entries_between(business_id, min([start] + [p.sold_at for p in running]), end)
+    in_period = [e for e in entries if e.at >= start]
+    sales = [e for e in in_period if e.kind is rules.EntryKind.SALE and e.paid is not None]
     deferred = Decimal(0)
-    for p in sold:
-        if rules.local_day(p.sold_at, tz) > last or p.terms.units == 0:
-            continue
-        left = sum(b.left for b in rules.balances(p.terms.items, (e for e in upto if e.plan_id == p.id)))
-        deferred += p.terms.price * left / p.terms.units
-    return PeriodFigures(first, last, len(sold_in), sum((p.terms.price for p in sold_in), Decimal(0)),
+    for p in running:
+        if p.terms.units:
+            left = sum(b.left for b in rules.balances(p.terms.items, (e for e in entries if e.plan_id == p.id)))
+            deferred += p.terms.price * left / p.terms.units
+    return PeriodFigures(first, last, len(sales), sum((e.paid for e in sales), Decimal(0)),
                          sum(e.units for e in in_period if e.kind is rules.EntryKind.USE),
                          sum(e.units for e in in_period if e.kind is rules.EntryKind.EXPIRE),
                          deferred.quantize(Decimal("0.01")))

@@ -135,8 +135,9 @@ _FUNCTIONS: dict[str, Grants] = {
         invocation=Invocation.ASYNC,
         tables={"main": MAIN_TABLE_BY_JOBS},
     ),
-    # Plan nudges (services/plan_nudges.py): plans ending soon (the due index), their ledger, the claim
-    # (a transaction of two conditional puts), then the email and SMS.
+    # Plan nudges (services/plan_nudges.py): plans ending soon and queued "one session left" nudges (the due
+    # index; a handled one is deleted), their ledger, the claim (a transaction of two conditional puts), then
+    # the email and SMS. The stream function queues those nudges (a put) with its own grants.
     "nudge_plans": Grants(
         invocation=Invocation.ASYNC,
         tables={"main": MAIN_TABLE_BY_JOBS},

@@ -66,9 +66,9 @@ def test_case_2_some_services_covered_and_no_message_without_a_plan(page, plan_s
     # A booking here is one service, so the API answers case 1 or 3 for it; case 2 (several services, as
     # POST /plan-coverage takes them) is shown from that call's answer, given here as the API would give it.
     answer = {"case": 2, "date": "2026-12-01", "online_payment": False,
-              "covered": [{"service": "svc_cut", "plan": "pln_x", "plan_name": PACK, "item": 0}],
+              "covered": [{"service": "svc_cut", "plan": "pln_x", "plan_name": PACK, "item": 0, "left": 1}],
               "uncovered": ["svc_colour"], "duplicate_client": False,
-              "plans": [{"id": "pln_x", "name": PACK, "end": "2027-01-01", "items": [{"service": "svc_cut", "available": 1}]}]}
+              "plans": [{"id": "pln_x", "name": PACK, "end": "2027-01-01"}]}
     page.route("**/plan-coverage", lambda route: route.fulfill(status=200, content_type="application/json",
                                                               body=json.dumps(answer)))
     choose(page, plan_salons.api_url, "e2e-plans", "Haircut", nth_slot=1)

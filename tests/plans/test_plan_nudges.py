@@ -3,7 +3,7 @@ booked, one session left, nudges off, daytime only, the per-client cap, once per
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -101,6 +101,9 @@ class FakeBook:
     def ledger(self, business_id, plan_id):
         return self.entries.get(plan_id) or ledger(next(p for p in self.plans if p.id == plan_id))
 
+    def plan(self, business_id, client_id, plan_id):
+        return next(p for p in self.plans if p.id == plan_id)
+
 
 @dataclass
 class FakeNudgeOutbox:
@@ -109,6 +112,16 @@ class FakeNudgeOutbox:
     markers: set[str] = field(default_factory=set)
     last: dict[tuple[str, str], datetime] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    queue: dict[str, rules.Waiting] = field(default_factory=dict)  # plan id -> its queued last-session nudge
+
+    def wait(self, waiting):
+        self.queue[waiting.plan_id] = waiting
+
+    def waiting(self, now):
+        return [w for w in self.queue.values() if w.due <= now]
+
+    def done(self, waiting):
+        self.queue.pop(waiting.plan_id, None)
 
     def claim(self, nudge, now):
         with self.lock:
@@ -190,3 +203,96 @@ def test_the_business_chooses_the_days():
     found = rules.nudges_due(plan, balances(ITEMS, ledger(plan)), date(2026, 4, 14), (14,))
     assert [(n.kind.value, n.threshold) for n in found] == [("plan_expiring", 14)]
     assert rules.nudges_due(plan, balances(ITEMS, ledger(plan)), date(2026, 4, 14), ()) == []
+
+
+# -- "one session left", queued from the stream ------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    before: tuple | None
+    after: tuple
+    expired: bool = False
+    business_id: str = "biz_salon"
+    client_id: str = "cli_1"
+    plan_id: str = "pl_1"
+
+
+def queue(outbox, *changes, at=datetime(2026, 3, 30, 8, tzinfo=UTC), on=True):
+    return plan_nudges.queue_last_session(changes, outbox, lambda b: on, lambda b: salon().tz, at)
+
+
+def test_only_a_change_that_leaves_one_unit_from_more_queues_it():
+    outbox = FakeNudgeOutbox()
+    assert queue(outbox, Change(None, (1,)), Change((0,), (1,)), Change((2,), (1,), expired=True),
+                 Change((3,), (2,))) == 0  # a one-unit sale, a unit given back, an expiry, two left
+    assert queue(outbox, Change((2,), (1,)), on=False) == 0  # nudges off
+    assert queue(outbox, Change((1, 1), (0, 1))) == 1 and list(outbox.queue) == ["pl_1"]
+
+
+def test_queued_at_night_it_falls_due_at_eight_business_time():
+    outbox = FakeNudgeOutbox()
+    queue(outbox, Change((2,), (1,)), at=datetime(2026, 3, 30, 22, 15, tzinfo=UTC))  # 00:15 in Madrid
+    assert outbox.queue["pl_1"].due == datetime(2026, 3, 31, 6, tzinfo=UTC)  # 08:00 CEST
+
+
+def one_left(end: date) -> tuple[SoldPlan, list[LedgerEntry]]:
+    plan = replace(sold(end), start=date(2026, 3, 30))  # valid twelve months
+    return plan, ledger(plan, use=2)
+
+
+def test_a_plan_ending_in_a_year_gets_one_session_left_once_whatever_replays_or_reruns():
+    plan, entries = one_left(date(2027, 3, 29))
+    book, outbox, senders = FakeBook([plan], {plan.id: entries}), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    queue(outbox, Change((2,), (1,)), at=now)
+    first = plan_nudges.send_due(run(book, outbox, now, senders))
+    queue(outbox, Change((2,), (1,)), at=now)  # the stream record delivered again
+    second = plan_nudges.send_due(run(book, outbox, now + timedelta(hours=1), senders))
+    third = plan_nudges.send_due(run(book, outbox, now + timedelta(hours=2), senders))
+    assert first == {"claimed": 1, "sent_email": 1, "sent_sms": 1} and second == {"taken": 1} and third == {}
+    assert outbox.markers == {"pl_1#plan_last_session#1"} and outbox.queue == {}
+    (_, email), = senders.emails
+    assert "Bono pelo" in email.text
+
+
+def test_booked_before_daytime_it_is_dropped_and_capped_it_waits_a_day():
+    plan, entries = one_left(date(2027, 3, 29))
+    book, outbox, senders = FakeBook([plan], {plan.id: ledger(plan, use=3)}), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    queue(outbox, Change((2,), (1,)), at=now)
+    assert plan_nudges.send_due(run(book, outbox, now, senders)) == {"dropped": 1} and outbox.queue == {}
+
+    book.entries[plan.id] = entries
+    outbox.last[("biz_salon", "cli_1")] = now - timedelta(days=2)  # another plan's nudge two days ago
+    queue(outbox, Change((2,), (1,)), at=now)
+    assert plan_nudges.send_due(run(book, outbox, now, senders)) == {"capped": 1}
+    assert outbox.queue["pl_1"].due == now + timedelta(days=1) and senders.emails == []
+    assert plan_nudges.send_due(run(book, outbox, now + timedelta(days=5), senders))["claimed"] == 1
+
+
+def test_overlapping_runs_send_a_queued_last_session_once():
+    plan, entries = one_left(date(2027, 3, 29))
+    book, outbox, senders = FakeBook([plan], {plan.id: entries}), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    queue(outbox, Change((2,), (1,)), at=now)
+    barrier = threading.Barrier(4)
+
+    def one_run():
+        barrier.wait(timeout=10)
+        plan_nudges.send_due(run(book, outbox, now, senders))
+    threads = [threading.Thread(target=one_run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(senders.emails) == 1 and len(senders.sms_sent) == 1
+
+
+def test_a_plan_sold_ahead_says_one_session_left_from_its_first_day():
+    plan, entries = one_left(date(2027, 3, 29))
+    plan = replace(plan, start=date(2026, 4, 6))  # sold on 30 March to start on Monday 6 April
+    book, outbox, senders = FakeBook([plan], {plan.id: entries}), FakeNudgeOutbox(), FakeSenders()
+    now = datetime(2026, 3, 30, 8, tzinfo=UTC)
+    queue(outbox, Change((2,), (1,)), at=now)
+    assert plan_nudges.send_due(run(book, outbox, now, senders)) == {"waiting": 1}
+    assert outbox.queue["pl_1"].due == datetime(2026, 4, 6, 6, tzinfo=UTC)  # 08:00 in Madrid that day
+    assert plan_nudges.send_due(run(book, outbox, datetime(2026, 4, 6, 6, 5, tzinfo=UTC), senders))["claimed"] == 1

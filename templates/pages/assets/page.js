@@ -672,7 +672,7 @@
       var first = answer.covered[0];
       var plan = first ? answer.plans.filter(function (p) { return p.id === first.plan; })[0] : answer.plans[0];
       var text = t(PLAN_TEXTS[answer.case][answer.online_payment ? 1 : 0], {
-        plan: plan.name, left: first ? plan.items[first.item].available : 0,
+        plan: plan.name, left: first ? first.left : 0,
         covered: names(answer.covered.map(function (c) { return c.service; })), uncovered: names(answer.uncovered)
       });
       box.textContent = answer.duplicate_client ? text + ' ' + t('plan_duplicate') : text;
