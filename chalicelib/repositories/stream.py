@@ -9,7 +9,7 @@ from ..domain.events import Event
 from ..domain.model import Appointment
 from ..domain.messages import OutboxMessage
 from . import codecs
-from .tables import AppointmentItem, Item, OutboxItem
+from .tables import AppointmentItem, AuditItem, Item, OutboxItem
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ def read(records: Iterable[dict]) -> StreamBatch:
     """Each record is {"eventName", "dynamodb": {"NewImage", ...}} as the stream gives it.
 
     A change puts the appointment afresh with its events; reminder bookkeeping updates the same item
-    and removes them (repositories/messages.py), so only the change's own record carries them."""
+    and removes them (repositories/messages.py), so only the change's own record carries them. A
+    backoffice change of the calendar carries its events on its audit entry, written once (INSERT)."""
     batch = StreamBatch()
     for record in records:
         images = record.get("dynamodb") or {}
@@ -52,6 +53,8 @@ def read(records: Iterable[dict]) -> StreamBatch:
                                                         codecs.appointment(new)))
         elif isinstance(new, OutboxItem) and record["eventName"] == "INSERT":
             batch.new_messages.append(codecs.outbox_message(new))
+        elif isinstance(new, AuditItem) and record["eventName"] == "INSERT":  # a calendar change's events
+            batch.events.extend(codecs.events(new))
     return batch
 
 
