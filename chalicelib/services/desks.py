@@ -10,6 +10,7 @@ from ..domain.calendar import Interval, WeeklyHours
 from ..domain.covering import AppointmentsAffectedError, Covering, whole_days
 from ..domain.desks import DESK, Desk, Holiday
 from ..domain.fields import checked_date, checked_entries, checked_ids, checked_integer, checked_text, reject_unknown
+from ..domain.freed_time import freed_events, with_change
 from ..domain.model import ResourceRef, new_id
 from ..domain.principal import Principal
 from ..errors import NotFoundError, ValidationError

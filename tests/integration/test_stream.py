@@ -36,6 +36,8 @@ class Outbox:
 @pytest.fixture
 def pump(dynamodb, store, monkeypatch):
     outbox, heard, reports = Outbox(), [], []
+    # the features subscribe when first loaded: loaded here, not into the stand-in below (lost to later tests)
+    from chalicelib.jobs import client_activity, marketing, report_counters, waitlist_offers  # noqa: F401
     monkeypatch.setattr(stream, "SUBSCRIBERS", {name: [heard.append] for name in EventName})
 
     def invoke(event: dict) -> None:
