@@ -36,6 +36,8 @@ def freed_time(before: Catalog, after: Catalog, now: datetime) -> list[tuple[Res
     was = _resources(before, first, last)
     found = []
     for ref, resource in _resources(after, first, last).items():
+        if was.get(ref) == resource:
+            continue  # the same week, time off and special days: nothing changed for it
         old = working_time(was[ref], tz, first, last) if ref in was else []
         for window in working_time(resource, tz, first, last):
             for piece in _outside(window, old):
