@@ -58,7 +58,7 @@ def business(principal: Principal) -> dict:
 @admin.route("/admin/business", methods=["PATCH"], action="settings.write")
 def update_business(principal: Principal) -> dict:
     body = json_body(admin.current_request, BY_USE_CASE)
-    return business_json(principal, business_settings.update(principal, body, wiring.now()))
+    return business_json(principal, business_settings.update(principal, body, wiring.now(), wiring.store()))
 
 
 # -- services -----------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def update_closure(principal: Principal, closure_id: str) -> dict:
 
 @admin_calendar.route("/admin/calendar/closures/{closure_id}", methods=["DELETE"], action="calendar.write")
 def remove_closure(principal: Principal, closure_id: str) -> Response:
-    special_days.remove_closure(principal, closure_id, wiring.now())
+    special_days.remove_closure(principal, closure_id, wiring.now(), wiring.store())
     return Response(body="", status_code=204)
 
 

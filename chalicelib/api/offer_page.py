@@ -21,23 +21,34 @@ offer_page = Api(__name__)
 FORMS = ["application/x-www-form-urlencoded"]
 PATH = "/b/{business}/offers/{offer}"
 
-# title, held (until {until}), accept, decline, accepted, declined, ended, invalid
+# title, held (until {until}), accept, decline, accepted, declined, ended, invalid,
+# offered to everyone (no hold), taken (someone else accepted first)
 WORDS = {
     "en": ("A time for you", "This time is held for you until {until}.", "Accept", "Decline",
            "Booked: see you then. Your confirmation is on its way.", "Declined: we have offered the time to the next client.",
-           "This offer has ended.", "This link is not valid."),
+           "This offer has ended.", "This link is not valid.",
+           "Everyone waiting for this time was told: the first to accept gets it.",
+           "Someone else accepted first: this time is taken. You are still on the waiting list."),
     "es": ("Un hueco para ti", "Te reservamos este hueco hasta las {until}.", "Aceptar", "Rechazar",
            "Reservado: te esperamos. La confirmación va de camino.", "Rechazado: lo ofrecemos al siguiente cliente.",
-           "Esta oferta ha terminado.", "Este enlace no es válido."),
+           "Esta oferta ha terminado.", "Este enlace no es válido.",
+           "Se lo hemos ofrecido a todos los que lo esperan: es para quien acepte primero.",
+           "Otra persona aceptó antes: este hueco ya está cogido. Sigues en la lista de espera."),
     "it": ("Un orario per te", "Teniamo questo orario per te fino alle {until}.", "Accetta", "Rifiuta",
            "Prenotato: ti aspettiamo. La conferma è in arrivo.", "Rifiutato: lo offriamo al cliente successivo.",
-           "Questa offerta è terminata.", "Questo link non è valido."),
+           "Questa offerta è terminata.", "Questo link non è valido.",
+           "Lo abbiamo offerto a tutti quelli in attesa: è di chi accetta per primo.",
+           "Qualcun altro ha accettato prima: questo orario è preso. Sei ancora in lista d'attesa."),
     "cs": ("Termín pro vás", "Tento termín pro vás držíme do {until}.", "Přijmout", "Odmítnout",
            "Rezervováno: těšíme se na vás. Potvrzení je na cestě.", "Odmítnuto: nabídneme ho dalšímu klientovi.",
-           "Tato nabídka skončila.", "Tento odkaz není platný."),
+           "Tato nabídka skončila.", "Tento odkaz není platný.",
+           "Nabídli jsme ho všem čekajícím: získá ho ten, kdo přijme první.",
+           "Někdo jiný přijal dřív: termín je obsazený. Na čekací listině zůstáváte."),
     "et": ("Aeg teile", "Hoiame seda aega teile kuni {until}.", "Võta vastu", "Loobu",
            "Broneeritud: ootame teid. Kinnitus on teel.", "Loobutud: pakume aega järgmisele kliendile.",
-           "See pakkumine on lõppenud.", "See link ei kehti."),
+           "See pakkumine on lõppenud.", "See link ei kehti.",
+           "Pakkusime seda kõigile ootajatele: aja saab see, kes esimesena vastu võtab.",
+           "Keegi teine võttis enne vastu: see aeg on võetud. Olete endiselt ootejärjekorras."),
 }
 
 
@@ -65,7 +76,7 @@ def _answer(business: str, offer: str, params: dict, choice: str | None) -> Resp
         view = openings.offer(wiring.store(), business, offer, request_id, round_, token, key)
     except TurnoError:
         return _page(None, None, "invalid", 404, {})
-    state = "ask" if view.state == "open" else "ended"
+    state = {"open": "ask", "taken": "taken"}.get(view.state, "ended")
     if choice is not None and state == "ask":
         try:
             if choice == "accept":
@@ -74,17 +85,18 @@ def _answer(business: str, offer: str, params: dict, choice: str | None) -> Resp
             else:
                 openings.decline(wiring.store(), business, offer, request_id, round_, token, key, now)
                 state = "declined"
-        except TurnoError:
-            state = "ended"
+        except TurnoError as error:
+            state = "taken" if getattr(error, "code", "") == "offer_taken" else "ended"
     hidden = {"request": request_id, "round": str(round_), "token": token}
-    return _page(view, view.catalog.business, state, 200 if state != "ended" or choice is None else 409, hidden)
+    refused = state in ("ended", "taken") and choice is not None
+    return _page(view, view.catalog.business, state, 409 if refused else 200, hidden)
 
 
 def _page(view, business, state: str, status: int, hidden: dict) -> Response:
     from ..notifications.render import local_time, message_locale
 
     locale = message_locale(business.locale) if business else "en"
-    title, held, accept, decline, accepted, declined, ended, invalid = WORDS[locale]
+    title, held, accept, decline, accepted, declined, ended, invalid, everyone, taken = WORDS[locale]
     what = {}
     if view is not None:
         o, catalog = view.opening, view.catalog
@@ -96,10 +108,10 @@ def _page(view, business, state: str, status: int, hidden: dict) -> Response:
 
         what = {"service": service.name if service else "", "staff": member.name if member else "",
                 "when": format_datetime(o.start.astimezone(business.tz), "full", locale=locale),
-                "held": held.format(until=local_time(o.held_until, business)) if o.held_until else ""}
+                "held": held.format(until=local_time(o.held_until, business)) if o.held_until else everyone}
     html = environment.environment().get_template("pages/offer.html").render(
         locale=locale, title=title, state=state, what=what, hidden=hidden, accept=accept, decline=decline,
-        messages={"accepted": accepted, "declined": declined, "ended": ended, "invalid": invalid},
+        messages={"accepted": accepted, "declined": declined, "ended": ended, "invalid": invalid, "taken": taken},
         business=business.name if business else "")
     headers = {**SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store, private",
                "Content-Language": locale}

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .events import Event
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -21,3 +23,6 @@ class AuditEntry:
     target_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    # what the change did that other features react to (domain/freed_time.py: time given back); the
+    # stream hands them on from the entry's first write, as it does an appointment's (domain/events.py)
+    events: tuple[Event, ...] = ()

@@ -179,6 +179,13 @@ def free_slots(query: SlotQuery) -> list[Slot]:
     return slots
 
 
+def working_time(resource: Resource, tz: ZoneInfo, first_day: date, last_day: date) -> list[Interval]:
+    """A resource's working windows over local days `first_day`..`last_day` (a day either side too), time
+    off taken out and busy time ignored: what a change of hours is compared by (domain/freed_time.py)."""
+    query = SlotQuery(tz, first_day, last_day, 0, 0, 0, 1, EPOCH, EPOCH, ())
+    return [Interval(instant(start), instant(end)) for start, end in _Frame(query)._windows(resource)]
+
+
 class _Frame:
     """The query's range, grid and the service's shape in epoch minutes, and the grids it has worked
     out (professionals mostly share their hours: each distinct week is turned into starts once)."""

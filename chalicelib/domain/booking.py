@@ -88,19 +88,7 @@ def slots_around(
     A service that requires a desk adds the pool of its compatible open desks (or of `desks`)."""
     business = catalog.business
     rules = business.rules
-    special = catalog.special_days
-    around = (first_day - timedelta(days=1), last_day + timedelta(days=1))  # the engine looks a day either side
-    pool = [
-        Resource(
-            "staff",
-            member.id,
-            member.hours.intersect(business.opening_hours),
-            member.time_off,
-            tuple(busy.get(ResourceRef("staff", member.id), ())),
-            special.overrides("staff", member.id, member.hours, business.opening_hours, *around),
-        )
-        for member in staff
-    ]
+    pool = [staff_resource(catalog, member, busy, first_day, last_day) for member in staff]
     pools = [pool]
     if service.requires_desk:
         chosen = compatible_desks(catalog, service) if desks is None else desks
@@ -122,6 +110,17 @@ def slots_around(
         ignore_busy=online and rules.total_availability,
     )
     return free_slots(query)
+
+
+def staff_resource(catalog: Catalog, member: Staff, busy: Mapping[ResourceRef, Sequence[Minutes]],
+                   first_day: date, last_day: date) -> Resource:
+    """A professional as the engine sees them: their week within the opening hours, time off, busy time,
+    and the special days of local days `first_day`..`last_day` (and one either side, as the engine looks)."""
+    business = catalog.business
+    around = (first_day - timedelta(days=1), last_day + timedelta(days=1))
+    return Resource("staff", member.id, member.hours.intersect(business.opening_hours), member.time_off,
+                    tuple(busy.get(ResourceRef("staff", member.id), ())),
+                    catalog.special_days.overrides("staff", member.id, member.hours, business.opening_hours, *around))
 
 
 def offer_for(catalog: Catalog, service: Service, staff: Sequence[Staff], start: datetime, now: datetime,

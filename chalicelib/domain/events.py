@@ -24,7 +24,8 @@ class EventName(str, Enum):
     CHECKED_IN = "appointment_checked_in"
     COMPLETED = "appointment_completed"
     NO_SHOW = "appointment_no_show"
-    TIME_FREED = "time_freed"  # a resource's busy time given back (cancelled, rejected, moved away)
+    TIME_FREED = "time_freed"  # a resource's busy time given back (cancelled, rejected, moved away), or working
+    # time a calendar change opens (time off removed, hours widened: domain/freed_time.py)
 
 
 # Status changes that are events of their own; moving and freeing time are found by comparing.

@@ -32,7 +32,8 @@ def offer_message(opening: Opening, request: WaitlistRequest, kind: MessageKind,
 def step_messages(before: Opening | None, after: Opening, requests: dict[str, WaitlistRequest],
                   outcome: str | None, now: datetime) -> list[OutboxMessage]:
     """What one step of an opening tells: the holder whose hold ran out (not one who declined: they know),
-    and the new holder of a round that starts. Everyone-mode offers are not messaged yet."""
+    the new holder of a round that starts, and, when the time is offered to everyone (the mode, or the
+    fallback), each request newly told, under round 0 (no hold: the first to accept books)."""
     found = []
     if before is not None and outcome == "expired" and before.status is OpeningStatus.HELD \
             and before.holder in requests:
@@ -41,6 +42,10 @@ def step_messages(before: Opening | None, after: Opening, requests: dict[str, Wa
         before is None or before.status is not OpeningStatus.HELD or before.round != after.round)
     if starts and after.holder in requests:
         found.append(offer_message(after, requests[after.holder], MessageKind.OFFER, after.round, now))
+    if after.status is OpeningStatus.OFFERED:
+        told_before = set(before.offered) if before is not None and before.status is OpeningStatus.OFFERED else set()
+        found += [offer_message(after, requests[r], MessageKind.OFFER, 0, now)
+                  for r in after.offered if r not in told_before and r in requests]
     return found
 
 

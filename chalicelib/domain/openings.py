@@ -58,7 +58,7 @@ class Opening:
     status: OpeningStatus
     created_at: datetime
     updated_at: datetime
-    freed_by: str  # the appointment whose change freed the time
+    freed_by: str  # the appointment whose change freed the time, or the calendar change's ("staff:<id>")
     round: int = 0  # the current hold's round, 1-5
     holder: str | None = None  # the request the time is held for
     held_until: datetime | None = None

@@ -1,5 +1,6 @@
 """Freed time reaches the waiting list: the `time_freed` event of a committed change (cancelled, rejected,
-moved away) is offered to the requests it suits (services/openings.py), from the table's stream."""
+moved away; time off removed, hours widened: domain/freed_time.py) is offered to the requests it suits
+(services/openings.py), from the table's stream."""
 from __future__ import annotations
 
 from .. import wiring

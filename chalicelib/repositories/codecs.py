@@ -208,7 +208,7 @@ def appointment(item: AppointmentItem) -> Appointment:
     )
 
 
-def events(item: AppointmentItem) -> tuple[Event, ...]:
+def events(item: AppointmentItem | AuditItem) -> tuple[Event, ...]:
     return tuple(Event.from_json(e) for e in item.events or ())
 
 
@@ -294,7 +294,7 @@ def audit_item(entry: AuditEntry) -> AuditItem:
         pk=f"BIZ#{entry.business_id}#AUDIT", sk=sk,
         at=at, actor_id=entry.actor_id, actor_email=entry.actor_email, actor_level=entry.actor_level,
         action=entry.action, target_kind=entry.target_kind, target_id=entry.target_id,
-        before=entry.before, after=entry.after,
+        before=entry.before, after=entry.after, events=[e.to_json() for e in entry.events] or None,
         agenda_pk=audit_of_pk(entry.business_id, entry.target_kind, entry.target_id), agenda_sk=sk,
     )
 

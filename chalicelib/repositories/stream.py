@@ -9,7 +9,7 @@ from ..domain.events import Event
 from ..domain.model import Appointment
 from ..domain.messages import OutboxMessage
 from . import codecs
-from .tables import AppointmentItem, Item, OutboxItem, SoldPlanItem
+from .tables import AppointmentItem, AuditItem, Item, OutboxItem, SoldPlanItem
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def read(records: Iterable[dict]) -> StreamBatch:
     """Each record is {"eventName", "dynamodb": {"NewImage", ...}} as the stream gives it.
 
     A change puts the appointment afresh with its events; reminder bookkeeping updates the same item
-    and removes them (repositories/messages.py), so only the change's own record carries them."""
+    and removes them (repositories/messages.py), so only the change's own record carries them. A
+    backoffice change of the calendar carries its events on its audit entry, written once (INSERT)."""
     batch = StreamBatch()
     for record in records:
         images = record.get("dynamodb") or {}
@@ -71,6 +72,8 @@ def read(records: Iterable[dict]) -> StreamBatch:
             before = tuple(int(n) for n in old.available) if isinstance(old, SoldPlanItem) else None
             batch.plans.append(PlanRecord(new.pk.split("#")[1], new.client_id, new.id, before,
                                           tuple(int(n) for n in new.available), bool(new.expired)))
+        elif isinstance(new, AuditItem) and record["eventName"] == "INSERT":  # a calendar change's events
+            batch.events.extend(codecs.events(new))
     return batch
 
 

@@ -299,6 +299,7 @@ class AuditItem(Item, discriminator="audit"):
     target_id = UnicodeAttribute()
     before = JSONAttribute(null=True)
     after = JSONAttribute(null=True)
+    events = JSONAttribute(null=True)  # the change's domain events (domain/audit.py), read from its INSERT record
 
 
 class OutboxItem(Item, discriminator="outbox"):

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..domain.booking import LOCK_UNIT_MINUTES
 from ..domain.calendar import WeeklyHours
+from ..domain.freed_time import with_change
 from ..domain.fields import (
     checked_choice, checked_code, checked_integer, checked_phone, checked_text, reject_unknown,
 )
@@ -15,6 +16,7 @@ from ..domain.model import Approval, BookingRules, Business, ClientChanges
 from ..domain.principal import Principal
 from ..domain.views import business_view
 from ..errors import ValidationError
+from ..ports import AgendaStore
 from ..repositories import catalog_admin
 from ..repositories.catalog_admin import Versioned
 from . import edits
@@ -30,7 +32,7 @@ def read(principal: Principal) -> Business:
     return catalog_admin.snapshot(principal.business_id).business.value
 
 
-def update(principal: Principal, changes: dict, now: datetime) -> Business:
+def update(principal: Principal, changes: dict, now: datetime, store: AgendaStore | None = None) -> Business:
     reject_unknown(changes, FIELDS)
     snap = catalog_admin.snapshot(principal.business_id)
     before = snap.business.value
@@ -45,8 +47,12 @@ def update(principal: Principal, changes: dict, now: datetime) -> Business:
         after = replace(after, rules=_rules(before.rules, changes["booking_rules"]))
     if "secret_code" in changes:
         after = replace(after, secret_code=checked_code(changes["secret_code"], "secret_code"))
+    calendar = None
+    if store is not None and after.opening_hours != before.opening_hours:  # wider hours: the waiting list is told
+        catalog = store.catalog(principal.business_id)
+        calendar = (with_change(catalog, before), with_change(catalog, after))
     edits.save(principal, [Versioned(after, snap.business.revision)], "business.update", "business", before.id,
-               business_view(before), business_view(after), now)
+               business_view(before), business_view(after), now, calendar)
     return after
 
 

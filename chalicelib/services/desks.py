@@ -10,6 +10,7 @@ from ..domain.calendar import Interval, WeeklyHours
 from ..domain.covering import AppointmentsAffectedError, Covering, whole_days
 from ..domain.desks import DESK, Desk, Holiday
 from ..domain.fields import checked_date, checked_entries, checked_ids, checked_integer, checked_text, reject_unknown
+from ..domain.freed_time import freed_events, with_change
 from ..domain.model import ResourceRef, new_id
 from ..domain.principal import Principal
 from ..errors import NotFoundError, ValidationError
@@ -58,9 +59,12 @@ def update(store: AgendaStore, clients: ClientNames, principal: Principal, desk_
     cover = covering_of(before, after, snap.business.value.tz, now)
     saved = Versioned(after, record.revision)
 
-    def save() -> None:
-        repository.save(principal.business_id, saved, before,
-                        audit.entry(principal, "desk.update", "desk", after.id, desk_view(before), desk_view(after), now))
+    catalog = store.catalog(principal.business_id)
+
+    def save() -> None:  # the entry carries the time the change gives back, for the waiting list
+        repository.save(principal.business_id, saved, before, freed_events(
+            with_change(catalog, before), with_change(catalog, after),
+            audit.entry(principal, "desk.update", "desk", after.id, desk_view(before), desk_view(after), now)))
 
     def undo() -> None:
         repository.save(principal.business_id, Versioned(before, (record.revision or 0) + 1), after,
@@ -71,7 +75,6 @@ def update(store: AgendaStore, clients: ClientNames, principal: Principal, desk_
         save()
         return after, []
     if choice == "move":  # every one must have somewhere to go before anything is written
-        catalog = store.catalog(principal.business_id)
         found = covering.affected(store, principal.business_id, cover, now)
         stuck = desk_moves.nowhere(store, catalog, found, {after.id})
         if stuck:

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from ..domain.booking import MAX_BUSY_MINUTES, slots_around
 from ..domain.calendar import Interval, local_instant
 from ..domain.events import Event
-from ..domain.model import Catalog, Service, Source
+from ..domain.desks import DESK
+from ..domain.model import Catalog, ResourceRef, Service, Source
 from ..domain.offer_messages import step_messages
 from ..domain.service_sequence import sequence_of
 from ..domain.openings import (
@@ -39,23 +40,24 @@ def on_time_freed(store: AgendaStore, event: Event, now: datetime) -> Opening | 
     waiting list's settings, the open requests from the freed time on (one index query), and only when one
     may fit, the catalog and the busy days around it. Idempotent: a redelivered event makes the same
     opening, which already exists."""
-    if event.resource is None or event.interval is None or event.resource.kind != "staff" or event.interval.end <= now:
+    if event.resource is None or event.interval is None or event.resource.kind not in ("staff", DESK) \
+            or event.interval.end <= now:
         return None
-    business_id, staff_id = event.business_id, event.resource.id
+    business_id, freed = event.business_id, event.resource
     waiting = [r for r in requests_store.open_from(business_id, max(event.interval.start, now))
-               if r.status_at(now) is RequestStatus.WAITING and r.wants(staff_id)]
+               if r.status_at(now) is RequestStatus.WAITING and (freed.kind == DESK or r.wants(freed.id))]
     if not waiting:
         return None
     catalog = store.catalog(business_id)
-    member = catalog.member(staff_id)
-    if member is None:
+    members = catalog.staff if freed.kind == DESK else tuple(m for m in catalog.staff if m.id == freed.id)
+    if not members:
         return None
     busy = store.busy_between(business_id, event.interval.start - timedelta(minutes=MAX_BUSY_MINUTES),
                               event.interval.end + timedelta(minutes=MAX_BUSY_MINUTES))
-    fit = _first_fit(catalog, waiting, member, event.interval, busy, now)
+    fit = _first_fit(catalog, waiting, members, freed, event.interval, busy, now)
     if fit is None:
         return None
-    service, span = fit
+    service, staff_id, span = fit
     settings = requests_store.settings(business_id)
     _, busy_span = service.occupies(span.start)
     opening = Opening(id=opening_id(event), business_id=business_id, service_id=service.id, staff_id=staff_id,
@@ -76,10 +78,11 @@ def on_time_freed(store: AgendaStore, event: Event, now: datetime) -> Opening | 
     return after
 
 
-def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], member, freed: Interval, busy,
-               now: datetime) -> tuple[Service, Interval] | None:
+def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], members, resource: ResourceRef, freed: Interval,
+               busy, now: datetime) -> tuple[Service, str, Interval] | None:
     """The oldest request with a free start (the engine's answer, online rules) whose busy time uses the
-    freed time and whose appointment lies in one of its windows."""
+    freed time of `resource` (a professional's; or a desk's, with whoever may work there) and whose
+    appointment lies in one of its windows: its service, professional and time."""
     tz = catalog.business.tz
     days = sorted({freed.start.astimezone(tz).date(), freed.end.astimezone(tz).date()})
     for request in waiting:
@@ -87,17 +90,22 @@ def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], member, freed: 
             sequence = sequence_of(catalog, request.service_ids, backoffice=True)
         except (NotFoundError, UnprocessableError):
             continue
-        if not sequence.performed_by(member):
+        service, desks = sequence.as_service(), sequence.desks(catalog)
+        if resource.kind == DESK and not service.requires_desk:
             continue
-        service, fits = sequence.as_service(), []
-        for slot in slots_around(catalog, service, [member], busy, days[0], days[-1], now,
-                                 desks=sequence.desks(catalog)):
-            span, busy_span = service.occupies(slot.start)
-            if busy_span.overlaps(freed) and request.covers(span, tz):
-                # the freed time itself first (a start inside it, earliest), so no small gaps are left
-                fits.append((not freed.contains(busy_span), slot.start < freed.start, slot.start, span))
+        fits = []
+        for member in members:
+            if not (sequence.performed_by(member) and request.wants(member.id)):
+                continue
+            for slot in slots_around(catalog, service, [member], busy, days[0], days[-1], now, desks=desks):
+                span, busy_span = service.occupies(slot.start)
+                if busy_span.overlaps(freed) and request.covers(span, tz) \
+                        and (resource.kind != DESK or resource.id in slot.desks):
+                    # the freed time itself first (a start inside it, earliest), so no small gaps are left
+                    fits.append((not freed.contains(busy_span), slot.start < freed.start, slot.start, member.id, span))
         if fits:
-            return service, min(fits, key=lambda f: f[:3])[3]
+            best = min(fits, key=lambda f: f[:4])
+            return service, best[3], best[4]
     return None
 
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from ..domain.calendar import WeeklyHours, intervals_json, parse_intervals
 from ..domain.covering import Covering, outside, whole_days
 from ..domain.fields import checked_date, checked_text, reject_unknown
+from ..domain.freed_time import freed_events, with_change
 from ..domain.model import Catalog, ResourceRef, new_id
 from ..domain.principal import Principal
 from ..domain.special_days import BUSINESS, MAX_ENTRIES, Closure, SpecialDays, SpecialHours, lookahead
@@ -57,12 +58,14 @@ def update_closure(store: AgendaStore, clients: ClientNames, principal: Principa
                             action="calendar.closure.update")
 
 
-def remove_closure(principal: Principal, closure_id: str, now: datetime) -> None:
-    """Only gives working time back: nothing to check against the agenda."""
+def remove_closure(principal: Principal, closure_id: str, now: datetime, store: AgendaStore | None = None) -> None:
+    """Only gives working time back: nothing to check against the agenda; the waiting list is told."""
     before = _find_closure(principal, closure_id)
-    repository.write(principal.business_id, None, before,
-                     audit.entry(principal, "calendar.closure.delete", "closure", before.id, closure_json(before),
-                                 None, now))
+    entry = audit.entry(principal, "calendar.closure.delete", "closure", before.id, closure_json(before), None, now)
+    if store is not None:
+        catalog = store.catalog(principal.business_id)
+        entry = freed_events(catalog, with_change(catalog, _changed(catalog.special_days, None, before)), entry)
+    repository.write(principal.business_id, None, before, entry)
 
 
 # -- special hours --------------------------------------------------------------------------------------
@@ -147,15 +150,26 @@ def _settle(store: AgendaStore, clients: ClientNames, principal: Principal, data
     cover = covering_of(catalog, entry, put is None, today)
     reason = f"{target_kind}: {getattr(entry, 'name', '') or entry.id}"
 
-    def save() -> None:
-        repository.write(principal.business_id, put, remove,
-                         audit.entry(principal, action, target_kind, entry.id, before, after, now))
+    changed = with_change(catalog, _changed(catalog.special_days, put, remove))
+
+    def save() -> None:  # the entry carries the time the change gives back, for the waiting list
+        repository.write(principal.business_id, put, remove, freed_events(
+            catalog, changed, audit.entry(principal, action, target_kind, entry.id, before, after, now)))
 
     def undo() -> None:
         repository.write(principal.business_id, remove, put,
                          audit.entry(principal, action + ".undone", target_kind, entry.id, after, before, now))
 
     return covering.settle(store, clients, principal, cover, choice, now, reason=reason, save=save, undo=undo)
+
+
+def _changed(days: SpecialDays, put: Closure | SpecialHours | None,
+             remove: Closure | SpecialHours | None) -> SpecialDays:
+    """The special days once `remove` is gone and `put` is in (an entry set again keeps its id)."""
+    gone = {e.id for e in (put, remove) if e is not None}
+    entries = [e for e in (*days.closures, *days.hours) if e.id not in gone] + ([put] if put is not None else [])
+    return SpecialDays(tuple(e for e in entries if isinstance(e, Closure)),
+                       tuple(e for e in entries if isinstance(e, SpecialHours)))
 
 
 def _closure(closure_id: str, data: dict) -> Closure:

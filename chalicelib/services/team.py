@@ -12,6 +12,7 @@ from ..domain.fields import (
     checked_code, checked_entries, checked_ids, checked_instant, checked_phone, checked_text, reject_unknown,
 )
 from ..domain.covering import Covering
+from ..domain.freed_time import with_change
 from ..domain.model import ResourceRef, Staff, new_id
 from ..domain.principal import Level, Principal
 from ..domain.views import staff_view
@@ -78,9 +79,14 @@ def update_member(principal: Principal, staff_id: str, data: dict, now: datetime
             raise ConflictError("this staff member signs in with their email: it cannot change here",
                                 field="email", code="email_is_login")
         check_email_free(principal.business_id, snap, after.email, except_staff=staff_id)
+    calendar = None
+    if agenda is not None and (after.hours, after.time_off) != (record.value.hours, record.value.time_off):
+        catalog = agenda[0].catalog(principal.business_id)  # the time it gives back goes to the waiting list
+        calendar = (with_change(catalog, record.value), with_change(catalog, after))
+
     def save() -> None:
         edits.save(principal, [Versioned(after, record.revision)], "staff.update", "staff", staff_id,
-                   staff_view(record.value), staff_view(after), now)
+                   staff_view(record.value), staff_view(after), now, calendar)
 
     def undo() -> None:  # the time off stored a moment ago, taken back (its revision is the next one)
         edits.save(principal, [Versioned(record.value, (record.revision or 0) + 1)], "staff.update", "staff",

@@ -131,8 +131,9 @@ def listing(store: AgendaStore, principal: Principal, params: dict[str, str], no
 def convert(store: AgendaStore, principal: Principal, request_id: str, body: dict, now: datetime):
     """Book the request into a free time staff chose (`start`, `staff`): the same race-free booking as any
     other, one appointment per service back to back, the request marked `booked` in its transaction. A time
-    the request holds is taken over."""
-    reject_unknown(body, {"start", "staff"})
+    the request holds is taken over; a freed time suggested to staff (manual mode: `offer`, the opening's id)
+    is marked filled, for the figures."""
+    reject_unknown(body, {"start", "staff", "offer"})
     request = repository.get(principal.business_id, request_id)
     start = checked_instant(body.get("start"), "start")
     staff_id = checked_text(body.get("staff", request.staff_id), "staff", 40)
@@ -141,7 +142,7 @@ def convert(store: AgendaStore, principal: Principal, request_id: str, body: dic
     if not principal.may_write_agenda_of(staff_id):
         raise ForbiddenError("you may change only your own agenda", field="staff", code="not_your_agenda")
     catalog = store.catalog(principal.business_id)
-    held = _held_for(request, staff_id, start)
+    held = _held_for(request, staff_id, start) or _suggested(request, body.get("offer"), staff_id, start)
     entry = audit.entry(principal, "waitlist.convert", "waitlist_request", request.id, audit_view(request),
                         {"status": "booked", "start": start.isoformat(), "staff": staff_id}, now)
     return waitlist_booking.book_all(store, catalog, request, staff_id, start, by=principal.staff_id,
@@ -226,6 +227,20 @@ def _held_for(request: WaitlistRequest, staff_id: str, start: datetime):
     """The opening whose hold this request has at exactly that time, if any (converting takes it over)."""
     found = _holding(request)
     return found if found is not None and found.staff_id == staff_id and found.start == start else None
+
+
+def _suggested(request: WaitlistRequest, offer: Any, staff_id: str, start: datetime):
+    """The open opening staff book this request into from its suggestion (`offer`), checked to be that time
+    and to list the request; None when no offer is named."""
+    if offer is None:
+        return None
+    found = opening_store.get(request.business_id, checked_text(offer, "offer", 40))
+    if not (found.status in (OpeningStatus.SUGGESTED, OpeningStatus.OFFERED) and request.id in found.offered):
+        raise ConflictError("this freed time is no longer offered to this request", field="offer",
+                            code="offer_ended")
+    if (found.staff_id, found.start) != (staff_id, start):
+        raise ValidationError("the offer is for another time or professional", field="offer", code="not_offered")
+    return found
 
 
 def _holding(request: WaitlistRequest):

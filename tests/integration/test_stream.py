@@ -36,6 +36,8 @@ class Outbox:
 @pytest.fixture
 def pump(dynamodb, store, monkeypatch):
     outbox, heard, reports = Outbox(), [], []
+    # the features subscribe when first loaded: loaded here, not into the stand-in below (lost to later tests)
+    from chalicelib.jobs import client_activity, marketing, report_counters, waitlist_offers  # noqa: F401
     monkeypatch.setattr(stream, "SUBSCRIBERS", {name: [heard.append] for name in EventName})
 
     def invoke(event: dict) -> None:
@@ -74,3 +76,19 @@ def test_a_cancellation_frees_the_time_once(store, salon, pump):
     assert names == [EventName.BOOKED, EventName.CANCELLED, EventName.TIME_FREED]
     freed = heard[-1]
     assert (freed.interval.start, freed.interval.end) == (made.appointment.busy.start, made.appointment.busy.end)
+
+
+def test_time_off_removed_reaches_the_stream_function_once_from_the_change_s_audit_entry(store, salon, pump):
+    from chalicelib.domain.model import ResourceRef
+    from chalicelib.domain.principal import Level, Principal
+    from chalicelib.services import team
+
+    pump, _, heard, _ = pump
+    manager = Principal(business_id=salon.id, staff_id="stf_boss", level=Level.MANAGER, email="boss@example.com")
+    team.update_member(manager, "stf_bea", {"time_off": []}, NOW, agenda=(store, None))  # her Thursday off
+    pump.poll()
+    pump.poll()
+    freed = [e for e in heard if e.name is EventName.TIME_FREED and e.business_id == salon.id]
+    assert [(e.reference, e.resource, e.by) for e in freed] == [("staff:stf_bea", ResourceRef("staff", "stf_bea"),
+                                                                "stf_boss")]
+    assert freed[0].interval.start.isoformat() == "2026-03-26T09:00:00+00:00"  # 10:00-19:00 in Madrid

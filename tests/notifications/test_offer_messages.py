@@ -102,6 +102,22 @@ def test_the_offer_says_until_when_it_is_held_and_carries_its_link_in_every_lang
     assert sms.segments <= 2 and email.locale == sms.locale == locale
 
 
+HELD_SUBJECT = {"en": "Time held for you", "es": "Hueco reservado", "it": "Orario riservato", "cs": "Termín držíme",
+                "et": "Aeg on teile hoitud"}
+FIRST_TO_ACCEPT = {"en": "first to accept", "es": "quien acepte primero", "it": "chi accetta per primo",
+                   "cs": "kdo přijme první", "et": "esimesena vastu"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_offer_to_everyone_says_the_first_to_accept_gets_it_and_no_hold(locale):
+    held = sent(OFFER, local("2026-06-29", "12:00"), locale=locale)["email"]
+    everyone = by_channel(messages(OFFER, now=local("2026-06-29", "12:00"), locale=locale))
+    assert HELD_SUBJECT[locale] in held.subject and HELD_SUBJECT[locale] not in everyone["email"].subject
+    assert FIRST_TO_ACCEPT[locale] in everyone["email"].text and FIRST_TO_ACCEPT[locale] not in held.text
+    assert MANAGE_URL in everyone["sms"].text and everyone["sms"].segments <= 2
+    assert HELD_TEXT[locale] not in everyone["email"].text
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_offer_ended_notice_has_no_link_and_says_they_are_still_waiting(locale):
     found = sent(ENDED, local("2026-06-29", "12:00"), locale=locale)

@@ -14,18 +14,19 @@ from chalicelib.templating import TEMPLATES_DIR
 from tests.notifications.render_samples import MANAGE_URL, by_channel, messages
 
 EVERYTHING = NotificationSettings(sms=frozenset(MessageKind), sms_mode=SmsMode.AS_WRITTEN)
-# A phrase of each kind's subject, and the weekday of 1 July 2026 as Babel writes it.
+# A phrase of each kind's subject, and the weekday of 1 July 2026 as Babel writes it. The sample offer has no
+# hold: it reads as offered to everyone (test_offer_messages.py checks the held one).
 SUBJECT = {
     "en": ("booking request", "Booking confirmed", "could not accept", "Booking cancelled", "Booking moved",
-           "Reminder", "Time held for you", "Offer ended"),
+           "Reminder", "A time has come free", "Offer ended"),
     "es": ("solicitud de cita", "Cita confirmada", "No hemos podido", "Cita cancelada", "Cita cambiada",
-           "Recordatorio", "Hueco reservado", "Oferta terminada"),
+           "Recordatorio", "Se ha liberado un hueco", "Oferta terminada"),
     "it": ("richiesta", "Prenotazione confermata", "Non possiamo", "Prenotazione annullata", "Prenotazione spostata",
-           "Promemoria", "Orario riservato", "Offerta scaduta"),
+           "Promemoria", "Si è liberato un orario", "Offerta scaduta"),
     "cs": ("žádost o rezervaci", "Rezervace potvrzena", "nemůžeme", "Rezervace zrušena", "Rezervace přesunuta",
-           "Připomínka", "Termín držíme", "Nabídka skončila"),
+           "Připomínka", "Uvolnil se termín", "Nabídka skončila"),
     "et": ("broneerimissoovi", "Broneering kinnitatud", "ei saa", "Broneering tühistatud", "Broneering muudetud",
-           "Meeldetuletus", "Aeg on teile hoitud", "Pakkumine lõppes"),
+           "Meeldetuletus", "Vabanes aeg", "Pakkumine lõppes"),
 }
 SHORT_DATE = {"en": "Wed, Jul 1", "es": "mié, 1 jul", "it": "mer 1 lug", "cs": "st 1. 7.", "et": "K, 1. juuli"}
 WEDNESDAY = {"en": "Wednesday", "es": "miércoles", "it": "mercoledì", "cs": "středa", "et": "kolmapäev"}

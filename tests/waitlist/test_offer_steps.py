@@ -1,5 +1,6 @@
 """Which step of an opening tells whom (domain/offer_messages.py), pure: a round that starts tells its holder,
-a hold that ran out tells its holder, a decline and an unchanged round tell nobody; the ids are per round."""
+a hold that ran out tells its holder, a decline and an unchanged round tell nobody; the ids are per round.
+Offered to everyone (the mode or the fallback), each request newly told gets its own offer, once."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -54,7 +55,6 @@ def test_a_decline_and_an_unchanged_round_tell_nobody_new():
     assert told(HELD_1, HELD_2, "declined") == [(MessageKind.OFFER, "ofr_op_1_2_wl_b")]
     assert told(HELD_1, RELEASED, "declined") == []
     assert told(HELD_1, replace(HELD_1, updated_at=NOW + timedelta(minutes=1))) == []
-    assert told(None, replace(FREE, status=OpeningStatus.OFFERED, offered=("wl_a", "wl_b"))) == []  # not yet
 
 
 def test_the_same_step_twice_gives_the_same_ids():
@@ -65,3 +65,25 @@ def test_a_refused_offer_is_retried_only_while_its_hold_lasts():
     offer, ended = step_messages(HELD_1, HELD_2, REQUESTS, "expired", NOW)[::-1]
     assert worth_sending_until(offer) == HELD_2.held_until
     assert worth_sending_until(ended) == START
+
+
+OFFERED = replace(FREE, status=OpeningStatus.OFFERED, mode=OfferMode.EVERYONE, offered=("wl_a", "wl_b"))
+
+
+def test_everyone_mode_tells_every_match_at_once_with_no_hold():
+    assert told(None, OFFERED) == [(MessageKind.OFFER, "ofr_op_1_0_wl_a"), (MessageKind.OFFER, "ofr_op_1_0_wl_b")]
+    assert all(m.offer["held_until"] is None and m.offer["round"] == 0
+               for m in step_messages(None, OFFERED, REQUESTS, None, NOW))
+
+
+def test_offered_to_everyone_a_decline_tells_nobody_and_only_new_matches_are_told():
+    assert told(OFFERED, replace(OFFERED, updated_at=NOW + timedelta(minutes=1)), "declined") == []
+    wider = replace(OFFERED, offered=("wl_a", "wl_b", "wl_c"))
+    requests = {**REQUESTS, "wl_c": waiting("wl_c", email="c@example.com")}
+    assert [m.id for m in step_messages(OFFERED, wider, requests, None, NOW)] == ["ofr_op_1_0_wl_c"]
+
+
+def test_the_everyone_fallback_tells_the_last_holder_it_ended_and_the_rest_the_time():
+    fallback = replace(HELD_2, status=OpeningStatus.OFFERED, holder=None, held_until=None, offered=("wl_a",))
+    assert told(HELD_2, fallback, "expired") == [(MessageKind.OFFER_EXPIRED, "ofx_op_1_2_wl_b"),
+                                                 (MessageKind.OFFER, "ofr_op_1_0_wl_a")]

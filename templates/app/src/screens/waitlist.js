@@ -3,6 +3,7 @@
 // rate and median time to fill.
 import { h, field, mount, dialog } from "../dom.js";
 import { apiForm, values } from "./parts/forms.js";
+import { SUGGESTION_MESSAGES, suggestionsSection } from "./waitlist/suggestions.js";
 
 const STATUSES = ["waiting", "offered", "booked", "expired", "cancelled"];
 const OPEN = ["waiting", "offered"];
@@ -182,7 +183,7 @@ export default {
   nav: "nav",
   requires: "waitlist.read",
   order: 35,
-  messages: W,
+  messages: Object.fromEntries(Object.entries(W).map(([lang, m]) => [lang, { ...m, ...SUGGESTION_MESSAGES[lang] }])),
 
   async render(root, ctx) {
     const { api, t, fmt, toast, me } = ctx;
@@ -254,6 +255,7 @@ export default {
       h("div", { class: "table-wrap" }, h("table", { class: "grid waitlist" },
         h("thead", {}, h("tr", {}, ["client", "service", "windows", "created", "status", "actions"].map((k) => h("th", { scope: "col" }, t(k))))),
         rows)),
-      empty, more, figures);
+      empty, more, suggestionsSection(ctx, stats.offers, { service: serviceName, staff: staffName }, writes,
+        () => load(true)), figures);
   },
 };
