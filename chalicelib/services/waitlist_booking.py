@@ -11,14 +11,16 @@ from ..domain import search
 from ..domain.agenda_change import Expected
 from ..domain.audit import AuditEntry
 from ..domain.booking import slots
-from ..domain.calendar import UTC
+from ..domain.calendar import UTC, Interval
+from ..domain.desks import seated
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Client, Source, new_id, new_reference
 from ..domain.openings import Opening, OpeningStatus, Outcome, answered
 from ..domain.service_sequence import sequence_of
 from ..domain.waitlist import ClientRequest, RequestStatus, WaitlistRequest, check_editable
-from ..errors import ContactTakenError, UnprocessableError, ValidationError
+from ..errors import ContactTakenError, SlotUnavailableError, UnprocessableError, ValidationError
 from ..ports import AgendaStore
 from . import agenda_changes
+from .desk_places import desk_peek, free_first
 
 ATTEMPTS = 2  # a new client's contact registered meanwhile: read again once
 
@@ -49,20 +51,27 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
         raise ValidationError("that time has already passed", field="start", code="start_in_past")
     day = start.astimezone(catalog.business.tz).date()
     free = slots(catalog, service, [member], (), day, day, now, online=False, desks=sequence.desks(catalog))
-    if not any(s.start == start for s in free):
+    slot = next((s for s in free if s.start == start), None)
+    if slot is None:
         raise UnprocessableError(f"{member.name} does not work then, or the service does not fit",
                                  field="start", code="outside_hours")
+    parts = sequence.parts(start)
+    # a service that needs a desk takes one as a booking does (the free one with the lowest number), so its
+    # lock units are claimed in the same transaction: the desk's time is never given twice
+    desks = _free_desks(store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end))
+    if service.requires_desk and not desks:
+        raise SlotUnavailableError("every desk for this service is taken then", field="start")
     contact = request.contact
     for attempt in range(ATTEMPTS):
         client_id, new_client = _client(store, request)
         words, contacts = search.who(contact.first_name, contact.last_name, None, contact.phone, None)
-        appointments = tuple(Appointment(
+        appointments = tuple(seated(Appointment(
             reference=new_reference(), business_id=request.business_id, client_id=client_id,
             service_id=part.service.id, staff_id=member.id, start=part.span.start, end=part.span.end,
             busy=part.busy, status=AppointmentStatus.CONFIRMED, source=source, price=part.service.price,
             currency=catalog.business.currency, created_at=now, updated_at=now,
             notes=request.notes if n == 0 else "", client_words=words, client_contacts=contacts,
-        ) for n, part in enumerate(sequence.parts(start)))
+        ), catalog, desks[0] if part.service.requires_desk else None) for n, part in enumerate(parts))
         reference = appointments[0].reference
         # a request joined with details becomes the client's: their record points at it (export, erasure)
         named = replace(contact, client_id=client_id)
@@ -86,6 +95,15 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
             continue
         return appointments
     raise AssertionError("unreachable")
+
+
+def _free_desks(store: AgendaStore, catalog: Catalog, desk_ids: tuple[str, ...], block: Interval) -> list[str]:
+    """The desks the engine found working then that no appointment holds for the whole block, lowest number
+    first (one batch read of their lock units); none when the service needs no desk."""
+    if not desk_ids:
+        return []
+    _, held = store.contacts_and_locks(catalog.business.id, None, None, desk_peek(catalog, desk_ids, block))
+    return free_first(catalog, desk_ids, held, only_free=True)
 
 
 def _client(store: AgendaStore, request: WaitlistRequest) -> tuple[str, Client | None]:

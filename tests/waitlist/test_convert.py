@@ -94,3 +94,28 @@ def test_two_requests_converted_into_one_time_at_once_give_one_appointment(clien
     day = store.appointments_between("biz_salon", datetime.fromisoformat("2026-03-24T00:00:00+01:00"),
                                      datetime.fromisoformat("2026-03-25T00:00:00+01:00"))
     assert [a.reference for a in day if a.start.isoformat() == "2026-03-24T10:00:00+00:00"] == [won[0][0].reference]
+
+
+def test_a_service_that_needs_a_desk_takes_a_free_one_and_never_a_taken_one(client, login, seeded, store):
+    """Converting books the desk as a booking does: a free one, its lock units in the transaction. With the
+    only open basin taken by another professional's booking, the same time is 409 for anyone else."""
+    from dataclasses import replace
+
+    from tests.factories import desks, seed_last_desk
+
+    for desk in desks():
+        store.save_desk("biz_salon", replace(desk, open=False))
+    seed_last_desk(store, "biz_salon", professionals=2)  # Corte now needs the one open basin, dsk_only
+    headers = login(DESK)
+    taken = post(client, "/public/salon/bookings", booking_body(TUESDAY_10, staff="stf_p00"))
+    assert taken.status_code == 201, taken.body
+    assert store.appointment(taken.json_body["reference"]).desk_id == "dsk_only"
+    created = add_request(client, headers)
+    response = post(client, f"/admin/waitlist/{created['id']}/convert", {"start": TUESDAY_10, "staff": "stf_p01"},
+                    headers)
+    assert response.status_code == 409 and error(response)["code"] == "slot_unavailable", response.body
+    assert client.http.get(f"/admin/waitlist/{created['id']}", headers=headers).json_body["status"] == "waiting"
+    later = post(client, f"/admin/waitlist/{created['id']}/convert",
+                 {"start": "2026-03-24T12:00:00+01:00", "staff": "stf_p01"}, headers)
+    assert later.status_code == 201, later.body
+    assert store.appointment(later.json_body["appointment"]["reference"]).desk_id == "dsk_only"
