@@ -46,8 +46,8 @@ $(SMS_CALC): tests/notifications/package.json tests/notifications/package-lock.j
 test test-quick: $(SMS_CALC)
 
 # Prints every figure next to its goal and writes the summary into README.md (between its bench markers).
-# The HTTP part starts the local stack (DynamoDB Local); the package size needs `make synth` first.
-bench: $(VENV)/.installed synth  # synth: the package-size row reads its output
+# The HTTP part starts the local stack (DynamoDB Local); the package size reads `make synth`'s output.
+bench: $(VENV)/.installed synth
 	$(PY) -m bench --readme README.md
 
 # Marketing at size on DynamoDB Local (bench/marketing.py): 5,000 clients, or with FULL=1 the issue's 50,000
