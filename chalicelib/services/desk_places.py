@@ -48,12 +48,12 @@ def free_first(catalog: Catalog, desk_ids: Iterable[str], held: set[LockUnit], *
 
 
 def desks_in_order(store: AgendaStore, catalog: Catalog, desk_ids: tuple[str, ...], busy: Interval, *,
-                   own: Appointment | None = None, keep: str | None = None) -> list[str]:
+                   own: Appointment | None = None, keep: str | None = None, only_free: bool = False) -> list[str]:
     """The same, reading the lock units first (the backoffice's path: one batch read)."""
     if not desk_ids:
         return []
     _, held = store.contacts_and_locks(catalog.business.id, None, None, desk_peek(catalog, desk_ids, busy))
-    return free_first(catalog, desk_ids, held, own=own, keep=keep)
+    return free_first(catalog, desk_ids, held, own=own, keep=keep, only_free=only_free)
 
 
 def working_desks(catalog: Catalog, appointment: Appointment) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from ..domain.waitlist import ClientRequest, RequestStatus, WaitlistRequest, che
 from ..errors import ContactTakenError, SlotUnavailableError, UnprocessableError, ValidationError
 from ..ports import AgendaStore
 from . import agenda_changes
-from .desk_places import desk_peek, free_first
+from .desk_places import desks_in_order
 
 ATTEMPTS = 2  # a new client's contact registered meanwhile: read again once
 
@@ -58,7 +58,8 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
     parts = sequence.parts(start)
     # a service that needs a desk takes one as a booking does (the free one with the lowest number), so its
     # lock units are claimed in the same transaction: the desk's time is never given twice
-    desks = _free_desks(store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end))
+    desks = desks_in_order(store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end),
+                           only_free=True)
     if service.requires_desk and not desks:
         raise SlotUnavailableError("every desk for this service is taken then", field="start")
     contact = request.contact
@@ -95,15 +96,6 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
             continue
         return appointments
     raise AssertionError("unreachable")
-
-
-def _free_desks(store: AgendaStore, catalog: Catalog, desk_ids: tuple[str, ...], block: Interval) -> list[str]:
-    """The desks the engine found working then that no appointment holds for the whole block, lowest number
-    first (one batch read of their lock units); none when the service needs no desk."""
-    if not desk_ids:
-        return []
-    _, held = store.contacts_and_locks(catalog.business.id, None, None, desk_peek(catalog, desk_ids, block))
-    return free_first(catalog, desk_ids, held, only_free=True)
 
 
 def _client(store: AgendaStore, request: WaitlistRequest) -> tuple[str, Client | None]:
