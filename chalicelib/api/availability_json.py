@@ -3,9 +3,9 @@ taps, and hundreds of slots through dicts, `isoformat` and `json.dumps` cost mor
 found them (bench/request.py). The text is byte for byte what `json.dumps(..., separators=(",", ":"))`,
 Chalice's own, writes for the same dict (tests/unit/test_availability_json.py checks it).
 
-A warm function keeps, per zone, each slot's whole text as written once, by its minutes and who is free: a
-slot is then one dictionary look-up (the booking page asks for the same days again and again, and a zone's
-rules do not change while it lives).
+A warm function keeps, per zone, each slot's whole text as written once, by its minutes, with who was free
+for it: while that is still who is free (the booking page asks for the same days again and again, and a
+zone's rules do not change while it lives), a slot is one dictionary look-up and one comparison.
 """
 from __future__ import annotations
 
@@ -27,26 +27,32 @@ def dumps(value: object) -> str:
 
 
 class _Zone:
-    """A warm function's texts for one zone: each slot's whole JSON object, by its minutes and who is free
-    (the booking page asks for the same days again and again, and a zone's rules do not change while it
-    lives), and each 'who is free' as JSON lists."""
+    """A warm function's texts for one zone: each slot's whole JSON object by its minutes, with who was
+    free for it then, and each 'who is free' as JSON lists."""
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.local = LocalTimes(tz)
-        self.slots: dict[tuple, str] = {}  # ((start, end) epoch minutes, staff, desks) -> '{"start":...}'
+        self.slots: dict[Minutes, tuple[dict, str]] = {}  # (start, end) epoch minutes -> (free, '{"start":...}')
         self.lists: dict[tuple, str] = {}  # (staff, desks) -> '["stf_a","stf_b"]}' (the slot's tail)
 
-    def slot(self, key: tuple) -> str:
+    def text(self, slot: Slot) -> str:
+        """A slot's text, written now, and kept when the slot is on the minute."""
+        free = slot.free
+        staff, desks = free.get("staff", ()), free.get("desk", ())
+        minutes = slot.minutes or _minutes(slot)
+        if minutes is None:  # off the minute: never on the grid, written as isoformat writes it
+            return dumps({"start": self.local.iso(slot.start), "end": self.local.iso(slot.end),
+                          "staff": list(staff), **({"desks": list(desks)} if desks else {})})
         if len(self.slots) > KEPT:
             self.slots.clear()
             self.lists.clear()
             self.local.texts.clear()
-        (start, end), staff, desks = key
         tail = self.lists.get((staff, desks))
         if tail is None:
             tail = self.lists[staff, desks] = _list(staff) + (f',"desks":{_list(desks)}' if desks else "") + "}"
-        text = self.slots[key] = (f'{{"start":"{self.local.minute(start)}","end":"{self.local.minute(end)}",'
-                                  f'"staff":{tail}')
+        start, end = minutes
+        text = f'{{"start":"{self.local.minute(start)}","end":"{self.local.minute(end)}","staff":{tail}'
+        self.slots[minutes] = (free, text)
         return text
 
 
@@ -60,21 +66,11 @@ def availability_response(timezone: str, tz: ZoneInfo, slots: Sequence[Slot],
     """{"timezone": ..., "slots": [{"start": ..., "end": ..., "staff": [...], "desks": [...]}, ...],
     "closed_days": [{"date": ..., "name": ...}]} as JSON text ("desks" only on a slot that needs one)."""
     zone = _zone(tz)
-    known, write = zone.slots, zone.slot
-    parts = []
-    append = parts.append
-    for slot in slots:
-        free = slot.free
-        key = (slot.minutes or _minutes(slot), free.get("staff", ()), free.get("desk", ()))
-        text = known.get(key)
-        if text is None:
-            if key[0] is None:  # off the minute: never on the grid, written as isoformat writes it
-                staff, desks = key[1], key[2]
-                text = dumps({"start": zone.local.iso(slot.start), "end": zone.local.iso(slot.end),
-                              "staff": list(staff), **({"desks": list(desks)} if desks else {})})
-            else:
-                text = write(key)
-        append(text)
+    kept = zone.slots.get
+    parts = [known[1] if (known := kept(slot.minutes)) is not None and known[0] == slot.free else None
+             for slot in slots]
+    if None in parts:  # a slot not written yet, or whose free professionals or desks changed
+        parts = [text or zone.text(slot) for text, slot in zip(parts, slots)]
     days = dumps([{"date": day.isoformat(), "name": name} for day, name in closed])
     return Response(body=f'{{"timezone":{dumps(timezone)},"slots":[{",".join(parts)}],"closed_days":{days}}}')
 

@@ -65,6 +65,16 @@ def read(reads, table: str, business_id: str, start: datetime, end: datetime) ->
         TableName=table, KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
         ExpressionAttributeValues={":pk": {"S": busy_pk(business_id)}, ":first": {"S": first.isoformat()},
                                    ":last": {"S": end.date().isoformat() + "~"}})
+    query = (table, business_id, first, end.date())
+    kept = _answers.get(query)
+    if kept is None or kept[0] != bodies:
+        if len(_answers) >= KEPT_ANSWERS:
+            _answers.clear()
+        kept = _answers[query] = (bodies, _busy(bodies))
+    return {resource: list(times) for resource, times in kept[1].items()}
+
+
+def _busy(bodies: list[bytes]) -> dict[ResourceRef, tuple[Minutes, ...]]:
     places: dict[str, list[Minutes]] = {}  # "<kind>#<id>" -> its busy time
     for body in bodies:
         for place, times in _known_days(body):
@@ -73,13 +83,23 @@ def read(reads, table: str, business_id: str, start: datetime, end: datetime) ->
                 places[place] = list(times)
             else:
                 kept.extend(times)
-    return {ResourceRef(*place.split("#", 1)): times for place, times in places.items()}
+    return {ResourceRef(*place.split("#", 1)): tuple(times) for place, times in places.items()}
+
+
+def forget() -> None:
+    """A cold function's memory: nothing kept (tests, and the bench's first request)."""
+    _known.clear()
+    _answers.clear()
 
 
 # A warm function keeps each resource-day it has decoded, by the item's own bytes in DynamoDB's answer,
 # as it keeps the catalog (store.py): a booking changes one item, so the next request decodes that one
 # and finds the others by their bytes - never staler than the read itself. Decoding was about half the
 # engine's time on a busy fortnight (bench/request.py), nearly all of it objects made and dropped.
+# And while a query's whole answer is the very bytes it was last time (nothing booked in its days since,
+# the booking page's usual case), the busy time it gave is handed out again without cutting it apart.
+KEPT_ANSWERS = 16  # answers of the last queries (each at most ~0.8 MB, see above)
+_answers: dict[tuple, tuple[list[bytes], dict[ResourceRef, tuple[Minutes, ...]]]] = {}
 KEPT_DAYS = 20_000  # resource-days (~0.2 KB of key and their minutes each): then start afresh
 _known: dict[bytes, tuple[str, tuple[Minutes, ...]]] = {}
 _SHAPES = ((b'"Items":[{"', b'}},{"', b'}}]'), (b'"Items": [{"', b'}}, {"', b'}}]'))  # DynamoDB's; moto's

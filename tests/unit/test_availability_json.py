@@ -53,3 +53,20 @@ def test_off_the_minute_and_empty_answers_read_as_before():
     slots = [Slot(at, at + timedelta(minutes=30), {"staff": ("stf_a",)})]
     assert availability_response("Europe/Madrid", ZoneInfo("Europe/Madrid"), slots).body == plain("Europe/Madrid", slots)
     assert availability_response("Europe/Madrid", ZoneInfo("Europe/Madrid"), []).body == plain("Europe/Madrid", [])
+
+
+def test_a_slot_asked_again_reads_who_is_free_now():
+    """A warm function keeps each slot's text by its minutes: once a professional is booked, or a desk
+    taken, the same minutes must read the new list, and the others their kept text."""
+    zone, tz = "Europe/Madrid", ZoneInfo("Europe/Madrid")
+    at = datetime(2026, 3, 24, 9, 0, tzinfo=timezone.utc)
+
+    def slot(offset: int, free: dict) -> Slot:
+        start = at + timedelta(minutes=offset)
+        return Slot(start, start + timedelta(minutes=30), free, (epoch_minute(start), epoch_minute(start) + 30))
+
+    before = [slot(0, {"staff": ("stf_a", "stf_b")}), slot(15, {"staff": ("stf_a",), "desk": ("dsk_1", "dsk_2")})]
+    after = [slot(0, {"staff": ("stf_b",)}), slot(15, {"staff": ("stf_a",), "desk": ("dsk_2",)}),
+             slot(30, {"staff": ("stf_a",)})]
+    for slots in (before, after, before, after):
+        assert availability_response(zone, tz, slots).body == plain(zone, slots)

@@ -1,5 +1,6 @@
 """The busy days' read keeps each resource-day it decoded by the item's bytes (repositories/busy_days.py):
-the same minutes as a plain decode, whichever way the answer is spaced, and a changed item decoded anew."""
+the same minutes as a plain decode, whichever way the answer is spaced, a changed item decoded anew, and
+an answer that is the same bytes as last time not cut apart at all."""
 from __future__ import annotations
 
 import json
@@ -42,9 +43,9 @@ def _read(*bodies: bytes):
 
 @pytest.fixture(autouse=True)
 def _forget():
-    busy_days._known.clear()
+    busy_days.forget()
     yield
-    busy_days._known.clear()
+    busy_days.forget()
 
 
 @pytest.mark.parametrize("spaced", [False, True], ids=["dynamodb", "moto"])
@@ -86,3 +87,15 @@ def test_pages_of_one_resource_add_up():
     second = _body([_item("ana", {"R2": "60,90"}, date(2026, 3, 3))], spaced=False)
     assert _read(first, second) == {ResourceRef("staff", "ana"): [(BASE + 540, BASE + 600),
                                                                   (BASE + 1500, BASE + 1530)]}
+
+
+def test_the_same_answer_again_is_not_cut_apart_and_each_caller_gets_its_own_lists(monkeypatch):
+    body = _body([_item("ana", {"R1": "540,600"}), _item("bea", {"R3": "0,30"})], spaced=False)
+    first = _read(body)
+    first[ResourceRef("staff", "ana")].append((0, 1))  # what one caller does with its answer stays its own
+    monkeypatch.setattr(busy_days, "_pieces", lambda body: pytest.fail("the same bytes were cut apart again"))
+    again = _read(bytes(body))  # equal bytes, another object: as a new answer from DynamoDB
+    assert again == {ResourceRef("staff", "ana"): [(BASE + 540, BASE + 600)], ResourceRef("staff", "bea"): [(BASE, BASE + 30)]}
+    other = datetime(2026, 3, 9, tzinfo=timezone.utc)  # another query with the same answer: its own entry
+    monkeypatch.undo()
+    assert busy_days.read(Answers(body), "t", "biz_cache", other, other) == again
