@@ -101,7 +101,7 @@ def print_request(repeats: int) -> None:
 
 
 REQUEST_PARTS = [
-    ("busy", "busy days read: one query, its JSON decoded, turned into busy minutes per resource"),
+    ("busy", "busy days read: one query; its busy minutes kept while its bytes are the same"),
     ("catalog", "catalog read: one query; the catalog kept while its bytes are the same"),
     ("json", "the answer's JSON text"),
     ("rest", "the rest"),
