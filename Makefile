@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
 .PHONY: dev test test-quick bench clean
-.PHONY: bench-marketing
+.PHONY: bench-marketing bench-request
 .PHONY: synth deploy clean-infra
 
 # Deployment (infra/, docs/deploy.md) has its own venv: aws-cdk-lib is ~430 MB the app never needs.
@@ -49,6 +49,10 @@ test test-quick: $(SMS_CALC)
 # The HTTP part starts the local stack (DynamoDB Local); the package size reads `make synth`'s output.
 bench: $(VENV)/.installed synth
 	$(PY) -m bench --readme README.md
+
+# The warm request's ratio to the engine (bench section 2) in RUNS fresh processes: its spread, which the README quotes.
+bench-request: $(VENV)/.installed
+	$(PY) -m bench --request-runs $(or $(RUNS),11)
 
 # Marketing at size on DynamoDB Local (bench/marketing.py): 5,000 clients, or with FULL=1 the issue's 50,000
 # clients / 500,000 appointments, whose table it writes into README.md: about 2 min of the bench's CPU and 6 of

@@ -11,13 +11,16 @@
 9. marketing: the views, the dormant-client sweep and a campaign preview on one business of 5,000 clients on
    DynamoDB Local (bench/marketing.py; `make bench-marketing FULL=1`: 50,000 clients / 500,000 appointments).
 Every ratio is printed next to its goal; `--readme` also writes the summary table into README.md,
-between its bench markers, so the README's figures are always ones this code printed.
+between its bench markers, so the README's figures are always ones this code printed. `--request-runs N`
+(`make bench-request`) runs only section 2, in N fresh processes, and prints the spread of its ratio.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import statistics
+import subprocess
 import sys
 import time
 from datetime import date
@@ -234,13 +237,38 @@ def print_marketing() -> None:
                         f"no scan: {'met' if not row.scans else 'MISSED'}"))
 
 
+def print_request_spread(runs: int, repeats: int) -> None:
+    """Section 2's ratio in fresh processes, one after another: one process's figure moves with the machine
+    (its neighbours, where its heap landed), so the README quotes the spread of several."""
+    ratios = []
+    for n in range(runs):
+        child = [sys.executable, "-m", "bench", "--request-ratio", "--repeats", str(repeats)]
+        ratios.append(float(subprocess.run(child, capture_output=True, text=True, check=True).stdout.split()[-1]))
+        print(f"run {n + 1} of {runs}: request / engine {ratios[-1]:.2f}x")
+        sys.stdout.flush()
+    within = sum(r <= request.REQUEST_GOAL for r in ratios)
+    print(f"\nwarm availability request / engine alone, {runs} fresh processes (each runs section 1 first, as a "
+          f"whole bench does): min {min(ratios):.2f}x, median {statistics.median(ratios):.2f}x, max {max(ratios):.2f}x; "
+          f"within the goal (<= {request.REQUEST_GOAL}x) in {within} of {runs}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="runs of the availability engine per case")
     parser.add_argument("--import-runs", type=int, default=5, help="interpreters started per app")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP bench (it starts the local stack)")
     parser.add_argument("--readme", type=Path, help="write the summary table between the bench markers of this file")
+    parser.add_argument("--request-runs", type=int, metavar="N",
+                        help="only section 2's ratio, in N fresh processes: its spread (make bench-request)")
+    parser.add_argument("--request-ratio", action="store_true", help=argparse.SUPPRESS)  # one of those processes
     args = parser.parse_args()
+    if args.request_ratio:
+        engine.run(args.repeats)  # what runs before section 2 in a whole bench
+        print(request.run(args.repeats)["ratio"])
+        return
+    if args.request_runs:
+        print_request_spread(args.request_runs, args.repeats)
+        return
     began = time.perf_counter()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"Turno bench - Python {platform.python_version()} on {platform.machine()}, "
