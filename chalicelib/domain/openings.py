@@ -66,6 +66,8 @@ class Opening:
     rounds: tuple[dict, ...] = ()  # the log: {round, request, at, outcome, answered_at}
     reference: str | None = None  # the appointment it became
     filled_at: datetime | None = None
+    desk_id: str | None = None  # the desk held with the professional, for a service that requires one
+    operator_id: str | None = None  # that desk's operator, when another professional works there
 
     @property
     def span(self) -> Interval:
@@ -86,12 +88,14 @@ class Opening:
 
     def as_appointment(self) -> Appointment:
         """The hold as the agenda's write path sees an appointment: the same resources, busy time and lock
-        units (Appointment.resources: the professional today, a desk too when the engine has desks)."""
+        units (Appointment.resources: the professional, and the desk and its operator when the service needs
+        a desk), so the hold keeps the desk's time as a booking would."""
         return Appointment(
             reference=self.id, business_id=self.business_id, client_id="", service_id=self.service_id,
             staff_id=self.staff_id, start=self.start, end=self.end, busy=self.busy,
             status=AppointmentStatus.CONFIRMED, source=Source.ONLINE, price=Decimal(0), currency="",
-            created_at=self.created_at, updated_at=self.updated_at,
+            created_at=self.created_at, updated_at=self.updated_at, desk_id=self.desk_id,
+            operator_id=self.operator_id,
         )
 
     @property

@@ -54,6 +54,8 @@ class OpeningItem(Item, discriminator="opening"):
     rounds = JSONAttribute(default=list)
     reference = UnicodeAttribute(null=True)
     filled_at = UTCDateTimeAttribute(null=True)
+    desk_id = UnicodeAttribute(null=True)  # absent on openings stored before holds kept a desk
+    operator_id = UnicodeAttribute(null=True)
 
 
 def opening_pk(business_id: str) -> str:
@@ -66,8 +68,8 @@ def opening_item(o: Opening) -> OpeningItem:
         staff_id=o.staff_id, start=o.start, end=o.end, busy_start=o.busy.start, busy_end=o.busy.end,
         mode=o.mode.value, status=o.status.value, created_at=o.created_at, updated_at=o.updated_at,
         freed_by=o.freed_by, round=o.round, holder=o.holder, held_until=o.held_until, offered=list(o.offered),
-        rounds=list(o.rounds), reference=o.reference, filled_at=o.filled_at,
-        expires_at=o.end + timedelta(days=400),  # kept a year for the figures, then TTL removes it
+        rounds=list(o.rounds), reference=o.reference, filled_at=o.filled_at, desk_id=o.desk_id,
+        operator_id=o.operator_id, expires_at=o.end + timedelta(days=400),  # kept a year for the figures, then TTL removes it
     )
     if o.status is OpeningStatus.HELD and o.held_until is not None:
         item.due_pk, item.due_sk = due_key(HOLD_QUEUE, o.held_until, f"{o.business_id}#{o.id}")
@@ -81,7 +83,7 @@ def opening(item: OpeningItem) -> Opening:
         status=OpeningStatus(item.status), created_at=item.created_at, updated_at=item.updated_at,
         freed_by=item.freed_by, round=int(item.round or 0), holder=item.holder, held_until=item.held_until,
         offered=tuple(item.offered or ()), rounds=tuple(item.rounds or ()), reference=item.reference,
-        filled_at=item.filled_at,
+        filled_at=item.filled_at, desk_id=item.desk_id, operator_id=item.operator_id,
     )
 
 

@@ -57,9 +57,10 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
                                  field="start", code="outside_hours")
     parts = sequence.parts(start)
     # a service that needs a desk takes one as a booking does (the free one with the lowest number), so its
-    # lock units are claimed in the same transaction: the desk's time is never given twice
-    desks = desks_in_order(store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end),
-                           only_free=True)
+    # lock units are claimed in the same transaction: the desk's time is never given twice; a held offer
+    # takes the desk its hold keeps (its units are the hold's to take over: repositories/holds.py)
+    desks = [held] if (held := _held_desk(opening, slot.desks)) else desks_in_order(
+        store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end), only_free=True)
     if service.requires_desk and not desks:
         raise SlotUnavailableError("every desk for this service is taken then", field="start")
     contact = request.contact
@@ -96,6 +97,13 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
             continue
         return appointments
     raise AssertionError("unreachable")
+
+
+def _held_desk(opening: Opening | None, working: tuple[str, ...]) -> str | None:
+    """The desk an opening's hold keeps, while it may still be taken over (held, its desk still working then)."""
+    if opening is None or opening.status is not OpeningStatus.HELD or opening.desk_id not in working:
+        return None
+    return opening.desk_id
 
 
 def _client(store: AgendaStore, request: WaitlistRequest) -> tuple[str, Client | None]:
