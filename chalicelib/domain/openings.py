@@ -20,6 +20,7 @@ from enum import Enum
 from statistics import median
 from typing import Iterable
 
+from .agenda_change import LockUnit, held_units
 from .calendar import UTC, Interval
 from .events import Event
 from .model import Appointment, AppointmentStatus, ResourceRef, Source
@@ -101,6 +102,23 @@ class Opening:
     @property
     def resources(self) -> tuple[ResourceRef, ...]:
         return self.as_appointment().resources
+
+
+@dataclass(frozen=True)
+class HoldGivenBack:
+    """A unit an accepted hold kept that its appointments do not take (the desk during a sequence's services
+    that need none): its hold marks go in the accept's transaction, if still this hold's."""
+
+    business_id: str
+    hold: str
+    unit: LockUnit
+
+
+def left_over(opening: Opening, appointments: Iterable[Appointment]) -> tuple[HoldGivenBack, ...]:
+    """The units of `opening`'s hold that booking `appointments` leaves behind, to give back."""
+    taken = set().union(*(held_units(a) for a in appointments))
+    return tuple(HoldGivenBack(opening.business_id, opening.id, u)
+                 for u in sorted(held_units(opening.as_appointment()) - taken))
 
 
 def opening_id(event: Event) -> str:

@@ -14,11 +14,11 @@ from typing import Sequence
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from ..domain.agenda_change import LockUnit, _units
+from ..domain.agenda_change import LockUnit, held_units
 from ..domain.calendar import UTC, Interval
 from ..domain.messages import OutboxMessage
 from ..domain.model import Appointment, AppointmentStatus
-from ..domain.openings import Opening, OpeningStatus, id_floor
+from ..domain.openings import HoldGivenBack, Opening, OpeningStatus, id_floor
 from ..domain.waitlist import WaitlistRequest
 from ..domain.waitlist_settings import OfferMode
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError
@@ -90,6 +90,15 @@ def opening(item: OpeningItem) -> Opening:
 codecs.ENCODERS[Opening] = opening_item  # an opening rides in the agenda change that fills it
 
 
+def given_back(g: HoldGivenBack) -> tuple[LockItem, list, object]:
+    """A unit an accepted hold leaves: its hold marks go, only if still this hold's (else: changed meanwhile)."""
+    lock = LockItem(**dict(zip(("pk", "sk"), lock_key(g.business_id, g.unit))))
+    return lock, [LockItem.held_by.remove(), LockItem.held_until.remove()], LockItem.held_by == g.hold
+
+
+codecs.GUARDED[HoldGivenBack] = (given_back, "record")
+
+
 def get(business_id: str, opening_id: str) -> Opening:
     if not (isinstance(opening_id, str) and opening_id.startswith("op_") and len(opening_id) <= 40):
         raise NotFoundError("no such offer", field="offer")
@@ -137,7 +146,7 @@ def write(before: Opening | None, after: Opening, requests: list[tuple[WaitlistR
     OpeningChangedError: someone else moved the opening (or a request) on first."""
     held_before = before is not None and before.status is OpeningStatus.HELD
     held_after = after.status is OpeningStatus.HELD
-    units = sorted(_units(after.as_appointment())) if (held_before or held_after) else []
+    units = sorted(held_units(after.as_appointment())) if (held_before or held_after) else []
     mine = _still_mine(after, units) if held_before and not held_after else units
     with Transaction(REFUSALS) as tx:
         item = opening_item(after)

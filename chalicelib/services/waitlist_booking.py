@@ -14,7 +14,7 @@ from ..domain.booking import slots
 from ..domain.calendar import UTC, Interval
 from ..domain.desks import seated
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Client, Source, new_id, new_reference
-from ..domain.openings import Opening, OpeningStatus, Outcome, answered
+from ..domain.openings import Opening, OpeningStatus, Outcome, answered, left_over
 from ..domain.service_sequence import sequence_of
 from ..domain.waitlist import ClientRequest, RequestStatus, WaitlistRequest, check_editable
 from ..errors import ContactTakenError, SlotUnavailableError, UnprocessableError, ValidationError
@@ -77,7 +77,9 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
         reference = appointments[0].reference
         # a request joined with details becomes the client's: their record points at it (export, erasure)
         named = replace(contact, client_id=client_id)
-        pointer = () if contact.client_id else (ClientRequest(request.business_id, client_id, request.id),)
+        records = () if contact.client_id else (ClientRequest(request.business_id, client_id, request.id),)
+        if opening is not None and opening.status is OpeningStatus.HELD:  # what the hold kept and no part takes
+            records += left_over(opening, appointments)
         booked = request.changed(now, status=RequestStatus.BOOKED, reference=reference, contact=named)
         if opening is not None:
             booked = booked.with_outcome(opening.id, opening.round if opening.holder == request.id else 0,
@@ -90,7 +92,7 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
         try:
             agenda_changes.book_all(store, appointments, by=by, new_client=new_client, audit=audit,
                                     expected=tuple(expected), hold=opening.id if opening is not None else None,
-                                    records=pointer)
+                                    records=records)
         except ContactTakenError:
             if attempt + 1 == ATTEMPTS:
                 raise

@@ -113,3 +113,27 @@ def test_no_free_desk_means_no_hold_for_that_request(client, salon, store, clock
     assert fit(lambda desks, busy: None) is None
     service, staff_id, span, desk_id = fit(lambda desks, busy: desks[0])
     assert (service.id, staff_id, span.start, desk_id) == ("svc_cut", "stf_ana", freed.start, "dsk_only")
+
+
+def test_a_sequence_keeps_the_desk_and_its_part_without_one_gives_that_time_back(client, salon, store, clock):
+    """Corte (needs the basin) then Color (needs none): the hold keeps the basin for the whole block, the
+    accept books it for Corte only, and the basin's time during Color is free at once, not when the hold
+    would have ended."""
+    seed_last_desk(store, SALON, professionals=2)
+    reference = booked(client)
+    both = join(client, 1, services=["svc_cut", "svc_color"], service=None,
+                windows=[{"from": "2026-03-24", "to": "2026-03-24", "start": "09:00", "end": "13:00"}])
+    free(client, store, reference, NOW)
+    opening = opening_of(both)
+    assert (opening.service_id, opening.desk_id, opening.start.isoformat()) == (
+        "svc_cut+svc_color", "dsk_only", "2026-03-24T08:00:00+00:00")
+    assert set(desk_locks().values()) == {((), opening.id)} and len(desk_locks()) == 29  # 08:00-10:25 UTC
+    accepted = answer(client, both)
+    assert accepted.status_code == 201, accepted.body
+    parts = sorted((a for a in store.appointments_between(SALON, opening.start, opening.end)
+                    if a.status.value == "confirmed"), key=lambda a: a.start)
+    assert [(a.service_id, a.desk_id) for a in parts] == [("svc_cut", "dsk_only"), ("svc_color", None)]
+    assert {held for _, held in desk_locks().values()} == {None}  # nothing left held by the opening
+    during_colour = post(client, "/public/salon/bookings", booking_body(
+        "2026-03-24T10:00:00+01:00", staff="stf_p00", email="other@example.com", phone=None))
+    assert during_colour.status_code == 201, during_colour.body
