@@ -137,3 +137,24 @@ def test_a_sequence_keeps_the_desk_and_its_part_without_one_gives_that_time_back
     during_colour = post(client, "/public/salon/bookings", booking_body(
         "2026-03-24T10:00:00+01:00", staff="stf_p00", email="other@example.com", phone=None))
     assert during_colour.status_code == 201, during_colour.body
+
+
+def test_the_holder_and_another_client_racing_for_the_held_desk_give_one_booking_the_holders(
+        client, salon, store, clock, atomic_moto):
+    from chalicelib.config import settings
+    from chalicelib.domain.openings import offer_token
+    from chalicelib.services import booking
+    from tests.integration.test_races import run_together
+
+    first, opening = held_for_the_first(client, store)
+    token = offer_token(settings().signing_key, opening.id, first, 1)
+    other = booking.BookingRequest("svc_cut", "stf_p00", opening.start,
+                                   booking.ClientDetails("Otra", "Persona", "otra@example.com", None))
+    outcomes = run_together(
+        lambda: openings.accept(store, "salon", opening.id, first, 1, token, settings().signing_key, NOW),
+        lambda: booking.book(store, "salon", other, "127.0.0.1", NOW))
+    assert not isinstance(outcomes[0], Exception) and getattr(outcomes[1], "code", None) == "slot_unavailable", \
+        outcomes
+    at_the_desk = [a for a in store.appointments_between(SALON, opening.start, opening.end)
+                   if a.status.holds_time and a.desk_id == "dsk_only"]
+    assert [a.reference for a in at_the_desk] == [outcomes[0].reference]
