@@ -11,6 +11,7 @@ from chalicelib.repositories.openings import OpeningItem, opening_pk
 from chalicelib.repositories.tables import BusyDayItem, LockItem
 from tests.api.helpers import booking_body, error, post
 from tests.factories import NOW, seed_last_desk
+from tests.waitlist.helpers import DESK
 from chalicelib.services import openings
 from tests.waitlist.offer_helpers import SALON, TUESDAY_11, answer, booked, free, join, opening_of, release_holds, request
 
@@ -45,9 +46,11 @@ def held_for_the_first(client, store) -> tuple[str, object]:
     return first, opening
 
 
-def test_a_held_desk_is_nobody_elses_and_the_holder_books_it(client, salon, store, clock):
+def test_a_held_desk_is_nobody_elses_and_the_holder_books_it(client, salon, store, clock, login):
     """Before, the hold kept only Ana's time: Pro 00's client took the basin and the accept was 409."""
     first, opening = held_for_the_first(client, store)
+    log = client.http.get("/admin/waitlist-offers?from=2026-03-23&to=2026-03-23", headers=login(DESK)).json_body
+    assert [(o["staff"], o["desk"]) for o in log["offers"]] == [("stf_ana", "dsk_only")]
     assert set(desk_locks().values()) == {((), opening.id)}
     assert TUESDAY_11 not in slots(client)  # the desk's busy day carries the hold
     taken = someone_else(client)
