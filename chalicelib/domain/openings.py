@@ -104,6 +104,17 @@ class Opening:
         return self.as_appointment().resources
 
 
+MAX_HELD_UNITS = 72  # a hold's lock units, so that its transaction and the accept's keep room for their other rows
+
+
+def at_desk(opening: Opening, desk_id: str | None, operator_id: str | None) -> Opening:
+    """The opening keeping a desk (and its operator) with the professional. A hold too long for that to fit
+    one transaction (over 180 minutes; 120 with an operator) keeps the professional only, as before holds
+    kept desks: its accept then looks for a free desk."""
+    seated = replace(opening, desk_id=desk_id, operator_id=operator_id)
+    return seated if len(held_units(seated.as_appointment())) <= MAX_HELD_UNITS else opening
+
+
 @dataclass(frozen=True)
 class HoldGivenBack:
     """A unit an accepted hold kept that its appointments do not take (the desk during a sequence's services

@@ -69,7 +69,8 @@ def opening_item(o: Opening) -> OpeningItem:
         mode=o.mode.value, status=o.status.value, created_at=o.created_at, updated_at=o.updated_at,
         freed_by=o.freed_by, round=o.round, holder=o.holder, held_until=o.held_until, offered=list(o.offered),
         rounds=list(o.rounds), reference=o.reference, filled_at=o.filled_at, desk_id=o.desk_id,
-        operator_id=o.operator_id, expires_at=o.end + timedelta(days=400),  # kept a year for the figures, then TTL removes it
+        operator_id=o.operator_id,
+        expires_at=o.end + timedelta(days=400),  # kept a year for the figures, then TTL removes it
     )
     if o.status is OpeningStatus.HELD and o.held_until is not None:
         item.due_pk, item.due_sk = due_key(HOLD_QUEUE, o.held_until, f"{o.business_id}#{o.id}")

@@ -19,6 +19,7 @@ from ..domain.openings import (
     OpeningStatus,
     Outcome,
     answered,
+    at_desk,
     figures,
     holds_offer_token,
     next_step,
@@ -66,7 +67,7 @@ def on_time_freed(store: AgendaStore, event: Event, now: datetime) -> Opening | 
                       start=span.start, end=span.end, busy=busy_span, mode=settings.mode,
                       status=OpeningStatus.SUGGESTED, created_at=now, updated_at=now, freed_by=event.reference)
     seat = seated(opening.as_appointment(), catalog, desk_id)  # the desk's operator too, as a booking's
-    opening = replace(opening, desk_id=seat.desk_id, operator_id=seat.operator_id)
+    opening = at_desk(opening, seat.desk_id, seat.operator_id)
     try:
         repository.get(business_id, opening.id)
         return None  # this event was handled before

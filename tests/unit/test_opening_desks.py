@@ -8,7 +8,7 @@ from datetime import timedelta
 from chalicelib.domain.agenda_change import held_units
 from chalicelib.domain.calendar import Interval
 from chalicelib.domain.model import ResourceRef
-from chalicelib.domain.openings import Opening, OpeningStatus, left_over
+from chalicelib.domain.openings import Opening, OpeningStatus, at_desk, left_over
 from chalicelib.domain.waitlist_settings import OfferMode
 from tests.factories import NOW
 
@@ -41,3 +41,11 @@ def test_what_the_accepted_appointments_do_not_take_is_given_back():
     assert {(g.hold, g.unit.resource) for g in back} == {("op_1", ResourceRef("desk", "dsk_basin2"))}
     assert [g.unit.start for g in back] == [half + timedelta(minutes=5 * n) for n in range(6)]
     assert left_over(at_desk, [whole]) == () and left_over(HELD, [replace(whole, desk_id=None)]) == ()
+
+
+def test_a_hold_too_long_to_keep_its_desk_in_one_transaction_keeps_the_professional_only():
+    assert at_desk(HELD, "dsk_basin2", None).desk_id == "dsk_basin2"
+    long = replace(HELD, busy=Interval(START, START + timedelta(minutes=185)))
+    assert at_desk(long, "dsk_basin2", None) == long  # 37 + 37 units: over MAX_HELD_UNITS
+    assert at_desk(replace(long, busy=Interval(START, START + timedelta(minutes=180))), "dsk_basin2", None).desk_id
+    assert at_desk(replace(HELD, busy=Interval(START, START + timedelta(minutes=125))), "d", "stf_bea").desk_id is None
