@@ -112,5 +112,5 @@ def opening_json(o: "Opening") -> dict:
         "freed_by": o.freed_by, "round": o.round, "holder": o.holder,
         "held_until": o.held_until.isoformat() if o.held_until else None, "offered": list(o.offered),
         "rounds": list(o.rounds), "reference": o.reference,
-        "filled_at": o.filled_at.isoformat() if o.filled_at else None,
+        "filled_at": o.filled_at.isoformat() if o.filled_at else None, "desk": o.desk_id,
     }

@@ -76,12 +76,13 @@ def agenda_change(before: Appointment | None, after: Appointment, *, by: str,
                   new_client: Client | None = None) -> AgendaChange:
     """The change from `before` to `after`: its events, and the lock units to claim and to release.
     Units both versions hold stay put."""
-    held_before, held_after = _units(before), _units(after)
+    held_before, held_after = held_units(before), held_units(after)
     return AgendaChange(before=before, after=after, by=by, events=events_of(before, after, by),
                         claims=frozenset(held_after - held_before), releases=frozenset(held_before - held_after),
                         new_client=new_client)
 
 
-def _units(appointment: Appointment | None) -> set[LockUnit]:
+def held_units(appointment: Appointment | None) -> set[LockUnit]:
+    """The lock units an appointment (or a hold seen as one) keeps in its current state."""
     return {LockUnit(resource.kind, resource.id, unit)
             for resource, busy in held_time(appointment).items() for unit in lock_units(busy)}

@@ -20,6 +20,7 @@ from enum import Enum
 from statistics import median
 from typing import Iterable
 
+from .agenda_change import LockUnit, held_units
 from .calendar import UTC, Interval
 from .events import Event
 from .model import Appointment, AppointmentStatus, ResourceRef, Source
@@ -66,6 +67,8 @@ class Opening:
     rounds: tuple[dict, ...] = ()  # the log: {round, request, at, outcome, answered_at}
     reference: str | None = None  # the appointment it became
     filled_at: datetime | None = None
+    desk_id: str | None = None  # the desk held with the professional, for a service that requires one
+    operator_id: str | None = None  # that desk's operator, when another professional works there
 
     @property
     def span(self) -> Interval:
@@ -86,17 +89,47 @@ class Opening:
 
     def as_appointment(self) -> Appointment:
         """The hold as the agenda's write path sees an appointment: the same resources, busy time and lock
-        units (Appointment.resources: the professional today, a desk too when the engine has desks)."""
+        units (Appointment.resources: the professional, and the desk and its operator when the service needs
+        a desk), so the hold keeps the desk's time as a booking would."""
         return Appointment(
             reference=self.id, business_id=self.business_id, client_id="", service_id=self.service_id,
             staff_id=self.staff_id, start=self.start, end=self.end, busy=self.busy,
             status=AppointmentStatus.CONFIRMED, source=Source.ONLINE, price=Decimal(0), currency="",
-            created_at=self.created_at, updated_at=self.updated_at,
+            created_at=self.created_at, updated_at=self.updated_at, desk_id=self.desk_id,
+            operator_id=self.operator_id,
         )
 
     @property
     def resources(self) -> tuple[ResourceRef, ...]:
         return self.as_appointment().resources
+
+
+MAX_HELD_UNITS = 72  # a hold's lock units, so that its transaction and the accept's keep room for their other rows
+
+
+def at_desk(opening: Opening, desk_id: str | None, operator_id: str | None) -> Opening:
+    """The opening keeping a desk (and its operator) with the professional. A hold too long for that to fit
+    one transaction (over 180 minutes; 120 with an operator) keeps the professional only, as before holds
+    kept desks: its accept then looks for a free desk."""
+    seated = replace(opening, desk_id=desk_id, operator_id=operator_id)
+    return seated if len(held_units(seated.as_appointment())) <= MAX_HELD_UNITS else opening
+
+
+@dataclass(frozen=True)
+class HoldGivenBack:
+    """A unit an accepted hold kept that its appointments do not take (the desk during a sequence's services
+    that need none): its hold marks go in the accept's transaction, if still this hold's."""
+
+    business_id: str
+    hold: str
+    unit: LockUnit
+
+
+def left_over(opening: Opening, appointments: Iterable[Appointment]) -> tuple[HoldGivenBack, ...]:
+    """The units of `opening`'s hold that booking `appointments` leaves behind, to give back."""
+    taken = set().union(*(held_units(a) for a in appointments))
+    return tuple(HoldGivenBack(opening.business_id, opening.id, u)
+                 for u in sorted(held_units(opening.as_appointment()) - taken))
 
 
 def opening_id(event: Event) -> str:

@@ -14,11 +14,11 @@ from typing import Sequence
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from ..domain.agenda_change import LockUnit, _units
+from ..domain.agenda_change import LockUnit, held_units
 from ..domain.calendar import UTC, Interval
 from ..domain.messages import OutboxMessage
 from ..domain.model import Appointment, AppointmentStatus
-from ..domain.openings import Opening, OpeningStatus, id_floor
+from ..domain.openings import HoldGivenBack, Opening, OpeningStatus, id_floor
 from ..domain.waitlist import WaitlistRequest
 from ..domain.waitlist_settings import OfferMode
 from ..errors import ConflictError, NotFoundError, SlotUnavailableError
@@ -54,6 +54,8 @@ class OpeningItem(Item, discriminator="opening"):
     rounds = JSONAttribute(default=list)
     reference = UnicodeAttribute(null=True)
     filled_at = UTCDateTimeAttribute(null=True)
+    desk_id = UnicodeAttribute(null=True)  # absent on openings stored before holds kept a desk
+    operator_id = UnicodeAttribute(null=True)
 
 
 def opening_pk(business_id: str) -> str:
@@ -66,7 +68,8 @@ def opening_item(o: Opening) -> OpeningItem:
         staff_id=o.staff_id, start=o.start, end=o.end, busy_start=o.busy.start, busy_end=o.busy.end,
         mode=o.mode.value, status=o.status.value, created_at=o.created_at, updated_at=o.updated_at,
         freed_by=o.freed_by, round=o.round, holder=o.holder, held_until=o.held_until, offered=list(o.offered),
-        rounds=list(o.rounds), reference=o.reference, filled_at=o.filled_at,
+        rounds=list(o.rounds), reference=o.reference, filled_at=o.filled_at, desk_id=o.desk_id,
+        operator_id=o.operator_id,
         expires_at=o.end + timedelta(days=400),  # kept a year for the figures, then TTL removes it
     )
     if o.status is OpeningStatus.HELD and o.held_until is not None:
@@ -81,11 +84,20 @@ def opening(item: OpeningItem) -> Opening:
         status=OpeningStatus(item.status), created_at=item.created_at, updated_at=item.updated_at,
         freed_by=item.freed_by, round=int(item.round or 0), holder=item.holder, held_until=item.held_until,
         offered=tuple(item.offered or ()), rounds=tuple(item.rounds or ()), reference=item.reference,
-        filled_at=item.filled_at,
+        filled_at=item.filled_at, desk_id=item.desk_id, operator_id=item.operator_id,
     )
 
 
 codecs.ENCODERS[Opening] = opening_item  # an opening rides in the agenda change that fills it
+
+
+def given_back(g: HoldGivenBack) -> tuple[LockItem, list, object]:
+    """A unit an accepted hold leaves: its hold marks go, only if still this hold's (else: changed meanwhile)."""
+    lock = LockItem(**dict(zip(("pk", "sk"), lock_key(g.business_id, g.unit))))
+    return lock, [LockItem.held_by.remove(), LockItem.held_until.remove()], LockItem.held_by == g.hold
+
+
+codecs.GUARDED[HoldGivenBack] = (given_back, "record")
 
 
 def get(business_id: str, opening_id: str) -> Opening:
@@ -135,7 +147,7 @@ def write(before: Opening | None, after: Opening, requests: list[tuple[WaitlistR
     OpeningChangedError: someone else moved the opening (or a request) on first."""
     held_before = before is not None and before.status is OpeningStatus.HELD
     held_after = after.status is OpeningStatus.HELD
-    units = sorted(_units(after.as_appointment())) if (held_before or held_after) else []
+    units = sorted(held_units(after.as_appointment())) if (held_before or held_after) else []
     mine = _still_mine(after, units) if held_before and not held_after else units
     with Transaction(REFUSALS) as tx:
         item = opening_item(after)

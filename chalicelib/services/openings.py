@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Callable
 
 from ..domain.booking import MAX_BUSY_MINUTES, slots_around
 from ..domain.calendar import Interval, local_instant
 from ..domain.events import Event
-from ..domain.desks import DESK
+from ..domain.desks import DESK, seated
 from ..domain.model import Catalog, ResourceRef, Service, Source
 from ..domain.offer_messages import step_messages
 from ..domain.service_sequence import sequence_of
@@ -18,6 +19,7 @@ from ..domain.openings import (
     OpeningStatus,
     Outcome,
     answered,
+    at_desk,
     figures,
     holds_offer_token,
     next_step,
@@ -29,6 +31,7 @@ from ..ports import AgendaStore
 from ..repositories import openings as repository
 from ..repositories import waitlist as requests_store
 from . import waitlist_booking
+from .desk_places import desks_in_order
 
 MAX_TOLD = 20  # requests told at once (everyone, fallback): each is a row of the opening's transaction
 CLIENT = "client"
@@ -54,15 +57,17 @@ def on_time_freed(store: AgendaStore, event: Event, now: datetime) -> Opening | 
         return None
     busy = store.busy_between(business_id, event.interval.start - timedelta(minutes=MAX_BUSY_MINUTES),
                               event.interval.end + timedelta(minutes=MAX_BUSY_MINUTES))
-    fit = _first_fit(catalog, waiting, members, freed, event.interval, busy, now)
+    fit = _first_fit(catalog, waiting, members, freed, event.interval, busy, now, _free_desk(store, catalog, freed))
     if fit is None:
         return None
-    service, staff_id, span = fit
+    service, staff_id, span, desk_id = fit
     settings = requests_store.settings(business_id)
     _, busy_span = service.occupies(span.start)
     opening = Opening(id=opening_id(event), business_id=business_id, service_id=service.id, staff_id=staff_id,
                       start=span.start, end=span.end, busy=busy_span, mode=settings.mode,
                       status=OpeningStatus.SUGGESTED, created_at=now, updated_at=now, freed_by=event.reference)
+    seat = seated(opening.as_appointment(), catalog, desk_id)  # the desk's operator too, as a booking's
+    opening = at_desk(opening, seat.desk_id, seat.operator_id)
     try:
         repository.get(business_id, opening.id)
         return None  # this event was handled before
@@ -79,10 +84,12 @@ def on_time_freed(store: AgendaStore, event: Event, now: datetime) -> Opening | 
 
 
 def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], members, resource: ResourceRef, freed: Interval,
-               busy, now: datetime) -> tuple[Service, str, Interval] | None:
+               busy, now: datetime, free_desk: Callable[[tuple[str, ...], Interval], str | None],
+               ) -> tuple[Service, str, Interval, str | None] | None:
     """The oldest request with a free start (the engine's answer, online rules) whose busy time uses the
     freed time of `resource` (a professional's; or a desk's, with whoever may work there) and whose
-    appointment lies in one of its windows: its service, professional and time."""
+    appointment lies in one of its windows: its service, professional, time and, when the service needs
+    one, the desk `free_desk` picks among the slot's (none free: that start does not fit)."""
     tz = catalog.business.tz
     days = sorted({freed.start.astimezone(tz).date(), freed.end.astimezone(tz).date()})
     for request in waiting:
@@ -102,11 +109,24 @@ def _first_fit(catalog: Catalog, waiting: list[WaitlistRequest], members, resour
                 if busy_span.overlaps(freed) and request.covers(span, tz) \
                         and (resource.kind != DESK or resource.id in slot.desks):
                     # the freed time itself first (a start inside it, earliest), so no small gaps are left
-                    fits.append((not freed.contains(busy_span), slot.start < freed.start, slot.start, member.id, span))
-        if fits:
-            best = min(fits, key=lambda f: f[:4])
-            return service, best[3], best[4]
+                    fits.append((not freed.contains(busy_span), slot.start < freed.start, slot.start, member.id, span,
+                                 slot.desks, busy_span))
+        for fit in sorted(fits, key=lambda f: f[:4]):
+            desk_id = free_desk(fit[5], fit[6]) if service.requires_desk else None
+            if desk_id is not None or not service.requires_desk:
+                return service, fit[3], fit[4], desk_id
     return None
+
+
+def _free_desk(store: AgendaStore, catalog: Catalog, freed: ResourceRef):
+    """The desk a hold keeps, chosen as a booking chooses (services/desk_places.py): the free one first in
+    the business's order, the freed desk itself first when a desk's time was freed; None if none is free."""
+    keep = freed.id if freed.kind == DESK else None
+
+    def pick(desk_ids: tuple[str, ...], busy: Interval) -> str | None:
+        found = desks_in_order(store, catalog, desk_ids, busy, keep=keep, only_free=True)
+        return found[0] if found else None
+    return pick
 
 
 def _matches(waiting: list[WaitlistRequest], catalog: Catalog, opening: Opening) -> list[WaitlistRequest]:

@@ -14,7 +14,7 @@ from ..domain.booking import slots
 from ..domain.calendar import UTC, Interval
 from ..domain.desks import seated
 from ..domain.model import Appointment, AppointmentStatus, Catalog, Client, Source, new_id, new_reference
-from ..domain.openings import Opening, OpeningStatus, Outcome, answered
+from ..domain.openings import Opening, OpeningStatus, Outcome, answered, left_over
 from ..domain.service_sequence import sequence_of
 from ..domain.waitlist import ClientRequest, RequestStatus, WaitlistRequest, check_editable
 from ..errors import ContactTakenError, SlotUnavailableError, UnprocessableError, ValidationError
@@ -57,9 +57,10 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
                                  field="start", code="outside_hours")
     parts = sequence.parts(start)
     # a service that needs a desk takes one as a booking does (the free one with the lowest number), so its
-    # lock units are claimed in the same transaction: the desk's time is never given twice
-    desks = desks_in_order(store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end),
-                           only_free=True)
+    # lock units are claimed in the same transaction: the desk's time is never given twice; a held offer
+    # takes the desk its hold keeps (its units are the hold's to take over: repositories/holds.py)
+    desks = [held] if (held := _held_desk(opening, slot.desks)) else desks_in_order(
+        store, catalog, slot.desks, Interval(parts[0].busy.start, parts[-1].busy.end), only_free=True)
     if service.requires_desk and not desks:
         raise SlotUnavailableError("every desk for this service is taken then", field="start")
     contact = request.contact
@@ -76,7 +77,9 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
         reference = appointments[0].reference
         # a request joined with details becomes the client's: their record points at it (export, erasure)
         named = replace(contact, client_id=client_id)
-        pointer = () if contact.client_id else (ClientRequest(request.business_id, client_id, request.id),)
+        records = () if contact.client_id else (ClientRequest(request.business_id, client_id, request.id),)
+        if opening is not None and opening.status is OpeningStatus.HELD:  # what the hold kept and no part takes
+            records += left_over(opening, appointments)
         booked = request.changed(now, status=RequestStatus.BOOKED, reference=reference, contact=named)
         if opening is not None:
             booked = booked.with_outcome(opening.id, opening.round if opening.holder == request.id else 0,
@@ -89,13 +92,20 @@ def book_all(store: AgendaStore, catalog: Catalog, request: WaitlistRequest, sta
         try:
             agenda_changes.book_all(store, appointments, by=by, new_client=new_client, audit=audit,
                                     expected=tuple(expected), hold=opening.id if opening is not None else None,
-                                    records=pointer)
+                                    records=records)
         except ContactTakenError:
             if attempt + 1 == ATTEMPTS:
                 raise
             continue
         return appointments
     raise AssertionError("unreachable")
+
+
+def _held_desk(opening: Opening | None, working: tuple[str, ...]) -> str | None:
+    """The desk an opening's hold keeps, while it may still be taken over (held, its desk still working then)."""
+    if opening is None or opening.status is not OpeningStatus.HELD or opening.desk_id not in working:
+        return None
+    return opening.desk_id
 
 
 def _client(store: AgendaStore, request: WaitlistRequest) -> tuple[str, Client | None]:

@@ -8,6 +8,7 @@ import pytest
 from chalicelib.domain.model import AppointmentStatus
 from chalicelib.domain.openings import offer_token
 from chalicelib.repositories import openings as opening_store
+from chalicelib.repositories.tables import LockItem
 from chalicelib.services import booking, openings, waitlist
 from tests import factories
 from tests.factories import NOW
@@ -74,3 +75,29 @@ def test_overlapping_release_runs_pass_the_hold_on_once(store, salon):
     assert [r["outcome"] for r in moved.rounds] == ["expired", None]
     assert all(isinstance(r, dict) for r in reports), reports  # the tables are shared: other tests' holds count too
     assert [waitlist.repository.get(salon.id, r.id).status.value for r in joined] == ["waiting", "offered"]
+
+
+def test_a_held_desk_raced_by_every_other_professionals_client_goes_to_the_holder(store, salon):
+    """The one basin held with Ana for the first request: 49 clients of other professionals book it at the
+    same time as the holder accepts; the hold's lock units decide, so only the holder's booking lands."""
+    staff_ids = factories.seed_last_desk(store, salon.id, professionals=RACERS - 1)
+    made = booking.book(store, salon.slug, booking.BookingRequest(
+        "svc_cut", "stf_ana", TUESDAY_11, booking.ClientDetails("Busy", "Client", "busy@example.com", None)),
+        "127.0.0.1", NOW)
+    joined = waitlist.join(store, salon.slug, {"service": "svc_cut", "staff": "stf_ana", "windows": [MORNING],
+                                               "client": {"first_name": "W", "email": "w@example.com"}}, NOW)
+    before = made.appointment
+    change = factories.change(store, before, before.with_status(AppointmentStatus.CANCELLED, NOW))
+    freed = next(e for e in change.events if e.name.value == "time_freed" and e.resource.kind == "staff")
+    opening = openings.on_time_freed(store, freed, NOW)
+    assert (opening.holder, opening.desk_id) == (joined.id, "dsk_only")
+    token = offer_token(KEY, opening.id, joined.id, 1)
+    others = [lambda n=n: booking.book(store, salon.slug, booking.BookingRequest(
+        "svc_cut", staff_ids[n], TUESDAY_11, booking.ClientDetails("O", str(n), f"o{n}@example.com", None)),
+        "127.0.0.1", NOW) for n in range(RACERS - 1)]
+    outcomes = run_together(lambda: openings.accept(store, salon.slug, opening.id, joined.id, 1, token, KEY, NOW),
+                            *others)
+    assert not isinstance(outcomes[0], Exception), outcomes[0]
+    assert all(isinstance(o, booking.SlotUnavailableError) for o in outcomes[1:]), outcomes
+    desk = {lock.sk: set(lock.owners) for lock in LockItem.query(f"LOCK#{salon.id}#desk#dsk_only") if lock.owners}
+    assert len(desk) == 6 and all(o == {outcomes[0].reference} for o in desk.values()), desk
