@@ -9,12 +9,11 @@ from chalicelib.domain.calendar import Interval
 from chalicelib.domain.model import ResourceRef
 from chalicelib.repositories.openings import OpeningItem, opening_pk
 from chalicelib.repositories.tables import BusyDayItem, LockItem
+from chalicelib.services import openings
 from tests.api.helpers import booking_body, error, post
 from tests.factories import NOW, seed_last_desk
 from tests.waitlist.helpers import DESK
-from chalicelib.services import openings
 from tests.waitlist.offer_helpers import SALON, TUESDAY_11, answer, booked, free, join, opening_of, release_holds, request
-
 
 
 def desk_locks(desk="dsk_only") -> dict:
