@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -40,6 +40,17 @@ LOOKBACK_DAYS = 2
 
 def _conditional_failed(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _written(write: Callable[[], object]) -> bool:
+    """Run one conditional write: False when its condition refused it (another run got there first)."""
+    try:
+        write()
+    except (PutError, UpdateError, DeleteError) as error:
+        if _conditional_failed(error):
+            return False
+        raise
+    return True
 
 
 def _mkt(business_id: str) -> str:
@@ -145,13 +156,7 @@ def save_campaign(campaign: Campaign, *, new: bool) -> bool:
                         campaign_kind=campaign.kind, name=campaign.name, texts=campaign.texts,
                         audience=campaign.audience, status=campaign.status, created_at=campaign.created_at,
                         created_by=campaign.created_by, sent_at=campaign.sent_at, counts=campaign.counts or {})
-    try:
-        item.save(condition=CampaignItem.pk.does_not_exist() if new else None)
-    except PutError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: item.save(condition=CampaignItem.pk.does_not_exist() if new else None))
 
 
 def campaign(business_id: str, campaign_id: str) -> Campaign:
@@ -169,15 +174,9 @@ def campaigns(business_id: str, limit: int = 100) -> list[Campaign]:
 
 def start_sending(business_id: str, campaign_id: str, counts: dict, now: datetime) -> bool:
     """draft -> sending, once: the run that wins fixes the audience; False for everyone else."""
-    try:
-        CampaignItem(f"BIZ#{business_id}#CAMPAIGN", campaign_id).update(
-            actions=[CampaignItem.status.set("sending"), CampaignItem.sent_at.set(now), CampaignItem.counts.set(counts)],
-            condition=CampaignItem.status == "draft")
-    except UpdateError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: CampaignItem(f"BIZ#{business_id}#CAMPAIGN", campaign_id).update(
+        actions=[CampaignItem.status.set("sending"), CampaignItem.sent_at.set(now), CampaignItem.counts.set(counts)],
+        condition=CampaignItem.status == "draft"))
 
 
 def finish_sending(business_id: str, campaign_id: str) -> None:
@@ -263,24 +262,13 @@ def consent_log_items(business_id: str, client_id: str) -> list[ConsentLogItem]:
 
 def forget_sms_sender(phone: str, business_id: str) -> bool:
     """The number's STOP-reply pointer, if this business set it (a key holding the number: erasure drops it)."""
-    try:
-        SmsSenderItem(f"SMSTO#{phone}", "MKT").delete(condition=SmsSenderItem.business_id == business_id)
-    except DeleteError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: SmsSenderItem(f"SMSTO#{phone}", "MKT").delete(
+        condition=SmsSenderItem.business_id == business_id))
 
 
 def enqueue(message: MarketingMessage, due: datetime, now: datetime) -> bool:
     """Queue one message, unless this campaign already has one for this client and channel."""
-    try:
-        _message_item(message, due, now).save(condition=MarketingMessageItem.pk.does_not_exist())
-    except PutError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: _message_item(message, due, now).save(condition=MarketingMessageItem.pk.does_not_exist()))
 
 
 def enqueue_winback(messages: list[MarketingMessage], due: dict[str, datetime], now: datetime, client_id: str,
@@ -316,15 +304,9 @@ def due_messages(now: datetime) -> Iterator[MarketingMessage]:
 def wait(message: MarketingMessage, until: datetime) -> bool:
     """Move a message that may not go out yet (quiet hours) to `until`, if nobody took it meanwhile."""
     due_pk, due_sk = due_key(QUEUE, until, message.ident)
-    try:
-        _message_key(message).update(actions=[MarketingMessageItem.due_pk.set(due_pk),
-                                              MarketingMessageItem.due_sk.set(due_sk)],
-                                     condition=MarketingMessageItem.due_sk == message.due_key)
-    except UpdateError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: _message_key(message).update(
+        actions=[MarketingMessageItem.due_pk.set(due_pk), MarketingMessageItem.due_sk.set(due_sk)],
+        condition=MarketingMessageItem.due_sk == message.due_key))
 
 
 class Refused(Exception):
@@ -403,13 +385,7 @@ def finish(message: MarketingMessage, status: str, *, reason: str | None = None,
         actions += [MarketingMessageItem.due_pk.remove(), MarketingMessageItem.due_sk.remove()]
     condition = MarketingMessageItem.due_sk == message.due_key if message.due_key else None
     if provider_id is None:
-        try:
-            _message_key(message).update(actions=actions, condition=condition)
-        except UpdateError as error:
-            if _conditional_failed(error):
-                return False
-            raise
-        return True
+        return _written(lambda: _message_key(message).update(actions=actions, condition=condition))
     # with the provider's id, the pointer its delivery events find the message by, in the same transaction
     sent = SentMessageItem(f"SENT#{provider_id}", "MKT", business_id=message.business_id,
                            campaign_id=message.campaign_id, client_id=message.client_id, channel=message.channel,
@@ -443,12 +419,8 @@ def record_delivery(provider_id: str, outcome: str, reason: str | None, at: date
     condition = MarketingMessageItem.pk.exists()  # an erased client's waiting message is gone: nothing to mark
     if outcome != "failed":
         condition &= MarketingMessageItem.delivery.does_not_exist() | (MarketingMessageItem.delivery == outcome)
-    try:
-        _message_key(message).update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if _conditional_failed(error):
-            return None
-        raise
+    if not _written(lambda: _message_key(message).update(actions=actions, condition=condition)):
+        return None
     return replace(message, delivery=outcome)
 
 
@@ -495,25 +467,13 @@ def claim_sweep(business_id: str, day: date, now: datetime, lease: timedelta) ->
                         claim=token)
     condition = SweepRunItem.pk.does_not_exist() | ((SweepRunItem.status == "running")
                                                    & (SweepRunItem.lease_until < now))
-    try:
-        item.save(condition=condition)
-    except PutError as error:
-        if _conditional_failed(error):
-            return None
-        raise
-    return token
+    return token if _written(lambda: item.save(condition=condition)) else None
 
 
 def release_sweep(business_id: str, day: date, token: str) -> bool:
     """Give back a claim whose run failed, if it is still this run's: the next run may take the day at once."""
-    try:
-        SweepRunItem(_mkt(business_id), f"SWEEP#{day.isoformat()}").delete(
-            condition=(SweepRunItem.status == "running") & (SweepRunItem.claim == token))
-    except DeleteError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: SweepRunItem(_mkt(business_id), f"SWEEP#{day.isoformat()}").delete(
+        condition=(SweepRunItem.status == "running") & (SweepRunItem.claim == token)))
 
 
 def finish_sweep(business_id: str, day: date, report: dict) -> None:
@@ -524,14 +484,9 @@ def finish_sweep(business_id: str, day: date, report: dict) -> None:
 # -- attribution and the SMS sender -----------------------------------------------------------------------
 def attribute(business_id: str, campaign_id: str, reference: str, client_id: str, price: Decimal,
               at: datetime) -> bool:
-    try:
-        AttributionItem(f"BIZ#{business_id}#MKTATTR#{campaign_id}", reference, client_id=client_id, price=str(price),
-                        at=at).save(condition=AttributionItem.pk.does_not_exist())
-    except PutError as error:
-        if _conditional_failed(error):
-            return False
-        raise
-    return True
+    return _written(lambda: AttributionItem(f"BIZ#{business_id}#MKTATTR#{campaign_id}", reference,
+                                            client_id=client_id, price=str(price), at=at)
+                    .save(condition=AttributionItem.pk.does_not_exist()))
 
 
 def attributions(business_id: str, campaign_id: str) -> list[tuple[str, Decimal]]:
