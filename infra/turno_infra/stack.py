@@ -460,42 +460,46 @@ class TurnoStack(Stack):
     def _wire_stream(self, lid: str, name: str, grants: Grants, function: CfnResource,
                      events: dict[str, Any]) -> None:
         """The event source mapping (SAM's DynamoDB event) of a function that reads a table's stream."""
-        if [event["Type"] for event in events.values()] != ["DynamoDB"] or grants.stream is None:
-            raise RuntimeError(f"{name} is declared a stream function: it needs exactly one "
-                               f"@on_dynamodb_record event and Grants.stream, has {sorted(events)}")
-        (event_id,) = events
-        properties = f"Events.{event_id}.Properties"
+        properties = _only_event(name, events, "DynamoDB", "stream", "@on_dynamodb_record", grants.stream)
         # Whatever ARN the decorator wrote (a placeholder from chalicelib/config.py), the mapping reads
         # this stage's table. The batch size stays the decorator's.
-        for key, value in {
+        _override(function, properties, {
             "Stream": self.stream_arn(grants.stream),
             "StartingPosition": STREAM_STARTING_POSITION,
             "MaximumRetryAttempts": STREAM_RETRY_ATTEMPTS,
             "BisectBatchOnFunctionError": True,
             "MaximumRecordAgeInSeconds": STREAM_MAX_RECORD_AGE.to_seconds(),
             "DestinationConfig": {"OnFailure": {"Destination": self.failure_queues[lid].queue_arn}},
-        }.items():
-            function.add_property_override(f"{properties}.{key}", value)
+        })
         function_name = self.function_name(name)
         self.alarms.stream_lag(lid, function_name, STREAM_LAG_ALARM)
         self.alarms.failed_deliveries(lid, function_name)
-
 
     def _wire_queue(self, lid: str, name: str, grants: Grants, function: CfnResource,
                     events: dict[str, Any]) -> None:
         """The event source mapping (SAM's SQS event) of a function that reads a work queue: the stack's queue
         whatever the decorator's name, failed units reported one by one (the partial batch response)."""
-        if [event["Type"] for event in events.values()] != ["SQS"] or grants.queue is None:
-            raise RuntimeError(f"{name} is declared a queue function: it needs exactly one @on_sqs_message "
-                               f"event and Grants.queue, has {sorted(events)}")
-        (event_id,) = events
-        properties = f"Events.{event_id}.Properties"
-        for key, value in {
+        properties = _only_event(name, events, "SQS", "queue", "@on_sqs_message", grants.queue)
+        _override(function, properties, {
             "Queue": self._queue(name, grants.queue).queue_arn,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
             "ScalingConfig": {"MaximumConcurrency": QUEUE_MAX_CONCURRENCY},
-        }.items():
-            function.add_property_override(f"{properties}.{key}", value)
+        })
+
+
+def _only_event(name: str, events: dict[str, Any], kind: str, role: str, decorator: str, grant: object) -> str:
+    """The properties' path of the one event of `kind` a function declared as a `role` function must have
+    (with the matching grant): a function wired by hand that drifted from its decorator fails the synth."""
+    if [event["Type"] for event in events.values()] != [kind] or grant is None:
+        raise RuntimeError(f"{name} is declared a {role} function: it needs exactly one {decorator} event "
+                           f"and Grants.{role}, has {sorted(events)}")
+    (event_id,) = events
+    return f"Events.{event_id}.Properties"
+
+
+def _override(function: CfnResource, properties: str, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        function.add_property_override(f"{properties}.{key}", value)
 
 
 class PrecompiledChalice(Chalice):
