@@ -145,6 +145,20 @@ def run(book, outbox, now, senders=None):
                                 "no-reply@turno.example", "https://turno.example")
 
 
+def together(work, runs: int = 4) -> None:
+    """`runs` threads doing `work` at once (they start on a barrier), all finished on return."""
+    barrier = threading.Barrier(runs)
+
+    def one():
+        barrier.wait(timeout=10)
+        work()
+    threads = [threading.Thread(target=one) for _ in range(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_sent_once_by_email_and_sms_in_spanish_and_a_second_run_sends_nothing():
     book, outbox, senders = FakeBook([sold(date(2026, 4, 28))]), FakeNudgeOutbox(), FakeSenders()
     now = datetime(2026, 3, 29, 8, tzinfo=UTC)  # 10:00 in Madrid, summer time since this night
@@ -183,11 +197,7 @@ def test_overlapping_runs_send_each_nudge_once():
     plans = [sold(date(2026, 4, 28), f"pl_{n}", f"cli_{n}") for n in range(20)]
     book, outbox, senders = FakeBook(plans), FakeNudgeOutbox(), FakeSenders()
     now = datetime(2026, 3, 29, 8, tzinfo=UTC)
-    threads = [threading.Thread(target=plan_nudges.send_due, args=(run(book, outbox, now, senders),)) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    together(lambda: plan_nudges.send_due(run(book, outbox, now, senders)))
     assert len(senders.emails) == 20 and len(senders.sms_sent) == 20
 
 
@@ -274,16 +284,7 @@ def test_overlapping_runs_send_a_queued_last_session_once():
     book, outbox, senders = FakeBook([plan], {plan.id: entries}), FakeNudgeOutbox(), FakeSenders()
     now = datetime(2026, 3, 30, 8, tzinfo=UTC)
     queue(outbox, Change((2,), (1,)), at=now)
-    barrier = threading.Barrier(4)
-
-    def one_run():
-        barrier.wait(timeout=10)
-        plan_nudges.send_due(run(book, outbox, now, senders))
-    threads = [threading.Thread(target=one_run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    together(lambda: plan_nudges.send_due(run(book, outbox, now, senders)))
     assert len(senders.emails) == 1 and len(senders.sms_sent) == 1
 
 
