@@ -55,7 +55,10 @@ def test_the_sweep_wins_back_dormant_clients_once_per_day(client, salon_sweeping
     assert "Gina" in mail.text and "/b/salon" in mail.text and "Darse de baja" in mail.text  # the salon's language
 
 
-def test_concurrent_sweeps_send_nothing_twice(client, store, salon_sweeping, atomic_moto):
+def test_concurrent_sweeps_send_nothing_twice(client, store, salon_sweeping, serialised_moto):
+    """moto one call at a time (the runs interleave between calls, as on DynamoDB's per-item writes): moto's
+    plain reads are not thread-safe, and with only its transactions serialised one run on a loaded machine
+    came back with neither the sweep nor "already swept"."""
     from chalicelib import wiring
     from chalicelib.services import winback
 
