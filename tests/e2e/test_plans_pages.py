@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import run_seed
 from tests.e2e.test_backoffice_screens import no_serious_violations, sign_in
+from tests.e2e.test_page_guidance import madrid_day
 from tests.e2e.seed_plans import ADMIN, PACK, PAULA
 
 
@@ -20,8 +21,10 @@ def plan_salons(stack):
 
 
 def choose(page, url: str, slug: str, service: str, nth_slot: int = 0) -> None:
+    """A time tomorrow (a whole day of free times: late in the day, today may have too few left)."""
     page.goto(f"{url}/b/{slug}")
     page.get_by_role("radio", name=re.compile(service)).check()
+    page.locator(f"#days button[data-day='{madrid_day(1)}']").click()
     slot = page.locator("#slots button.slot").nth(nth_slot)
     expect(slot).to_be_visible()
     slot.click()
